@@ -1,0 +1,78 @@
+"""EasyVoice: easy-read, read-aloud questionnaires for people with learning disabilities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale
+from flask import Flask, session
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from .config import load_config
+from .db import db
+from .easyread.audio import AudioStore
+from .easyread.phrases import Phrases
+from .questionnaires import load_all
+
+babel = Babel()
+csrf = CSRFProtect()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: config, database, translations, CSRF, surveys, blueprints, CLI, error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    app.extensions["easyvoice.audio"] = AudioStore(app.config["AUDIO_DIR"])
+    app.extensions["easyvoice.surveys"] = load_surveys(app)
+
+    from . import cli, errors
+    from .respond import bp as respond_bp
+
+    app.register_blueprint(respond_bp)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    app.jinja_env.globals.update(P=Phrases(), page_lang=page_lang, page_dir=page_dir)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    return app
+
+
+def load_surveys(app: Flask):  # type: ignore[no-untyped-def]
+    """Load surveys/ once per process; errors are kept for `flask load-surveys` to report."""
+    from .easyread.pictures import load_symbol_index
+
+    symbols = set(load_symbol_index(Path(app.config["ASSETS_DIR"]) / "symbols" / "index.json"))
+    return load_all(Path(app.config["SURVEYS_DIR"]), symbols)
+
+
+def available_locales(app: Flask) -> list[str]:
+    """The default locale plus every locale with a catalog in translations/."""
+    found = {app.config["BABEL_DEFAULT_LOCALE"]}
+    for directory in str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";"):
+        for po in Path(directory).glob("*/LC_MESSAGES/messages.po"):
+            found.add(po.parent.parent.name)
+    return sorted(found)
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    chosen = session.get("ev_prefs", {}).get("locale")
+    if chosen in available_locales(current_app):
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def page_lang() -> str:
+    """The <html lang> value: BCP 47 with a hyphen (en-GB), from the request's locale."""
+    return select_locale().replace("_", "-")
+
+
+def page_dir() -> str:
+    return "rtl" if Locale.parse(select_locale()).character_order == "right-to-left" else "ltr"

@@ -1,0 +1,127 @@
+"""Flask commands: init-db, load-surveys, build-audio, demo (``flask --app wsgi <command>``)."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from . import available_locales
+from .db import db
+from .easyread.audio import load_recordings
+from .easyread.phrases import all_texts
+from .easyread.speech import SpeechUnavailable
+from .models import Organisation, Service
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, make_migration, load_surveys, build_audio, demo):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database tables (Alembic migrations)."""
+    from .migrate import upgrade
+
+    upgrade(db.engine)
+    click.echo("The database is up to date.")
+
+
+@click.command("make-migration")
+@click.argument("message")
+def make_migration(message: str) -> None:
+    """(Developers) write a migration for what changed in app/models."""
+    from .migrate import revision
+
+    revision(db.engine, message)
+
+
+@click.command("load-surveys")
+def load_surveys() -> None:
+    """Check every survey file; store a version for each good questionnaire."""
+    from . import load_surveys as load
+    from .respond.journey import version_for
+
+    result = load(current_app)
+    current_app.extensions["easyvoice.surveys"] = result
+    for error in result.errors:
+        click.echo(f"Problem: {error}", err=True)
+    for questionnaire in result.questionnaires.values():
+        version = version_for(db.session, questionnaire)
+        click.echo(f"OK: {questionnaire.source} ({len(questionnaire.questions)} questions, "
+                   f"version {version.content_hash})")
+    db.session.commit()
+    click.echo(f"{len(result.questionnaires)} questionnaires, {len(result.frameworks)} frameworks, "
+               f"{len(result.errors)} problems.")
+    if result.errors:
+        sys.exit(1)
+
+
+def spoken_texts(app: Flask) -> list[tuple[str, str]]:
+    """(locale, text) for every text a respondent can hear, translated per locale."""
+    surveys = app.extensions["easyvoice.surveys"]
+    source = all_texts() + [text for q in surveys.questionnaires.values() for text in q.texts()]
+    out: list[tuple[str, str]] = []
+    for locale in available_locales(app):
+        with app.test_request_context(), force_locale(locale):
+            out.extend((locale, " ".join(gettext(text).split())) for text in source)
+    return out
+
+
+@click.command("build-audio")
+def build_audio() -> None:
+    """Synthesise every spoken text ahead of time (cached: a second run synthesises nothing)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    store = app.extensions["easyvoice.audio"]
+    texts = spoken_texts(app)
+    started = time.perf_counter()
+    try:
+        report = store.build(texts, app.config["VOICES"], int(app.config["SPEECH_RATE"]),
+                             recordings=load_recordings(Path(app.config["ASSETS_DIR"])))
+    except SpeechUnavailable as exc:
+        click.echo(f"Audio was not built. {exc}", err=True)
+        sys.exit(2)
+    took = time.perf_counter() - started
+    for problem in report.problems:
+        click.echo(f"Problem: {problem}", err=True)
+    if report.synthesised == 0:
+        click.echo(f"Nothing to synthesise: all {report.cached} texts already have audio "
+                   f"({report.recorded} human recordings). {took:.1f} s.")
+    else:
+        rate = report.bytes_written / report.seconds_of_speech if report.seconds_of_speech else 0
+        click.echo(f"Synthesised {report.synthesised} texts, {report.cached} were cached, "
+                   f"{report.recorded} human recordings. {report.seconds_of_speech:.0f} s of speech "
+                   f"in {report.bytes_written / 1024:.0f} KB ({rate / 1024:.1f} KB per second). "
+                   f"{took:.1f} s.")
+
+
+DEMO_SERVICES = ("Oak House", "Riverside Day Service")
+
+
+@click.command("demo")
+def demo() -> None:
+    """Add a demo provider with 2 services and store the questionnaires (safe to run again)."""
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == "demo"))
+    if org is None:
+        org = Organisation(name="Demo Care", slug="demo")
+        db.session.add(org)
+    for name in DEMO_SERVICES:
+        exists = db.session.scalar(select(Service).where(Service.organisation == org,
+                                                         Service.name == name))
+        if exists is None:
+            db.session.add(Service(organisation=org, name=name, code=secrets.token_hex(4)))
+    db.session.flush()
+    from .respond.journey import version_for
+
+    for questionnaire in current_app.extensions["easyvoice.surveys"].questionnaires.values():
+        version_for(db.session, questionnaire)
+    db.session.commit()
+    for service in org.services:
+        click.echo(f"{service.name}: http://127.0.0.1:5000/at/{service.code}")

@@ -1,0 +1,76 @@
+"""Configuration: defaults in code, then the instance folder's config.py, then EASYVOICE_* variables.
+
+A secret key is generated once into the instance folder when none is given, so no secret is ever
+kept in the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, object] = {
+    "DATABASE_URL": None,  # None: SQLite in the instance folder
+    "SURVEYS_DIR": str(ROOT / "surveys"),
+    "ASSETS_DIR": str(ROOT / "easyread_assets"),
+    "AUDIO_DIR": None,  # None: <instance>/audio; a shared directory for several hosts
+    "SPEECH_RATE": 140,  # words per minute: a little slower than espeak-ng's 175 default
+    # Which espeak-ng voice reads each locale's texts.
+    "VOICES": {"en_GB": "gmw/en", "cy": "cel/cy", "pl": "zlw/pl", "ur": "inc/ur", "pa": "inc/pa",
+               "bn": "inc/bn", "ar": "sem/ar"},
+    "BABEL_DEFAULT_LOCALE": "en_GB",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+    "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MAX_FREE_TEXT": 1000,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # no time limits for respondents: a slow answer is still an answer
+}
+
+ENV_PREFIX = "EASYVOICE_"
+
+
+def _coerce(raw: str) -> object:
+    """Read JSON where it parses (numbers, booleans, dicts), else keep the string."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    """Fill ``app.config`` from defaults, instance file, environment and ``overrides`` (in order)."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, raw in os.environ.items():
+        if key.startswith(ENV_PREFIX):
+            app.config[key[len(ENV_PREFIX):]] = _coerce(raw)
+    if overrides:
+        app.config.from_mapping(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'easyvoice.sqlite'}"
+    if not app.config.get("AUDIO_DIR"):
+        app.config["AUDIO_DIR"] = str(instance / "audio")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+
+
+def _instance_secret(path: Path) -> str:
+    """Return the key kept in ``path``, making it (readable by the owner only) on first use."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker made it first, or an earlier run did
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,83 @@
+"""The database: one SQLAlchemy engine and scoped session per app, one commit per request.
+
+Views and services work in ``db.session`` and only flush; the request boundary commits when the
+response is a success and rolls back otherwise, so a half-done request never leaves half its rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+class Database:
+    """The Flask extension: ``db.init_app(app)``, then ``db.session`` inside an app context."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[int, scoped_session[Session]] = {}
+        self._engines: dict[int, Engine] = {}
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        self._engines[id(app)] = engine
+        self._sessions[id(app)] = scoped_session(factory)
+        app.extensions["easyvoice.db"] = self
+
+        @app.after_request
+        def commit_on_success(response: Response) -> Response:
+            session = self._sessions[id(app)]
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+            return response
+
+        @app.teardown_appcontext
+        def remove_session(exc: BaseException | None) -> None:
+            session = self._sessions[id(app)]
+            if exc is not None:
+                session.rollback()
+            session.remove()
+
+    @property
+    def session(self) -> Session:
+        from flask import current_app
+
+        return self._sessions[id(current_app._get_current_object())]()  # type: ignore[attr-defined]
+
+    @property
+    def engine(self) -> Engine:
+        from flask import current_app
+
+        return self._engines[id(current_app._get_current_object())]  # type: ignore[attr-defined]
+
+    def dispose(self, app: Flask) -> None:
+        """Close every pooled connection (tests, and before a server forks workers)."""
+        self._sessions[id(app)].remove()
+        self._engines[id(app)].dispose()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with SQLite set up for safe concurrent use (WAL, foreign keys, a busy wait)."""
+    kwargs: dict[str, Any] = {}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"timeout": 30}
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+    return engine
+
+
+db = Database()

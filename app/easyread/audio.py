@@ -1,0 +1,165 @@
+"""The audio store: spoken texts as small Ogg/Opus files, named by what made them.
+
+A text's file name is a hash of (text, voice, rate), or of the recording's bytes when a person
+recorded it, so a file never changes once written and can be cached for ever. ``index.json`` maps
+(locale, text) to its file; pages look it up to find a speaker button's sound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import yaml
+
+from .speech import Speaker, SpeechUnavailable
+
+SAMPLE_RATE = 16_000  # speech needs no more; espeak-ng's 22,050 Hz is resampled down
+OPUS_LEVEL = 0.9  # libsndfile's compression level: about 3.5 KB per second of speech
+INDEX = "index.json"
+
+
+def text_key(locale: str, text: str) -> str:
+    return hashlib.sha256(f"{locale}\x00{text}".encode()).hexdigest()[:24]
+
+
+def synth_name(text: str, voice: str, rate: int) -> str:
+    return hashlib.sha256(f"{text}\x00{voice}\x00{rate}".encode()).hexdigest()[:24] + ".ogg"
+
+
+@dataclass
+class BuildReport:
+    synthesised: int = 0
+    cached: int = 0
+    recorded: int = 0
+    seconds_of_speech: float = 0.0
+    bytes_written: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class AudioStore:
+    """A directory of .ogg files plus ``index.json``; safe to share between hosts (files only)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self._index: dict[str, str] = {}
+        self._index_mtime: float | None = None
+        self._lock = threading.Lock()
+
+    # -- reading (inside requests) -------------------------------------------------------------
+    def lookup(self, locale: str, text: str) -> str | None:
+        """The file name for ``text`` in ``locale``, or None when it has not been built."""
+        return self._current_index().get(text_key(locale, text))
+
+    def path(self, name: str) -> Path | None:
+        """The path of a stored file, or None for a name that is not one of ours."""
+        if len(name) != 28 or not name.endswith(".ogg") or not all(
+                ch in "0123456789abcdef" for ch in name[:-4]):
+            return None
+        path = self.directory / name
+        return path if path.is_file() else None
+
+    def _current_index(self) -> dict[str, str]:
+        index_path = self.directory / INDEX
+        try:
+            mtime = index_path.stat().st_mtime
+        except FileNotFoundError:
+            return {}
+        with self._lock:
+            if mtime != self._index_mtime:
+                self._index = json.loads(index_path.read_text())
+                self._index_mtime = mtime
+            return self._index
+
+    # -- building (from the CLI, never inside a request) ---------------------------------------
+    def build(self, texts: Iterable[tuple[str, str]], voices: dict[str, str], rate: int,
+              recordings: dict[tuple[str, str], Path] | None = None,
+              progress: Callable[[str], None] | None = None) -> BuildReport:
+        """Make sure every (locale, text) has a file; synthesise only what is missing."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        recordings = recordings or {}
+        report = BuildReport()
+        index: dict[str, str] = {}
+        speaker: Speaker | None = None
+        for locale, text in dict.fromkeys(texts):
+            recording = recordings.get((locale, text))
+            if recording is not None:
+                name = hashlib.sha256(recording.read_bytes()).hexdigest()[:24] + ".ogg"
+                if not (self.directory / name).exists():
+                    self._encode(recording, self.directory / name, report)
+                report.recorded += 1
+                index[text_key(locale, text)] = name
+                continue
+            voice = voices.get(locale) or voices.get(locale.split("_")[0])
+            if voice is None:
+                report.problems.append(f"No voice is set for the language '{locale}'.")
+                continue
+            name = synth_name(text, voice, rate)
+            if (self.directory / name).exists():
+                report.cached += 1
+            else:
+                speaker = speaker or Speaker.get()  # raises SpeechUnavailable with a clear message
+                with tempfile.TemporaryDirectory() as tmp:
+                    wav = Path(tmp) / "speech.wav"
+                    speaker.to_wav(text, voice, rate, wav)
+                    self._encode(wav, self.directory / name, report)
+                report.synthesised += 1
+                if progress:
+                    progress(text)
+            index[text_key(locale, text)] = name
+        self._write_index(index)
+        return report
+
+    def _encode(self, source: Path, dest: Path, report: BuildReport) -> None:
+        data, rate = sf.read(str(source), dtype="float32", always_2d=True)
+        mono = data.mean(axis=1)
+        if rate != SAMPLE_RATE:
+            count = max(1, int(len(mono) * SAMPLE_RATE / rate))
+            mono = np.interp(np.linspace(0, len(mono) - 1, count), np.arange(len(mono)), mono)
+        tmp = dest.with_suffix(f".{os.getpid()}.tmp")
+        sf.write(str(tmp), mono, SAMPLE_RATE, format="OGG", subtype="OPUS",
+                 compression_level=OPUS_LEVEL)
+        os.replace(tmp, dest)  # atomic: another host never sees half a file
+        report.seconds_of_speech += len(mono) / SAMPLE_RATE
+        report.bytes_written += dest.stat().st_size
+
+    def _write_index(self, index: dict[str, str]) -> None:
+        merged = {**self._read_index_file(), **index}
+        tmp = self.directory / f"{INDEX}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(merged, sort_keys=True))
+        os.replace(tmp, self.directory / INDEX)
+
+    def _read_index_file(self) -> dict[str, str]:
+        try:
+            return json.loads((self.directory / INDEX).read_text())
+        except FileNotFoundError:
+            return {}
+
+
+def load_recordings(assets_dir: Path) -> dict[tuple[str, str], Path]:
+    """Human recordings listed in ``easyread_assets/audio/recordings.yaml`` replace the TTS.
+
+    Each entry is ``{locale: en_GB, text: "Do staff listen to you?", file: listen.wav}``; the file
+    (WAV, FLAC or Ogg) sits beside the list.
+    """
+    listing = assets_dir / "audio" / "recordings.yaml"
+    if not listing.exists():
+        return {}
+    entries = yaml.safe_load(listing.read_text(encoding="utf-8")) or []
+    out: dict[tuple[str, str], Path] = {}
+    for entry in entries:
+        path = listing.parent / entry["file"]
+        if path.is_file():
+            out[(entry["locale"], " ".join(entry["text"].split()))] = path
+    return out
+
+
+__all__ = ["AudioStore", "BuildReport", "SpeechUnavailable", "load_recordings"]

@@ -1,0 +1,39 @@
+"""Friendly, easy-read error pages with the right status: never a traceback, never a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+# status -> (phrase shown as the reason, symbol)
+REASONS = {
+    400: ("error_bad", "question"),
+    403: ("error_forbidden", "private"),
+    404: ("error_not_found", "question"),
+    405: ("error_bad", "question"),
+    413: ("error_too_big", "warning"),
+    429: ("error_busy", "time"),
+    500: ("error_server", "warning"),
+}
+
+
+def render_error(status: int, reason: str | None = None) -> tuple[str, int]:
+    phrase, symbol = REASONS.get(status, REASONS[400 if status < 500 else 500])
+    return render_template("errors/error.html", status=status, reason=reason or phrase,
+                           symbol=symbol), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> tuple[str, int]:
+        return render_error(400, "error_expired")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        return render_error(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception) -> tuple[str, int]:
+        app.logger.exception("Unhandled error", exc_info=exc)
+        return render_error(InternalServerError.code)

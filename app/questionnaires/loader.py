@@ -1,0 +1,278 @@
+"""Read survey files, check every field, and say exactly where a mistake is and what to do.
+
+Each file is checked on its own: one broken file is reported and the others still load.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .schema import AUDIENCES, QUESTION_TYPES, Framework, Questionnaire, Section
+
+FORMAT_VERSION = 1
+QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,79}$")
+
+
+@dataclass(frozen=True)
+class SurveyError:
+    """A mistake in a survey file: where it is, what is wrong, and what to do."""
+
+    file: str
+    line: int
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message} What to do: {self.hint}"
+
+
+class SurveyFileError(Exception):
+    def __init__(self, error: SurveyError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass
+class LoadResult:
+    questionnaires: dict[str, Questionnaire] = field(default_factory=dict)
+    frameworks: dict[str, Framework] = field(default_factory=dict)
+    errors: list[SurveyError] = field(default_factory=list)
+
+
+class _Lined(dict):  # type: ignore[type-arg]
+    """A mapping that remembers the line of each key (1-based) and of itself."""
+
+    line: int
+    lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Lined:  # type: ignore[override]
+        mapping = _Lined(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        mapping.lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
+                         if isinstance(k, yaml.ScalarNode)}
+        return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    lambda loader, node: loader.construct_mapping(node, deep=True),  # type: ignore[arg-type]
+)
+
+
+class _Checker:
+    """Validates one parsed file; the first problem stops it with a SurveyFileError."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, where: Any, key: str | None, message: str, hint: str) -> None:
+        line = 1
+        if isinstance(where, _Lined):
+            line = where.lines.get(key, where.line) if key else where.line
+        raise SurveyFileError(SurveyError(self.file, line, message, hint))
+
+    def mapping(self, parent: Any, key: str | None, value: Any, what: str) -> _Lined:
+        if not isinstance(value, _Lined):
+            self.fail(parent, key, f"{what} should be a set of 'name: value' lines.",
+                      "Check the indentation against surveys/README.md.")
+        return value
+
+    def text(self, m: _Lined, key: str, *, required: bool = True, limit: int = 400) -> str | None:
+        value = m.get(key)
+        if value is None:
+            if required:
+                self.fail(m, None, f"'{key}' is missing.", f"Add a line '{key}: ...'.")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(m, key, f"'{key}' should be some words.", f"Write the {key} as plain text.")
+        if len(value) > limit:
+            self.fail(m, key, f"'{key}' is {len(value)} characters long.",
+                      f"Make it shorter than {limit} characters.")
+        return " ".join(value.split())
+
+    def key(self, m: _Lined, key: str, pattern: re.Pattern[str]) -> str:
+        value = m.get(key)
+        if not isinstance(value, str) or not pattern.match(value):
+            self.fail(m, key if key in m else None, f"'{key}' is missing or has odd characters.",
+                      "Use lower-case letters, digits and '_' or '-' only.")
+        return value
+
+    def symbol(self, m: _Lined, symbols: set[str] | None) -> str:
+        name = self.text(m, "symbol", limit=80)
+        assert name is not None
+        if symbols is not None and name not in symbols:
+            self.fail(m, "symbol", f"There is no symbol called '{name}'.",
+                      "Pick a name from easyread_assets/symbols/index.json.")
+        return name
+
+    def check_version(self, m: _Lined) -> None:
+        if m.get("version") != FORMAT_VERSION:
+            self.fail(m, "version" if "version" in m else None,
+                      f"The file should say 'version: {FORMAT_VERSION}'.",
+                      f"Put 'version: {FORMAT_VERSION}' at the top of the file.")
+
+    def unknown_keys(self, m: _Lined, allowed: Iterable[str]) -> None:
+        extra = sorted(set(m) - set(allowed))
+        if extra:
+            self.fail(m, extra[0], f"'{extra[0]}' is not a field this format knows.",
+                      "Check the spelling against surveys/README.md.")
+
+
+def _parse(path: Path, label: str) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except UnicodeDecodeError as exc:
+        raise SurveyFileError(SurveyError(label, 1, "The file is not UTF-8 text.",
+                                          "Save it as UTF-8.")) from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise SurveyFileError(SurveyError(
+            label, line, f"The file cannot be read as YAML ({exc.problem}).",
+            "Check the indentation and the quotes on this line and the line before.")) from exc
+
+
+def _plain(value: Any) -> Any:
+    """Drop the line bookkeeping: a plain, JSON-ready copy (the stored definition)."""
+    return json.loads(json.dumps(value))
+
+
+def load_framework(path: Path, label: str | None = None) -> Framework:
+    label = label or path.name
+    c = _Checker(label)
+    doc = c.mapping(None, None, _parse(path, label), "The file")
+    c.check_version(doc)
+    c.unknown_keys(doc, {"version", "id", "title", "sections"})
+    fid = c.key(doc, "id", KEY)
+    title = c.text(doc, "title")
+    raw_sections = doc.get("sections")
+    if not isinstance(raw_sections, list) or not raw_sections:
+        c.fail(doc, "sections" if "sections" in doc else None, "'sections' should be a list.",
+               "List each section under 'sections:' with '- id: ...'.")
+    sections, seen = [], set()
+    for raw in raw_sections:
+        s = c.mapping(doc, "sections", raw, "A section")
+        c.unknown_keys(s, {"id", "title", "easy_read", "symbol", "needs_check"})
+        sid = s.get("id")
+        if not isinstance(sid, str | int) or str(sid) in seen:
+            c.fail(s, "id", "A section id is missing or used twice.", "Give each section its own id.")
+        seen.add(str(sid))
+        sections.append(Section(str(sid), c.text(s, "title") or "", c.text(s, "easy_read", required=False),
+                                c.text(s, "symbol", required=False, limit=80),
+                                bool(s.get("needs_check", False))))
+    return Framework(fid, title or "", tuple(sections), source=label)
+
+
+def load_questionnaire(path: Path, section_refs: set[str], symbols: set[str] | None,
+                       label: str | None = None) -> Questionnaire:
+    """Read and check one questionnaire file; raise SurveyFileError at its first mistake."""
+    label = label or path.name
+    c = _Checker(label)
+    doc = c.mapping(None, None, _parse(path, label), "The file")
+    c.check_version(doc)
+    c.unknown_keys(doc, {"version", "id", "title", "audience", "symbol", "intro", "questions"})
+    c.key(doc, "id", QUESTIONNAIRE_ID)
+    c.text(doc, "title", limit=120)
+    c.text(doc, "intro", required=False)
+    c.symbol(doc, symbols)
+    if doc.get("audience") not in AUDIENCES:
+        c.fail(doc, "audience" if "audience" in doc else None, "'audience' is missing or unknown.",
+               f"Use one of: {', '.join(AUDIENCES)}.")
+    questions = doc.get("questions")
+    if not isinstance(questions, list) or not questions:
+        c.fail(doc, "questions" if "questions" in doc else None, "There are no questions.",
+               "List the questions under 'questions:' with '- id: ...'.")
+    seen: set[str] = set()
+    for raw in questions:
+        q = c.mapping(doc, "questions", raw, "A question")
+        _check_question(c, q, seen, section_refs, symbols)
+    return Questionnaire.from_dict(_plain(doc), source=label)
+
+
+def _check_question(c: _Checker, q: _Lined, seen: set[str], section_refs: set[str],
+                    symbols: set[str] | None) -> None:
+    c.unknown_keys(q, {"id", "type", "text", "symbol", "help", "sections", "safeguarding",
+                       "options", "max_length"})
+    qid = c.key(q, "id", KEY)
+    if qid in seen:
+        c.fail(q, "id", f"The question id '{qid}' is used twice.", "Give each question its own id.")
+    seen.add(qid)
+    qtype = q.get("type")
+    if qtype not in QUESTION_TYPES:
+        c.fail(q, "type" if "type" in q else None, f"Question '{qid}' has no known type.",
+               f"Use one of: {', '.join(QUESTION_TYPES)}.")
+    c.text(q, "text", limit=200)
+    c.text(q, "help", required=False)
+    c.symbol(q, symbols)
+    sections = q.get("sections")
+    if not isinstance(sections, list) or not sections:
+        c.fail(q, "sections" if "sections" in q else None,
+               f"Question '{qid}' does not say which sections it gives evidence for.",
+               "Add 'sections: [duq:1, cqc:safe]' (or the right ones).")
+    for ref in sections:
+        if str(ref) not in section_refs:
+            c.fail(q, "sections", f"There is no framework section '{ref}'.",
+                   f"Use one of: {', '.join(sorted(section_refs))}.")
+    if not isinstance(q.get("safeguarding", False), bool):
+        c.fail(q, "safeguarding", "'safeguarding' should be true or false.", "Write true or false.")
+    if "max_length" in q and (not isinstance(q["max_length"], int) or not 1 <= q["max_length"] <= 2000):
+        c.fail(q, "max_length", "'max_length' should be a number from 1 to 2000.", "Fix the number.")
+    options = q.get("options")
+    if qtype in ("choose_one", "choose_many"):
+        if not isinstance(options, list) or not 2 <= len(options) <= 8:
+            c.fail(q, "options" if "options" in q else None,
+                   f"Question '{qid}' needs 2 to 8 options.", "List them under 'options:'.")
+        values: set[str] = set()
+        for raw in options:
+            o = c.mapping(q, "options", raw, "An option")
+            c.unknown_keys(o, {"value", "text", "symbol", "help"})
+            value = c.key(o, "value", KEY)
+            if value in values or value in ("dont_know", "dont_want_to_say", "skipped"):
+                c.fail(o, "value", f"The option value '{value}' is used twice or is reserved.",
+                       "Give each option its own value.")
+            values.add(value)
+            c.text(o, "text", limit=40)
+            c.text(o, "help", required=False)
+            c.symbol(o, symbols)
+    elif options is not None:
+        c.fail(q, "options", f"A '{qtype}' question has its answers built in.",
+               "Remove the 'options' list from this question.")
+
+
+def load_all(surveys_dir: Path, symbols: set[str] | None = None) -> LoadResult:
+    """Load every framework, then every questionnaire, collecting errors instead of stopping."""
+    result = LoadResult()
+    root = surveys_dir.parent
+    for path in sorted((surveys_dir / "frameworks").glob("*.yaml")):
+        label = str(path.relative_to(root))
+        try:
+            framework = load_framework(path, label)
+        except SurveyFileError as exc:
+            result.errors.append(exc.error)
+            continue
+        result.frameworks[framework.id] = framework
+    refs = set().union(*(f.section_refs() for f in result.frameworks.values()))
+    for path in sorted(surveys_dir.glob("*.yaml")):
+        label = str(path.relative_to(root))
+        try:
+            questionnaire = load_questionnaire(path, refs, symbols, label)
+        except SurveyFileError as exc:
+            result.errors.append(exc.error)
+            continue
+        if questionnaire.id in result.questionnaires:
+            result.errors.append(SurveyError(label, 1, f"The id '{questionnaire.id}' is used by "
+                                             f"{result.questionnaires[questionnaire.id].source}.",
+                                             "Give each questionnaire its own id."))
+            continue
+        result.questionnaires[questionnaire.id] = questionnaire
+    return result

@@ -1,0 +1,150 @@
+"""Validated questionnaire and framework objects, built from plain dicts.
+
+Nothing here reads files or knows of Flask. ``loader.py`` turns YAML into these, and stored
+definitions (``QuestionnaireVersion.definition``) turn back into them with ``Questionnaire.from_dict``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext "mark only" convention
+    """Mark a string for translation; it is translated where it is shown."""
+    return text
+
+
+QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text")
+AUDIENCES = ("person_supported", "family", "staff", "expert")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    text: str
+    symbol: str
+    help: str | None = None
+
+
+#: The fixed answer cards. Faces keep one order everywhere (people tend to pick the last one).
+FACES = (
+    Option("happy", N_("Happy"), "happy"),
+    Option("ok", N_("OK"), "ok"),
+    Option("sad", N_("Sad"), "sad"),
+)
+YES_NO = (
+    Option("yes", N_("Yes"), "yes"),
+    Option("no", N_("No"), "no"),
+    Option("not_sure", N_("Not sure"), "not_sure"),
+)
+#: Answers that count as a safeguarding signal on a question marked ``safeguarding``.
+WORRYING_VALUES = frozenset({"sad", "no"})
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    text: str
+    symbol: str
+    sections: tuple[str, ...]
+    help: str | None = None
+    safeguarding: bool = False
+    options: tuple[Option, ...] = ()
+    max_length: int = 500
+
+    @property
+    def choices(self) -> tuple[Option, ...]:
+        """The answer cards to show: fixed for faces and yes/no, from the file otherwise."""
+        if self.type == "faces":
+            return FACES
+        if self.type == "yes_no":
+            return YES_NO
+        return self.options
+
+    @property
+    def multiple(self) -> bool:
+        return self.type == "choose_many"
+
+    def choice(self, value: str) -> Option | None:
+        return next((option for option in self.choices if option.value == value), None)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    title: str
+    audience: str
+    symbol: str
+    questions: tuple[Question, ...]
+    intro: str | None = None
+    #: the canonical definition this object was built from; its hash is the version
+    definition: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    source: str | None = field(default=None, compare=False)
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.definition)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def texts(self) -> list[str]:
+        """Every text of this questionnaire that a respondent sees and may hear."""
+        out = [self.title] + ([self.intro] if self.intro else [])
+        for question in self.questions:
+            out.append(question.text)
+            if question.help:
+                out.append(question.help)
+            for option in question.options:
+                out.append(option.text)
+                if option.help:
+                    out.append(option.help)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Questionnaire:
+        """Build from a definition that has already been validated (by the loader)."""
+        questions = tuple(
+            Question(
+                id=q["id"], type=q["type"], text=q["text"], symbol=q["symbol"],
+                sections=tuple(q.get("sections", ())), help=q.get("help"),
+                safeguarding=bool(q.get("safeguarding", False)),
+                options=tuple(Option(o["value"], o["text"], o["symbol"], o.get("help"))
+                              for o in q.get("options", ())),
+                max_length=int(q.get("max_length", 500)),
+            )
+            for q in data["questions"]
+        )
+        return cls(id=data["id"], title=data["title"], audience=data["audience"],
+                   symbol=data["symbol"], intro=data.get("intro"), questions=questions,
+                   definition=data, source=source)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    easy_read: str | None = None
+    symbol: str | None = None
+    needs_check: bool = False
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+    source: str | None = field(default=None, compare=False)
+
+    def section_refs(self) -> set[str]:
+        return {f"{self.id}:{section.id}" for section in self.sections}
+
+
+def content_hash(definition: dict[str, Any]) -> str:
+    """The version of a definition: a hash of its canonical JSON (key order does not matter)."""
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,274 @@
+"""HTTP for the respondent journey: read the request, call journey.py, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import (abort, current_app, g, redirect, render_template, request, send_file, session,
+                   url_for)
+from flask_babel import get_locale
+from sqlalchemy import select
+from werkzeug.wrappers import Response as HTTPResponse
+
+from .. import available_locales
+from ..db import db
+from ..models import AnswerKind, Response, Service
+from ..questionnaires import Questionnaire
+from . import bp, journey
+from .forms import AnswerForm, ConsentForm, PeopleForm, SettingsForm, new_submission_id
+
+PREFS_DEFAULT = {"text": "normal", "pictures": "on", "contrast": "off", "read_aloud": "on",
+                 "autoplay": "off", "who": "self"}
+CLOSING_STEPS = ("helped", "room", "anything_else")
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def prefs() -> dict[str, str]:
+    return {**PREFS_DEFAULT, **session.get("ev_prefs", {})}
+
+
+def questionnaires() -> dict[str, Questionnaire]:
+    return current_app.extensions["easyvoice.surveys"].questionnaires
+
+
+def current_service() -> Service | None:
+    service_id = session.get("ev_service")
+    return db.session.get(Service, service_id) if service_id else None
+
+
+def current_response() -> Response:
+    """The open response of this tablet's session, or back to the start (shared tablets)."""
+    token = session.get("ev_response")
+    response = db.session.scalar(select(Response).where(Response.token == token)) if token else None
+    if response is None or not response.is_open:
+        session.pop("ev_response", None)
+        abort(redirect(url_for("respond.start")))
+    g.questionnaire = journey.questionnaire_of(response)
+    return response
+
+
+def fail_bad_input(error: journey.JourneyError) -> None:
+    current_app.logger.info("Refused an answer: %s", error)
+    abort(400)
+
+
+@bp.app_context_processor
+def inject_prefs() -> dict[str, Any]:
+    return {"prefs": prefs(), "audio_for": audio_for, "symbol_url": symbol_url}
+
+
+def audio_for(text: str) -> str | None:
+    name = current_app.extensions["easyvoice.audio"].lookup(str(get_locale()), text)
+    return url_for("respond.audio", name=name) if name else None
+
+
+def symbol_url(name: str) -> str:
+    variant = "black" if prefs()["contrast"] == "on" else "svg"
+    return url_for("respond.symbol", variant=variant, name=name)
+
+
+# -- start, settings, consent -------------------------------------------------------------------
+@bp.get("/")
+def start() -> str:
+    """Choose a questionnaire (at this tablet's service), or first choose the service."""
+    service = current_service()
+    if service is None:
+        services = db.session.scalars(select(Service).order_by(Service.name)).all()
+        return render_template("respond/services.html", services=services)
+    return render_template("respond/start.html", service=service,
+                           questionnaires=list(questionnaires().values()))
+
+
+@bp.get("/at/<code>")
+def at_service(code: str) -> HTTPResponse:
+    """A tablet's start link: remember which service this tablet is at."""
+    service = db.session.scalar(select(Service).where(Service.code == code))
+    if service is None:
+        abort(404)
+    session.clear()
+    session["ev_service"] = service.id
+    return redirect(url_for("respond.start"))
+
+
+@bp.get("/begin/<slug>")
+def begin(slug: str) -> HTTPResponse:
+    if slug not in questionnaires() or current_service() is None:
+        abort(404)
+    session.pop("ev_response", None)
+    session["ev_questionnaire"] = slug
+    return redirect(url_for("respond.settings"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings() -> str | HTTPResponse:
+    """Text size, pictures, contrast, read aloud, who is answering, language."""
+    form = SettingsForm(data={**prefs(), "locale": str(get_locale())})
+    form.locale.choices = [(code, code) for code in available_locales(current_app)]
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        chosen = {key: getattr(form, key).data for key in (*PREFS_DEFAULT, "locale")}
+        session["ev_prefs"] = chosen
+        return redirect(url_for("respond.consent"))
+    return render_template("respond/settings.html", form=form)
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+def consent() -> str | HTTPResponse:
+    slug, service = session.get("ev_questionnaire"), current_service()
+    if slug not in questionnaires() or service is None:
+        return redirect(url_for("respond.start"))
+    form = ConsentForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        if form.action.data == "no":
+            return redirect(url_for("respond.no_thanks"))
+        if form.action.data != "yes":
+            abort(400)
+        response = journey.start_response(
+            db.session, questionnaire=questionnaires()[slug], service=service,
+            client_id=form.submission_id.data, answered_by=prefs()["who"],
+            language=str(get_locale()))
+        session["ev_response"] = response.token
+        return redirect(url_for("respond.question", number=1))
+    form.submission_id.data = new_submission_id()
+    return render_template("respond/consent.html", form=form, questionnaire=questionnaires()[slug])
+
+
+@bp.get("/no-thanks")
+def no_thanks() -> str:
+    session.pop("ev_questionnaire", None)
+    return render_template("respond/no_thanks.html")
+
+
+# -- one question per page -----------------------------------------------------------------------
+@bp.route("/q/<int:number>", methods=["GET", "POST"])
+def question(number: int) -> str | HTTPResponse:
+    response = current_response()
+    questions = g.questionnaire.questions
+    if not 1 <= number <= len(questions):
+        abort(404)
+    item = questions[number - 1]
+    form = AnswerForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        if request.form.get("question") != item.id:
+            abort(400)  # the page was changed on its way here
+        try:
+            given = journey.parse_given(item, form.action.data or None, form.answer.data or [],
+                                        form.text.data)
+            journey.record_answer(db.session, response, item.id, given, form.submission_id.data)
+        except journey.JourneyError as error:
+            fail_bad_input(error)
+        if number < len(questions):
+            return redirect(url_for("respond.question", number=number + 1))
+        return redirect(url_for("respond.closing", step="helped"))
+    answer = journey.answers_by_question(db.session, response).get(item.id)
+    form.submission_id.data = new_submission_id()
+    if answer is not None and answer.kind == AnswerKind.TEXT:
+        form.text.data = answer.text
+    return render_template("respond/question.html", form=form, question=item, number=number,
+                           total=len(questions), answer=answer,
+                           back_url=url_for("respond.question", number=number - 1)
+                           if number > 1 else None)
+
+
+@bp.route("/end/<step>", methods=["GET", "POST"])
+def closing(step: str) -> str | HTTPResponse:
+    """The closing questions: who helped, who else was in the room, anything else."""
+    if step not in CLOSING_STEPS:
+        abort(404)
+    response = current_response()
+    index = CLOSING_STEPS.index(step)
+    form = AnswerForm() if step == "anything_else" else PeopleForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        try:
+            _store_closing(response, step, form)
+        except journey.JourneyError as error:
+            fail_bad_input(error)
+        if index + 1 < len(CLOSING_STEPS):
+            return redirect(url_for("respond.closing", step=CLOSING_STEPS[index + 1]))
+        journey.finish(response)
+        return _thank_you()
+    form.submission_id.data = new_submission_id()
+    back = (url_for("respond.closing", step=CLOSING_STEPS[index - 1]) if index
+            else url_for("respond.question", number=len(g.questionnaire.questions)))
+    existing = journey.answers_by_question(db.session, response).get(journey.ANYTHING_ELSE)
+    if step == "anything_else" and existing is not None:
+        form.text.data = existing.text
+    chosen = (response.helped_by if step == "helped" else response.others_present) or ""
+    return render_template(f"respond/{step}.html", form=form, back_url=back,
+                           chosen=set(filter(None, chosen.split(","))),
+                           asked=(response.helped_by if step == "helped"
+                                  else response.others_present) is not None)
+
+
+def _store_closing(response: Response, step: str, form: Any) -> None:
+    if step == "anything_else":
+        text = (form.text.data or "").strip()
+        if len(text) > current_app.config["MAX_FREE_TEXT"]:
+            raise journey.JourneyError("text too long")
+        given = journey.Given(AnswerKind.TEXT, text=text) if text else journey.Given(AnswerKind.SKIPPED)
+        journey.record_answer(db.session, response, journey.ANYTHING_ELSE, given,
+                              form.submission_id.data)
+        return
+    people = [] if form.action.data == "nobody" else list(form.people.data or [])
+    if step == "helped":
+        journey.record_context(response, helped_by=people)
+    else:
+        journey.record_context(response, in_room=people)
+
+
+@bp.route("/stop", methods=["GET", "POST"])
+def stop() -> str | HTTPResponse:
+    """Stop now: keep what was given, close the response."""
+    response = current_response()
+    form = ConsentForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        journey.finish(response, stopped=True)
+        return _thank_you()
+    form.submission_id.data = new_submission_id()
+    return render_template("respond/stop.html", form=form,
+                           back_url=request.args.get("from", type=int))
+
+
+def _thank_you() -> HTTPResponse:
+    """Forget this person's response: the next person on the tablet cannot see it."""
+    for key in ("ev_response", "ev_questionnaire", "ev_prefs"):
+        session.pop(key, None)
+    return redirect(url_for("respond.thank_you"))
+
+
+@bp.get("/thank-you")
+def thank_you() -> str:
+    return render_template("respond/thank_you.html")
+
+
+# -- pictures and sound --------------------------------------------------------------------------
+@bp.get("/symbols/<any(svg, black):variant>/<name>.svg")
+def symbol(variant: str, name: str) -> HTTPResponse:
+    from ..easyread.pictures import load_symbol_index
+
+    root = Path(current_app.config["ASSETS_DIR"]) / "symbols"
+    entry = load_symbol_index(root / "index.json").get(name)
+    if entry is None:
+        abort(404)
+    return send_file(root / variant / entry.file, mimetype="image/svg+xml", max_age=86400 * 7)
+
+
+@bp.get("/audio/<name>")
+def audio(name: str) -> HTTPResponse:
+    path = current_app.extensions["easyvoice.audio"].path(name)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="audio/ogg", max_age=31536000, conditional=True)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
