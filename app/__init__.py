@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     app.jinja_env.globals.update(P=Phrases(), page_lang=page_lang, page_dir=page_dir)
+    app.jinja_env.filters["locale_name"] = locale_name
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app
@@ -72,6 +73,11 @@ def select_locale() -> str:
 def page_lang() -> str:
     """The <html lang> value: BCP 47 with a hyphen (en-GB), from the request's locale."""
     return select_locale().replace("_", "-")
+
+
+def locale_name(code: str) -> str:
+    """A language's name in that language (people look for their own language's name)."""
+    return Locale.parse(code).get_display_name(code) or code
 
 
 def page_dir() -> str:

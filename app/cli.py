@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import sys
 import time
 from pathlib import Path
@@ -10,14 +9,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
 
 from . import available_locales
 from .db import db
 from .easyread.audio import load_recordings
 from .easyread.phrases import all_texts
 from .easyread.speech import SpeechUnavailable
-from .models import Organisation, Service
 
 
 def init_app(app: Flask) -> None:
@@ -102,26 +99,12 @@ def build_audio() -> None:
                    f"{took:.1f} s.")
 
 
-DEMO_SERVICES = ("Oak House", "Riverside Day Service")
-
-
 @click.command("demo")
 def demo() -> None:
     """Add a demo provider with 2 services and store the questionnaires (safe to run again)."""
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == "demo"))
-    if org is None:
-        org = Organisation(name="Demo Care", slug="demo")
-        db.session.add(org)
-    for name in DEMO_SERVICES:
-        exists = db.session.scalar(select(Service).where(Service.organisation == org,
-                                                         Service.name == name))
-        if exists is None:
-            db.session.add(Service(organisation=org, name=name, code=secrets.token_hex(4)))
-    db.session.flush()
-    from .respond.journey import version_for
+    from .demo import create_demo
 
-    for questionnaire in current_app.extensions["easyvoice.surveys"].questionnaires.values():
-        version_for(db.session, questionnaire)
+    org = create_demo(db.session, current_app.extensions["easyvoice.surveys"].questionnaires.values())
     db.session.commit()
     for service in org.services:
         click.echo(f"{service.name}: http://127.0.0.1:5000/at/{service.code}")

@@ -94,13 +94,16 @@ CARD_TEXTS = [option.text for option in FACES + YES_NO]
 
 
 class Phrases:
-    """``P.name`` in a template: the phrase translated for the current request's language."""
+    """``P.name`` (or ``P[name]``) in a template: the phrase in the current request's language."""
 
     def __getattr__(self, name: str) -> str:
         try:
             return gettext(PHRASES[name])
         except KeyError:
             raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> str:
+        return gettext(PHRASES[name])
 
 
 def all_texts() -> list[str]:

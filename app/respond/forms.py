@@ -9,14 +9,22 @@ from __future__ import annotations
 import uuid
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
-
-from ..easyread.phrases import PHRASES
+from wtforms import Field, HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
 
 
 def new_submission_id() -> str:
     return uuid.uuid4().hex
+
+
+class ValuesField(Field):
+    """Every value sent under one name (ticked cards); checked by the service, not here."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = [value[:80] for value in valuelist[:20]]
+
+    def _value(self) -> str:
+        return ""
 
 
 class SubmissionForm(FlaskForm):
@@ -27,7 +35,7 @@ class SubmissionForm(FlaskForm):
 
 
 class AnswerForm(SubmissionForm):
-    answer = SelectMultipleField(choices=[], validate_choice=False)
+    answer = ValuesField(default=list)
     text = TextAreaField(validators=[Length(max=5000)])
 
 
@@ -38,24 +46,31 @@ class ConsentForm(SubmissionForm):
 class PeopleForm(SubmissionForm):
     """Who helped / who else was in the room: several fixed choices, or nobody."""
 
-    people = SelectMultipleField(choices=[], validate_choice=False)
+    people = ValuesField(default=list)
 
 
-def _choice(value: str, phrase: str) -> tuple[str, str]:
-    return value, PHRASES[phrase]
+#: The settings a respondent can change: field -> [(value, phrase name)], first is the default.
+SETTINGS_CHOICES: dict[str, list[tuple[str, str]]] = {
+    "who": [("self", "who_self"), ("family", "who_family"), ("staff", "who_staff"),
+            ("other", "who_other")],
+    "text": [("normal", "text_normal"), ("big", "text_big"), ("bigger", "text_bigger")],
+    "pictures": [("on", "on"), ("off", "off")],
+    "contrast": [("off", "off"), ("on", "on")],
+    "read_aloud": [("on", "on"), ("off", "off")],
+    "autoplay": [("off", "off"), ("on", "on")],
+}
 
 
-ON_OFF = [_choice("on", "on"), _choice("off", "off")]
+def _setting(name: str) -> StringField:
+    values = [value for value, _phrase in SETTINGS_CHOICES[name]]
+    return StringField(validators=[DataRequired(), AnyOf(values)], default=values[0])
 
 
 class SettingsForm(FlaskForm):
-    text = RadioField(choices=[_choice("normal", "text_normal"), _choice("big", "text_big"),
-                               _choice("bigger", "text_bigger")], default="normal")
-    pictures = RadioField(choices=ON_OFF, default="on")
-    contrast = RadioField(choices=ON_OFF, default="off")
-    read_aloud = RadioField(choices=ON_OFF, default="on")
-    autoplay = RadioField(choices=ON_OFF, default="off")
-    who = RadioField(choices=[_choice("self", "who_self"), _choice("family", "who_family"),
-                              _choice("staff", "who_staff"), _choice("other", "who_other")],
-                     default="self")
-    locale = RadioField(choices=[], validate_choice=True)
+    who = _setting("who")
+    text = _setting("text")
+    pictures = _setting("pictures")
+    contrast = _setting("contrast")
+    read_aloud = _setting("read_aloud")
+    autoplay = _setting("autoplay")
+    locale = StringField(validators=[DataRequired(), Length(max=16)])

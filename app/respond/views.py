@@ -16,7 +16,8 @@ from ..db import db
 from ..models import AnswerKind, Response, Service
 from ..questionnaires import Questionnaire
 from . import bp, journey
-from .forms import AnswerForm, ConsentForm, PeopleForm, SettingsForm, new_submission_id
+from .forms import (SETTINGS_CHOICES, AnswerForm, ConsentForm, PeopleForm, SettingsForm,
+                    new_submission_id)
 
 PREFS_DEFAULT = {"text": "normal", "pictures": "on", "contrast": "off", "read_aloud": "on",
                  "autoplay": "off", "who": "self"}
@@ -104,14 +105,15 @@ def begin(slug: str) -> HTTPResponse:
 def settings() -> str | HTTPResponse:
     """Text size, pictures, contrast, read aloud, who is answering, language."""
     form = SettingsForm(data={**prefs(), "locale": str(get_locale())})
-    form.locale.choices = [(code, code) for code in available_locales(current_app)]
+    locales = available_locales(current_app)
     if request.method == "POST":
-        if not form.validate():
+        if not form.validate() or form.locale.data not in locales:
             abort(400)
         chosen = {key: getattr(form, key).data for key in (*PREFS_DEFAULT, "locale")}
         session["ev_prefs"] = chosen
         return redirect(url_for("respond.consent"))
-    return render_template("respond/settings.html", form=form)
+    return render_template("respond/settings.html", form=form, choices=SETTINGS_CHOICES,
+                           locales=locales)
 
 
 @bp.route("/consent", methods=["GET", "POST"])
