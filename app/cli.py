@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext
 
 from . import available_locales
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database tables (Alembic migrations)."""
     from .migrate import upgrade
@@ -32,6 +34,7 @@ def init_db() -> None:
 
 
 @click.command("make-migration")
+@with_appcontext
 @click.argument("message")
 def make_migration(message: str) -> None:
     """(Developers) write a migration for what changed in app/models."""
@@ -41,6 +44,7 @@ def make_migration(message: str) -> None:
 
 
 @click.command("load-surveys")
+@with_appcontext
 def load_surveys() -> None:
     """Check every survey file; store a version for each good questionnaire."""
     from . import load_surveys as load
@@ -73,6 +77,7 @@ def spoken_texts(app: Flask) -> list[tuple[str, str]]:
 
 
 @click.command("build-audio")
+@with_appcontext
 def build_audio() -> None:
     """Synthesise every spoken text ahead of time (cached: a second run synthesises nothing)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -100,6 +105,7 @@ def build_audio() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Add a demo provider with 2 services and store the questionnaires (safe to run again)."""
     from .demo import create_demo

@@ -73,3 +73,21 @@ def submission_id(html: str) -> str:
     match = re.search(r'name="submission_id" value="([^"]+)"', html)
     assert match, "no submission id on the page"
     return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def built_audio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Run the real `flask build-audio` once per test session (real espeak-ng through pyttsx3).
+
+    Returns the audio directory and what the command printed on a cold and on a warm run.
+    """
+    tmp = tmp_path_factory.mktemp("audio-build")
+    audio_dir = tmp / "audio"
+    app = make_app(tmp, AUDIO_DIR=str(audio_dir))
+    runner = app.test_cli_runner()
+    cold = runner.invoke(args=["build-audio"])
+    assert cold.exit_code == 0, cold.output
+    warm = runner.invoke(args=["build-audio"])
+    assert warm.exit_code == 0, warm.output
+    db.dispose(app)
+    return {"dir": audio_dir, "cold": cold.output, "warm": warm.output}

@@ -7,6 +7,7 @@ that every live server of the session shares. Nothing here downloads a browser: 
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -28,7 +29,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--autoplay-policy=no-user-gesture-required"]
 PORTRAIT = {"width": 768, "height": 1024}
 LANDSCAPE = {"width": 1024, "height": 768}
-SHOTS = Path("/tmp/shots")
 
 
 # -- audio ------------------------------------------------------------------------------------------
@@ -72,6 +72,7 @@ class LiveServer:
 
 def serve(app: Flask) -> Iterator[LiveServer]:
     """Serve ``app`` on 127.0.0.1 (a free port) from a daemon thread until the generator closes."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -135,8 +136,3 @@ def page(new_context: Callable[..., BrowserContext]) -> Page:
     """A 768 x 1024 tablet page."""
     return new_context().new_page()
 
-
-def screenshot(page: Page, name: str) -> None:
-    """Keep a full-page picture in /tmp/shots for a person to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

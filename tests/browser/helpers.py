@@ -1,0 +1,172 @@
+"""Helpers shared by the browser tests: the journey's start, the database's view, measuring."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+from playwright.sync_api import Page
+from sqlalchemy import select
+
+from app.db import db
+from app.models import Response
+
+SHOTS = Path("/tmp/shots")
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a full-page picture in /tmp/shots for a person to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def path_of(page: Page) -> str:
+    """The page's path (and query), without the server's address."""
+    url = page.url
+    return url[url.index("/", len("http://")):]
+
+
+def wait_for_scripts(page: Page) -> None:
+    """The speaker buttons are shown by easyvoice.js once the document is ready."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !document.querySelector('button.speak[hidden]')")
+
+
+# -- what the database holds -------------------------------------------------------------------------
+@dataclass
+class StoredAnswer:
+    kind: str
+    values: list[str] = field(default_factory=list)
+    text: str | None = None
+
+
+@dataclass
+class StoredResponse:
+    status: str
+    finished: bool
+    consent: bool
+    answered_by: str
+    helped_by: str | None
+    others_present: str | None
+    questionnaire: str
+    answers: dict[str, StoredAnswer]
+
+
+def stored_responses(app: Flask) -> list[StoredResponse]:
+    """Every response in the database, read fresh in its own app context."""
+    with app.app_context():
+        out = []
+        for response in db.session.scalars(select(Response).order_by(Response.id)):
+            answers = {answer.question_key: StoredAnswer(answer.kind.value, answer.values,
+                                                         answer.text)
+                       for answer in response.answers}
+            out.append(StoredResponse(
+                status=response.status, finished=response.finished_at is not None,
+                consent=response.consent, answered_by=response.answered_by,
+                helped_by=response.helped_by, others_present=response.others_present,
+                questionnaire=response.version.slug, answers=answers))
+        db.session.remove()
+        return out
+
+
+# -- colour and size ---------------------------------------------------------------------------------
+def relative_luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour with 0-255 channels."""
+
+    def linear(channel: float) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    la, lb = relative_luminance(a), relative_luminance(b)
+    lighter, darker = max(la, lb), min(la, lb)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+# One script reads, for every visible element that holds text of its own, what the eye gets:
+# its font size, its colour, and the colour behind it (the nearest ancestor with an opaque
+# background; semi-transparent layers are mixed over what is beneath them).
+TEXT_STYLES_JS = """
+() => {
+  const parse = (value) => {
+    const m = value.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const parts = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  };
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3]));
+  const background = (element) => {
+    const layers = [];
+    for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.backgroundImage !== 'none') layers.push({image: node.tagName});
+      const colour = parse(style.backgroundColor);
+      if (colour && colour[3] > 0) {
+        layers.push({colour});
+        if (colour[3] >= 1) break;
+      }
+    }
+    let result = [255, 255, 255];  // the canvas behind everything
+    for (let i = layers.length - 1; i >= 0; i--) {
+      if (layers[i].colour) result = over(layers[i].colour, result);
+    }
+    return {rgb: result, images: layers.filter(l => l.image).map(l => l.image)};
+  };
+  const hidden = (element) => {
+    for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0') return true;
+      if (style.clip === 'rect(0px, 0px, 0px, 0px)' || style.clipPath === 'inset(50%)') return true;
+    }
+    const box = element.getBoundingClientRect();
+    return box.width <= 1 || box.height <= 1;
+  };
+  const describe = (element) => {
+    let name = element.tagName.toLowerCase();
+    if (element.id) name += '#' + element.id;
+    if (element.classList.length) name += '.' + [...element.classList].join('.');
+    return name;
+  };
+  const out = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(element.tagName)) continue;
+    const ownText = [...element.childNodes]
+      .filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+    const isField = element.tagName === 'TEXTAREA' || element.tagName === 'INPUT';
+    if (!ownText && !isField) continue;
+    if (element.tagName === 'INPUT' && ['hidden', 'checkbox', 'radio'].includes(element.type)) continue;
+    if (hidden(element)) continue;
+    const style = getComputedStyle(element);
+    const bg = background(element);
+    out.push({
+      element: describe(element),
+      text: (ownText || element.value || element.placeholder || '').slice(0, 40),
+      fontSize: parseFloat(style.fontSize),
+      color: parse(style.color),
+      background: bg.rgb,
+      backgroundImages: bg.images,
+    });
+  }
+  return out;
+}
+"""
+
+
+# -- the journey's first pages ------------------------------------------------------------------------
+def begin(page: Page, base_url: str, code: str, slug: str = "your-support",
+          settings: dict[str, str] | None = None) -> None:
+    """From the tablet's start link to question 1, choosing ``settings`` on the way (by clicks)."""
+    page.goto(f"{base_url}/at/{code}")
+    page.click(f"a[href='/begin/{slug}']")
+    page.wait_for_url("**/settings")
+    for name, value in (settings or {}).items():
+        page.click(f"label.pill:has(input[name={name}][value={value}])")
+    page.click("button.button-next")
+    page.wait_for_url("**/consent")
+    page.click("button[name=action][value=yes]")
+    page.wait_for_url("**/q/1")
