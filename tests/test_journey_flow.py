@@ -49,7 +49,8 @@ def test_whole_questionnaire_is_stored_as_given(no_csrf_app: Flask) -> None:
     expected = {}
     for number, q in enumerate(questions(no_csrf_app), start=1):
         if q.type == "free_text":
-            fields, want = {"text": "More trips out", "action": "answer"}, (AnswerKind.TEXT, [], "More trips out")
+            fields = {"text": "More trips out", "action": "answer"}
+            want = (AnswerKind.TEXT, [], "More trips out")
         elif q.multiple:
             values = [o.value for o in q.choices[:2]]
             fields, want = {"answer": values, "action": "answer"}, (AnswerKind.OPTION, sorted(values), None)

@@ -108,8 +108,7 @@ class _Checker:
         return value
 
     def symbol(self, m: _Lined, symbols: set[str] | None) -> str:
-        name = self.text(m, "symbol", limit=80)
-        assert name is not None
+        name = self.text(m, "symbol", limit=80) or ""
         if symbols is not None and name not in symbols:
             self.fail(m, "symbol", f"There is no symbol called '{name}'.",
                       "Pick a name from easyread_assets/symbols/index.json.")

@@ -117,7 +117,8 @@ def record_answer(db: Session, response: Response, question_key: str, given: Giv
         except IntegrityError:  # sent twice at once: the other request made the row
             pass
         answer = _answer(db, response, question_key)
-        assert answer is not None
+        if answer is None:  # only if the row vanished between insert and select
+            raise JourneyError("answer not stored")
         if answer.submission_id != submission_id:
             return record_answer(db, response, question_key, given, submission_id)
         _replace_choices(db, answer, given.values)

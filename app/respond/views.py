@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import (abort, current_app, g, redirect, render_template, request, send_file, session,
-                   url_for)
+from flask import abort, current_app, g, redirect, render_template, request, send_file, session, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HTTPResponse
@@ -16,8 +15,7 @@ from ..db import db
 from ..models import AnswerKind, Response, Service
 from ..questionnaires import Questionnaire
 from . import bp, journey
-from .forms import (SETTINGS_CHOICES, AnswerForm, ConsentForm, PeopleForm, SettingsForm,
-                    new_submission_id)
+from .forms import SETTINGS_CHOICES, AnswerForm, ConsentForm, PeopleForm, SettingsForm, new_submission_id
 
 PREFS_DEFAULT = {"text": "normal", "pictures": "on", "contrast": "off", "read_aloud": "on",
                  "autoplay": "off", "who": "self"}

@@ -1,0 +1,49 @@
+# EasyVoice: `make run` sets up and runs the app; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup translations lint bench clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,postgres]'
+	touch $@
+
+setup: $(VENV)/.installed
+	$(PY) -m babel.messages.frontend compile --use-fuzzy -d translations >/dev/null
+
+# The app on http://127.0.0.1:5000 with SQLite in instance/, demo data and audio built.
+run: setup
+	tools/system-packages.sh --optional espeak-ng
+	$(FLASK) init-db
+	$(FLASK) demo
+	$(FLASK) load-surveys
+	-$(FLASK) build-audio
+	@echo "EasyVoice is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Every test: unit, flow (test client) and browser (Debian chromium + axe-core).
+test: setup
+	tools/system-packages.sh espeak-ng chromium fonts-dejavu-core
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+translations: setup
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k N_ -k lazy_gettext \
+	  --add-comments=i18n: --no-location --sort-output -o translations/messages.pot .
+	$(PY) -m babel.messages.frontend update -i translations/messages.pot -d translations
+	$(PY) -m babel.messages.frontend compile --use-fuzzy -d translations
+
+lint: setup
+	$(VENV)/bin/ruff check app tests bench tools
+
+bench: setup
+	tools/system-packages.sh espeak-ng
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance *.egg-info
