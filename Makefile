@@ -27,10 +27,15 @@ run: setup
 	@echo "EasyVoice is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# Every test: unit, flow (test client) and browser (Debian chromium + axe-core).
+# Every test (unit, flow, browser in Debian chromium with axe-core), on SQLite, then on PostgreSQL.
+TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432
 test: setup
-	tools/system-packages.sh espeak-ng chromium fonts-dejavu-core
+	tools/system-packages.sh espeak-ng chromium fonts-dejavu-core postgresql-client
+	tools/postgres.sh
+	@echo "== The test suite on SQLite =="
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@echo "== The test suite on PostgreSQL =="
+	EASYVOICE_TEST_POSTGRES=$(TEST_POSTGRES) $(PY) -m pytest $(PYTEST_ARGS)
 
 translations: setup
 	$(PY) -m babel.messages.frontend extract -F babel.cfg -k N_ -k lazy_gettext \

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
 from app.db import db
@@ -20,29 +22,66 @@ from app.models import Service
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Set to a PostgreSQL server URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432) to run
+#: every test on PostgreSQL: each app then gets a database of its own, dropped afterwards.
+POSTGRES_SERVER = os.environ.get("EASYVOICE_TEST_POSTGRES", "")
+
+
+def fresh_database_url(tmp_path: Path) -> str:
+    if not POSTGRES_SERVER:
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    name = f"evtest_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{POSTGRES_SERVER}/{name}"
+
+
+def drop_database(app: Flask) -> None:
+    """Close the app's connections and, on PostgreSQL, drop its database."""
+    db.dispose(app)
+    url = make_url(app.config["DATABASE_URL"])
+    if url.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def make_app(tmp_path: Path, **overrides: object) -> Flask:
-    """An app on its own SQLite file (or EASYVOICE_TEST_DATABASE_URL), migrated, with demo data."""
+    """An app on a fresh database (SQLite, or PostgreSQL when asked), migrated, with demo data."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-only-secret",
-        "DATABASE_URL": os.environ.get("EASYVOICE_TEST_DATABASE_URL")
-        or f"sqlite:///{tmp_path / 'test.sqlite'}",
         "AUDIO_DIR": str(tmp_path / "audio"),
         **overrides,
     }
+    config.setdefault("DATABASE_URL", fresh_database_url(tmp_path))
     app = create_app(config)
     with app.app_context():
         upgrade(db.engine)
         create_demo(db.session, app.extensions["easyvoice.surveys"].questionnaires.values())
         db.session.commit()
+    _made.append(app)
     return app
 
 
+_made: list[Flask] = []
+
+
+@pytest.fixture(autouse=True)
+def _drop_databases() -> Iterator[None]:
+    """Every app a test made is closed (and its PostgreSQL database dropped) after the test."""
+    yield
+    while _made:
+        drop_database(_made.pop())
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = make_app(tmp_path)
-    yield app
-    db.dispose(app)
+def app(tmp_path: Path) -> Flask:
+    return make_app(tmp_path)
 
 
 @pytest.fixture
@@ -51,11 +90,9 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def no_csrf_app(tmp_path: Path) -> Iterator[Flask]:
+def no_csrf_app(tmp_path: Path) -> Flask:
     """For flow tests that post forms by hand: CSRF itself is tested on `app`."""
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
-    yield app
-    db.dispose(app)
+    return make_app(tmp_path, WTF_CSRF_ENABLED=False)
 
 
 def service_code(app: Flask, name: str = "Oak House") -> str:
@@ -89,5 +126,6 @@ def built_audio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     assert cold.exit_code == 0, cold.output
     warm = runner.invoke(args=["build-audio"])
     assert warm.exit_code == 0, warm.output
-    db.dispose(app)
+    _made.remove(app)
+    drop_database(app)
     return {"dir": audio_dir, "cold": cold.output, "warm": warm.output}

@@ -13,7 +13,6 @@ import soundfile as sf
 from flask import Flask
 
 from app.cli import spoken_texts
-from app.db import db
 from app.easyread import speech
 from app.easyread.audio import AudioStore, text_key
 from app.easyread.speech import SpeechUnavailable
@@ -29,7 +28,6 @@ def test_build_covers_every_spoken_text_and_a_warm_build_synthesises_nothing(bui
     assert len(texts) > 100
     missing = [text for locale, text in texts if store.lookup(locale, text) is None]
     assert missing == []
-    db.dispose(app)
 
 
 def test_files_are_real_small_opus(built_audio):
@@ -55,7 +53,6 @@ def test_audio_is_served_with_immutable_cache_headers(built_audio, tmp_path):
     assert result.status_code == 200 and result.mimetype == "audio/ogg"
     assert "immutable" in result.headers["Cache-Control"]
     assert result.data.startswith(b"OggS")
-    db.dispose(app)
 
 
 def test_question_page_links_its_audio(built_audio, tmp_path):
@@ -69,7 +66,6 @@ def test_question_page_links_its_audio(built_audio, tmp_path):
     name = app.extensions["easyvoice.audio"].lookup("en_GB", question.text)
     assert f'data-audio="/audio/{name}"' in page
     assert page.count('class="speak"') >= 7  # the question, 3 faces, 3 other answers
-    db.dispose(app)
 
 
 def test_a_human_recording_replaces_the_tts(tmp_path: Path) -> None:
@@ -95,7 +91,6 @@ def test_a_human_recording_replaces_the_tts(tmp_path: Path) -> None:
     assert rate == 16000 and abs(len(data) - 16000) < 2000
     index = json.loads((tmp_path / "audio" / "index.json").read_text())
     assert index[text_key("en_GB", "Happy")] == store.lookup("en_GB", "Happy")
-    db.dispose(app)
 
 
 def test_without_espeak_the_build_says_what_to_do(tmp_path: Path, monkeypatch) -> None:
@@ -108,4 +103,3 @@ def test_without_espeak_the_build_says_what_to_do(tmp_path: Path, monkeypatch) -
     assert "espeak-ng is not installed" in result.output and "apt-get install espeak-ng" in result.output
     with pytest.raises(SpeechUnavailable):
         speech.Speaker.get()
-    db.dispose(app)

@@ -11,7 +11,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
 from flask import Flask
 
-from app.db import db
 from conftest import ROOT, make_app, service_code
 
 
@@ -54,7 +53,6 @@ def test_picker_offers_every_catalog_and_pages_follow_it(tmp_path: Path) -> None
     assert '<html lang="ar" dir="rtl">' in arabic and "قبل أن نبدأ" in arabic
     english = choose(app.test_client(), app, "en_GB")
     assert '<html lang="en-GB" dir="ltr">' in english and "Before we start" in english
-    db.dispose(app)
 
 
 def test_survey_texts_go_into_the_catalog(tmp_path: Path) -> None:

@@ -115,7 +115,6 @@ def test_load_surveys_command_reports_file_and_line_and_changes_nothing(tmp_path
     assert app.test_cli_runner().invoke(args=["load-surveys"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(QuestionnaireVersion)) == len(before) + 1
-    db.dispose(app)
 
 
 def test_a_broken_file_does_not_break_the_app(tmp_path: Path) -> None:
@@ -125,4 +124,3 @@ def test_a_broken_file_does_not_break_the_app(tmp_path: Path) -> None:
     client = app.test_client()
     assert client.get("/").status_code == 200
     assert len(app.extensions["easyvoice.surveys"].errors) == 1
-    db.dispose(app)

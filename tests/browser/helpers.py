@@ -66,7 +66,6 @@ def stored_responses(app: Flask) -> list[StoredResponse]:
                 consent=response.consent, answered_by=response.answered_by,
                 helped_by=response.helped_by, others_present=response.others_present,
                 questionnaire=response.version.slug, answers=answers))
-        db.session.remove()
         return out
 
 
