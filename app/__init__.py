@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel import Locale
@@ -21,7 +22,8 @@ csrf = CSRFProtect()
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: config, database, translations, CSRF, surveys, blueprints, CLI, error pages."""
-    app = Flask(__name__, instance_relative_config=True)
+    instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("EASYVOICE_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance)
     load_config(app, config)
 
     db.init_app(app)
