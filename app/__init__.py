@@ -33,14 +33,19 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["easyvoice.surveys"] = load_surveys(app)
 
     from . import cli, errors
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
     from .respond import bp as respond_bp
 
     app.register_blueprint(respond_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     errors.init_app(app)
     cli.init_app(app)
 
     app.jinja_env.globals.update(P=Phrases(), page_lang=page_lang, page_dir=page_dir)
     app.jinja_env.filters["locale_name"] = locale_name
+    app.jinja_env.filters["as_options"] = as_options
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app
@@ -75,6 +80,11 @@ def select_locale() -> str:
 def page_lang() -> str:
     """The <html lang> value: BCP 47 with a hyphen (en-GB), from the request's locale."""
     return select_locale().replace("_", "-")
+
+
+def as_options(items: list, value_attr: str, text_attr: str) -> list[tuple[object, object]]:
+    """(value, text) pairs for a <select> from a list of objects."""
+    return [(getattr(item, value_attr), getattr(item, text_attr)) for item in items]
 
 
 def locale_name(code: str) -> str:

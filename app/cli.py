@@ -10,16 +10,18 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext
+from sqlalchemy import select
 
-from . import available_locales
+from . import audit, available_locales
 from .db import db
 from .easyread.audio import load_recordings
 from .easyread.phrases import all_texts
 from .easyread.speech import SpeechUnavailable
+from .models import Organisation, Role
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, make_migration, load_surveys, build_audio, demo):
+    for command in (init_db, make_migration, load_surveys, build_audio, demo, create_user):
         app.cli.add_command(command)
 
 
@@ -114,3 +116,31 @@ def demo() -> None:
     db.session.commit()
     for service in org.services:
         click.echo(f"{service.name}: http://127.0.0.1:5000/at/{service.code}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--organisation", "org_slug", required=True, help="the organisation's short name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--pin", default=None, help="4 digits, for an Expert by Experience's tablet handover")
+@with_appcontext
+def create_user(email: str, name: str, role: str, org_slug: str, password: str,
+                pin: str | None) -> None:
+    """Make a user who can sign in."""
+    from .auth.accounts import AccountError
+    from .auth.accounts import create_user as make_user
+
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+    if org is None:
+        raise click.BadParameter(f"There is no organisation '{org_slug}'.", param_hint="--organisation")
+    try:
+        user = make_user(db.session, organisation=org, email=email, name=name, role=role,
+                         password=password, pin=pin)
+    except (AccountError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    audit.record(db.session, audit.Actor(device="flask create-user"), "user.create",
+                 organisation_id=org.id, object_type="user", object_id=user.id, role=role)
+    db.session.commit()
+    click.echo(f"Made {user.email} ({role}) in {org.name}.")

@@ -32,6 +32,8 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # no time limits for respondents: a slow answer is still an answer
+    "IDLE_MINUTES": 20,  # a signed-in tablet left alone this long signs itself out
+    "SIGN_IN_LIMIT": 20,  # sign-in attempts per address per 15 minutes
 }
 
 ENV_PREFIX = "EASYVOICE_"

@@ -129,3 +129,38 @@ def built_audio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     _made.remove(app)
     drop_database(app)
     return {"dir": audio_dir, "cold": cold.output, "warm": warm.output}
+
+
+PASSWORD = "correct horse battery"  # noqa: S105  (test-only accounts in throwaway databases)
+ROLES = ("admin", "quality_lead", "expert", "viewer")
+
+
+def add_users(app: Flask) -> dict[str, str]:
+    """One user per role in the demo organisation, plus a quality lead elsewhere; role -> email."""
+    from app.auth.accounts import create_user
+    from app.models import Organisation
+
+    emails = {}
+    with app.app_context():
+        demo = db.session.query(Organisation).filter_by(slug="demo").one()
+        other = Organisation(name="Other Care", slug="other")
+        db.session.add(other)
+        db.session.add(Service(organisation=other, name="Elm Court", code="elmcourt"))
+        for role in ROLES:
+            email = f"{role}@demo.example"
+            create_user(db.session, organisation=demo, email=email, name=role.title(), role=role,
+                        password=PASSWORD, pin="1234" if role == "expert" else None)
+            emails[role] = email
+        create_user(db.session, organisation=other, email="lead@other.example", name="Other lead",
+                    role="quality_lead", password=PASSWORD)
+        emails["other_lead"] = "lead@other.example"
+        db.session.commit()
+    return emails
+
+
+def sign_in_as(client: FlaskClient, email: str, password: str = PASSWORD) -> object:
+    page = client.get("/auth/sign-in").get_data(as_text=True)
+    data = {"email": email, "password": password}
+    if 'name="csrf_token"' in page:
+        data["csrf_token"] = csrf_token(page)
+    return client.post("/auth/sign-in", data=data)

@@ -26,12 +26,12 @@ def test_defaults_put_everything_in_the_instance_folder(tmp_path: Path) -> None:
 def test_environment_overrides_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EASYVOICE_DATABASE_URL", f"sqlite:///{tmp_path / 'other.sqlite'}")
     monkeypatch.setenv("EASYVOICE_SPEECH_RATE", "120")
-    monkeypatch.setenv("EASYVOICE_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("EASYVOICE_SECRET_KEY", "from-the-environment")  # noqa: S105
     monkeypatch.setenv("EASYVOICE_INSTANCE_PATH", str(tmp_path / "inst2"))
     app = create_app()
     assert app.config["DATABASE_URL"].endswith("other.sqlite")
     assert app.config["SPEECH_RATE"] == 120
-    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SECRET_KEY"] == "from-the-environment"  # noqa: S105
     assert not (tmp_path / "inst2" / "secret_key").exists()
 
 

@@ -1,0 +1,58 @@
+"""People who sign in: admins, quality leads, Experts by Experience, viewers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import Base, UTCDateTime, utcnow
+from .organisation import Organisation
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    QUALITY_LEAD = "quality_lead"
+    EXPERT = "expert"
+    VIEWER = "viewer"
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    #: what they sign in with; kept lower-case
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: the name shown to colleagues (never stored with a respondent's answers)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
+    #: werkzeug's scrypt hash
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: an Expert by Experience's 4-digit PIN for getting a tablet back after a handover
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    #: failed sign-ins since the last good one; too many locks the account for a while
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def set_pin(self, pin: str) -> None:
+        if len(pin) != 4 or not pin.isdigit():
+            raise ValueError("A PIN is 4 digits.")
+        self.pin_hash = generate_password_hash(pin)
+
+    def check_pin(self, pin: str) -> bool:
+        return bool(self.pin_hash) and check_password_hash(self.pin_hash or "", pin)
