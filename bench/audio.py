@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> bool:
             warm_s.append(median(times))
             if sorted(p.name for p in store.directory.glob("*.ogg")) != files_before:
                 files_changed = True  # a warm build wrote .ogg files: counts as a failure
-            print(f"round {round_ + 1}: cold {cold_s[-1]:.2f} s ({report.synthesised} synthesised"
+            print(f"round {round_ + 1}: cold {cold_s[-1]:.2f} s ({report.synthesised} synthesised, "
+                  f"{report.seconds_of_speech:.1f} s of speech in {report.bytes_written / 1024:.0f} KB"
                   f"{', includes starting the engine' if round_ == 0 else ''}), "
                   f"warm {warm_s[-1] * 1000:.1f} ms ({warm.cached} cached, {warm.synthesised} "
                   f"synthesised)")

@@ -11,6 +11,7 @@ because the pyttsx3 engine used by audio.py must not be shared or forked.
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 SCRIPTS = ("render.py", "page_bytes.py", "audio.py")
+VERDICT = re.compile(r"-> (PASS|MISS)\b")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,8 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         run = subprocess.run([sys.executable, str(BENCH / script)], cwd=BENCH.parent,
                              stdout=subprocess.PIPE, text=True, check=False)
         sys.stdout.write(run.stdout)
-        verdicts = [line.strip() for line in run.stdout.splitlines()
-                    if line.rstrip().endswith(("-> PASS", "-> MISS"))]
+        verdicts = [line.strip() for line in run.stdout.splitlines() if VERDICT.search(line)]
         if run.returncode != 0 or not verdicts:
             broken = True
             summary.append((script, f"FAILED TO RUN (exit status {run.returncode})"))
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n== summary ({took:.0f} s) ==")
     for script, line in summary:
         print(f"{script:<14} {line}")
-    missed = any(line.endswith("MISS") for _, line in summary)
+    missed = any("-> MISS" in line for _, line in summary)
     if broken:
         return 1
     return 1 if args.strict and missed else 0
