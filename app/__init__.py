@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["easyvoice.audio"] = AudioStore(app.config["AUDIO_DIR"])
     app.extensions["easyvoice.surveys"] = load_surveys(app)
 
-    from . import cli, errors
+    from . import cli, errors, security
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .respond import bp as respond_bp
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
 
     app.jinja_env.globals.update(P=Phrases(), page_lang=page_lang, page_dir=page_dir)

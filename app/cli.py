@@ -21,7 +21,7 @@ from .models import Organisation, Role
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, make_migration, load_surveys, build_audio, demo, create_user):
+    for command in (init_db, make_migration, load_surveys, build_audio, demo, create_user, purge):
         app.cli.add_command(command)
 
 
@@ -144,3 +144,21 @@ def create_user(email: str, name: str, role: str, org_slug: str, password: str,
                  organisation_id=org.id, object_type="user", object_id=user.id, role=role)
     db.session.commit()
     click.echo(f"Made {user.email} ({role}) in {org.name}.")
+
+
+@click.command("purge")
+@click.option("--older-than", "days", type=click.IntRange(min=1), default=None,
+              help="days; default: the RETENTION_DAYS setting")
+@click.option("--dry-run", is_flag=True, help="count, but delete nothing")
+@with_appcontext
+def purge(days: int | None, dry_run: bool) -> None:
+    """Delete responses (and their answers) started before the retention period; audit it."""
+    from .retention import purge_responses
+
+    days = days or int(current_app.config["RETENTION_DAYS"])
+    count = purge_responses(db.session, days, dry_run=dry_run)
+    if not dry_run:
+        audit.record(db.session, audit.Actor(device="flask purge"), "retention.purge",
+                     older_than_days=days, responses_deleted=count)
+        db.session.commit()
+    click.echo(f"{'Would delete' if dry_run else 'Deleted'} {count} responses older than {days} days.")

@@ -30,8 +30,12 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "MAX_FREE_TEXT": 1000,
     "SESSION_COOKIE_HTTPONLY": True,
+    # Browsers keep Secure cookies on https and on http://127.0.0.1 / localhost. On a trusted
+    # network without TLS set EASYVOICE_SESSION_COOKIE_SECURE=false (better: put TLS in front).
+    "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # no time limits for respondents: a slow answer is still an answer
+    "RETENTION_DAYS": 3 * 365,  # answers are kept this long, then `flask purge` deletes them
     "IDLE_MINUTES": 20,  # a signed-in tablet left alone this long signs itself out
     "SIGN_IN_LIMIT": 20,  # sign-in attempts per address per 15 minutes
 }

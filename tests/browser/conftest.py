@@ -8,6 +8,7 @@ that every live server of the session shares. Nothing here downloads a browser: 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -42,7 +43,9 @@ def built_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("espeak-ng") is None:
         pytest.fail("espeak-ng is not installed: the browser tests need real built audio. "
                     "Install it with: apt-get install espeak-ng", pytrace=False)
-    audio_dir = tmp_path_factory.mktemp("built-audio")
+    # BROWSER_TESTS_AUDIO_DIR keeps the files between runs (the build then finds them cached).
+    kept = os.environ.get("BROWSER_TESTS_AUDIO_DIR")
+    audio_dir = Path(kept) if kept else tmp_path_factory.mktemp("built-audio")
     app = make_app(tmp_path_factory.mktemp("audio-build-db"), AUDIO_DIR=str(audio_dir))
     try:
         texts = spoken_texts(app)
@@ -66,8 +69,11 @@ class LiveServer:
     url: str
     app: Flask
 
+    def code(self, name: str = "Oak House") -> str:
+        return service_code(self.app, name)
+
     def service_url(self, name: str = "Oak House") -> str:
-        return f"{self.url}/at/{service_code(self.app, name)}"
+        return f"{self.url}/at/{self.code(name)}"
 
 
 def serve(app: Flask) -> Iterator[LiveServer]:
@@ -89,6 +95,13 @@ def serve(app: Flask) -> Iterator[LiveServer]:
 def live_server(tmp_path: Path, built_audio: Path) -> Iterator[LiveServer]:
     """A fresh database with demo data and the session's built audio, on a real port."""
     yield from serve(make_app(tmp_path, AUDIO_DIR=str(built_audio)))
+
+
+@pytest.fixture(scope="module")
+def module_live_server(tmp_path_factory: pytest.TempPathFactory,
+                       built_audio: Path) -> Iterator[LiveServer]:
+    """One server for a module whose tests only look at pages (they share its database)."""
+    yield from serve(make_app(tmp_path_factory.mktemp("module-server"), AUDIO_DIR=str(built_audio)))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.helpers import StoredAnswer, path_of, screenshot, stored_responses, wait_for_scripts
+from tests.browser.helpers import StoredAnswer, begin, path_of, screenshot, stored_responses, wait_for_scripts
 
 pytestmark = pytest.mark.browser
 
@@ -189,10 +189,7 @@ def test_whole_questionnaire_by_touch(live_server, new_context: Callable[..., Br
     "each as 2 characters, so a full box with line breaks is refused (400). Needs the server to "
     "turn CRLF into LF before checking the length and storing."))
 def test_line_breaks_in_free_text_are_kept_as_typed(live_server, page: Page) -> None:
-    from tests.browser.helpers import begin
-    from tests.conftest import service_code
-
-    begin(page, live_server.url, service_code(live_server.app))
+    begin(page, live_server.url, live_server.code())
     page.goto(f"{live_server.url}/q/21")
     limit = int(page.locator("textarea#text").get_attribute("maxlength"))
     line = "I want to go out more."

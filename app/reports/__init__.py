@@ -1,0 +1,1 @@
+"""Provider reports: aggregation in SQL, small-number suppression, CSV, easy-read PDF, evidence packs."""

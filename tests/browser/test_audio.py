@@ -1,0 +1,131 @@
+"""Read aloud in the browser: built Ogg/Opus files play; with none, the browser's own speech speaks.
+
+Two init scripts watch the real browser APIs (they call through to them): which media element
+was asked to play and whether it really started, and what was given to speechSynthesis.speak.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import begin, wait_for_scripts
+
+pytestmark = pytest.mark.browser
+
+WATCH_AUDIO = """
+window.__audio = {plays: [], playing: [], errors: []};
+const realPlay = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  const element = this;
+  window.__audio.plays.push(element.src);
+  element.addEventListener('playing', () => window.__audio.playing.push(element.src), {once: true});
+  const promise = realPlay.call(element);
+  promise.catch((error) => window.__audio.errors.push(String(error)));
+  return promise;
+};
+"""
+
+WATCH_SPEECH = """
+window.__spoken = [];
+if (window.speechSynthesis) {
+  const realSpeak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+  window.speechSynthesis.speak = function (utterance) {
+    window.__spoken.push({text: utterance.text, lang: utterance.lang});
+    return realSpeak(utterance);
+  };
+}
+"""
+
+QUESTION_SPEAKER = ".heading-row + button.speak"
+
+
+def question_page(page: Page, live_server, settings: dict[str, str] | None = None) -> None:
+    page.add_init_script(WATCH_AUDIO)
+    page.add_init_script(WATCH_SPEECH)
+    begin(page, live_server.url, live_server.code(), settings=settings)
+    wait_for_scripts(page)
+
+
+def test_speaker_plays_the_built_audio(live_server, page: Page) -> None:
+    question_page(page, live_server)
+    speaker = page.locator(QUESTION_SPEAKER)
+    expect(speaker).to_be_visible()
+    src = speaker.get_attribute("data-audio")
+    assert src and src.startswith("/audio/") and src.endswith(".ogg")
+    assert speaker.get_attribute("data-say") == "Do staff listen to you?"
+
+    with page.expect_response(lambda r: "/audio/" in r.url and r.url.endswith(".ogg")) as info:
+        speaker.click()
+    response = info.value
+    assert response.url.endswith(src)
+    assert response.status in (200, 206)
+    headers = response.all_headers()
+    assert headers["content-type"] == "audio/ogg"
+    assert "immutable" in headers["cache-control"]
+    body = page.request.get(live_server.url + src)  # the whole file, as a plain GET
+    assert body.status == 200
+    assert body.headers["content-type"] == "audio/ogg"
+    assert "immutable" in body.headers["cache-control"]
+    data = body.body()
+    assert data.startswith(b"OggS")
+    assert b"OpusHead" in data[:200]
+    assert len(data) > 2000  # some seconds of speech, not an empty stream
+
+    # The audio element really started playing that file, and the button shows it is playing.
+    page.wait_for_function("() => window.__audio.playing.length > 0")
+    state = page.evaluate("() => window.__audio")
+    assert state["errors"] == []
+    assert state["playing"][0].endswith(src)
+    expect(speaker).to_have_class("speak playing")
+    # The built audio was used: the browser's speech was not needed.
+    assert page.evaluate("() => window.__spoken") == []
+    # When it ends, the button goes back to normal.
+    expect(speaker).not_to_have_class("speak playing", timeout=15_000)
+
+
+def test_every_speaker_has_built_audio(live_server, page: Page) -> None:
+    """Every text on a question page has its file: nothing falls back to the browser's voice."""
+    question_page(page, live_server)
+    for number in (1, 2, 6, 7, 21):
+        page.goto(f"{live_server.url}/q/{number}")
+        speakers = page.locator("button.speak")
+        assert speakers.count() >= 4
+        missing = [speakers.nth(i).get_attribute("data-say") for i in range(speakers.count())
+                   if not speakers.nth(i).get_attribute("data-audio")]
+        assert missing == [], f"no built audio on /q/{number} for {missing}"
+
+
+def test_autoplay_reads_the_question(live_server, page: Page) -> None:
+    question_page(page, live_server, settings={"autoplay": "on"})
+    page.wait_for_function("() => window.__audio.playing.length > 0")
+    src = page.locator(QUESTION_SPEAKER).get_attribute("data-audio")
+    assert page.evaluate("() => window.__audio.playing")[0].endswith(src)
+
+
+def test_read_aloud_off_hides_every_speaker(live_server, page: Page) -> None:
+    question_page(page, live_server, settings={"read_aloud": "off"})
+    expect(page.locator("button.speak")).to_have_count(0)
+
+
+def test_without_built_audio_the_browser_speaks(make_live_server, tmp_path, page: Page) -> None:
+    empty = tmp_path / "no-audio"
+    empty.mkdir()
+    server = make_live_server(AUDIO_DIR=str(empty))
+    question_page(page, server)
+    speaker = page.locator(QUESTION_SPEAKER)
+    expect(speaker).to_be_visible()
+    assert speaker.get_attribute("data-audio") is None
+    assert page.locator("button.speak[data-audio]").count() == 0
+    audio_requests: list[str] = []
+    page.on("request", lambda r: audio_requests.append(r.url) if "/audio/" in r.url else None)
+    speaker.click()
+    page.wait_for_function("() => window.__spoken.length > 0")
+    assert page.evaluate("() => window.__spoken") == [
+        {"text": "Do staff listen to you?", "lang": "en-GB"}]
+    assert page.evaluate("() => window.__audio.plays") == []
+    assert audio_requests == []
+    # An answer card's own speaker says the card's words.
+    page.locator(".option:has(button.card[value=sad]) button.speak").click()
+    page.wait_for_function("() => window.__spoken.length > 1")
+    assert page.evaluate("() => window.__spoken")[-1]["text"] == "Sad"

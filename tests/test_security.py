@@ -1,0 +1,87 @@
+"""Security baseline: headers on every route, cookies, health, retention purge."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, update
+from test_access_map import all_routes
+
+from app.db import db
+from app.models import Answer, AuditEvent, Response, utcnow
+from conftest import ROLES, add_users, make_app, sign_in_as
+from test_journey_flow import answer, begin, questions
+
+REQUIRED = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+            "Referrer-Policy", "Strict-Transport-Security")
+
+
+@pytest.fixture
+def users_app(tmp_path) -> Flask:
+    app = make_app(tmp_path)
+    add_users(app)
+    return app
+
+
+def check_headers(result, where) -> None:
+    for name in REQUIRED:
+        assert name in result.headers, (where, name)
+    csp = result.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp, where
+    assert "frame-ancestors 'none'" in csp, where
+
+
+@pytest.mark.parametrize("who", ("anonymous", *ROLES))
+def test_every_route_sends_the_security_headers(users_app: Flask, who: str) -> None:
+    client = users_app.test_client()
+    if who != "anonymous":
+        sign_in_as(client, f"{who}@demo.example")
+    seen = 0
+    for endpoint, method, url in all_routes(users_app):
+        result = client.open(url, method=method)
+        check_headers(result, (who, endpoint, method, result.status_code))
+        seen += 1
+    assert seen > 20
+    check_headers(client.get("/static/css/easyvoice.css"), "static")
+
+
+def test_session_cookie_is_secure_httponly_samesite(users_app: Flask) -> None:
+    client = users_app.test_client()
+    result = sign_in_as(client, "admin@demo.example")
+    cookie = result.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_are_not_cached(client) -> None:
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_health_checks_database_and_audio(app: Flask, built_audio) -> None:
+    result = app.test_client().get("/health")
+    assert result.status_code == 503 and result.json["audio"] == "not built"
+    assert result.json["database"] == "ok"
+    app.config["AUDIO_DIR"] = str(built_audio["dir"])
+    assert app.test_client().get("/health").status_code == 200
+
+
+def test_purge_deletes_old_responses_and_leaves_an_audit_record(no_csrf_app: Flask) -> None:
+    client = no_csrf_app.test_client()
+    for _ in range(2):
+        begin(client, no_csrf_app)
+        answer(client, 1, questions(no_csrf_app)[0].id, answer="happy")
+    with no_csrf_app.app_context():
+        first = db.session.scalars(select(Response.id).order_by(Response.id)).first()
+        db.session.execute(update(Response).where(Response.id == first)
+                           .values(started_at=utcnow() - timedelta(days=400)))
+        db.session.commit()
+    runner = no_csrf_app.test_cli_runner()
+    assert "Would delete 1" in runner.invoke(args=["purge", "--older-than", "365", "--dry-run"]).output
+    result = runner.invoke(args=["purge", "--older-than", "365"])
+    assert result.exit_code == 0 and "Deleted 1 responses" in result.output
+    with no_csrf_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purge")).one()
+        assert event.detail == {"older_than_days": 365, "responses_deleted": 1}
