@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations lint bench clean
+.PHONY: run serve test setup translations lint bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,17 @@ run: setup
 	@echo "EasyVoice is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Production-style serving: gunicorn with several workers (see gunicorn.conf.py and README).
+serve: setup
+	$(FLASK) init-db
+	$(FLASK) load-surveys
+	-$(FLASK) build-audio
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
 # Every test (unit, flow, browser in Debian chromium with axe-core), on SQLite, then on PostgreSQL.
 TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432
 test: setup
-	tools/system-packages.sh espeak-ng chromium fonts-dejavu-core postgresql-client
+	tools/system-packages.sh espeak-ng chromium fonts-dejavu-core postgresql-client poppler-utils
 	tools/postgres.sh
 	@echo "== The test suite on SQLite =="
 	$(PY) -m pytest $(PYTEST_ARGS)
