@@ -12,7 +12,7 @@
 The pyttsx3 engine is one per process: every build runs in this process and nothing forks after
 it starts. The first cold build includes starting the engine.
 
-    python bench/audio.py [--rounds 3]
+    python bench/audio.py [--rounds 2]
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> bool:
     from app.easyread.audio import load_recordings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="cold+warm rounds (each ~30 s)")
+    parser.add_argument("--rounds", type=int, default=2, help="cold+warm rounds (each ~30-60 s)")
     args = parser.parse_args(argv)
 
     header("audio: KB per second of speech; cold vs warm build (real espeak-ng)")
