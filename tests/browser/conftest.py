@@ -12,7 +12,6 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +20,14 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from app.db import db
-from tests.conftest import make_app, service_code
+from conftest import _made, drop_database, make_app
+
+from .helpers import PORTRAIT, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync",
                  "--autoplay-policy=no-user-gesture-required"]
-PORTRAIT = {"width": 768, "height": 1024}
-LANDSCAPE = {"width": 1024, "height": 768}
 
 
 # -- audio ------------------------------------------------------------------------------------------
@@ -46,7 +44,7 @@ def built_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # BROWSER_TESTS_AUDIO_DIR keeps the files between runs (the build then finds them cached).
     kept = os.environ.get("BROWSER_TESTS_AUDIO_DIR")
     audio_dir = Path(kept) if kept else tmp_path_factory.mktemp("built-audio")
-    app = make_app(tmp_path_factory.mktemp("audio-build-db"), AUDIO_DIR=str(audio_dir))
+    app = server_app(tmp_path_factory.mktemp("audio-build-db"), AUDIO_DIR=str(audio_dir))
     try:
         texts = spoken_texts(app)
         try:
@@ -57,23 +55,22 @@ def built_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
             pytest.fail(f"The audio build failed, so the browser tests cannot run: {exc}",
                         pytrace=False)
     finally:
-        db.dispose(app)
+        drop_database(app)
     assert not report.problems, report.problems
     assert report.synthesised + report.cached + report.recorded == len(dict.fromkeys(texts))
     return audio_dir
 
 
 # -- live server ------------------------------------------------------------------------------------
-@dataclass
-class LiveServer:
-    url: str
-    app: Flask
+def server_app(tmp_path: Path, **overrides: Any) -> Flask:
+    """An app on a fresh database (as every test's), dropped by :func:`serve` when it stops.
 
-    def code(self, name: str = "Oak House") -> str:
-        return service_code(self.app, name)
-
-    def service_url(self, name: str = "Oak House") -> str:
-        return f"{self.url}/at/{self.code(name)}"
+    The root conftest drops each test's apps after that test; a module's server outlives its
+    first test, so its app is taken off that list here.
+    """
+    app = make_app(tmp_path, **overrides)
+    _made.remove(app)
+    return app
 
 
 def serve(app: Flask) -> Iterator[LiveServer]:
@@ -88,20 +85,21 @@ def serve(app: Flask) -> Iterator[LiveServer]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-        db.dispose(app)
+        drop_database(app)
 
 
 @pytest.fixture
 def live_server(tmp_path: Path, built_audio: Path) -> Iterator[LiveServer]:
     """A fresh database with demo data and the session's built audio, on a real port."""
-    yield from serve(make_app(tmp_path, AUDIO_DIR=str(built_audio)))
+    yield from serve(server_app(tmp_path, AUDIO_DIR=str(built_audio)))
 
 
 @pytest.fixture(scope="module")
 def module_live_server(tmp_path_factory: pytest.TempPathFactory,
                        built_audio: Path) -> Iterator[LiveServer]:
     """One server for a module whose tests only look at pages (they share its database)."""
-    yield from serve(make_app(tmp_path_factory.mktemp("module-server"), AUDIO_DIR=str(built_audio)))
+    yield from serve(server_app(tmp_path_factory.mktemp("module-server"),
+                                AUDIO_DIR=str(built_audio)))
 
 
 @pytest.fixture
@@ -110,7 +108,7 @@ def make_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calla
     running: list[Iterator[LiveServer]] = []
 
     def start(**overrides: Any) -> LiveServer:
-        generator = serve(make_app(tmp_path_factory.mktemp("server"), **overrides))
+        generator = serve(server_app(tmp_path_factory.mktemp("server"), **overrides))
         running.append(generator)
         return next(generator)
 

@@ -11,8 +11,23 @@ from sqlalchemy import select
 
 from app.db import db
 from app.models import Response
+from conftest import service_code
 
 SHOTS = Path("/tmp/shots")
+PORTRAIT = {"width": 768, "height": 1024}
+LANDSCAPE = {"width": 1024, "height": 768}
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+    def code(self, name: str = "Oak House") -> str:
+        return service_code(self.app, name)
+
+    def service_url(self, name: str = "Oak House") -> str:
+        return f"{self.url}/at/{self.code(name)}"
 
 
 def screenshot(page: Page, name: str) -> None:

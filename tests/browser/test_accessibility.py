@@ -14,8 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.browser.conftest import LANDSCAPE, PORTRAIT, LiveServer
-from tests.browser.helpers import begin, path_of, wait_for_scripts
+from .helpers import LANDSCAPE, PORTRAIT, LiveServer, begin, path_of, wait_for_scripts
 
 pytestmark = pytest.mark.browser
 
@@ -33,33 +32,35 @@ SIZES = {"768x1024": PORTRAIT, "1024x768": LANDSCAPE}
 
 @dataclass
 class Tablet:
-    """A respondent's tablet in one setting: a questionnaire under way, question 11 answered."""
+    """A respondent's tablet in one setting: a questionnaire under way, question 11 answered.
+
+    ``visitor`` is a second tablet whose session the test writes itself, for pages that the
+    journey reaches only with a session it has just cleared (the list of services, the start
+    page, thank you): they are drawn as the person would see them with their settings.
+    """
 
     server: LiveServer
     setting: str
     page: Page
-    context: BrowserContext
+    visitor: Page
 
-    def goto(self, path: str, status: int = 200) -> None:
-        response = self.page.goto(self.server.url + path)
+    def goto(self, path: str, status: int = 200, page: Page | None = None) -> Page:
+        page = page or self.page
+        response = page.goto(self.server.url + path)
         assert response is not None and response.status == status, \
             f"{path}: {response.status if response else None}"
-        wait_for_scripts(self.page)
+        wait_for_scripts(page)
+        return page
 
-    def with_session(self, **values: object) -> Page:
-        """A fresh page whose session holds ``values`` and this setting's choices.
-
-        For pages that the journey reaches only with a session it has just cleared (the list of
-        services, the start page, thank you): the page is drawn as the person would see it with
-        their settings.
-        """
+    def visit_with_session(self, path: str, **values: object) -> Page:
         app = self.server.app
         cookie = app.session_interface.get_signing_serializer(app).dumps(
             {**values, "ev_prefs": SETTINGS[self.setting]})
-        self.context.clear_cookies()
-        self.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie,
-                                   "url": self.server.url}])
-        return self.page
+        context = self.visitor.context
+        context.clear_cookies()
+        context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie,
+                              "url": self.server.url}])
+        return self.goto(path, page=self.visitor)
 
 
 def service_id(server: LiveServer) -> int:
@@ -71,48 +72,46 @@ def service_id(server: LiveServer) -> int:
 
 
 # How to reach each page from a tablet.
-def _services(t: Tablet) -> None:
-    t.with_session()
-    t.goto("/")
+def _services(t: Tablet) -> Page:
+    return t.visit_with_session("/")
 
 
-def _start(t: Tablet) -> None:
-    t.with_session(ev_service=service_id(t.server))
-    t.goto("/")
+def _start(t: Tablet) -> Page:
+    return t.visit_with_session("/", ev_service=service_id(t.server))
 
 
-def _thank_you(t: Tablet) -> None:
-    t.with_session(ev_service=service_id(t.server))
-    t.goto("/thank-you")
+def _thank_you(t: Tablet) -> Page:
+    return t.visit_with_session("/thank-you", ev_service=service_id(t.server))
 
 
-def _no_thanks(t: Tablet) -> None:
-    t.with_session(ev_service=service_id(t.server), ev_questionnaire="your-support")
-    t.goto("/no-thanks")
+def _no_thanks(t: Tablet) -> Page:
+    return t.visit_with_session("/no-thanks", ev_service=service_id(t.server))
 
 
-def _chosen_after_back(t: Tablet) -> None:
-    t.goto("/q/12")
-    t.page.click("a.button-back")
-    t.page.wait_for_url("**/q/11")
-    wait_for_scripts(t.page)
-    assert t.page.locator("button.card[aria-pressed=true]").count() == 1
+def _chosen_after_back(t: Tablet) -> Page:
+    page = t.goto("/q/12")
+    page.click("a.button-back")
+    page.wait_for_url("**/q/11")
+    wait_for_scripts(page)
+    assert page.locator("button.card[aria-pressed=true]").count() == 1
+    return page
 
 
-def _bad_request(t: Tablet) -> None:
-    t.goto("/q/3")
-    t.page.evaluate("document.querySelector('input[name=question]').value = 'not-this-one'")
-    with t.page.expect_response(lambda r: r.request.method == "POST") as info:
-        t.page.click("button.card[value=me]")
+def _bad_request(t: Tablet) -> Page:
+    page = t.goto("/q/3")
+    page.evaluate("document.querySelector('input[name=question]').value = 'not-this-one'")
+    with page.expect_response(lambda r: r.request.method == "POST") as info:
+        page.click("button.card[value=me]")
     assert info.value.status == 400
-    wait_for_scripts(t.page)
+    wait_for_scripts(page)
+    return page
 
 
-def _path(path: str, status: int = 200) -> Callable[[Tablet], None]:
+def _path(path: str, status: int = 200) -> Callable[[Tablet], Page]:
     return lambda t: t.goto(path, status)
 
 
-PAGES: dict[str, Callable[[Tablet], None]] = {
+PAGES: dict[str, Callable[[Tablet], Page]] = {
     "services": _services,
     "start": _start,
     "settings": _path("/settings"),
@@ -137,29 +136,28 @@ PAGES: dict[str, Callable[[Tablet], None]] = {
 @pytest.fixture(scope="module")
 def tablets(browser: Browser, module_live_server: LiveServer) -> Iterator[Callable[[str], Tablet]]:
     made: dict[str, Tablet] = {}
+    contexts: list[BrowserContext] = []
 
-    def get(setting: str) -> Tablet:
-        tablet = made.get(setting)
-        if tablet is not None:
-            # Pages reached through a made-up session leave it without a questionnaire.
-            tablet.page.goto(module_live_server.url + "/q/1")
-            if path_of(tablet.page) == "/q/1":
-                return tablet
-            tablet.context.close()
+    def new_page() -> Page:
         context = browser.new_context(viewport=PORTRAIT)
         context.set_default_timeout(10_000)
-        page = context.new_page()
-        begin(page, module_live_server.url, module_live_server.code(),
-              settings=SETTINGS[setting])
-        page.goto(module_live_server.url + "/q/11")
-        page.click("button.card[value=happy]")
-        page.wait_for_url("**/q/12")
-        made[setting] = tablet = Tablet(module_live_server, setting, page, context)
-        return tablet
+        contexts.append(context)
+        return context.new_page()
+
+    def get(setting: str) -> Tablet:
+        if setting not in made:
+            page = new_page()
+            begin(page, module_live_server.url, module_live_server.code(),
+                  settings=SETTINGS[setting])
+            page.goto(module_live_server.url + "/q/11")
+            page.click("button.card[value=happy]")
+            page.wait_for_url("**/q/12")
+            made[setting] = Tablet(module_live_server, setting, page, new_page())
+        return made[setting]
 
     yield get
-    for tablet in made.values():
-        tablet.context.close()
+    for context in contexts:
+        context.close()
 
 
 def describe(violations: list[dict]) -> str:
@@ -178,12 +176,13 @@ def describe(violations: list[dict]) -> str:
 def test_no_axe_violations(setting: str, size: str, name: str, tablets) -> None:
     tablet = tablets(setting)
     tablet.page.set_viewport_size(SIZES[size])
-    PAGES[name](tablet)
-    body_class = tablet.page.evaluate("document.body.className")
+    tablet.visitor.set_viewport_size(SIZES[size])
+    page = PAGES[name](tablet)
+    body_class = page.evaluate("document.body.className")
     expected_class = {"default": "text-normal", "bigger": "text-bigger",
                       "no-pictures": "pictures-off", "contrast": "contrast-high"}[setting]
     assert expected_class in body_class.split(), f"{name} is not in the {setting} look"
-    results = AXE.run(tablet.page, options={"runOnly": {"type": "tag", "values": TAGS}})
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
     violations = results.response["violations"]
     assert not violations, (f"axe found {len(violations)} problems on {name} "
-                            f"({path_of(tablet.page)}), {setting}, {size}:\n{describe(violations)}")
+                            f"({path_of(page)}), {setting}, {size}:\n{describe(violations)}")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.helpers import StoredAnswer, begin, path_of, screenshot, stored_responses, wait_for_scripts
+from .helpers import StoredAnswer, begin, path_of, screenshot, stored_responses, wait_for_scripts
 
 pytestmark = pytest.mark.browser
 
@@ -184,10 +184,6 @@ def test_whole_questionnaire_by_touch(live_server, new_context: Callable[..., Br
     assert len(stored_responses(live_server.app)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Browsers send a textarea's line breaks as CRLF; the server stores them as sent and counts "
-    "each as 2 characters, so a full box with line breaks is refused (400). Needs the server to "
-    "turn CRLF into LF before checking the length and storing."))
 def test_line_breaks_in_free_text_are_kept_as_typed(live_server, page: Page) -> None:
     begin(page, live_server.url, live_server.code())
     page.goto(f"{live_server.url}/q/21")
@@ -202,3 +198,18 @@ def test_line_breaks_in_free_text_are_kept_as_typed(live_server, page: Page) -> 
     page.wait_for_load_state("load")
     assert path_of(page) == "/end/helped", f"a full answer with line breaks was refused: {page.title()}"
     assert stored_responses(live_server.app)[0].answers["better"] == StoredAnswer("text", [], typed)
+
+
+def test_thank_you_keeps_the_persons_settings(live_server, page: Page) -> None:
+    begin(page, live_server.url, live_server.code(),
+          settings={"text": "bigger", "contrast": "on", "pictures": "off"})
+    page.click("a.button-stop")
+    page.click("button[name=action][value=stop]")
+    page.wait_for_url("**/thank-you")
+    look = page.evaluate("document.body.className").split()
+    # The next person starts plain.
+    page.click("a.button-next")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.evaluate("document.body.className").split() == ["text-normal"]
+    assert stored_responses(live_server.app)[0].status == "stopped"
+    assert {"text-bigger", "contrast-high", "pictures-off"} <= set(look), look

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import StoredAnswer, path_of, screenshot, stored_responses, wait_for_scripts
+from .helpers import StoredAnswer, path_of, screenshot, stored_responses, wait_for_scripts
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,17 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import PORTRAIT, LiveServer
-from tests.browser.helpers import TEXT_STYLES_JS, begin, contrast_ratio, path_of, screenshot, wait_for_scripts
+from .helpers import (
+    LANDSCAPE,
+    PORTRAIT,
+    TEXT_STYLES_JS,
+    LiveServer,
+    begin,
+    contrast_ratio,
+    path_of,
+    screenshot,
+    wait_for_scripts,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +48,8 @@ PAGES = {
 }
 SETTINGS = {
     "default": {},
+    "bigger": {"text": "bigger"},
+    "no-pictures": {"pictures": "off"},
     "contrast": {"contrast": "on"},
 }
 
@@ -114,13 +125,24 @@ def test_text_is_big_and_dark_enough(name: str, setting: str, respondents,
     assert problems == [], "\n".join(problems)
 
 
-def test_the_whole_page_fits_the_width(respondents, module_live_server) -> None:
-    """No sideways scrolling on any page, in portrait."""
-    page = respondents("default")
-    for name, path in PAGES.items():
-        visit(page, module_live_server, path)
-        width = page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= PORTRAIT["width"], f"{name} is {width}px wide"
+@pytest.mark.parametrize("size", [PORTRAIT, LANDSCAPE], ids=["768x1024", "1024x768"])
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_no_page_scrolls_sideways(setting: str, size: dict[str, int], respondents,
+                                  module_live_server) -> None:
+    page = respondents(setting)
+    page.set_viewport_size(size)
+    try:
+        wide = {}
+        for name, path in PAGES.items():
+            visit(page, module_live_server, path)
+            if setting != "default" and (setting == "bigger" or size == PORTRAIT):
+                screenshot(page, f"look-{setting}-{size['width']}-{name}")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > size["width"]:
+                wide[name] = width
+        assert wide == {}, f"pages wider than the screen ({size['width']}px): {wide}"
+    finally:
+        page.set_viewport_size(PORTRAIT)
 
 
 @pytest.mark.parametrize("setting,bigger_than", [("big", "normal"), ("bigger", "big")])

@@ -53,6 +53,11 @@
       var first = document.querySelector("button.speak[data-autoplay-this]");
       if (first) { play(first); }
     }
+    // A "Print" button on printable pages (hidden when there is no script to press it).
+    document.querySelectorAll("button[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
     // A double tap sends a form once (the server also ignores a repeat).
     document.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function (event) {
