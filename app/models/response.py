@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -50,6 +50,10 @@ class Response(Base):
     status: Mapped[str] = mapped_column(String(16), default="in_progress")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the Expert by Experience's visit this response was given on (NULL: not on a visit)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"), index=True)
+    #: asked by an Expert by Experience (the tablet was handed over on a visit)
+    asked_by_expert: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     version: Mapped[QuestionnaireVersion] = relationship()
     service: Mapped[Service] = relationship()
@@ -77,6 +81,10 @@ class Answer(Base):
     text: Mapped[str | None] = mapped_column(Text)
     #: the id of the form submission that last wrote this answer (a replay changes nothing)
     submission_id: Mapped[str] = mapped_column(String(64))
+    #: given in "ask together" mode: the expert read, the person pointed
+    supported: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: a short note with the answer (an expert's observation notes)
+    note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

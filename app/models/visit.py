@@ -1,0 +1,241 @@
+"""Visits by Experts by Experience: handing the tablet over, photos, and the check of what a
+provider claims (its statement per section, and the experts' signed verdicts)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.base import NO_VALUE
+
+from .base import Base, UTCDateTime, utcnow
+from .organisation import Organisation, Service
+from .user import User
+
+VISIT_STATUSES = ("planned", "open", "closed")
+VERDICTS = ("agree", "partly", "disagree")
+
+
+class Visit(Base):
+    """An Expert by Experience's visit to one service on one day."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'open', 'closed')", name="status"),
+        CheckConstraint("co_checker_id IS NULL OR co_checker_id <> expert_id",
+                        name="co_checker_not_expert"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the provider whose service is visited; only its users see the visit
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    #: the day of the visit
+    visit_date: Mapped[date] = mapped_column(Date)
+    #: the Expert by Experience who planned the visit and leads it
+    expert_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    #: a second Expert by Experience who checks with them (optional)
+    co_checker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: the supporter's name, as the expert gives it (a supporter has no account)
+    supporter_name: Mapped[str | None] = mapped_column(String(120))
+    #: the slugs of the questionnaires asked on this visit, in the order chosen
+    questionnaires: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: planned -> open (on the day) -> closed
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    service: Mapped[Service] = relationship()
+    expert: Mapped[User] = relationship(foreign_keys=[expert_id])
+    co_checker: Mapped[User | None] = relationship(foreign_keys=[co_checker_id])
+
+
+class Handover(Base):
+    """One time the tablet was handed to a respondent; the expert's sign-in waits meanwhile."""
+
+    __tablename__ = "handover"
+    __table_args__ = (
+        CheckConstraint("end_reason IN ('pin', 'sign_in')", name="end_reason"),
+        CheckConstraint("failed_pins >= 0", name="failed_pins"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    #: the expert who handed the tablet over; only their pin number gets it back
+    expert_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: the secret the tablet's session holds while the handover lasts
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the questionnaire the respondent may answer
+    questionnaire: Mapped[str] = mapped_column(String(80))
+    #: "ask together": the expert reads, the person points; every answer is marked supported
+    together: Mapped[bool] = mapped_column(default=False)
+    #: hash of the expert's session id at handover: that session may never be used again
+    suspended_sid_ref: Mapped[str | None] = mapped_column(String(32), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: how the tablet came back: "pin" or "sign_in" (NULL while handed over)
+    end_reason: Mapped[str | None] = mapped_column(String(16))
+    #: wrong pin numbers typed during this handover
+    failed_pins: Mapped[int] = mapped_column(default=0)
+    #: set at the 5th wrong pin number: only a full sign-in gets the tablet back
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when someone on the visit page said they had seen the lock alert
+    alert_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    visit: Mapped[Visit] = relationship()
+    expert: Mapped[User] = relationship()
+
+
+class Photo(Base):
+    """A photo of places and things on a visit (never of people), stored without its metadata."""
+
+    __tablename__ = "visit_photo"
+    __table_args__ = (CheckConstraint("no_people", name="no_people_confirmed"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    #: the file's name in the instance folder's photos/ (random, never from the upload)
+    file_name: Mapped[str] = mapped_column(String(80), unique=True)
+    #: image/jpeg, image/png or image/webp
+    media_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size_bytes: Mapped[int] = mapped_column()
+    #: what the photo shows, in the expert's words (also its alt text)
+    caption: Mapped[str | None] = mapped_column(String(200))
+    #: the expert ticked "There are no people in this photo" (the database refuses false)
+    no_people: Mapped[bool] = mapped_column()
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    visit: Mapped[Visit] = relationship()
+
+
+class ProviderStatement(Base):
+    """What a provider says about itself for one framework section (a simple text, for now)."""
+
+    __tablename__ = "provider_statement"
+    __table_args__ = (UniqueConstraint("organisation_id", "section_ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    #: framework:section, e.g. "duq:1"
+    section_ref: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+class Verification(Base):
+    """The experts' check of a provider's statements on one visit. Signed means final."""
+
+    __tablename__ = "verification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when it was signed; after this the verdicts can never change (notes can be added)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    visit: Mapped[Visit] = relationship()
+    verdicts: Mapped[list[VerificationVerdict]] = relationship(
+        back_populates="verification", order_by="VerificationVerdict.section_ref")
+    signatures: Mapped[list[VerificationSignature]] = relationship(
+        order_by="VerificationSignature.id")
+    notes: Mapped[list[VerificationNote]] = relationship(order_by="VerificationNote.id")
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class VerificationVerdict(Base):
+    """The experts' view of one section: agree / partly / disagree, why, and what to do."""
+
+    __tablename__ = "verification_verdict"
+    __table_args__ = (
+        UniqueConstraint("verification_id", "section_ref"),
+        CheckConstraint("verdict IN ('agree', 'partly', 'disagree')", name="verdict"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    verification_id: Mapped[int] = mapped_column(ForeignKey("verification.id"), index=True)
+    #: framework:section, e.g. "duq:1"
+    section_ref: Mapped[str] = mapped_column(String(40))
+    #: the provider's statement as the experts saw it (the statement may change later)
+    statement_text: Mapped[str] = mapped_column(Text, default="")
+    verdict: Mapped[str] = mapped_column(String(16))
+    #: codes of the reasons picked with symbols (see app/visits/verification.py REASONS)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: why, in the experts' words
+    why: Mapped[str | None] = mapped_column(Text)
+    #: what the provider should do
+    provider_should: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    verification: Mapped[Verification] = relationship(back_populates="verdicts")
+
+
+class VerificationSignature(Base):
+    """One expert's signature, stamped with the time, the device and a hash of the session."""
+
+    __tablename__ = "verification_signature"
+    __table_args__ = (UniqueConstraint("verification_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    verification_id: Mapped[int] = mapped_column(ForeignKey("verification.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the device's user agent
+    device: Mapped[str | None] = mapped_column(String(200))
+    #: a hash of the session that signed (never the session itself)
+    session_ref: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship()
+
+
+class VerificationNote(Base):
+    """A dated note added to a signed verification: the only change allowed after signing."""
+
+    __tablename__ = "verification_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    verification_id: Mapped[int] = mapped_column(ForeignKey("verification.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+
+    added_by: Mapped[User] = relationship()
+
+
+class SignedVerificationChanged(RuntimeError):
+    """Raised at flush time when code tries to change a signed verification's verdicts."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_after_signing(session: Session, _context: Any, _instances: Any) -> None:
+    """A second lock under the service's check: no flush may change a signed verification.
+
+    Notes are added through their own table, so they never touch these rows.
+    """
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, VerificationVerdict):
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue
+            verification = obj.verification
+            if verification is not None and verification.signed_at is not None:
+                raise SignedVerificationChanged(f"verification {verification.id} is signed")
+        elif isinstance(obj, Verification) and obj not in session.new:
+            if not session.is_modified(obj, include_collections=False) and obj not in session.deleted:
+                continue
+            state = inspect(obj)  # the value before this flush: the committed one if it changed
+            signed_before = state.committed_state.get("signed_at", obj.signed_at)
+            if signed_before is not None and signed_before is not NO_VALUE:
+                raise SignedVerificationChanged(f"verification {obj.id} is signed")

@@ -1,0 +1,102 @@
+"""Handing the tablet over to a respondent, and getting it back, as database operations.
+
+The count of wrong pin numbers lives in the database, not in the tablet's cookie: an old cookie
+sent again cannot reset it. No HTTP here; ``tablet.py`` keeps the session side.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Handover, User, Visit, utcnow
+
+PIN_TRIES = 5  # wrong pin numbers before only a full sign-in gets the tablet back
+
+
+class HandoverError(ValueError):
+    """A handover that cannot start or end as asked."""
+
+
+@dataclass(frozen=True)
+class PinResult:
+    """What a pin number try did: gave the expert back, was wrong, or found the handover locked."""
+
+    expert: User | None
+    locked: bool = False
+    tries_left: int = PIN_TRIES
+
+
+def start_handover(db: Session, visit: Visit, expert: User, questionnaire: str, *,
+                   together: bool, suspended_sid_ref: str | None) -> Handover:
+    if visit.status != "open":
+        raise HandoverError("the visit is not open")
+    if questionnaire not in visit.questionnaires:
+        raise HandoverError("the visit does not use this questionnaire")
+    handover = Handover(visit=visit, expert=expert, token=secrets.token_urlsafe(32),
+                        questionnaire=questionnaire, together=together,
+                        suspended_sid_ref=suspended_sid_ref)
+    db.add(handover)
+    db.flush()
+    return handover
+
+
+def open_handover(db: Session, token: str | None) -> Handover | None:
+    """The handover this token names, if it has not ended."""
+    if not token:
+        return None
+    handover = db.scalar(select(Handover).where(Handover.token == token))
+    return handover if handover is not None and handover.ended_at is None else None
+
+
+def try_pin(db: Session, handover: Handover, pin: str) -> PinResult:
+    """Check the expert's pin number; the 5th wrong one locks the handover."""
+    if handover.ended_at is not None:
+        raise HandoverError("the handover has ended")
+    if handover.locked_at is not None:
+        return PinResult(None, locked=True, tries_left=0)
+    expert = handover.expert
+    if expert.active and expert.check_pin(pin):
+        end(handover, "pin")
+        return PinResult(expert)
+    handover.failed_pins += 1
+    if handover.failed_pins >= PIN_TRIES:
+        handover.locked_at = utcnow()
+    db.flush()
+    return PinResult(None, locked=handover.locked_at is not None,
+                     tries_left=max(0, PIN_TRIES - handover.failed_pins))
+
+
+def end(handover: Handover, reason: str) -> None:
+    """The tablet is back: with the pin number, or after a full sign-in (which also unlocks)."""
+    if reason not in ("pin", "sign_in"):
+        raise HandoverError("unknown reason")
+    if handover.ended_at is None:
+        handover.ended_at, handover.end_reason = utcnow(), reason
+
+
+def was_suspended(db: Session, sid_ref: str) -> bool:
+    """Did a handover suspend this session? Then it must never be used again (an old cookie)."""
+    return db.scalar(select(Handover.id).where(Handover.suspended_sid_ref == sid_ref)
+                     .limit(1)) is not None
+
+
+def lock_alerts(db: Session, visit: Visit) -> list[Handover]:
+    """Locked handovers of this visit that nobody has marked as seen yet."""
+    return list(db.scalars(select(Handover).where(Handover.visit_id == visit.id,
+                                                  Handover.locked_at.is_not(None),
+                                                  Handover.alert_seen_at.is_(None))
+                           .order_by(Handover.locked_at)))
+
+
+def mark_alerts_seen(db: Session, visit: Visit) -> list[int]:
+    """Mark this visit's lock alerts as seen; returns the handover ids (for the audit trail)."""
+    alerts = lock_alerts(db, visit)
+    now = utcnow()
+    for handover in alerts:
+        handover.alert_seen_at = now
+    db.flush()
+    return [handover.id for handover in alerts]

@@ -1,0 +1,193 @@
+"""HTTP for verification: the provider's statements (quality leads), and the experts' verdicts,
+one step per page, then their signatures and any later notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response as HTTPResponse
+
+from .. import audit, throttle
+from ..auth.access import actor
+from ..db import db
+from ..models import User, Visit
+from . import bp, tablet, verification
+from .common import edit_statements, framework, me, run_visits, the_visit, visit_to_run
+from .forms import NoteForm, ProviderShouldForm, SignForm, StatementForm, VerdictForm, WhyForm
+
+STEPS = ("verdict", "why", "todo")
+CO_PIN_TRIES = 5  # a co-checker's pin number, per visit per 15 minutes
+
+
+def _refs() -> list[str]:
+    return verification.section_refs(framework())
+
+
+# -- the provider's statements ---------------------------------------------------------------------
+@bp.get("/statements")
+@edit_statements
+def statements() -> str:
+    """What the provider says about each section (a simple text per section, for now)."""
+    return render_template("visits/statements.html", framework=framework(), form=StatementForm(),
+                           statements=verification.statements_of(db.session, me().organisation_id))
+
+
+@bp.post("/statements/<section_id>")
+@edit_statements
+def statement_save(section_id: str) -> HTTPResponse:
+    form = StatementForm()
+    if not form.validate():
+        abort(400)
+    ref = f"{verification.FRAMEWORK}:{section_id}"
+    try:
+        row, before = verification.save_statement(db.session, me(), ref, form.text.data or "",
+                                                  _refs())
+    except verification.VerificationError:
+        abort(400)
+    audit.record(db.session, actor(), "statement.change", object_type="provider_statement",
+                 object_id=row.id, section=ref, before=before, after=row.text)
+    return redirect(url_for("visits.statements") + f"#section-{section_id}")
+
+
+# -- the experts' check ----------------------------------------------------------------------------
+@bp.get("/<int:visit_id>/verify")
+@run_visits
+def verify(visit_id: int) -> str:
+    """Each section with the experts' verdict so far; sign when done; notes after signing."""
+    visit = the_visit(visit_id)
+    checked = verification.verification_of(db.session, visit)
+    verdicts = {v.section_ref: v for v in checked.verdicts} if checked else {}
+    return render_template("visits/verify.html", visit=visit, framework=framework(),
+                           verification=checked, verdicts=verdicts, note_form=NoteForm(),
+                           verdicts_cards=verification.VERDICTS, reasons=verification.REASONS)
+
+
+def _section(section_id: str) -> tuple[str, object]:
+    section = next((s for s in framework().sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    return f"{verification.FRAMEWORK}:{section_id}", section
+
+
+def _signed_page(visit: Visit) -> tuple[str, int]:
+    """Editing a signed verification: say so clearly; nothing is changed."""
+    return render_template("visits/signed.html", visit=visit), 409
+
+
+@bp.route("/<int:visit_id>/verify/<section_id>/<any(verdict, why, todo):step>",
+          methods=["GET", "POST"])
+@run_visits
+def verify_step(visit_id: int, section_id: str, step: str) -> str | HTTPResponse | tuple[str, int]:
+    """One step for one section: the verdict cards, then why, then what the provider should do."""
+    visit = visit_to_run(visit_id)
+    ref, section = _section(section_id)
+    if visit.status == "planned":
+        return redirect(url_for("visits.show", visit_id=visit.id))
+    statement = verification.statements_of(db.session, visit.organisation_id).get(ref)
+    checked = verification.verification_of(db.session, visit)
+    current = next((v for v in checked.verdicts if v.section_ref == ref), None) if checked else None
+    if checked is not None and checked.is_signed:
+        return _signed_page(visit)
+    form = {"verdict": VerdictForm, "why": WhyForm, "todo": ProviderShouldForm}[step]()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        try:
+            _store_step(visit, ref, step, form, statement.text if statement else "")
+        except verification.VerificationSigned:
+            return _signed_page(visit)
+        except verification.VerificationError:
+            abort(400)
+        following = STEPS.index(step) + 1
+        if following < len(STEPS):
+            return redirect(url_for("visits.verify_step", visit_id=visit.id,
+                                    section_id=section_id, step=STEPS[following]))
+        return redirect(url_for("visits.verify", visit_id=visit.id) + f"#section-{section_id}")
+    if step != "verdict" and current is None:
+        return redirect(url_for("visits.verify_step", visit_id=visit.id, section_id=section_id,
+                                step="verdict"))
+    return render_template(f"visits/verify_{step}.html", visit=visit, section=section, ref=ref,
+                           statement=statement, current=current, form=form,
+                           reasons=verification.REASONS, verdicts=verification.VERDICTS)
+
+
+def _store_step(visit: Visit, ref: str, step: str, form: Any, statement_text: str) -> None:
+    user = me()
+    if step == "verdict":
+        row = verification.record_verdict(db.session, visit, user, ref, form.verdict.data,
+                                          statement_text, _refs())
+        detail = {"verdict": row.verdict}
+    elif step == "why":
+        row = verification.record_why(db.session, visit, user, ref, form.reasons.data or [],
+                                      form.why.data, _refs())
+        detail = {"reasons": row.reasons, "why": row.why}
+    else:
+        row = verification.record_provider_should(db.session, visit, user, ref, form.text.data,
+                                                  _refs())
+        detail = {"provider_should": row.provider_should}
+    audit.record(db.session, actor(), "verification.change", object_type="verification_verdict",
+                 object_id=row.id, visit_id=visit.id, section=ref, step=step, **detail)
+
+
+@bp.route("/<int:visit_id>/sign", methods=["GET", "POST"])
+@run_visits
+def sign(visit_id: int) -> str | HTTPResponse | tuple[str, int]:
+    """Sign the check: after this it cannot be changed. A co-checker signs with their pin number."""
+    visit = visit_to_run(visit_id)
+    checked = verification.verification_of(db.session, visit)
+    if checked is not None and checked.is_signed:
+        return _signed_page(visit)
+    if checked is None or not checked.verdicts:
+        return redirect(url_for("visits.verify", visit_id=visit.id))
+    form = SignForm()
+    partner = _partner(visit, me())
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        signers: list[User] = [me()]
+        co_pin = (form.co_pin.data or "").strip()
+        if co_pin:
+            if not throttle.allow(db.session, f"co-sign:{visit.id}", CO_PIN_TRIES, 900):
+                abort(429)
+            co = partner
+            if co is None or not co.active or not co.check_pin(co_pin):
+                db.session.commit()  # the try counts although the answer is an error
+                return render_template("visits/sign.html", visit=visit, form=form,
+                                       partner=partner, problem="co_pin_wrong"), 400
+            signers.append(co)
+        sid = session.get("sid")
+        signed = verification.sign(db.session, visit, signers,
+                                   device=request.headers.get("User-Agent"),
+                                   session_ref=tablet.sid_ref(sid) if sid else None)
+        audit.record(db.session, actor(), "verification.sign", object_type="verification",
+                     object_id=signed.id, visit_id=visit.id, signers=[u.id for u in signers])
+        return redirect(url_for("visits.verify", visit_id=visit.id))
+    return render_template("visits/sign.html", visit=visit, form=form, partner=partner,
+                           problem=None)
+
+
+def _partner(visit: Visit, user: User) -> User | None:
+    """The other expert on the visit, who can sign too with their pin number."""
+    if user.id == visit.expert_id:
+        return visit.co_checker
+    if user.id == visit.co_checker_id:
+        return visit.expert
+    return None
+
+
+@bp.post("/<int:visit_id>/notes")
+@run_visits
+def add_note(visit_id: int) -> HTTPResponse:
+    """Add a dated note to a signed check (the only change allowed after signing)."""
+    visit = visit_to_run(visit_id)
+    form = NoteForm()
+    if not form.validate():
+        abort(400)
+    try:
+        note = verification.add_note(db.session, visit, me(), form.text.data)
+    except verification.VerificationError:
+        abort(400)
+    audit.record(db.session, actor(), "verification.note", object_type="verification_note",
+                 object_id=note.id, visit_id=visit.id)
+    return redirect(url_for("visits.verify", visit_id=visit.id) + "#notes")

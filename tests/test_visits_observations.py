@@ -1,0 +1,239 @@
+"""The expert's observations (the same engine and cards as respondents', each answer with a note)
+and photos of places and things: checked by Pillow, stripped of EXIF/GPS, kept private."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+from sqlalchemy import select
+from test_visits import (
+    add_expert,
+    assert_easy_read_error,
+    open_visit,
+    plan_visit,
+    post,
+    signed_in,
+    token_in,
+)
+
+from app.db import db
+from app.models import Answer, AnswerKind, Photo, Response
+from conftest import add_users, make_app, submission_id
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    """Photos go to the test's own folder (by default they live in the instance folder)."""
+    return make_app(tmp_path, PHOTO_DIR=str(tmp_path / "photos"))
+
+
+def open_visit_for(app: Flask) -> tuple[FlaskClient, int]:
+    add_users(app)
+    client = signed_in(app)
+    visit_id = plan_visit(client, app)
+    open_visit(client, visit_id)
+    return client, visit_id
+
+
+def observe(client: FlaskClient, visit_id: int, number: int, question: str, **fields: object) -> object:
+    url = f"/visits/{visit_id}/observations/{number}"
+    page = client.get(url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": token_in(page), "submission_id": submission_id(page),
+                                  "question": question, **fields})
+
+
+def photo_bytes(size: tuple[int, int] = (64, 48), fmt: str = "JPEG", *, gps: bool = False,
+                noise: bool = False, mode: str = "RGB") -> bytes:
+    image = (Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)) if noise
+             else Image.new(mode, size, 1 if mode == "1" else (200, 120, 40)))
+    out = io.BytesIO()
+    if gps:
+        exif = Image.Exif()
+        exif[0x010F] = "CameraMaker"  # Make
+        exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPS
+        image.save(out, format=fmt, exif=exif, quality=95)
+    else:
+        image.save(out, format=fmt, quality=95) if fmt == "JPEG" else image.save(out, format=fmt)
+    return out.getvalue()
+
+
+def upload(client: FlaskClient, visit_id: int, data: bytes, *, name: str = "photo.jpg",
+           no_people: bool = True, caption: str = "The kitchen", with_token: bool = True) -> object:
+    page = client.get(f"/visits/{visit_id}/photos").get_data(as_text=True)
+    form: dict[str, object] = {"photo": (io.BytesIO(data), name), "caption": caption}
+    if no_people:
+        form["no_people"] = "y"
+    if with_token:
+        form["csrf_token"] = token_in(page)
+    return client.post(f"/visits/{visit_id}/photos", data=form, content_type="multipart/form-data")
+
+
+def stored_photos(app: Flask) -> tuple[list[Photo], list[Path]]:
+    with app.app_context():
+        rows = list(db.session.scalars(select(Photo)))
+    folder = Path(app.config["PHOTO_DIR"])
+    files = [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+    return rows, files
+
+
+def test_observations_use_the_same_cards_and_keep_a_note(app: Flask) -> None:
+    client, visit_id = open_visit_for(app)
+    hub = client.get(f"/visits/{visit_id}/observations").get_data(as_text=True)
+    assert "Did the home feel friendly?" in hub and "Not answered yet" in hub
+    page = client.get(f"/visits/{visit_id}/observations/1").get_data(as_text=True)
+    # The respondent's question macro: heading, Listen, answer cards, "I don't know" ...
+    assert 'class="cards cards-3"' in page and "I don&#39;t know" in page and "Question 1 of" in page
+    assert 'name="note"' in page and "Write a note if you want." in page
+    result = observe(client, visit_id, 1, "friendly", answer="happy", note="Staff smiled at us.")
+    assert result.headers["Location"] == f"/visits/{visit_id}/observations/2"
+    result = observe(client, visit_id, 9, "worried", answer="yes", note="A fire door was propped open.")
+    assert result.status_code == 302
+    last = observe(client, visit_id, 10, "anything_else", text="A lovely garden.", action="answer")
+    assert last.headers["Location"] == f"/visits/{visit_id}/photos"
+    with app.app_context():
+        response = db.session.scalars(select(Response)).one()
+        assert (response.visit_id, response.respondent_role, response.asked_by_expert) == (
+            visit_id, "expert", False)
+        answers = {a.question_key: a for a in db.session.scalars(select(Answer))}
+        assert answers["friendly"].values == ["happy"] and answers["friendly"].note == "Staff smiled at us."
+        assert answers["worried"].note == "A fire door was propped open."
+        assert answers["anything_else"].kind == AnswerKind.TEXT and answers["anything_else"].note is None
+    # Back on question 1, the note is shown again and can be changed.
+    assert "Staff smiled at us." in client.get(f"/visits/{visit_id}/observations/1").get_data(as_text=True)
+    observe(client, visit_id, 1, "friendly", answer="ok", note="")
+    with app.app_context():
+        answer = db.session.scalars(select(Answer).where(Answer.question_key == "friendly")).one()
+        assert (answer.values, answer.note) == (["ok"], None)
+    # The checklist is not people taking part.
+    assert "Your support: 0" in client.get(f"/visits/{visit_id}").get_data(as_text=True)
+
+
+def test_bad_observations_are_refused(app: Flask) -> None:
+    client, visit_id = open_visit_for(app)
+    assert_easy_read_error(observe(client, visit_id, 1, "friendly", answer="delighted"), 400)
+    assert_easy_read_error(observe(client, visit_id, 1, "clean", answer="happy"), 400)
+    assert_easy_read_error(observe(client, visit_id, 1, "friendly", answer="happy", note="x" * 501), 400)
+    assert_easy_read_error(client.get(f"/visits/{visit_id}/observations/99"), 404)
+    with app.app_context():
+        assert db.session.scalars(select(Answer)).all() == []
+    assert client.get("/begin/observations").status_code == 404  # never a respondent's questionnaire
+
+
+def test_a_finished_visit_takes_no_more_observations(app: Flask) -> None:
+    client, visit_id = open_visit_for(app)
+    observe(client, visit_id, 1, "friendly", answer="happy")
+    post(client, f"/visits/{visit_id}/close", f"/visits/{visit_id}")
+    assert client.get(f"/visits/{visit_id}/observations/1").headers["Location"].endswith("/observations")
+    with app.app_context():
+        assert db.session.scalars(select(Response)).one().status == "finished"
+
+
+def test_a_photo_is_stored_without_its_metadata_and_shown_only_to_its_organisation(app: Flask) -> None:
+    client, visit_id = open_visit_for(app)
+    original = photo_bytes(gps=True)
+    with Image.open(io.BytesIO(original)) as image:
+        assert image.getexif().get(0x8825)  # the test photo really has GPS data
+    result = upload(client, visit_id, original)
+    assert result.headers["Location"] == f"/visits/{visit_id}/photos"
+    (photo,), (path,) = stored_photos(app)
+    assert (photo.media_type, photo.width, photo.height, photo.no_people) == ("image/jpeg", 64, 48, True)
+    assert path.name == photo.file_name and path.parent.parent == Path(app.config["PHOTO_DIR"])
+    with Image.open(path) as stored:
+        assert dict(stored.getexif()) == {} and "exif" not in stored.info
+    page = client.get(f"/visits/{visit_id}/photos").get_data(as_text=True)
+    assert f"/visits/photos/{photo.id}" in page and 'alt="The kitchen"' in page
+    served = client.get(f"/visits/photos/{photo.id}")
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert "no-store" in served.headers["Cache-Control"] and served.data == path.read_bytes()
+    assert signed_in(app, "viewer@demo.example").get(f"/visits/photos/{photo.id}").status_code == 200
+    assert_easy_read_error(signed_in(app, "lead@other.example").get(f"/visits/photos/{photo.id}"), 404)
+    assert app.test_client().get(f"/visits/photos/{photo.id}").headers["Location"].startswith("/auth/sign-in")
+    with app.app_context():
+        from app.models import AuditEvent
+        assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "photo.add")).one()
+
+
+def test_photos_of_people_and_bad_files_are_refused_and_nothing_is_stored(app: Flask) -> None:
+    client, visit_id = open_visit_for(app)
+    bomb = photo_bytes((8000, 6000), "PNG", mode="1")  # 48 megapixels in a few kilobytes
+    assert len(bomb) < 100_000
+    oversized = photo_bytes(noise=True)[:2] + b"\0" * (10 * 1024 * 1024)  # over 10 MB
+    cases = [
+        (dict(data=photo_bytes(), no_people=False), 400, "Tick the box to say there are no people"),
+        (dict(data=b"%PDF-1.4 not a photo at all", name="photo.jpg"), 400, "This file is not a photo."),
+        (dict(data=photo_bytes(fmt="GIF"), name="photo.gif"), 400, "This file is not a photo."),
+        (dict(data=photo_bytes()[:300]), 400, "We cannot open this photo."),
+        (dict(data=b""), 400, "Choose a photo first."),
+        (dict(data=oversized), 413, "This photo is too big."),
+        (dict(data=bomb, name="bomb.png"), 413, "This photo has too many dots."),
+    ]
+    for fields, status, message in cases:
+        result = upload(client, visit_id, **fields)
+        html = result.get_data(as_text=True)
+        assert result.status_code == status and message in html and 'role="alert"' in html, message
+    assert stored_photos(app) == ([], [])
+
+
+def test_the_upload_limit_is_raised_for_the_photo_route_only(app: Flask) -> None:
+    client, visit_id = open_visit_for(app)
+    big = photo_bytes((1600, 1200), noise=True)
+    assert 2 * 1024 * 1024 < len(big) < 10 * 1024 * 1024  # over the app's 2 MB default
+    assert upload(client, visit_id, big).status_code == 302
+    assert len(stored_photos(app)[0]) == 1
+    # Any other route keeps the 2 MB default.
+    page = client.get(f"/visits/{visit_id}/observations/1").get_data(as_text=True)
+    result = client.post(f"/visits/{visit_id}/observations/1", data={
+        "csrf_token": token_in(page), "submission_id": submission_id(page), "question": "friendly",
+        "answer": "happy", "note": "x" * (3 * 1024 * 1024)})
+    assert_easy_read_error(result, 413)
+    # A whole request over the photo limit is refused with the photo page's own message.
+    huge = upload(client, visit_id, b"\0" * (11 * 1024 * 1024))
+    assert huge.status_code == 413 and "This photo is too big." in huge.get_data(as_text=True)
+    assert len(stored_photos(app)[0]) == 1
+
+
+def test_photos_live_in_the_instance_folder_by_default(tmp_path: Path) -> None:
+    from app import create_app
+
+    default = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x",
+                          "DATABASE_URL": "sqlite://"})
+    assert default.config["PHOTO_DIR"] == str(tmp_path / "instance" / "photos")
+
+
+def test_a_photo_post_without_a_csrf_token_is_refused(app: Flask) -> None:
+    client, visit_id = open_visit_for(app)
+    assert_easy_read_error(upload(client, visit_id, photo_bytes(), with_token=False), 400)
+    assert stored_photos(app) == ([], [])
+
+
+def test_only_the_visits_experts_add_photos(app: Flask) -> None:
+    client, visit_id = open_visit_for(app)
+    add_expert(app, "colleague@demo.example")
+    colleague = signed_in(app, "colleague@demo.example")
+    assert_easy_read_error(colleague.get(f"/visits/{visit_id}/photos"), 403)
+    page = colleague.get("/visits/").get_data(as_text=True)
+    result = colleague.post(f"/visits/{visit_id}/photos", data={
+        "csrf_token": token_in(page), "photo": (io.BytesIO(photo_bytes()), "p.jpg"), "no_people": "y"},
+        content_type="multipart/form-data")
+    assert_easy_read_error(result, 403)
+    assert stored_photos(app) == ([], [])
+
+
+def test_an_observation_of_concern_raises_a_safeguarding_alert(app: Flask) -> None:
+    from app.models import SafeguardingAlert
+
+    client, visit_id = open_visit_for(app)
+    observe(client, visit_id, 1, "friendly", answer="happy", note="A staff member shouted at a man.")
+    observe(client, visit_id, 9, "worried", answer="yes", note="A fire door was propped open.")
+    observe(client, visit_id, 2, "kind_staff", answer="happy", note="Everyone was calm.")
+    with app.app_context():
+        alerts = {a.question_key: a for a in db.session.scalars(select(SafeguardingAlert))}
+    assert set(alerts) == {"friendly", "worried"}
+    assert alerts["friendly"].source == "observation" and "shout" in " ".join(alerts["friendly"].matched)
+    assert alerts["worried"].source == "observation" and alerts["worried"].answer == "yes"
