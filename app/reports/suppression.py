@@ -4,7 +4,8 @@ Rules (DOMAIN.md, "Privacy"):
 
 * **Primary**: a count with ``0 < count < threshold`` is hidden and labelled "fewer than N".
 * **Zeros are shown.** A zero is nobody's answer, and hiding zeros as well would make most small
-  tables blank. So a reader knows that a hidden figure is at least 1.
+  tables blank. So a reader knows that a hidden figure is at least 1. (When no pattern is safe, e.g.
+  1 and 1 of a total under 3, the zeros of that line are hidden too: ``maybe_zero``.)
 * **Secondary**: a figure hidden only so that totals cannot reveal a primary one. Its value is at
   least the threshold; it is labelled "not shown" (saying "fewer than 5" of it would be untrue).
 * **No hidden figure can be worked out.** We assume the strongest reader: they know every shown
@@ -54,6 +55,8 @@ class Shown:
     threshold: int
     #: hidden only to protect another hidden figure (its value is at least the threshold)
     secondary: bool = False
+    #: hidden in a line where zeros are hidden too (nothing else was safe), so it may be 0
+    maybe_zero: bool = False
 
     @property
     def hidden(self) -> bool:
@@ -73,7 +76,7 @@ class Shown:
             return self.value, self.value
         if self.secondary:
             return self.threshold, UNBOUNDED
-        return 1, self.threshold - 1
+        return (0 if self.maybe_zero else 1), self.threshold - 1
 
 
 def percent(part: Shown, whole: Shown) -> int | None:
@@ -122,10 +125,11 @@ class _Entry:
     hidden: bool = False
     secondary: bool = False
     fixed: bool = False  # its state comes from elsewhere and must not change
+    maybe_zero: bool = False
 
     def room(self, threshold: int, step: int) -> bool:
         """Can the grid entry (value * sign) move by ``step`` and stay within what a reader knows?"""
-        shown = Shown(None, threshold, self.secondary)
+        shown = Shown(None, threshold, self.secondary, self.maybe_zero)
         low, high = shown.bounds()
         new = self.value + step * self.sign
         return low <= new <= high
@@ -200,7 +204,7 @@ def _primary(value: int, threshold: int) -> bool:
 
 def _as_shown(entry: _Entry, threshold: int) -> Shown:
     if entry.hidden:
-        return Shown(None, threshold, entry.secondary)
+        return Shown(None, threshold, entry.secondary, entry.maybe_zero)
     return Shown(entry.value, threshold)
 
 
@@ -227,9 +231,12 @@ def suppress_counts(counts: Mapping[K, int], threshold: int) -> SuppressedCounts
     entries[(0, 0)] = _Entry(total, -1, hidden=_primary(total, t))
     line = _Line(entries)
     if not line.protect(t):
+        # Nothing was safe (e.g. 1 and 1 of a total "fewer than 3"): hide the zeros too, so a
+        # hidden figure may be 0 and no sum pins it down.
         for entry in entries.values():
-            if entry.value > 0 and not entry.hidden:
-                entry.hidden = entry.secondary = True
+            entry.maybe_zero = entry.value < t
+            entry.hidden = True
+            entry.secondary = entry.value >= t
     cells = {k: _as_shown(entries[(0, n)], t) for n, k in enumerate(keys, start=1)}
     return SuppressedCounts(cells, _as_shown(entries[(0, 0)], t))
 
@@ -318,4 +325,5 @@ def suppress_grid(counts: Mapping[tuple[R, C], int], rows: Sequence[R], cols: Se
 def _fixed_or_new(value: int, sign: int, t: int, fixed: Shown | None) -> _Entry:
     if fixed is None:
         return _Entry(value, sign, hidden=_primary(value, t))
-    return _Entry(value, sign, hidden=fixed.hidden, secondary=fixed.secondary, fixed=True)
+    return _Entry(value, sign, hidden=fixed.hidden, secondary=fixed.secondary, fixed=True,
+                  maybe_zero=fixed.maybe_zero)

@@ -1,0 +1,53 @@
+"""Provider forms. Values with a fixed list (statuses, sections) are checked by the services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+
+from ..models import ACTION_STATUSES
+
+
+class StartForm(FlaskForm):
+    period = IntegerField(validators=[DataRequired(), NumberRange(min=2000, max=2100)])
+
+
+class SectionForm(FlaskForm):
+    statement = TextAreaField(validators=[Optional(), Length(max=5000)])
+
+
+class ActionForm(FlaskForm):
+    what = StringField(validators=[DataRequired(), Length(max=500)])
+    who = StringField(validators=[DataRequired(), Length(max=200)])
+    by_when = DateField(validators=[DataRequired()])
+
+
+class ActionUpdateForm(FlaskForm):
+    status = StringField(validators=[DataRequired(), AnyOf(ACTION_STATUSES)])
+    outcome = TextAreaField(validators=[Optional(), Length(max=2000)])
+
+
+class QuoteForm(FlaskForm):
+    answer_id = IntegerField(validators=[DataRequired()])
+    text = TextAreaField(validators=[Optional(), Length(max=1000)])
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (review, publish, acknowledge): CSRF and nothing else."""
+
+
+class AnswerChallengeForm(FlaskForm):
+    answer = TextAreaField(validators=[DataRequired(), Length(max=5000)])
+
+
+class CloseAlertForm(FlaskForm):
+    outcome = TextAreaField(validators=[DataRequired(), Length(max=5000)])
+
+
+class LeadForm(FlaskForm):
+    user_id = IntegerField(validators=[DataRequired()])
+
+
+class ConcernWordForm(FlaskForm):
+    word = StringField(validators=[DataRequired(), Length(min=2, max=80)])

@@ -1,0 +1,94 @@
+"""HTTP for the dashboard: the overview, one questionnaire's figures, one framework section's."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask_babel import gettext
+from sqlalchemy import select
+
+from ..db import db
+from ..models import Answer, AnswerKind, Response, Service, utcnow
+from ..reports import assessments as assessment_service
+from ..reports.figures import HOW_LABELS, NOT_ANSWERS, TEXT, participation, question_figures, version_ids
+from ..reports.suppression import difference, percent
+from ..safeguarding import open_alerts
+from . import bp
+from .common import can_look, chosen_year, frameworks, may_work, me, organisation, questionnaires
+
+FREE_TEXT_SHOWN = 50
+
+
+def _common(year: int) -> dict[str, object]:
+    return {"year": year, "percent": percent, "difference": difference,
+            "how_label": lambda how: gettext(HOW_LABELS[how]),
+            "not_answers": NOT_ANSWERS, "TEXT": TEXT, "may_work": may_work(me()), "org": organisation()}
+
+
+@bp.get("/")
+@can_look
+def index() -> str:
+    """The overview: alerts and overdue challenges first, then who took part, then the figures."""
+    org, year, user = organisation(), chosen_year(), me()
+    forms = questionnaires()
+    grid, names = participation(db.session, org.id, org.suppression_threshold, year, list(forms))
+    working = may_work(user)
+    challenges = assessment_service.challenges_for(db.session, org.id) if working else []
+    groups: dict[str, list] = {}
+    for questionnaire in forms.values():
+        groups.setdefault(questionnaire.audience, []).append(questionnaire)
+    return render_template("provider/index.html", participation=grid, service_names=names,
+                           forms=forms, groups=groups, frameworks=frameworks(),
+                           alerts=open_alerts(db.session, org.id) if working else [],
+                           challenges=[c for c in challenges if c.answered_at is None],
+                           now=utcnow(), **_common(year))
+
+
+@bp.get("/questionnaire/<slug>")
+@can_look
+def questionnaire(slug: str) -> str:
+    forms = questionnaires()
+    if slug not in forms:
+        abort(404)
+    org, year = organisation(), chosen_year()
+    figures = question_figures(db.session, org.id, org.suppression_threshold, year, {slug: forms[slug]})
+    texts = _free_texts(org.id, slug, year, [f.question.id for f in figures
+                                             if f.question.type == "free_text"]) \
+        if may_work(me()) else {}
+    return render_template("provider/figures.html", title=forms[slug].title, figures=figures,
+                           texts=texts, **_common(year))
+
+
+@bp.get("/section/<ref>")
+@can_look
+def section(ref: str) -> str:
+    framework_id, _, section_id = ref.partition(":")
+    framework = frameworks().get(framework_id)
+    found = next((s for s in framework.sections if s.id == section_id), None) if framework else None
+    if found is None:
+        abort(404)
+    org, year = organisation(), chosen_year()
+    figures = question_figures(db.session, org.id, org.suppression_threshold, year, questionnaires(),
+                               section=ref)
+    return render_template("provider/figures.html", title=found.title, section=found,
+                           framework=framework, figures=figures, texts={}, **_common(year))
+
+
+def _free_texts(organisation_id: int, slug: str, year: int, keys: list[str]) -> dict[str, list[Answer]]:
+    """Written answers, newest first, for those allowed to read them (never for viewers)."""
+    if not keys:
+        return {}
+    from ..reports.figures import year_bounds
+
+    start, end = year_bounds(year)
+    versions = list(version_ids(db.session, [slug]))
+    rows = db.session.scalars(
+        select(Answer).join(Response, Response.id == Answer.response_id)
+        .join(Service, Service.id == Response.service_id)
+        .where(Service.organisation_id == organisation_id, Response.version_id.in_(versions),
+               Answer.question_key.in_(keys), Answer.kind == AnswerKind.TEXT,
+               Response.started_at >= start, Response.started_at < end)
+        .order_by(Answer.created_at.desc()).limit(FREE_TEXT_SHOWN * len(keys)))
+    out: dict[str, list[Answer]] = {}
+    for answer in rows:
+        out.setdefault(answer.question_key, []).append(answer)
+    return out

@@ -1,0 +1,128 @@
+"""HTTP for the public pages: a published self-assessment (standard and easy read), its PDF, and
+the challenge form. Only published self-assessments exist here; drafts are a 404."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response as HTTPResponse
+from wtforms import StringField, TextAreaField
+
+from .. import throttle
+from ..db import db
+from ..models import CHALLENGER_RELATIONSHIPS, Organisation, SelfAssessment, utcnow
+from ..reports import assessments as assessment_service
+from ..reports import told_us
+from . import bp
+
+MAX_CHALLENGE = 5000  # characters; a real challenge is a few paragraphs
+MAX_CONTACT = 200
+CHALLENGES_PER_WINDOW, WINDOW_SECONDS = 5, 600
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ChallengeForm(FlaskForm):
+    """Lengths and the relationship are checked in the view, so each gets its own clear message."""
+
+    what = TextAreaField()
+    relation = StringField()
+    contact = StringField()
+
+
+def _published(org_slug: str, assessment_id: int) -> SelfAssessment:
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug)) or abort(404)
+    item = db.session.get(SelfAssessment, assessment_id)
+    if item is None or item.organisation_id != org.id or not item.frozen:
+        abort(404)
+    return item
+
+
+@bp.get("/<org_slug>/")
+def index(org_slug: str) -> str:
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug)) or abort(404)
+    items = db.session.scalars(select(SelfAssessment).where(SelfAssessment.organisation_id == org.id,
+                                                            SelfAssessment.status == "published")
+                               .order_by(SelfAssessment.published_at.desc())).all()
+    return render_template("public/index.html", org=org, items=items)
+
+
+@bp.get("/<org_slug>/<int:assessment_id>")
+def assessment(org_slug: str, assessment_id: int) -> str:
+    item = _published(org_slug, assessment_id)
+    return render_template("public/assessment.html", item=item, snap=item.snapshot, now=utcnow(),
+                           section_title=_section_title)
+
+
+@bp.get("/<org_slug>/<int:assessment_id>/easy-read")
+def easy_read(org_slug: str, assessment_id: int) -> str:
+    item = _published(org_slug, assessment_id)
+    return render_template("public/easy_read.html", item=item, snap=item.snapshot, now=utcnow(),
+                           section_easy=_section_easy)
+
+
+@bp.get("/<org_slug>/<int:assessment_id>/report.pdf")
+def report_pdf(org_slug: str, assessment_id: int) -> Response:
+    item = _published(org_slug, assessment_id)
+    forms = {s: q for s, q in current_app.extensions["easyvoice.surveys"].questionnaires.items()}
+    data = told_us.report_pdf(db.session, item.organisation, item.period, forms,
+                              Path(current_app.config["ASSETS_DIR"]))
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{org_slug}-{item.period}.pdf"'})
+
+
+@bp.route("/<org_slug>/<int:assessment_id>/challenge", methods=["GET", "POST"])
+def challenge(org_slug: str, assessment_id: int) -> str | HTTPResponse | tuple[str, int]:
+    item = _published(org_slug, assessment_id)
+    form = ChallengeForm()
+    if request.method == "GET":
+        return render_template("public/challenge.html", item=item, form=form, problem=None,
+                               relations=CHALLENGER_RELATIONSHIPS)
+    if not throttle.allow(db.session, f"challenge:ip:{request.remote_addr}", CHALLENGES_PER_WINDOW,
+                          WINDOW_SECONDS):
+        db.session.commit()  # keep the count, though this request is refused
+        abort(429)
+    if not form.validate():
+        abort(400)
+    what = CONTROL.sub("", form.what.data or "").strip()
+    contact = CONTROL.sub("", form.contact.data or "").strip()
+    problem, status = None, 400
+    if not what:
+        problem = "challenge_empty"
+    elif len(what) > MAX_CHALLENGE or len(contact) > MAX_CONTACT:
+        problem, status = "challenge_too_long", 413
+    elif form.relation.data not in CHALLENGER_RELATIONSHIPS:
+        abort(400)
+    if problem:
+        form.what.data = what[:MAX_CHALLENGE]
+        return render_template("public/challenge.html", item=item, form=form, problem=problem,
+                               relations=CHALLENGER_RELATIONSHIPS), status
+    assessment_service.add_challenge(db.session, item, what, form.relation.data, contact or None)
+    return redirect(url_for("public.challenge_sent", org_slug=org_slug, assessment_id=item.id))
+
+
+@bp.get("/<org_slug>/<int:assessment_id>/challenge/sent")
+def challenge_sent(org_slug: str, assessment_id: int) -> str:
+    item = _published(org_slug, assessment_id)
+    return render_template("public/challenge_sent.html", item=item)
+
+
+def _section(ref: str):  # type: ignore[no-untyped-def]
+    framework_id, _, section_id = ref.partition(":")
+    framework = current_app.extensions["easyvoice.surveys"].frameworks.get(framework_id)
+    return next((s for s in framework.sections if s.id == section_id), None) if framework else None
+
+
+def _section_title(ref: str) -> str:
+    found = _section(ref)
+    return found.title if found else ref
+
+
+def _section_easy(ref: str) -> tuple[str, str]:
+    found = _section(ref)
+    if found is None:
+        return ref, "information"
+    return found.easy_read or found.title, found.symbol or "information"

@@ -1,0 +1,244 @@
+"""The self-assessment: drafted -> reviewed -> published. Published is frozen; the next starts as a copy.
+
+At publishing, the figures of each section's chosen questions, its picked quotes, its Experts by
+Experience verdicts and its action points are copied into ``snapshot``: the public page shows that
+snapshot, so later answers never change what was published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import audit
+from ..audit import Actor
+from ..models import (
+    ACTION_STATUSES,
+    ActionPoint,
+    Answer,
+    Challenge,
+    PickedQuote,
+    Response,
+    SectionEntry,
+    SelfAssessment,
+    Service,
+    User,
+    utcnow,
+)
+from ..questionnaires import Framework, Questionnaire
+from .figures import NOT_ANSWERS, QuestionFigures, question_figures
+from .suppression import percent
+
+ANSWER_WITHIN = timedelta(weeks=4)
+MAX_STATEMENT = 5000
+
+
+class AssessmentError(ValueError):
+    """A change that is not allowed (e.g. to a published self-assessment)."""
+
+
+class Frozen(AssessmentError):
+    """The self-assessment is published: it can never change."""
+
+
+def section_refs(frameworks: Mapping[str, Framework], framework_id: str = "duq") -> list[str]:
+    framework = frameworks.get(framework_id)
+    return [f"{framework_id}:{s.id}" for s in framework.sections] if framework else []
+
+
+def start(db: Session, organisation_id: int, period: int, refs: list[str], by: User,
+          actor: Actor) -> SelfAssessment:
+    """A new draft; after a published one it starts as a copy (statements, open action points)."""
+    previous = db.scalar(select(SelfAssessment)
+                         .where(SelfAssessment.organisation_id == organisation_id,
+                                SelfAssessment.status == "published")
+                         .order_by(SelfAssessment.published_at.desc()).limit(1))
+    draft = SelfAssessment(organisation_id=organisation_id, period=period, status="draft",
+                           previous_id=previous.id if previous else None)
+    db.add(draft)
+    for ref in refs:
+        old = previous.entry(ref) if previous else None
+        entry = SectionEntry(section_ref=ref, statement=old.statement if old else "",
+                             evidence_questions=list(old.evidence_questions) if old else [])
+        draft.entries.append(entry)
+        for action in old.actions if old else []:
+            if action.status in ("planned", "started"):
+                entry.actions.append(ActionPoint(what=action.what, who=action.who,
+                                                 by_when=action.by_when, status=action.status,
+                                                 copied_from_id=action.id))
+    db.flush()
+    audit.record(db, actor, "self_assessment.start", organisation_id=organisation_id,
+                 object_type="self_assessment", object_id=draft.id, period=period,
+                 copied_from=previous.id if previous else None)
+    return draft
+
+
+def _editable(assessment: SelfAssessment) -> None:
+    if assessment.frozen:
+        raise Frozen("published")
+
+
+def edit_section(db: Session, assessment: SelfAssessment, ref: str, statement: str,
+                 evidence: list[str], actor: Actor) -> SectionEntry:
+    _editable(assessment)
+    entry = assessment.entry(ref)
+    if entry is None:
+        raise AssessmentError("no such section")
+    if len(statement) > MAX_STATEMENT:
+        raise AssessmentError("statement too long")
+    entry.statement, entry.evidence_questions = statement.strip(), sorted(set(evidence))
+    if assessment.status == "reviewed":  # a change after review needs another review
+        assessment.status = "draft"
+    audit.record(db, actor, "self_assessment.edit", organisation_id=assessment.organisation_id,
+                 object_type="section_entry", object_id=entry.id, section=ref)
+    db.flush()
+    return entry
+
+
+def add_action(db: Session, assessment: SelfAssessment, ref: str, what: str, who: str,
+               by_when: date, actor: Actor) -> ActionPoint:
+    _editable(assessment)
+    entry = assessment.entry(ref)
+    if entry is None or not what.strip() or not who.strip():
+        raise AssessmentError("say what, who and by when")
+    action = ActionPoint(what=what.strip()[:500], who=who.strip()[:200], by_when=by_when)
+    entry.actions.append(action)
+    db.flush()
+    audit.record(db, actor, "action_point.add", organisation_id=assessment.organisation_id,
+                 object_type="action_point", object_id=action.id)
+    return action
+
+
+def update_action(db: Session, assessment: SelfAssessment, action: ActionPoint, status: str,
+                  outcome: str, actor: Actor) -> None:
+    _editable(assessment)
+    if status not in ACTION_STATUSES:
+        raise AssessmentError("unknown status")
+    action.status, action.outcome = status, outcome.strip()[:2000]
+    audit.record(db, actor, "action_point.update", organisation_id=assessment.organisation_id,
+                 object_type="action_point", object_id=action.id, status=status)
+    db.flush()
+
+
+def pick_quote(db: Session, assessment: SelfAssessment, ref: str, answer_id: int, text: str,
+               by: User, actor: Actor) -> PickedQuote:
+    """Quote one free-text answer of this organisation (the words may be shortened, never added to)."""
+    _editable(assessment)
+    entry = assessment.entry(ref)
+    answer = db.get(Answer, answer_id)
+    if entry is None or answer is None or answer.text is None:
+        raise AssessmentError("no such answer")
+    service = db.get(Service, db.get(Response, answer.response_id).service_id)  # type: ignore[union-attr]
+    if service is None or service.organisation_id != assessment.organisation_id:
+        raise AssessmentError("not this organisation's answer")
+    quote = PickedQuote(answer_id=answer.id, text=(text or answer.text).strip()[:1000], picked_by_id=by.id)
+    entry.quotes.append(quote)
+    db.flush()
+    audit.record(db, actor, "quote.pick", organisation_id=assessment.organisation_id,
+                 object_type="picked_quote", object_id=quote.id)
+    return quote
+
+
+def review(db: Session, assessment: SelfAssessment, by: User, actor: Actor) -> None:
+    _editable(assessment)
+    assessment.status, assessment.reviewed_at, assessment.reviewed_by_id = "reviewed", utcnow(), by.id
+    audit.record(db, actor, "self_assessment.review", organisation_id=assessment.organisation_id,
+                 object_type="self_assessment", object_id=assessment.id)
+    db.flush()
+
+
+def publish(db: Session, assessment: SelfAssessment, by: User, actor: Actor, threshold: int,
+            questionnaires: Mapping[str, Questionnaire], verdicts: Mapping[str, list[dict[str, Any]]]
+            ) -> None:
+    """Freeze it: figures, quotes, verdicts and action points are copied into the snapshot."""
+    _editable(assessment)
+    if assessment.status != "reviewed":
+        raise AssessmentError("review it first")
+    figures = {f.key: f for f in question_figures(db, assessment.organisation_id, threshold,
+                                                  assessment.period, questionnaires)}
+    sections = {}
+    for entry in assessment.entries:
+        sections[entry.section_ref] = {
+            "statement": entry.statement,
+            "figures": [figure_snapshot(figures[k]) for k in entry.evidence_questions if k in figures],
+            "quotes": [q.text for q in entry.quotes],
+            "verdicts": list(verdicts.get(entry.section_ref, [])),
+            "actions": [action_snapshot(a) for a in entry.actions],
+        }
+    assessment.snapshot = {"period": assessment.period, "sections": sections,
+                           "you_said_we_did": you_said_we_did(assessment)}
+    assessment.status, assessment.published_at, assessment.published_by_id = "published", utcnow(), by.id
+    audit.record(db, actor, "self_assessment.publish", organisation_id=assessment.organisation_id,
+                 object_type="self_assessment", object_id=assessment.id)
+    db.flush()
+
+
+def figure_snapshot(figure: QuestionFigures) -> dict[str, Any]:
+    """A question's suppressed figures as plain data: values are numbers or None (hidden)."""
+    def text(column: str) -> str:
+        option = figure.question.choice(column)
+        return option.text if option else NOT_ANSWERS.get(column, "Written answer")
+
+    return {"key": figure.key, "question": figure.question.text, "symbol": figure.question.symbol,
+            "columns": figure.columns, "texts": {c: text(c) for c in figure.columns},
+            "labels": {c: figure.overall.cells[c].label for c in figure.columns},
+            "values": {c: figure.overall.cells[c].value for c in figure.columns},
+            "percent": {c: percent(figure.overall.cells[c], figure.overall.total) for c in figure.columns},
+            "total": figure.overall.total.value, "total_label": figure.overall.total.label}
+
+
+def action_snapshot(action: ActionPoint) -> dict[str, Any]:
+    return {"what": action.what, "who": action.who, "by_when": action.by_when.isoformat(),
+            "status": action.status, "outcome": action.outcome}
+
+
+def you_said_we_did(assessment: SelfAssessment) -> list[dict[str, Any]]:
+    """How the previous self-assessment's action points went."""
+    previous = assessment.previous
+    if previous is None:
+        return []
+    copies = {a.copied_from_id: a for e in assessment.entries for a in e.actions if a.copied_from_id}
+    out = []
+    for entry in previous.entries:
+        for action in entry.actions:
+            now = copies.get(action.id)
+            out.append({**action_snapshot(action), "section": entry.section_ref,
+                        "status": now.status if now else action.status,
+                        "outcome": (now.outcome if now else "") or action.outcome})
+    return out
+
+
+# -- challenges -------------------------------------------------------------------------------------
+def add_challenge(db: Session, assessment: SelfAssessment, what: str, relation: str,
+                  contact: str | None) -> Challenge:
+    if not assessment.frozen:
+        raise AssessmentError("only a published self-assessment can be challenged")
+    now = utcnow()
+    challenge = Challenge(self_assessment_id=assessment.id, received_at=now, due_at=now + ANSWER_WITHIN,
+                          what=what, relation=relation, contact=contact or None)
+    db.add(challenge)
+    db.flush()
+    audit.record(db, Actor(), "challenge.receive", organisation_id=assessment.organisation_id,
+                 object_type="challenge", object_id=challenge.id)
+    return challenge
+
+
+def answer_challenge(db: Session, challenge: Challenge, text: str, by: User, actor: Actor) -> None:
+    if challenge.answered_at is not None:
+        raise AssessmentError("already answered")
+    if not text.strip() or len(text) > MAX_STATEMENT:
+        raise AssessmentError("write an answer")
+    challenge.answer, challenge.answered_at, challenge.answered_by_id = text.strip(), utcnow(), by.id
+    audit.record(db, actor, "challenge.answer", organisation_id=challenge.assessment.organisation_id,
+                 object_type="challenge", object_id=challenge.id)
+    db.flush()
+
+
+def challenges_for(db: Session, organisation_id: int) -> list[Challenge]:
+    return list(db.scalars(select(Challenge).join(SelfAssessment)
+                           .where(SelfAssessment.organisation_id == organisation_id)
+                           .order_by(Challenge.due_at)))

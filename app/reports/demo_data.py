@@ -1,0 +1,116 @@
+"""Realistic random responses for the demo and the benchmark, written with bulk inserts.
+
+Answers lean the way real ones do (mostly happy, some OK, a few sad, a few "don't know"), some
+people answer with help or through a proxy, and the dates spread over this year and last year.
+Free text is drawn from harmless sample sentences, so the demo raises no safeguarding alerts.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from ..models import Answer, AnswerChoice, Organisation, QuestionnaireVersion, Response, Service, utcnow
+from ..questionnaires import Question, Questionnaire
+from ..respond.journey import version_for
+
+EXTRA_SERVICES = ("Willow Court", "Hill View Flats", "Maple Lodge")
+SAMPLE_TEXTS = (
+    "I like going to the park with my friends.",
+    "I want to go swimming more often.",
+    "The new garden is lovely.",
+    "I would like more choice of food.",
+    "Staff are kind to me.",
+    "I want a job in a cafe.",
+    "Sometimes it is too noisy in the evening.",
+)
+FACE_WEIGHTS = {"happy": 60, "ok": 24, "sad": 8, "dont_know": 4, "dont_want_to_say": 2, "skipped": 2}
+YES_NO_WEIGHTS = {"yes": 70, "no": 12, "not_sure": 8, "dont_know": 5, "dont_want_to_say": 3, "skipped": 2}
+ANSWERED_BY = {"self": 82, "family": 9, "staff": 6, "other": 3}
+BATCH = 5000
+
+
+def _pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _answer(rng: random.Random, question: Question) -> tuple[str, list[str], str | None]:
+    """(kind, chosen values, text) for one random answer."""
+    if question.type == "faces" or question.type == "yes_no":
+        value = _pick(rng, FACE_WEIGHTS if question.type == "faces" else YES_NO_WEIGHTS)
+        if value in ("dont_know", "dont_want_to_say", "skipped"):
+            return value, [], None
+        if question.safeguarding and value in question.alert_values:
+            value = question.choices[0].value  # the demo raises no alerts
+        return "option", [value], None
+    if question.type == "free_text":
+        if rng.random() < 0.35:
+            return "text", [], rng.choice(SAMPLE_TEXTS)
+        return "skipped", [], None
+    roll = rng.random()
+    if roll < 0.05:
+        return "dont_know", [], None
+    values = [o.value for o in question.choices]
+    if question.type == "choose_many":
+        return "option", rng.sample(values, rng.randint(1, min(3, len(values)))), None
+    return "option", [rng.choice(values)], None
+
+
+def add_responses(db: Session, organisation: Organisation, questionnaires: Iterable[Questionnaire],
+                  count: int, *, seed: int = 2024, now: datetime | None = None) -> int:
+    """Add ``count`` finished responses across the organisation's services; returns answers added."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, repeatable on purpose
+    now = now or utcnow()
+    for name in EXTRA_SERVICES:
+        if db.scalar(select(Service).where(Service.organisation_id == organisation.id,
+                                           Service.name == name)) is None:
+            db.add(Service(organisation_id=organisation.id, name=name, code=secrets.token_hex(4)))
+    db.flush()
+    services = list(db.scalars(select(Service.id).where(Service.organisation_id == organisation.id)))
+    forms = [(q, version_for(db, q)) for q in questionnaires if q.audience != "expert"]
+    start = datetime(now.year - 1, 1, 1, tzinfo=UTC)
+    span = (now - start).total_seconds()
+    answers_added = 0
+    for offset in range(0, count, BATCH):
+        size = min(BATCH, count - offset)
+        chosen = [rng.choice(forms) for _ in range(size)]
+        rows = []
+        for questionnaire, version in chosen:
+            started = start + timedelta(seconds=rng.random() * span)
+            by = _pick(rng, ANSWERED_BY)
+            rows.append(dict(client_id=secrets.token_hex(16), token=secrets.token_hex(16),
+                             version_id=version.id, service_id=rng.choice(services),
+                             respondent_role=questionnaire.audience, answered_by=by, language="en_GB",
+                             helped_by=rng.choice(("", "", "", "staff", "family", "advocate")),
+                             others_present=rng.choice(("", "", "staff", "family")), consent=True,
+                             status="finished", started_at=started,
+                             finished_at=started + timedelta(minutes=rng.randint(5, 40))))
+        ids = db.execute(insert(Response).returning(Response.id, sort_by_parameter_order=True),
+                         rows).scalars().all()
+        answer_rows, choice_values = [], []
+        for response_id, (questionnaire, _v), row in zip(ids, chosen, rows, strict=True):
+            for question in questionnaire.questions:
+                kind, values, text = _answer(rng, question)
+                answer_rows.append(dict(response_id=response_id, question_key=question.id, kind=kind,
+                                        text=text, submission_id=secrets.token_hex(8),
+                                        supported=row["helped_by"] != "" and rng.random() < 0.5,
+                                        created_at=row["started_at"], updated_at=row["started_at"]))
+                choice_values.append(values)
+        answer_ids = db.execute(insert(Answer).returning(Answer.id, sort_by_parameter_order=True),
+                                answer_rows).scalars().all()
+        choices = [dict(answer_id=aid, value=v) for aid, values in zip(answer_ids, choice_values, strict=True)
+                   for v in values]
+        if choices:
+            db.execute(insert(AnswerChoice), choices)
+        answers_added += len(answer_rows)
+    db.flush()
+    return answers_added
+
+
+def stored_versions(db: Session) -> int:
+    return len(db.scalars(select(QuestionnaireVersion.id)).all())

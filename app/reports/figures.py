@@ -1,0 +1,166 @@
+"""The dashboard's figures: counted by the database (GROUP BY), then suppressed.
+
+One query counts every answer of the chosen questionnaires for this year and last year, grouped by
+(year, version, service, who answered, question, value). Python only adds up those grouped rows
+(a few hundred), never the answers themselves. Each question's figures are then suppressed as one
+set: the whole-organisation line first, then the breakdowns by service and by who answered, which
+keep that line as their fixed totals (so two pages never publish two different totals).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import String, and_, case, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import Answer, AnswerChoice, AnswerKind, QuestionnaireVersion, Response, Service
+from ..questionnaires import Question, Questionnaire
+from ..questionnaires.schema import N_
+from .suppression import SuppressedCounts, SuppressedGrid, suppress_counts, suppress_grid
+
+DONT_KNOW, DONT_WANT_TO_SAY, TEXT = "dont_know", "dont_want_to_say", "text"
+#: who gave the answer: the person alone, the person with help, or someone for them (a proxy)
+HOW = ("own", "helped", "proxy")
+HOW_LABELS = {"own": N_("Their own answer"), "helped": N_("Answered with help"),
+              "proxy": N_("Someone answered for them")}
+NOT_ANSWERS = {DONT_KNOW: N_("I don't know"), DONT_WANT_TO_SAY: N_("I don't want to say")}
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+
+
+def how_answered():  # type: ignore[no-untyped-def]
+    """SQL: 'proxy' when someone answered for the person, 'helped' when someone helped."""
+    return case((Response.answered_by != "self", "proxy"),
+                (or_(Answer.supported.is_(True), func.coalesce(Response.helped_by, "") != ""), "helped"),
+                else_="own")
+
+
+def answer_value():  # type: ignore[no-untyped-def]
+    """SQL: the chosen option, or the kind of answer (dont_know, dont_want_to_say, text)."""
+    return func.coalesce(AnswerChoice.value, cast(Answer.kind, String(20)))
+
+
+def counts_query(organisation_id: int, version_ids: Iterable[int], year: int):  # type: ignore[no-untyped-def]
+    """The one GROUP BY behind the dashboard: answers of this year and last, skips left out."""
+    start_last, _ = year_bounds(year - 1)
+    start_this, end_this = year_bounds(year)
+    this_year = case((Response.started_at >= start_this, 1), else_=0).label("this_year")
+    how = how_answered().label("how")
+    value = answer_value().label("value")
+    services = select(Service.id).where(Service.organisation_id == organisation_id)
+    return (select(this_year, Response.version_id, Response.service_id, how, Answer.question_key,
+                   value, func.count().label("n"))
+            .select_from(Answer)
+            .join(Response, Response.id == Answer.response_id)
+            .outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
+            .where(Response.service_id.in_(services), Response.version_id.in_(list(version_ids)),
+                   Response.consent.is_(True), Response.started_at >= start_last,
+                   Response.started_at < end_this, Answer.kind != AnswerKind.SKIPPED)
+            .group_by(this_year, Response.version_id, Response.service_id, how,
+                      Answer.question_key, value))
+
+
+@dataclass
+class QuestionFigures:
+    """Everything the dashboard shows for one question, already suppressed."""
+
+    slug: str
+    question: Question
+    #: answer values in a fixed order: the options, then "don't know" and "don't want to say"
+    columns: list[str]
+    overall: SuppressedCounts[str]
+    last_year: SuppressedCounts[str]
+    by_service: SuppressedGrid[int, str]
+    by_how: SuppressedGrid[str, str]
+    service_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.slug}:{self.question.id}"
+
+
+def columns_for(question: Question) -> list[str]:
+    if question.type == "free_text":
+        return [TEXT, DONT_KNOW, DONT_WANT_TO_SAY]
+    return [option.value for option in question.choices] + [DONT_KNOW, DONT_WANT_TO_SAY]
+
+
+def version_ids(db: Session, slugs: Iterable[str]) -> dict[int, str]:
+    rows = db.execute(select(QuestionnaireVersion.id, QuestionnaireVersion.slug)
+                      .where(QuestionnaireVersion.slug.in_(list(slugs))))
+    return {vid: slug for vid, slug in rows}
+
+
+def question_figures(db: Session, organisation_id: int, threshold: int, year: int,
+                     questionnaires: Mapping[str, Questionnaire],
+                     section: str | None = None) -> list[QuestionFigures]:
+    """Suppressed figures for every question of ``questionnaires`` (only ``section``'s, if given)."""
+    versions = version_ids(db, questionnaires)
+    services = dict(db.execute(select(Service.id, Service.name)
+                               .where(Service.organisation_id == organisation_id)
+                               .order_by(Service.name)).all())
+    # (this_year, slug, question) -> (service, how, value) -> n
+    grouped: dict[tuple[int, str, str], dict[tuple[int, str, str], int]] = defaultdict(dict)
+    if versions:
+        for this, vid, sid, how, qkey, value, n in db.execute(counts_query(organisation_id, versions, year)):
+            cell = grouped[(this, versions[vid], qkey)]
+            cell[(sid, how, value)] = cell.get((sid, how, value), 0) + n
+    out = []
+    for slug, questionnaire in questionnaires.items():
+        for question in questionnaire.questions:
+            if section and section not in question.sections:
+                continue
+            out.append(_suppress_question(slug, question, threshold, list(services),
+                                          grouped.get((1, slug, question.id), {}),
+                                          grouped.get((0, slug, question.id), {}), services))
+    return out
+
+
+def _suppress_question(slug: str, question: Question, threshold: int, service_ids: list[int],
+                       this: dict[tuple[int, str, str], int], last: dict[tuple[int, str, str], int],
+                       names: dict[int, str]) -> QuestionFigures:
+    columns = columns_for(question)
+    overall_counts = {c: 0 for c in columns}
+    by_service: dict[tuple[int, str], int] = defaultdict(int)
+    by_how: dict[tuple[str, str], int] = defaultdict(int)
+    for (sid, how, value), n in this.items():
+        if value not in overall_counts:  # an option of an older version, since removed
+            continue
+        overall_counts[value] += n
+        by_service[(sid, value)] += n
+        by_how[(how, value)] += n
+    last_counts = {c: 0 for c in columns}
+    for (_sid, _how, value), n in last.items():
+        if value in last_counts:
+            last_counts[value] += n
+    overall = suppress_counts(overall_counts, threshold)
+    return QuestionFigures(
+        slug=slug, question=question, columns=columns, overall=overall,
+        last_year=suppress_counts(last_counts, threshold),
+        by_service=suppress_grid(by_service, service_ids, columns, threshold, fixed_cols=overall),
+        by_how=suppress_grid(by_how, list(HOW), columns, threshold, fixed_cols=overall),
+        service_names=names)
+
+
+def participation(db: Session, organisation_id: int, threshold: int, year: int,
+                  slugs: list[str]) -> tuple[SuppressedGrid[int, str], dict[int, str]]:
+    """How many took part: responses with consent, per service and questionnaire (suppressed)."""
+    start, end = year_bounds(year)
+    services = dict(db.execute(select(Service.id, Service.name)
+                               .where(Service.organisation_id == organisation_id)
+                               .order_by(Service.name)).all())
+    rows = db.execute(
+        select(Response.service_id, QuestionnaireVersion.slug, func.count())
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
+        .where(and_(Response.service_id.in_(list(services)), Response.consent.is_(True),
+                    Response.started_at >= start, Response.started_at < end,
+                    QuestionnaireVersion.slug.in_(slugs)))
+        .group_by(Response.service_id, QuestionnaireVersion.slug))
+    counts = {(sid, slug): n for sid, slug, n in rows}
+    return suppress_grid(counts, list(services), slugs, threshold), services
