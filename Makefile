@@ -54,7 +54,8 @@ lint: setup
 	$(VENV)/bin/ruff check app tests bench tools
 
 bench: setup
-	tools/system-packages.sh espeak-ng
+	tools/system-packages.sh espeak-ng wrk postgresql-client
+	tools/postgres.sh
 	$(PY) -m bench
 
 clean:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
 
 from .config import load_config
@@ -40,6 +40,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(respond_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    from .visits import bp as visits_bp
+    app.register_blueprint(visits_bp)
+    from .provider import bp as provider_bp
+    from .public import bp as public_bp
+    app.register_blueprint(provider_bp)
+    app.register_blueprint(public_bp)
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
@@ -61,7 +67,13 @@ def load_surveys(app: Flask):  # type: ignore[no-untyped-def]
 
 
 def available_locales(app: Flask) -> list[str]:
-    """The default locale plus every locale with a catalog in translations/."""
+    """The default locale plus every locale with a catalog in translations/ (read once per app)."""
+    if "easyvoice.locales" not in app.extensions:
+        app.extensions["easyvoice.locales"] = _find_locales(app)
+    return app.extensions["easyvoice.locales"]
+
+
+def _find_locales(app: Flask) -> list[str]:
     found = {app.config["BABEL_DEFAULT_LOCALE"]}
     for directory in str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";"):
         for po in Path(directory).glob("*/LC_MESSAGES/messages.po"):
@@ -80,7 +92,7 @@ def select_locale() -> str:
 
 def page_lang() -> str:
     """The <html lang> value: BCP 47 with a hyphen (en-GB), from the request's locale."""
-    return select_locale().replace("_", "-")
+    return str(get_locale()).replace("_", "-")
 
 
 def as_options(items: list, value_attr: str, text_attr: str) -> list[tuple[object, object]]:
@@ -94,4 +106,5 @@ def locale_name(code: str) -> str:
 
 
 def page_dir() -> str:
-    return "rtl" if Locale.parse(select_locale()).character_order == "right-to-left" else "ltr"
+    locale = get_locale()
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"

@@ -107,13 +107,24 @@ def build_audio() -> None:
 
 
 @click.command("demo")
+@click.option("--responses", "responses", type=click.IntRange(min=0), default=0,
+              help="also add this many random responses (this year and last) for the dashboard")
 @with_appcontext
-def demo() -> None:
+def demo(responses: int) -> None:
     """Add a demo provider with 2 services and store the questionnaires (safe to run again)."""
     from .demo import create_demo
 
     org = create_demo(db.session, current_app.extensions["easyvoice.surveys"].questionnaires.values())
     db.session.commit()
+    if responses:
+        from .reports.demo_data import add_responses
+
+        started = time.perf_counter()
+        added = add_responses(db.session, org, current_app.extensions["easyvoice.surveys"]
+                              .questionnaires.values(), responses)
+        db.session.commit()
+        click.echo(f"Added {responses} responses ({added} answers) in "
+                   f"{time.perf_counter() - started:.1f} s.")
     for service in org.services:
         click.echo(f"{service.name}: http://127.0.0.1:5000/at/{service.code}")
 

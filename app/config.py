@@ -20,6 +20,7 @@ DEFAULTS: dict[str, object] = {
     "SURVEYS_DIR": str(ROOT / "surveys"),
     "ASSETS_DIR": str(ROOT / "easyread_assets"),
     "AUDIO_DIR": None,  # None: <instance>/audio; a shared directory for several hosts
+    "PHOTO_DIR": None,  # None: <instance>/photos (visit photos; never under static/)
     "SPEECH_RATE": 140,  # words per minute: a little slower than espeak-ng's 175 default
     # Which espeak-ng voice reads each locale's texts.
     "VOICES": {"en_GB": "gmw/en", "cy": "cel/cy", "pl": "zlw/pl", "ur": "inc/ur", "pa": "inc/pa",
@@ -34,6 +35,7 @@ DEFAULTS: dict[str, object] = {
     # network without TLS set EASYVOICE_SESSION_COOKIE_SECURE=false (better: put TLS in front).
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_I18N_ENABLED": False,  # our pages show their own easy-read messages, not WTForms' ones
     "WTF_CSRF_TIME_LIMIT": None,  # no time limits for respondents: a slow answer is still an answer
     "RETENTION_DAYS": 3 * 365,  # answers are kept this long, then `flask purge` deletes them
     "IDLE_MINUTES": 20,  # a signed-in tablet left alone this long signs itself out
@@ -67,6 +69,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'easyvoice.sqlite'}"
     if not app.config.get("AUDIO_DIR"):
         app.config["AUDIO_DIR"] = str(instance / "audio")
+    if not app.config.get("PHOTO_DIR"):
+        app.config["PHOTO_DIR"] = str(instance / "photos")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 

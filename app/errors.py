@@ -12,6 +12,7 @@ REASONS = {
     403: ("error_forbidden", "private"),
     404: ("error_not_found", "question"),
     405: ("error_bad", "question"),
+    409: ("error_conflict", "time"),
     413: ("error_too_big", "warning"),
     429: ("error_busy", "time"),
     500: ("error_server", "warning"),

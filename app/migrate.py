@@ -23,7 +23,7 @@ def upgrade(engine: Engine) -> None:
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")  # parallel branches until a merge revision joins them
+        command.upgrade(config, "head")
 
 
 def revision(engine: Engine, message: str) -> None:

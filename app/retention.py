@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from .models import Answer, AnswerChoice, Response, utcnow
+from .models import Answer, AnswerChoice, PickedQuote, Response, SafeguardingAlert, utcnow
 
 
 def purge_responses(db: Session, older_than_days: int, *, dry_run: bool = False) -> int:
@@ -18,6 +18,11 @@ def purge_responses(db: Session, older_than_days: int, *, dry_run: bool = False)
     if dry_run or not count:
         return count
     old_answers = select(Answer.id).where(Answer.response_id.in_(old))
+    # Alerts and picked quotes keep their own copy of the words; only the link goes.
+    db.execute(update(SafeguardingAlert).where(SafeguardingAlert.response_id.in_(old))
+               .values(response_id=None))
+    db.execute(update(PickedQuote).where(PickedQuote.answer_id.in_(old_answers))
+               .values(answer_id=None))
     db.execute(delete(AnswerChoice).where(AnswerChoice.answer_id.in_(old_answers)))
     db.execute(delete(Answer).where(Answer.response_id.in_(old)))
     db.execute(delete(Response).where(Response.id.in_(old)))

@@ -55,6 +55,7 @@ def make_app(tmp_path: Path, **overrides: object) -> Flask:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-only-secret",
+        "INSTANCE_PATH": str(tmp_path / "instance"),  # nothing a test writes lands in the repo
         "AUDIO_DIR": str(tmp_path / "audio"),
         **overrides,
     }

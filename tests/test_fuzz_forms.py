@@ -4,6 +4,7 @@ fields. Whatever arrives, the answer is never a 500."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from test_access_map import OPEN_BLUEPRINTS, all_routes
 
 from app import create_app
-from conftest import add_users, make_app, sign_in_as
+from conftest import _made, add_users, drop_database, make_app, sign_in_as
 from test_journey_flow import begin
 
 EXAMPLES = 200
@@ -32,10 +33,12 @@ def field_names(html: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory) -> Flask:
+def fuzz_app(tmp_path_factory) -> Iterator[Flask]:
     app = make_app(tmp_path_factory.mktemp("fuzz"), WTF_CSRF_ENABLED=False)
+    _made.remove(app)  # lives for the whole module, not one test
     add_users(app)
-    return app
+    yield app
+    drop_database(app)
 
 
 def post_routes(app: Flask) -> list[tuple[str, str]]:

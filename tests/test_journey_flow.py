@@ -192,3 +192,21 @@ def test_answer_points_at_the_version_that_was_asked(no_csrf_app: Flask) -> None
         response = db.session.get(Response, response.id)
         assert response.version.content_hash == questionnaire.content_hash
         assert response.version.definition == questionnaire.definition
+
+
+def test_no_go_on_returns_to_the_page_the_person_came_from(no_csrf_app: Flask) -> None:
+    client = no_csrf_app.test_client()
+    begin(client, no_csrf_app)
+    assert 'href="/q/4"' in client.get("/stop?from=4").get_data(as_text=True)
+    assert 'href="/end/room"' in client.get("/stop?from=room").get_data(as_text=True)
+    assert 'href="/end/helped"' in client.get("/stop?from=nowhere").get_data(as_text=True)
+    assert 'from=anything_else' in client.get("/end/anything_else").get_data(as_text=True)
+
+
+def test_free_text_line_breaks_are_stored_as_typed(no_csrf_app: Flask) -> None:
+    client = no_csrf_app.test_client()
+    begin(client, no_csrf_app)
+    free = next(q for q in questions(no_csrf_app) if q.type == "free_text")
+    number = questions(no_csrf_app).index(free) + 1
+    answer(client, number, free.id, text="line one\r\nline two", action="answer")
+    assert stored(no_csrf_app)[free.id][2] == "line one\nline two"

@@ -46,7 +46,8 @@ def load(surveys: Path):
 def test_shipped_surveys_load_without_problems() -> None:
     result = load(ROOT / "surveys")
     assert result.errors == []
-    assert set(result.questionnaires) == {"your-support", "family-support", "working-here"}
+    assert set(result.questionnaires) == {"your-support", "family-support", "working-here",
+                                        "observations"}
     assert set(result.frameworks) == {"duq", "cqc"}
     assert len(result.questionnaires["your-support"].questions) >= 12
 
@@ -75,7 +76,8 @@ def test_a_mistake_names_file_line_and_what_to_do(tmp_path: Path, broken: str, l
     assert (error.file, error.line) == ("surveys/tiny.yaml", line), str(error)
     assert words in str(error) and "What to do:" in str(error)
     # One broken file does not stop the others loading.
-    assert set(result.questionnaires) == {"your-support", "family-support", "working-here"}
+    assert set(result.questionnaires) == {"your-support", "family-support", "working-here",
+                                        "observations"}
 
 
 def test_a_broken_framework_is_reported_and_the_rest_still_load(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from test_access_map import all_routes
 
 from app.db import db
-from app.models import Answer, AuditEvent, Response, utcnow
+from app.models import Answer, AuditEvent, Response, SafeguardingAlert, utcnow
 from conftest import ROLES, add_users, make_app, sign_in_as
 from test_journey_flow import answer, begin, questions
 
@@ -68,9 +68,11 @@ def test_health_checks_database_and_audio(app: Flask, built_audio) -> None:
 
 def test_purge_deletes_old_responses_and_leaves_an_audit_record(no_csrf_app: Flask) -> None:
     client = no_csrf_app.test_client()
+    qs = questions(no_csrf_app)
+    worrying = next(n for n, q in enumerate(qs, start=1) if q.safeguarding and q.type == "faces")
     for _ in range(2):
         begin(client, no_csrf_app)
-        answer(client, 1, questions(no_csrf_app)[0].id, answer="happy")
+        answer(client, worrying, qs[worrying - 1].id, answer="sad")  # raises an alert
     with no_csrf_app.app_context():
         first = db.session.scalars(select(Response.id).order_by(Response.id)).first()
         db.session.execute(update(Response).where(Response.id == first)
@@ -83,5 +85,9 @@ def test_purge_deletes_old_responses_and_leaves_an_audit_record(no_csrf_app: Fla
     with no_csrf_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
+        # The alerts are never deleted: the purged one keeps its words, not its link.
+        alerts = db.session.scalars(select(SafeguardingAlert).order_by(SafeguardingAlert.id)).all()
+        assert len(alerts) == 2 and alerts[0].response_id is None and alerts[0].answer
+        assert alerts[1].response_id is not None
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purge")).one()
         assert event.detail == {"older_than_days": 365, "responses_deleted": 1}

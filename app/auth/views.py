@@ -22,6 +22,8 @@ bp.before_app_request(expire_idle_session)
 #: The staff areas in the top bar: (endpoint, label, roles that may open it).
 STAFF_AREAS = [
     ("visits.index", N_("Visits"), ("expert", "admin")),
+    ("visits.reports", N_("Visit reports"), ("quality_lead", "viewer")),
+    ("visits.statements", N_("Statements for checking"), ("quality_lead",)),
     ("provider.index", N_("Evidence"), ("quality_lead", "viewer", "admin")),
     ("admin.index", N_("Admin"), ("admin",)),
 ]

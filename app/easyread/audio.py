@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class AudioStore:
         self.directory = Path(directory)
         self._index: dict[str, str] = {}
         self._index_mtime: float | None = None
+        self._checked_at = float("-inf")
         self._lock = threading.Lock()
 
     # -- reading (inside requests) -------------------------------------------------------------
@@ -68,12 +70,18 @@ class AudioStore:
         return path if path.is_file() else None
 
     def _current_index(self) -> dict[str, str]:
+        """The index, re-read when the file changes (checked at most once a second)."""
+        now = time.monotonic()
+        if now - self._checked_at < 1.0:
+            return self._index
         index_path = self.directory / INDEX
-        try:
-            mtime = index_path.stat().st_mtime
-        except FileNotFoundError:
-            return {}
         with self._lock:
+            self._checked_at = now
+            try:
+                mtime = index_path.stat().st_mtime
+            except FileNotFoundError:
+                self._index, self._index_mtime = {}, None
+                return self._index
             if mtime != self._index_mtime:
                 self._index = json.loads(index_path.read_text())
                 self._index_mtime = mtime

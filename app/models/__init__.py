@@ -2,10 +2,36 @@
 
 from .audit import AuditEvent, Throttle
 from .base import Base, utcnow
+from .evidence import (
+    ACTION_STATUSES,
+    CHALLENGER_RELATIONSHIPS,
+    ActionPoint,
+    Challenge,
+    ConcernWord,
+    PickedQuote,
+    SafeguardingAlert,
+    SafeguardingLead,
+    SectionEntry,
+    SelfAssessment,
+)
 from .organisation import Organisation, Service
 from .questionnaire import QuestionnaireVersion
 from .response import Answer, AnswerChoice, AnswerKind, Response
 from .user import Role, User
+from .visit import (
+    Handover,
+    Photo,
+    ProviderStatement,
+    Verification,
+    VerificationNote,
+    VerificationSignature,
+    VerificationVerdict,
+    Visit,
+)
 
 __all__ = ["Answer", "AnswerChoice", "AnswerKind", "AuditEvent", "Base", "Organisation",
-           "QuestionnaireVersion", "Response", "Role", "Service", "Throttle", "User", "utcnow"]
+           "QuestionnaireVersion", "Response", "Role", "Service", "Throttle", "User", "utcnow",
+           "Handover", "Photo", "ProviderStatement", "Verification", "VerificationNote",
+           "VerificationSignature", "VerificationVerdict", "Visit"]
+__all__ += ["ACTION_STATUSES", "CHALLENGER_RELATIONSHIPS", "ActionPoint", "Challenge", "ConcernWord",
+            "PickedQuote", "SafeguardingAlert", "SafeguardingLead", "SectionEntry", "SelfAssessment"]

@@ -201,7 +201,7 @@ def load_questionnaire(path: Path, section_refs: set[str], symbols: set[str] | N
 def _check_question(c: _Checker, q: _Lined, seen: set[str], section_refs: set[str],
                     symbols: set[str] | None) -> None:
     c.unknown_keys(q, {"id", "type", "text", "symbol", "help", "sections", "safeguarding",
-                       "options", "max_length"})
+                       "options", "max_length", "alert_on"})
     qid = c.key(q, "id", KEY)
     if qid in seen:
         c.fail(q, "id", f"The question id '{qid}' is used twice.", "Give each question its own id.")
@@ -227,6 +227,7 @@ def _check_question(c: _Checker, q: _Lined, seen: set[str], section_refs: set[st
     if "max_length" in q and (not isinstance(q["max_length"], int) or not 1 <= q["max_length"] <= 2000):
         c.fail(q, "max_length", "'max_length' should be a number from 1 to 2000.", "Fix the number.")
     options = q.get("options")
+    _check_alert_on(c, q, qtype, options)
     if qtype in ("choose_one", "choose_many"):
         if not isinstance(options, list) or not 2 <= len(options) <= 8:
             c.fail(q, "options" if "options" in q else None,
@@ -246,6 +247,24 @@ def _check_question(c: _Checker, q: _Lined, seen: set[str], section_refs: set[st
     elif options is not None:
         c.fail(q, "options", f"A '{qtype}' question has its answers built in.",
                "Remove the 'options' list from this question.")
+
+
+def _check_alert_on(c: _Checker, q: _Lined, qtype: Any, options: Any) -> None:
+    """``alert_on``: the answers of a safeguarding question that raise an alert (e.g. [yes])."""
+    if "alert_on" not in q:
+        return
+    alert_on = q["alert_on"]
+    if isinstance(alert_on, list):  # YAML reads a bare yes / no as true / false
+        alert_on = q["alert_on"] = [{True: "yes", False: "no"}.get(v, v) if isinstance(v, bool) else v
+                                    for v in alert_on]
+    if q.get("safeguarding") is not True:
+        c.fail(q, "alert_on", "'alert_on' is only for a question with 'safeguarding: true'.",
+               "Add 'safeguarding: true' or remove 'alert_on'.")
+    known = {"faces": {"happy", "ok", "sad"}, "yes_no": {"yes", "no", "not_sure"}}.get(
+        str(qtype), {str(o.get("value")) for o in options or () if isinstance(o, dict)})
+    if not isinstance(alert_on, list) or not alert_on or any(str(v) not in known for v in alert_on):
+        c.fail(q, "alert_on", "'alert_on' should list answers this question offers.",
+               f"Use some of: {', '.join(sorted(known))}.")
 
 
 def load_all(surveys_dir: Path, symbols: set[str] | None = None) -> LoadResult:

@@ -55,6 +55,15 @@ class Question:
     safeguarding: bool = False
     options: tuple[Option, ...] = ()
     max_length: int = 500
+    #: answers that raise a safeguarding alert (empty: the default for a safeguarding question)
+    alert_on: tuple[str, ...] = ()
+
+    @property
+    def alert_values(self) -> frozenset[str]:
+        """The answers that are a safeguarding signal: ``alert_on``, else "sad"/"no" if marked."""
+        if self.alert_on:
+            return frozenset(self.alert_on)
+        return WORRYING_VALUES if self.safeguarding else frozenset()
 
     @property
     def choices(self) -> tuple[Option, ...]:
@@ -116,6 +125,7 @@ class Questionnaire:
                 options=tuple(Option(o["value"], o["text"], o["symbol"], o.get("help"))
                               for o in q.get("options", ())),
                 max_length=int(q.get("max_length", 500)),
+                alert_on=tuple(q.get("alert_on", ())),
             )
             for q in data["questions"]
         )

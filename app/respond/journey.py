@@ -7,11 +7,13 @@ the same page twice, or changing an answer after Back, leaves exactly one answer
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..models import Answer, AnswerChoice, AnswerKind, QuestionnaireVersion, Response, Service, utcnow
 from ..questionnaires import Question, Questionnaire
@@ -20,6 +22,7 @@ ANSWERED_BY = ("self", "family", "staff", "other")
 HELPERS = ("family", "friend", "staff", "advocate", "other")
 IN_ROOM = ("family", "friend", "staff", "other")
 ANYTHING_ELSE = "_anything_else"
+NOTE_LENGTH = 500  # Answer.note's size
 
 
 class JourneyError(ValueError):
@@ -53,8 +56,13 @@ def version_for(db: Session, questionnaire: Questionnaire) -> QuestionnaireVersi
 
 
 def start_response(db: Session, *, questionnaire: Questionnaire, service: Service, client_id: str,
-                   answered_by: str, language: str) -> Response:
-    """Start (or, for a repeated start form, find) the response with this client id."""
+                   answered_by: str, language: str, visit_id: int | None = None,
+                   asked_by_expert: bool = False) -> Response:
+    """Start (or, for a repeated start form, find) the response with this client id.
+
+    ``visit_id`` and ``asked_by_expert`` are given when an Expert by Experience handed the tablet
+    over on a visit (app/visits).
+    """
     if answered_by not in ANSWERED_BY:
         raise JourneyError("unknown answered_by")
     existing = db.scalar(select(Response).where(Response.client_id == client_id))
@@ -63,7 +71,8 @@ def start_response(db: Session, *, questionnaire: Questionnaire, service: Servic
     version = version_for(db, questionnaire)
     response = Response(client_id=client_id, token=secrets.token_urlsafe(32), version=version,
                         service=service, respondent_role=questionnaire.audience,
-                        answered_by=answered_by, language=language, consent=True)
+                        answered_by=answered_by, language=language, consent=True,
+                        visit_id=visit_id, asked_by_expert=asked_by_expert)
     try:
         with db.begin_nested():
             db.add(response)
@@ -72,9 +81,43 @@ def start_response(db: Session, *, questionnaire: Questionnaire, service: Servic
     return response
 
 
+#: Built questionnaires by content hash: a stored version never changes, so neither does this.
+_BUILT: dict[str, Questionnaire] = {}
+
+
 def questionnaire_of(response: Response) -> Questionnaire:
     """The exact questionnaire the response was started on (not today's file)."""
-    return Questionnaire.from_dict(response.version.definition)
+    return _built(response.version.content_hash, lambda: response.version.definition)
+
+
+def _built(digest: str, definition: Callable[[], dict]) -> Questionnaire:
+    found = _BUILT.get(digest)
+    if found is None:
+        found = _BUILT[digest] = Questionnaire.from_dict(definition())
+    return found
+
+
+def open_response(db: Session, token: str) -> tuple[Response, Questionnaire] | None:
+    """The open response with this session token and its questionnaire, in one query."""
+    row = db.execute(select(Response, QuestionnaireVersion.content_hash)
+                     .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
+                     .where(Response.token == token)).first()
+    if row is None or not row[0].is_open:
+        return None
+    response, digest = row
+    return response, _built(digest, lambda: response.version.definition)
+
+
+def answer_to(db: Session, response: Response, question_key: str) -> Answer | None:
+    """This response's answer to one question, with its choices, in one query."""
+    return db.scalars(select(Answer).options(joinedload(Answer.choices))
+                      .where(Answer.response_id == response.id,
+                             Answer.question_key == question_key)).unique().one_or_none()
+
+
+def normalise_text(text: str | None) -> str:
+    """Free text as the person typed it: browsers send line breaks as CRLF, we keep LF."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def parse_given(question: Question, action: str | None, values: list[str],
@@ -87,7 +130,7 @@ def parse_given(question: Question, action: str | None, values: list[str],
     if action not in (None, "", "answer"):
         raise JourneyError("unknown action")
     if question.type == "free_text":
-        cleaned = (text or "").strip()
+        cleaned = normalise_text(text)
         if len(cleaned) > question.max_length:
             raise JourneyError("text too long")
         return Given(AnswerKind.TEXT, text=cleaned) if cleaned else Given(AnswerKind.SKIPPED)
@@ -102,46 +145,46 @@ def parse_given(question: Question, action: str | None, values: list[str],
 
 
 def record_answer(db: Session, response: Response, question_key: str, given: Given,
-                  submission_id: str) -> Answer:
-    """Store ``given`` as the answer to ``question_key``; a replayed submission changes nothing."""
+                  submission_id: str, *, supported: bool = False, note: str | None = None) -> Answer:
+    """Store ``given`` as the answer to ``question_key``; a replayed submission changes nothing.
+
+    ``supported``: given in "ask together" mode. ``note``: a short note with the answer (an
+    expert's observation), at most NOTE_LENGTH characters.
+    """
     if not response.is_open:
         raise JourneyError("response closed")
-    answer = _answer(db, response, question_key)
-    if answer is None:
-        try:
-            with db.begin_nested():
-                db.execute(insert(Answer).values(
-                    response_id=response.id, question_key=question_key, kind=given.kind,
-                    text=given.text, submission_id=submission_id, created_at=utcnow(),
-                    updated_at=utcnow()))
-        except IntegrityError:  # sent twice at once: the other request made the row
-            pass
-        answer = _answer(db, response, question_key)
-        if answer is None:  # only if the row vanished between insert and select
-            raise JourneyError("answer not stored")
-        if answer.submission_id != submission_id:
-            return record_answer(db, response, question_key, given, submission_id)
-        _replace_choices(db, answer, given.values)
-    elif answer.submission_id != submission_id:
-        answer.kind, answer.text, answer.submission_id = given.kind, given.text, submission_id
-        answer.updated_at = utcnow()
-        _replace_choices(db, answer, given.values)
-    db.flush()
+    if note is not None and len(note) > NOTE_LENGTH:
+        raise JourneyError("note too long")
+    now = utcnow()
+    values = {"response_id": response.id, "question_key": question_key, "kind": given.kind.value,
+              "text": given.text, "submission_id": submission_id, "supported": supported,
+              "note": note, "created_at": now, "updated_at": now}
+    # One statement, whatever else is running: the unique (response, question) constraint decides,
+    # never a check-then-insert. A replay (same submission id) updates nothing and returns no row.
+    upsert = _dialect_insert(db)(Answer).values(**values)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[Answer.response_id, Answer.question_key],
+        set_={key: upsert.excluded[key] for key in
+              ("kind", "text", "submission_id", "supported", "note", "updated_at")},
+        where=Answer.submission_id != upsert.excluded.submission_id,
+    ).returning(Answer.id)
+    answer_id = db.execute(upsert).scalar()
+    if answer_id is not None:  # a new or changed answer: its choices are replaced with it
+        db.execute(delete(AnswerChoice).where(AnswerChoice.answer_id == answer_id))
+        if given.values:
+            db.execute(insert(AnswerChoice), [{"answer_id": answer_id, "value": value}
+                                              for value in given.values])
+    answer = db.scalars(select(Answer).where(Answer.response_id == response.id,
+                                             Answer.question_key == question_key)
+                        .execution_options(populate_existing=True)).one()
     return answer
 
 
-def _answer(db: Session, response: Response, question_key: str) -> Answer | None:
-    return db.scalar(select(Answer).where(Answer.response_id == response.id,
-                                          Answer.question_key == question_key)
-                     .execution_options(populate_existing=True))
-
-
-def _replace_choices(db: Session, answer: Answer, values: tuple[str, ...]) -> None:
-    db.execute(delete(AnswerChoice).where(AnswerChoice.answer_id == answer.id))
-    for value in values:
-        db.add(AnswerChoice(answer_id=answer.id, value=value))
-    db.flush()
-    db.refresh(answer, ["choices"])
+def _dialect_insert(db: Session):  # type: ignore[no-untyped-def]
+    """INSERT with ON CONFLICT for the database in use (SQLite and PostgreSQL both have it)."""
+    if db.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def answers_by_question(db: Session, response: Response) -> dict[str, Answer]:

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HTTPResponse
 
-from .. import available_locales
+from .. import available_locales, safeguarding
 from ..db import db
 from ..models import AnswerKind, Response, Service
 from ..questionnaires import Questionnaire
@@ -24,7 +24,9 @@ CLOSING_STEPS = ("helped", "room", "anything_else")
 
 # -- helpers --------------------------------------------------------------------------------------
 def prefs() -> dict[str, str]:
-    return {**PREFS_DEFAULT, **session.get("ev_prefs", {})}
+    if "prefs" not in g:
+        g.prefs = {**PREFS_DEFAULT, **session.get("ev_prefs", {})}
+    return g.prefs
 
 
 def questionnaires() -> dict[str, Questionnaire]:
@@ -36,14 +38,24 @@ def current_service() -> Service | None:
     return db.session.get(Service, service_id) if service_id else None
 
 
+def visit_context() -> dict[str, Any]:
+    """Set by app/visits while an expert has handed the tablet over: the visit, "ask together"."""
+    return session.get("ev_visit") or {}
+
+
+def respondent_questionnaires() -> list[Questionnaire]:
+    """The questionnaires a respondent may start (an expert's own checklists are left out)."""
+    return [q for q in questionnaires().values() if q.audience != "expert"]
+
+
 def current_response() -> Response:
     """The open response of this tablet's session, or back to the start (shared tablets)."""
     token = session.get("ev_response")
-    response = db.session.scalar(select(Response).where(Response.token == token)) if token else None
-    if response is None or not response.is_open:
+    found = journey.open_response(db.session, token) if token else None
+    if found is None:
         session.pop("ev_response", None)
         abort(redirect(url_for("respond.start")))
-    g.questionnaire = journey.questionnaire_of(response)
+    response, g.questionnaire = found
     return response
 
 
@@ -58,13 +70,17 @@ def inject_prefs() -> dict[str, Any]:
 
 
 def audio_for(text: str) -> str | None:
-    name = current_app.extensions["easyvoice.audio"].lookup(str(get_locale()), text)
-    return url_for("respond.audio", name=name) if name else None
+    """The URL of a text's built audio, or None (the page then uses the browser's speech)."""
+    if "locale" not in g:
+        g.locale = str(get_locale())
+    name = current_app.extensions["easyvoice.audio"].lookup(g.locale, text)
+    # A speaker button per text makes this hot: join the path rather than call url_for each time.
+    return f"{request.script_root}/audio/{name}" if name else None
 
 
 def symbol_url(name: str) -> str:
     variant = "black" if prefs()["contrast"] == "on" else "svg"
-    return url_for("respond.symbol", variant=variant, name=name)
+    return f"{request.script_root}/symbols/{variant}/{name}.svg"
 
 
 # -- start, settings, consent -------------------------------------------------------------------
@@ -76,7 +92,7 @@ def start() -> str:
         services = db.session.scalars(select(Service).order_by(Service.name)).all()
         return render_template("respond/services.html", services=services)
     return render_template("respond/start.html", service=service,
-                           questionnaires=list(questionnaires().values()))
+                           questionnaires=respondent_questionnaires())
 
 
 @bp.get("/at/<code>")
@@ -93,6 +109,8 @@ def at_service(code: str) -> HTTPResponse:
 @bp.get("/begin/<slug>")
 def begin(slug: str) -> HTTPResponse:
     if slug not in questionnaires() or current_service() is None:
+        abort(404)
+    if questionnaires()[slug].audience == "expert":
         abort(404)
     session.pop("ev_response", None)
     session["ev_questionnaire"] = slug
@@ -130,7 +148,8 @@ def consent() -> str | HTTPResponse:
         response = journey.start_response(
             db.session, questionnaire=questionnaires()[slug], service=service,
             client_id=form.submission_id.data, answered_by=prefs()["who"],
-            language=str(get_locale()))
+            language=str(get_locale()), visit_id=visit_context().get("id"),
+            asked_by_expert=bool(visit_context()))
         session["ev_response"] = response.token
         return redirect(url_for("respond.question", number=1))
     form.submission_id.data = new_submission_id()
@@ -160,13 +179,16 @@ def question(number: int) -> str | HTTPResponse:
         try:
             given = journey.parse_given(item, form.action.data or None, form.answer.data or [],
                                         form.text.data)
-            journey.record_answer(db.session, response, item.id, given, form.submission_id.data)
+            journey.record_answer(db.session, response, item.id, given, form.submission_id.data,
+                                  supported=bool(visit_context().get("together")))
+            safeguarding.check_answer(db.session, response, item, item.id, given, mail=current_app.config,
+                                      base_url=request.url_root.rstrip("/"))
         except journey.JourneyError as error:
             fail_bad_input(error)
         if number < len(questions):
             return redirect(url_for("respond.question", number=number + 1))
         return redirect(url_for("respond.closing", step="helped"))
-    answer = journey.answers_by_question(db.session, response).get(item.id)
+    answer = journey.answer_to(db.session, response, item.id)
     form.submission_id.data = new_submission_id()
     if answer is not None and answer.kind == AnswerKind.TEXT:
         form.text.data = answer.text
@@ -202,7 +224,7 @@ def closing(step: str) -> str | HTTPResponse:
     if step == "anything_else" and existing is not None:
         form.text.data = existing.text
     chosen = (response.helped_by if step == "helped" else response.others_present) or ""
-    return render_template(f"respond/{step}.html", form=form, back_url=back,
+    return render_template(f"respond/{step}.html", form=form, back_url=back, step=step,
                            chosen=set(filter(None, chosen.split(","))),
                            asked=(response.helped_by if step == "helped"
                                   else response.others_present) is not None)
@@ -210,12 +232,15 @@ def closing(step: str) -> str | HTTPResponse:
 
 def _store_closing(response: Response, step: str, form: Any) -> None:
     if step == "anything_else":
-        text = (form.text.data or "").strip()
+        text = journey.normalise_text(form.text.data)
         if len(text) > current_app.config["MAX_FREE_TEXT"]:
             raise journey.JourneyError("text too long")
         given = journey.Given(AnswerKind.TEXT, text=text) if text else journey.Given(AnswerKind.SKIPPED)
         journey.record_answer(db.session, response, journey.ANYTHING_ELSE, given,
-                              form.submission_id.data)
+                              form.submission_id.data,
+                              supported=bool(visit_context().get("together")))
+        safeguarding.check_answer(db.session, response, None, journey.ANYTHING_ELSE, given,
+                                  mail=current_app.config, base_url=request.url_root.rstrip("/"))
         return
     people = [] if form.action.data == "nobody" else list(form.people.data or [])
     if step == "helped":
@@ -236,11 +261,23 @@ def stop() -> str | HTTPResponse:
         return _thank_you()
     form.submission_id.data = new_submission_id()
     return render_template("respond/stop.html", form=form,
-                           back_url=request.args.get("from", type=int))
+                           continue_url=_continue_url(request.args.get("from", "")))
+
+
+def _continue_url(came_from: str) -> str:
+    """Where "No, go on" leads: back to the question or closing page the person came from."""
+    if came_from.isdigit() and 1 <= int(came_from) <= len(g.questionnaire.questions):
+        return url_for("respond.question", number=int(came_from))
+    step = came_from if came_from in CLOSING_STEPS else "helped"
+    return url_for("respond.closing", step=step)
 
 
 def _thank_you() -> HTTPResponse:
-    """Forget this person's response: the next person on the tablet cannot see it."""
+    """Forget this person's response: the next person on the tablet cannot see it.
+
+    Their settings are kept for the thank-you page only, so it looks as the rest did.
+    """
+    session["ev_thanks_prefs"] = session.get("ev_prefs", {})
     for key in ("ev_response", "ev_questionnaire", "ev_prefs"):
         session.pop(key, None)
     return redirect(url_for("respond.thank_you"))
@@ -248,6 +285,7 @@ def _thank_you() -> HTTPResponse:
 
 @bp.get("/thank-you")
 def thank_you() -> str:
+    g.prefs = {**PREFS_DEFAULT, **session.pop("ev_thanks_prefs", {})}
     return render_template("respond/thank_you.html")
 
 

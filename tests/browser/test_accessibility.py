@@ -81,7 +81,9 @@ def _start(t: Tablet) -> Page:
 
 
 def _thank_you(t: Tablet) -> Page:
-    return t.visit_with_session("/thank-you", ev_service=service_id(t.server))
+    # Thank you is drawn with the settings of the person who has just finished.
+    return t.visit_with_session("/thank-you", ev_service=service_id(t.server),
+                                ev_thanks_prefs=SETTINGS[t.setting])
 
 
 def _no_thanks(t: Tablet) -> Page:
