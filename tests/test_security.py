@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -91,3 +92,16 @@ def test_purge_deletes_old_responses_and_leaves_an_audit_record(no_csrf_app: Fla
         assert alerts[1].response_id is not None
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purge")).one()
         assert event.detail == {"older_than_days": 365, "responses_deleted": 1}
+
+
+def test_templates_need_nothing_the_csp_blocks() -> None:
+    """No inline script, event handler or style attribute: the CSP would silently drop them."""
+    from conftest import ROOT
+
+    found = []
+    for path in sorted((ROOT / "app" / "templates").rglob("*.html")):
+        text = path.read_text()
+        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"\son[a-z]+=\"", r"\sstyle=\"", r"<style"):
+            if re.search(pattern, text):
+                found.append((path.name, pattern))
+    assert found == []
