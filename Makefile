@@ -21,7 +21,7 @@ setup: $(VENV)/.installed
 run: setup
 	tools/system-packages.sh --optional espeak-ng
 	$(FLASK) init-db
-	$(FLASK) demo
+	$(FLASK) demo --responses 500
 	$(FLASK) load-surveys
 	-$(FLASK) build-audio
 	@echo "EasyVoice is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"

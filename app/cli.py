@@ -10,14 +10,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from . import audit, available_locales
 from .db import db
 from .easyread.audio import load_recordings
 from .easyread.phrases import all_texts
 from .easyread.speech import SpeechUnavailable
-from .models import Organisation, Role
+from .models import Organisation, Response, Role, Service
 
 
 def init_app(app: Flask) -> None:
@@ -112,11 +112,15 @@ def build_audio() -> None:
 @with_appcontext
 def demo(responses: int) -> None:
     """Add a demo provider with 2 services and store the questionnaires (safe to run again)."""
-    from .demo import create_demo
+    from .demo import create_demo, create_demo_users
 
     org = create_demo(db.session, current_app.extensions["easyvoice.surveys"].questionnaires.values())
     db.session.commit()
-    if responses:
+    already = db.session.scalar(select(func.count()).select_from(Response)
+                                .join(Service).where(Service.organisation_id == org.id))
+    if responses and already:
+        click.echo(f"The demo already has {already} responses; none added.")
+    elif responses:
         from .reports.demo_data import add_responses
 
         started = time.perf_counter()
@@ -125,8 +129,13 @@ def demo(responses: int) -> None:
         db.session.commit()
         click.echo(f"Added {responses} responses ({added} answers) in "
                    f"{time.perf_counter() - started:.1f} s.")
+    logins = create_demo_users(db.session, org, Path(current_app.instance_path) / "demo-logins.txt")
+    db.session.commit()
     for service in org.services:
-        click.echo(f"{service.name}: http://127.0.0.1:5000/at/{service.code}")
+        click.echo(f"Tablet start link for {service.name}: http://127.0.0.1:5000/at/{service.code}")
+    click.echo("Demo sign-ins (kept in instance/demo-logins.txt) at http://127.0.0.1:5000/auth/sign-in:")
+    for line in logins:
+        click.echo(f"  {line}")
 
 
 @click.command("create-user")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,3 +31,33 @@ def create_demo(db: Session, questionnaires: Iterable[Questionnaire]) -> Organis
         version_for(db, questionnaire)
     db.flush()
     return org
+
+
+DEMO_ROLES = ("admin", "quality_lead", "expert", "viewer")
+
+
+def create_demo_users(db: Session, org: Organisation, logins_file: Path) -> list[str]:
+    """One user per role in the demo organisation, with generated passwords (never in the repo).
+
+    The sign-ins are written once to ``logins_file`` (readable by its owner only) and returned as
+    lines to show; a second run finds the users and the file and changes nothing.
+    """
+    from .auth.accounts import create_user
+    from .models import User
+
+    if logins_file.exists():
+        return logins_file.read_text().splitlines()
+    lines = []
+    for role in DEMO_ROLES:
+        email = f"{role.replace('_', '-')}@demo.easyvoice.example"
+        if db.scalar(select(User).where(User.email == email)) is not None:
+            continue
+        password = secrets.token_urlsafe(12)
+        pin = f"{secrets.randbelow(10_000):04d}" if role == "expert" else None
+        create_user(db, organisation=org, email=email, name=f"Demo {role.replace('_', ' ')}",
+                    role=role, password=password, pin=pin)
+        lines.append(f"{role}: {email}  password {password}" + (f"  PIN {pin}" if pin else ""))
+    fd = os.open(logins_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return lines

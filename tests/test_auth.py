@@ -108,3 +108,17 @@ def test_create_user_command(app: Flask) -> None:
                               "viewer", "--organisation", "demo"], input="short\nshort\n")
     assert bad.exit_code != 0 and "at least 10 characters" in bad.output
     assert len(events(app, "user.create")) == 1
+
+
+def test_demo_makes_one_sign_in_per_role_once(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    logins = [line for line in first.output.splitlines() if "password" in line]
+    assert len(logins) == 4 and "PIN" in next(line for line in logins if "expert" in line)
+    email, password = logins[0].split()[1], logins[0].split()[3]
+    assert sign_in_as(app.test_client(), email, password).status_code == 302
+    second = runner.invoke(args=["demo"])
+    assert [line for line in second.output.splitlines() if "password" in line] == logins
+    with app.app_context():
+        assert db.session.query(User).filter(User.email.like("%@demo.easyvoice.example")).count() == 4
