@@ -9,6 +9,7 @@ from babel import Locale
 from flask import Flask, session
 from flask_babel import Babel, get_locale
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from .config import load_config
 from .db import db
@@ -20,10 +21,19 @@ babel = Babel()
 csrf = CSRFProtect()
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> in URLs, bounded to what a database integer holds: a bigger number is a 404."""
+
+    def __init__(self, url_map: object, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)  # type: ignore[arg-type]
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: config, database, translations, CSRF, surveys, blueprints, CLI, error pages."""
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("EASYVOICE_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance)
+    app.url_map.converters["int"] = DatabaseIdConverter
     load_config(app, config)
 
     db.init_app(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 # status -> (phrase shown as the reason, symbol)
@@ -33,6 +34,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[str, int]:
         return render_error(exc.code or 500)
+
+    @app.errorhandler(DataError)
+    def data_error(exc: DataError) -> tuple[str, int]:
+        # A value the database cannot hold (e.g. an id past 2**31 on PostgreSQL) is bad input.
+        app.logger.info("Refused a value the database cannot hold: %s", exc.orig)
+        return render_error(400)
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception) -> tuple[str, int]:

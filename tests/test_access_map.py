@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from conftest import ROLES, add_users, make_app, sign_in_as
 
@@ -14,7 +15,7 @@ OPEN_BLUEPRINTS = {"respond", "public", "auth", "health"}  # health: the load ba
 def _sample(converter: object) -> object:
     if hasattr(converter, "items"):  # any(...)
         return sorted(converter.items)[0]
-    return 1 if converter.__class__.__name__ == "IntegerConverter" else "x"
+    return 1 if isinstance(converter, IntegerConverter) else "x"
 
 
 def all_routes(app: Flask) -> list[tuple[str, str, str]]:

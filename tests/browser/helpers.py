@@ -184,3 +184,24 @@ def begin(page: Page, base_url: str, code: str, slug: str = "your-support",
     page.wait_for_url("**/consent")
     page.click("button[name=action][value=yes]")
     page.wait_for_url("**/q/1")
+
+
+def assert_easy_read_sizes(page: Page, name: str, controls: str) -> None:
+    """The easy-read rules measured in the browser: every visible control matching ``controls`` is
+    at least 64 x 64 CSS px, and every visible text is at least 20 px with contrast of 7:1."""
+    boxes = page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
+      .filter(e => e.getClientRects().length)
+      .map(e => { const r = e.getBoundingClientRect();
+                  return {what: e.outerHTML.slice(0, 80), width: r.width, height: r.height}; })""",
+                          controls)
+    small = [b for b in boxes if b["width"] < 64 or b["height"] < 64]
+    assert small == [], f"{name}: " + "; ".join(f"{b['width']:.0f}x{b['height']:.0f} {b['what']}"
+                                                  for b in small)
+    problems = []
+    for item in page.evaluate(TEXT_STYLES_JS):
+        if item["fontSize"] < 20:
+            problems.append(f"{item['fontSize']}px {item['element']} {item['text']!r}")
+        ratio = contrast_ratio(tuple(item["color"][:3]), tuple(item["background"]))
+        if ratio < 7:
+            problems.append(f"contrast {ratio:.1f} {item['element']} {item['text']!r}")
+    assert problems == [], f"{name}: " + "; ".join(problems)

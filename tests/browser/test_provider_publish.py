@@ -15,7 +15,7 @@ from app.models import Organisation, utcnow
 from app.reports.demo_data import add_responses
 from conftest import PASSWORD, add_users
 
-from .helpers import LANDSCAPE, PORTRAIT, TEXT_STYLES_JS, contrast_ratio, screenshot, wait_for_scripts
+from .helpers import LANDSCAPE, PORTRAIT, assert_easy_read_sizes, screenshot, wait_for_scripts
 
 pytestmark = pytest.mark.browser
 
@@ -39,21 +39,7 @@ def check(page: Page, name: str, easy_read: bool = False) -> None:
     page.set_viewport_size(LANDSCAPE)
     if not easy_read:
         return
-    boxes = page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
-      .filter(e => e.getClientRects().length)
-      .map(e => { const r = e.getBoundingClientRect();
-                  return {what: e.outerHTML.slice(0, 80), width: r.width, height: r.height}; })""",
-                          EASY_CONTROLS)
-    small = [b for b in boxes if b["height"] < 64 or b["width"] < 64]
-    assert small == [], f"{name}: " + "; ".join(f"{b['width']:.0f}x{b['height']:.0f} {b['what']}"
-                                                  for b in small)
-    problems = []
-    for item in page.evaluate(TEXT_STYLES_JS):
-        if item["fontSize"] < 20:
-            problems.append(f"{item['fontSize']}px {item['element']} {item['text']!r}")
-        if contrast_ratio(tuple(item["color"][:3]), tuple(item["background"])) < 7:
-            problems.append(f"contrast {item['element']} {item['text']!r}")
-    assert problems == [], f"{name}: " + "; ".join(problems)
+    assert_easy_read_sizes(page, name, EASY_CONTROLS)
 
 
 def go(page: Page, url: str) -> None:

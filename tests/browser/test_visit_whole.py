@@ -26,8 +26,7 @@ from conftest import PASSWORD, add_users
 from .helpers import (
     LANDSCAPE,
     PORTRAIT,
-    TEXT_STYLES_JS,
-    contrast_ratio,
+    assert_easy_read_sizes,
     path_of,
     screenshot,
     wait_for_scripts,
@@ -67,22 +66,7 @@ class Checker:
 
     @staticmethod
     def measure(page: Page, name: str) -> None:
-        boxes = page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
-          .filter(e => e.getClientRects().length)
-          .map(e => { const r = e.getBoundingClientRect();
-                      return {what: e.outerHTML.slice(0, 80), width: r.width, height: r.height}; })""",
-                              CONTROLS)
-        small = [b for b in boxes if b["width"] < 64 or b["height"] < 64]
-        assert small == [], f"{name}: " + "; ".join(f"{b['width']:.0f}x{b['height']:.0f} {b['what']}"
-                                                      for b in small)
-        problems = []
-        for item in page.evaluate(TEXT_STYLES_JS):
-            if item["fontSize"] < 20:
-                problems.append(f"{item['fontSize']}px {item['element']} {item['text']!r}")
-            ratio = contrast_ratio(tuple(item["color"][:3]), tuple(item["background"]))
-            if ratio < 7:
-                problems.append(f"contrast {ratio:.1f} {item['element']} {item['text']!r}")
-        assert problems == [], f"{name}: " + "; ".join(problems)
+        assert_easy_read_sizes(page, name, CONTROLS)
 
 
 def go(page: Page, url: str) -> None:
