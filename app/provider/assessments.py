@@ -19,6 +19,7 @@ from . import bp
 from .common import (
     can_look,
     can_work,
+    editable_assessment,
     frameworks,
     may_work,
     me,
@@ -146,9 +147,7 @@ def _quotable(item: SelfAssessment, ref: str) -> list[Answer]:
 @bp.post("/assessments/<int:assessment_id>/section/<ref>/actions")
 @can_work
 def add_action(assessment_id: int, ref: str) -> HTTPResponse:
-    item = own_assessment(assessment_id)
-    if item.frozen:
-        abort(403)
+    item = editable_assessment(assessment_id)
     form = ActionForm()
     if not form.validate():
         abort(400)
@@ -160,9 +159,7 @@ def add_action(assessment_id: int, ref: str) -> HTTPResponse:
 @bp.post("/assessments/<int:assessment_id>/actions/<int:action_id>")
 @can_work
 def update_action(assessment_id: int, action_id: int) -> HTTPResponse:
-    item = own_assessment(assessment_id)
-    if item.frozen:
-        abort(403)
+    item = editable_assessment(assessment_id)
     action = db.session.get(ActionPoint, action_id)
     if action is None or action.entry.self_assessment_id != item.id:
         abort(404)
@@ -177,9 +174,7 @@ def update_action(assessment_id: int, action_id: int) -> HTTPResponse:
 @bp.post("/assessments/<int:assessment_id>/section/<ref>/quotes")
 @can_work
 def pick_quote(assessment_id: int, ref: str) -> HTTPResponse:
-    item = own_assessment(assessment_id)
-    if item.frozen:
-        abort(403)
+    item = editable_assessment(assessment_id)
     form = QuoteForm()
     if not form.validate():
         abort(400)

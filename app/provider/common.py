@@ -51,6 +51,14 @@ def own_assessment(assessment_id: int) -> SelfAssessment:
     return assessment
 
 
+def editable_assessment(assessment_id: int) -> SelfAssessment:
+    """The organisation's self-assessment, if it can still change: a published one is frozen."""
+    assessment = own_assessment(assessment_id)
+    if assessment.frozen:
+        abort(403)
+    return assessment
+
+
 def questionnaires() -> Mapping[str, Questionnaire]:
     """The questionnaires a provider reports on (an expert's own checklists are left out)."""
     found = current_app.extensions["easyvoice.surveys"].questionnaires

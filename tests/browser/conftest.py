@@ -2,7 +2,7 @@
 
 Audio is built once per session by the real build (pyttsx3 + espeak-ng), into a temporary folder
 that every live server of the session shares. Nothing here downloads a browser: Playwright drives
-/usr/bin/chromium (``playwright install`` is never run).
+/usr/bin/chromium.
 """
 
 from __future__ import annotations
