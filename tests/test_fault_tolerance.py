@@ -90,8 +90,10 @@ class Tablet:
         self.with_retries("POST", "/settings", {
             "csrf_token": token, "who": "self", "text": "normal", "pictures": "on",
             "contrast": "off", "read_aloud": "on", "autoplay": "off", "locale": "en_GB"})
+        consent = self.with_retries("GET", "/consent")[2]  # the start id is this session's own
+        start_id = re.search(r'name="submission_id" value="([^"]+)"', consent).group(1)
         status, headers, _ = self.with_retries("POST", "/consent", {
-            "csrf_token": token, "submission_id": uuid.uuid4().hex, "action": "yes"})
+            "csrf_token": token, "submission_id": start_id, "action": "yes"})
         assert status == 302 and headers["Location"].endswith("/q/1")
         return token, self.cookie
 

@@ -67,7 +67,7 @@ def start_response(db: Session, *, questionnaire: Questionnaire, service: Servic
         raise JourneyError("unknown answered_by")
     existing = db.scalar(select(Response).where(Response.client_id == client_id))
     if existing is not None:
-        return existing
+        return _same_start(existing, questionnaire, service, visit_id)
     version = version_for(db, questionnaire)
     response = Response(client_id=client_id, token=secrets.token_urlsafe(32), version=version,
                         service=service, respondent_role=questionnaire.audience,
@@ -77,8 +77,22 @@ def start_response(db: Session, *, questionnaire: Questionnaire, service: Servic
         with db.begin_nested():
             db.add(response)
     except IntegrityError:  # the same start form sent twice at once
-        return db.scalars(select(Response).where(Response.client_id == client_id)).one()
+        found = db.scalars(select(Response).where(Response.client_id == client_id)).one()
+        return _same_start(found, questionnaire, service, visit_id)
     return response
+
+
+def _same_start(found: Response, questionnaire: Questionnaire, service: Service,
+                visit_id: int | None) -> Response:
+    """A repeated start form finds its own response, and never anybody else's.
+
+    The caller makes sure the id came from this browser session; this is the second wall: the
+    response must be open and started here, on this questionnaire, in the same visit (or none).
+    """
+    if (found.service_id != service.id or found.version.slug != questionnaire.id
+            or found.visit_id != visit_id or not found.is_open):
+        raise JourneyError("that id belongs to another response")
+    return found
 
 
 #: Built questionnaires by content hash: a stored version never changes, so neither does this.

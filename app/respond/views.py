@@ -145,14 +145,21 @@ def consent() -> str | HTTPResponse:
             return redirect(url_for("respond.no_thanks"))
         if form.action.data != "yes":
             abort(400)
-        response = journey.start_response(
-            db.session, questionnaire=questionnaires()[slug], service=service,
-            client_id=form.submission_id.data, answered_by=prefs()["who"],
-            language=str(get_locale()), visit_id=visit_context().get("id"),
-            asked_by_expert=bool(visit_context()))
+        # Only the id this session was given may start (or find) a response: an id sent from
+        # elsewhere must never attach this tablet to somebody else's answers.
+        if form.submission_id.data != session.get("ev_start_id"):
+            abort(400)
+        try:
+            response = journey.start_response(
+                db.session, questionnaire=questionnaires()[slug], service=service,
+                client_id=form.submission_id.data, answered_by=prefs()["who"],
+                language=str(get_locale()), visit_id=visit_context().get("id"),
+                asked_by_expert=bool(visit_context()))
+        except journey.JourneyError as error:
+            fail_bad_input(error)
         session["ev_response"] = response.token
         return redirect(url_for("respond.question", number=1))
-    form.submission_id.data = new_submission_id()
+    form.submission_id.data = session["ev_start_id"] = new_submission_id()
     return render_template("respond/consent.html", form=form, questionnaire=questionnaires()[slug])
 
 
