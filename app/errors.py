@@ -41,6 +41,12 @@ def init_app(app: Flask) -> None:
         app.logger.info("Refused a value the database cannot hold: %s", exc.orig)
         return render_error(400)
 
+    @app.errorhandler(OverflowError)
+    def overflow_error(exc: OverflowError) -> tuple[str, int]:
+        # A number past 64 bits, or a date past 9999-12-31 after arithmetic, is bad input too.
+        app.logger.info("Refused a value out of range: %s", exc)
+        return render_error(400)
+
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception) -> tuple[str, int]:
         app.logger.exception("Unhandled error", exc_info=exc)

@@ -33,6 +33,11 @@ _SAFE_FILE = re.compile(r"^[a-z0-9_]+\.svg$")
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _JPEG_QUALITY = 88
 _WEBP_QUALITY = 88
+#: Decoding is bounded by memory, not only by the pixel count: a 154 KB PNG can claim 6300x6300
+#: pixels. Pillow keeps every multi-band pixel in 4 bytes, and a picture may become RGBA here.
+MAX_DECODED_BYTES = 96 * 1024 * 1024
+#: Pictures are stored no bigger than this on their longest side: a tablet never shows more.
+MAX_STORED_SIDE = 2048
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,8 @@ def write_high_contrast_png(src_png: str | os.PathLike[str], dest_png: str | os.
 
 # -- uploaded images ----------------------------------------------------------------------------
 def check_image(data: bytes, *, max_bytes: int = 10 * 1024 * 1024, max_pixels: int = 40_000_000,
-                allowed_formats: tuple[str, ...] = ("JPEG", "PNG", "WEBP")) -> CheckedImage:
+                allowed_formats: tuple[str, ...] = ("JPEG", "PNG", "WEBP"),
+                max_decoded_bytes: int = MAX_DECODED_BYTES) -> CheckedImage:
     """Check that ``data`` is a whole, reasonably sized image of an allowed format.
 
     The size is read from the header and refused *before* any pixel is decoded, so a
@@ -194,6 +200,7 @@ def check_image(data: bytes, *, max_bytes: int = 10 * 1024 * 1024, max_pixels: i
                     raise BadImage("corrupt", f"impossible size {width}x{height}")
                 if width * height > max_pixels:
                     raise BadImage("too_many_pixels", f"{width}x{height}, limit {max_pixels} pixels")
+                _bounded_decode(image, max_decoded_bytes)
                 image.load()  # decodes: truncated or broken data fails here
                 return CheckedImage(fmt, width, height)
         except BadImage:
@@ -207,6 +214,19 @@ def check_image(data: bytes, *, max_bytes: int = 10 * 1024 * 1024, max_pixels: i
             raise BadImage("corrupt", f"{type(exc).__name__}: {exc}") from exc
 
 
+def _bounded_decode(image: Image.Image, max_decoded_bytes: int) -> None:
+    """Ask JPEG to decode at a reduced scale where the stored size allows, then refuse any image
+    whose decoded pixels would still take more than ``max_decoded_bytes`` (before decoding)."""
+    if image.format in ("JPEG", "MPO"):
+        image.draft(image.mode if image.mode in ("L", "RGB") else "RGB",
+                    (MAX_STORED_SIDE, MAX_STORED_SIDE))
+    width, height = image.size
+    if width * height * 4 > max_decoded_bytes:
+        raise BadImage("too_many_pixels",
+                       f"{width}x{height} would take {width * height * 4} bytes to decode, "
+                       f"limit {max_decoded_bytes}")
+
+
 def strip_metadata(data: bytes) -> bytes:
     """Re-encode a checked image without EXIF (GPS included), XMP, ICC profile or comments.
 
@@ -218,12 +238,14 @@ def strip_metadata(data: bytes) -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Image.open(io.BytesIO(data), formats=[checked.format]) as image:
+            _bounded_decode(image, MAX_DECODED_BYTES)
             image.load()
             try:
                 upright = ImageOps.exif_transpose(image)
             except (OSError, SyntaxError, ValueError, KeyError, TypeError):
                 # Unreadable EXIF: keep the pixels as stored rather than refuse a good photo.
                 upright = image.copy()
+    upright.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))  # smaller before any further copy
     # A brand-new image carries no info dict, so no writer can fall back to the old metadata.
     mode = _output_mode(upright, checked.format)
     source = upright.convert(mode) if upright.mode != mode else upright
