@@ -35,6 +35,11 @@ HEADERS = {
 }
 
 
+#: Every kind of file a download of answers can be: never cached anywhere.
+DOWNLOAD_TYPES = frozenset({"text/csv", "application/pdf", "application/zip",
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -42,8 +47,11 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if "Cache-Control" not in response.headers and response.mimetype == "text/html":
-            # Pages can hold a person's answers: never keep them in a shared cache or history.
+        # Pages and downloads can hold a person's answers: never in a shared cache or history.
+        download = "attachment" in response.headers.get("Content-Disposition", "")
+        if download or response.mimetype in DOWNLOAD_TYPES:
+            response.headers["Cache-Control"] = "no-store"  # even over send_file's own max-age
+        elif "Cache-Control" not in response.headers and response.mimetype == "text/html":
             response.headers["Cache-Control"] = "no-store"
         return response
 
