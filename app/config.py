@@ -38,8 +38,26 @@ DEFAULTS: dict[str, object] = {
     "WTF_I18N_ENABLED": False,  # our pages show their own easy-read messages, not WTForms' ones
     "WTF_CSRF_TIME_LIMIT": None,  # no time limits for respondents: a slow answer is still an answer
     "RETENTION_DAYS": 3 * 365,  # answers are kept this long, then `flask purge` deletes them
+    # A closed safeguarding alert keeps the person's words this long, then only its facts.
+    "ALERT_RETENTION_DAYS": 6 * 365,
     "IDLE_MINUTES": 20,  # a signed-in tablet left alone this long signs itself out
-    "SIGN_IN_LIMIT": 20,  # sign-in attempts per address per 15 minutes
+    "SIGN_IN_LIMIT": 20,  # failed sign-ins per address per 15 minutes (good ones do not count)
+    # How many reverse proxies (nginx, a load balancer) stand in front of the app: their
+    # X-Forwarded-For gives the client's address for limits. 0: the headers are ignored.
+    "TRUSTED_PROXIES": 0,
+    # Safeguarding alerts and their mail (sent from the outbox after commit; see app/safeguarding).
+    "TIMEZONE": "Europe/London",  # staff pages show times in this zone (Babel), never raw UTC
+    "EXTERNAL_URL": "http://127.0.0.1:5000",  # links in emails start with this, never the Host header
+    "ALERT_OVERDUE_HOURS": 24,  # not acknowledged by then: marked overdue and emailed again
+    "MAIL_SERVER": None,  # None: no mail is sent (alerts still show on the pages)
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "easyvoice@localhost",
+    "MAIL_TIMEOUT": 10,  # seconds to wait for the mail server
+    "MAIL_SWEEP_SECONDS": 60,  # a request retries unsent mail and sends reminders at most this often
+    "MAIL_RETRY_SECONDS": 300,  # a request waits this long before trying one failed mail again
 }
 
 ENV_PREFIX = "EASYVOICE_"
@@ -71,6 +89,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         app.config["AUDIO_DIR"] = str(instance / "audio")
     if not app.config.get("PHOTO_DIR"):
         app.config["PHOTO_DIR"] = str(instance / "photos")
+    # TIMEZONE is the one setting for local time; Flask-Babel reads its own key
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config.get("TIMEZONE") or "Europe/London"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 

@@ -6,6 +6,7 @@ response is a success and rolls back otherwise, so a half-done request never lea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response
@@ -19,6 +20,7 @@ class Database:
     def __init__(self) -> None:
         self._sessions: dict[int, scoped_session[Session]] = {}
         self._engines: dict[int, Engine] = {}
+        self._after_commit: dict[int, list[Callable[[Session], None]]] = {}
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
@@ -32,6 +34,7 @@ class Database:
             session = self._sessions[id(app)]
             if response.status_code < 400:
                 session.commit()
+                self._run_after_commit(app, session)
             else:
                 session.rollback()
             return response
@@ -42,6 +45,22 @@ class Database:
             if exc is not None:
                 session.rollback()
             session.remove()
+
+    def after_commit(self, app: Flask, callback: Callable[[Session], None]) -> None:
+        """Run ``callback(session)`` after each request's commit (e.g. send the mail outbox).
+
+        No transaction is open when it runs. What it raises is logged and never turns the
+        response into an error: the request's work is already committed.
+        """
+        self._after_commit.setdefault(id(app), []).append(callback)
+
+    def _run_after_commit(self, app: Flask, session: Session) -> None:
+        for callback in self._after_commit.get(id(app), ()):
+            try:
+                callback(session)
+            except Exception:
+                app.logger.exception("After-commit step %r failed", callback)
+                session.rollback()
 
     @property
     def session(self) -> Session:
@@ -75,6 +94,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows (purged answers) are overwritten, not left readable in free pages.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
     return engine

@@ -88,10 +88,11 @@ def test_purge_deletes_old_responses_and_leaves_an_audit_record(no_csrf_app: Fla
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
         # The alerts are never deleted: the purged one keeps its words, not its link.
         alerts = db.session.scalars(select(SafeguardingAlert).order_by(SafeguardingAlert.id)).all()
-        assert len(alerts) == 2 and alerts[0].response_id is None and alerts[0].answer
+        assert len(alerts) == 2 and alerts[0].response_id is None and alerts[0].signals[0].answer
         assert alerts[1].response_id is not None
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purge")).one()
-        assert event.detail == {"older_than_days": 365, "responses_deleted": 1}
+        assert event.detail == {"older_than_days": 365, "responses_deleted": 1, "photos_deleted": 0,
+                                "alert_words_removed": 0}
 
 
 def test_templates_need_nothing_the_csp_blocks() -> None:

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from test_visits import (
     add_expert,
     assert_easy_read_error,
+    finish_visit,
     open_visit,
     plan_visit,
-    post,
     signed_in,
     token_in,
 )
@@ -128,7 +128,7 @@ def test_bad_observations_are_refused(app: Flask) -> None:
 def test_a_finished_visit_takes_no_more_observations(app: Flask) -> None:
     client, visit_id = open_visit_for(app)
     observe(client, visit_id, 1, "friendly", answer="happy")
-    post(client, f"/visits/{visit_id}/close", f"/visits/{visit_id}")
+    assert finish_visit(client, visit_id).status_code == 302
     assert client.get(f"/visits/{visit_id}/observations/1").headers["Location"].endswith("/observations")
     with app.app_context():
         assert db.session.scalars(select(Response)).one().status == "finished"
@@ -232,8 +232,29 @@ def test_an_observation_of_concern_raises_a_safeguarding_alert(app: Flask) -> No
     observe(client, visit_id, 1, "friendly", answer="happy", note="A staff member shouted at a man.")
     observe(client, visit_id, 9, "worried", answer="yes", note="A fire door was propped open.")
     observe(client, visit_id, 2, "kind_staff", answer="happy", note="Everyone was calm.")
+    with app.app_context():  # one alert per visit, each observation of concern a signal in it
+        [alert] = db.session.scalars(select(SafeguardingAlert)).all()
+        signals = {s.question_key: s for s in alert.signals}
+    assert alert.source == "observation" and set(signals) == {"friendly", "worried"}
+    assert signals["friendly"].source == "observation" and "shout" in " ".join(signals["friendly"].matched)
+    assert signals["worried"].source == "observation" and signals["worried"].values == ["yes"]
+    assert signals["worried"].note == "A fire door was propped open."  # the note goes with it
+
+
+def test_the_finish_page_counts_what_happened_and_open_safety_worries(app: Flask) -> None:
+    """"Are you sure?" says what the visit holds, and that a safety worry from it is still open."""
+    from app.models import SafeguardingAlert
+
+    client, visit_id = open_visit_for(app)
+    observe(client, visit_id, 1, "friendly", answer="happy", note="A staff member shouted at a man.")
+    observe(client, visit_id, 2, "kind_staff", answer="happy")
+    page = client.get(f"/visits/{visit_id}/finish").get_data(as_text=True)
+    assert "Questions you answered about what you saw: 2." in page
+    assert "Safety worries still open: 1." in page
+    assert "The person who keeps people safe will still deal with them." in page
     with app.app_context():
-        alerts = {a.question_key: a for a in db.session.scalars(select(SafeguardingAlert))}
-    assert set(alerts) == {"friendly", "worried"}
-    assert alerts["friendly"].source == "observation" and "shout" in " ".join(alerts["friendly"].matched)
-    assert alerts["worried"].source == "observation" and alerts["worried"].answer == "yes"
+        for alert in db.session.scalars(select(SafeguardingAlert)):
+            alert.status, alert.acknowledged_at, alert.closed_at = "closed", alert.raised_at, alert.raised_at
+            alert.outcome = "Talked with the manager."
+        db.session.commit()
+    assert "Safety worries still open" not in client.get(f"/visits/{visit_id}/finish").get_data(as_text=True)

@@ -7,21 +7,19 @@ from .evidence import (
     CHALLENGER_RELATIONSHIPS,
     ActionPoint,
     Challenge,
-    ConcernWord,
     PickedQuote,
-    SafeguardingAlert,
-    SafeguardingLead,
     SectionEntry,
     SelfAssessment,
 )
 from .organisation import Organisation, Service
+from .outbox import MailOutbox
 from .questionnaire import QuestionnaireVersion
 from .response import Answer, AnswerChoice, AnswerKind, Response
+from .safeguarding import ConcernWord, SafeguardingAlert, SafeguardingLead, SafeguardingSignal
 from .user import Role, User
 from .visit import (
     Handover,
     Photo,
-    ProviderStatement,
     Verification,
     VerificationNote,
     VerificationSignature,
@@ -31,7 +29,8 @@ from .visit import (
 
 __all__ = ["Answer", "AnswerChoice", "AnswerKind", "AuditEvent", "Base", "Organisation",
            "QuestionnaireVersion", "Response", "Role", "Service", "Throttle", "User", "utcnow",
-           "Handover", "Photo", "ProviderStatement", "Verification", "VerificationNote",
+           "Handover", "Photo", "Verification", "VerificationNote",
            "VerificationSignature", "VerificationVerdict", "Visit"]
 __all__ += ["ACTION_STATUSES", "CHALLENGER_RELATIONSHIPS", "ActionPoint", "Challenge", "ConcernWord",
             "PickedQuote", "SafeguardingAlert", "SafeguardingLead", "SectionEntry", "SelfAssessment"]
+__all__ += ["MailOutbox", "SafeguardingSignal"]

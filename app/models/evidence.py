@@ -1,5 +1,5 @@
 """A provider's evidence: self-assessments, their sections and action points, the quotes a quality
-lead picked, public challenges, and safeguarding alerts. Nothing here is ever deleted."""
+lead picked and public challenges. Nothing here is ever deleted (safeguarding lives in safeguarding.py)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,11 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
-from .organisation import Organisation, Service
-from .response import Response
-from .user import User
+from .organisation import Organisation
 
 ASSESSMENT_STATUSES = ("draft", "reviewed", "published")
 ACTION_STATUSES = ("planned", "started", "done", "dropped")
 CHALLENGER_RELATIONSHIPS = ("person_supported", "family", "staff", "commissioner", "public", "other")
-ALERT_SOURCES = ("answer", "free_text", "observation")
-ALERT_STATUSES = ("raised", "acknowledged", "closed")
 
 
 class SelfAssessment(Base):
@@ -75,6 +71,8 @@ class SectionEntry(Base):
     statement: Mapped[str] = mapped_column(Text, default="")
     #: the questions chosen as evidence: ["your-support:listened", ...]
     evidence_questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: why the statement is not written yet (asked for at publishing, shown in public)
+    unwritten_reason: Mapped[str | None] = mapped_column(Text)
 
     assessment: Mapped[SelfAssessment] = relationship(back_populates="entries")
     actions: Mapped[list[ActionPoint]] = relationship(back_populates="entry", order_by="ActionPoint.id")
@@ -119,6 +117,10 @@ class PickedQuote(Base):
     text: Mapped[str] = mapped_column(Text)
     picked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     picked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: who read the whole answer and confirmed it names nobody and tells of no harm, and when
+    #: (NULL for quotes picked before that review step: they are held back until checked)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     entry: Mapped[SectionEntry] = relationship(back_populates="quotes")
 
@@ -152,78 +154,3 @@ class Challenge(Base):
 
     def overdue(self, now: datetime) -> bool:
         return self.answered_at is None and now > self.due_at
-
-
-class SafeguardingLead(Base):
-    """Who receives an organisation's safeguarding alerts."""
-
-    __tablename__ = "safeguarding_lead"
-
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-
-    user: Mapped[User] = relationship()
-
-
-class ConcernWord(Base):
-    """A word or phrase that raises an alert when free text holds it (added to the built-in list)."""
-
-    __tablename__ = "concern_word"
-    __table_args__ = (UniqueConstraint("organisation_id", "word"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    #: lower-case; matched as whole words
-    word: Mapped[str] = mapped_column(String(80))
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class SafeguardingAlert(Base):
-    """A possible disclosure of harm: raised -> acknowledged -> closed. Never deleted.
-
-    It holds the answer and where it was given, and no more: no name, no session, no device.
-    """
-
-    __tablename__ = "safeguarding_alert"
-    __table_args__ = (
-        CheckConstraint("source IN ('answer', 'free_text', 'observation')", name="source"),
-        CheckConstraint("status IN ('raised', 'acknowledged', 'closed')", name="status"),
-        CheckConstraint("status = 'raised' OR acknowledged_at IS NOT NULL", name="acknowledged_when"),
-        CheckConstraint("status != 'closed' OR closed_at IS NOT NULL", name="closed_when"),
-        UniqueConstraint("response_id", "question_key"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
-    #: answer | free_text | observation
-    source: Mapped[str] = mapped_column(String(16))
-    #: the response it came from (NULL for an observation); answers stay without names
-    response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id"))
-    #: the question's id, or the observation's reference
-    question_key: Mapped[str | None] = mapped_column(String(80))
-    #: the question as asked, in the questionnaire's own words
-    question_text: Mapped[str | None] = mapped_column(String(500))
-    #: the answer that raised it: an option value, or the free text
-    answer: Mapped[str] = mapped_column(Text)
-    #: the concern words found in free text
-    matched: Mapped[list[str]] = mapped_column(JSON, default=list)
-    #: who helped and who was in the room, as codes, when the alert was raised (the page shows the
-    #: response's final answers to these, asked after the questions)
-    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="raised")
-    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    #: what was done (written when it is closed)
-    outcome: Mapped[str | None] = mapped_column(Text)
-    #: whether the email to the lead was sent (NULL: no mail server configured)
-    emailed: Mapped[bool | None] = mapped_column()
-
-    service: Mapped[Service] = relationship()
-    response: Mapped[Response | None] = relationship()
-    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
-    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])

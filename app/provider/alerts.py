@@ -2,26 +2,60 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from datetime import datetime
+from typing import Any
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_datetime, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import audit, safeguarding
-from ..auth.access import actor
+from ..assessments import workflow as assessment_service
+from ..auth.access import actor, current_user
 from ..db import db
 from ..models import Challenge, ConcernWord, Role, SafeguardingAlert, SafeguardingLead, User, utcnow
-from ..reports import assessments as assessment_service
+from ..safeguarding import words as plain
 from . import bp
 from .common import can_work, me, organisation
 from .forms import AnswerChallengeForm, ButtonForm, CloseAlertForm, ConcernWordForm, LeadForm
+
+#: how staff pages show a time: local (TIMEZONE), by Babel, e.g. "1 December 2026, 19:06"
+TIME_FORMAT = "d MMMM yyyy, HH:mm"
+
+
+def local_time(moment: datetime | None) -> str:
+    return format_datetime(moment, TIME_FORMAT) if moment is not None else ""
+
+
+def alert_name(alert: SafeguardingAlert) -> str:
+    """Alerts are named by service and time, not by number."""
+    return gettext("%(service)s, %(time)s", service=alert.service.name, time=local_time(alert.raised_at))
+
+
+def _open_alert_count() -> int | None:
+    """Open alerts of the signed-in quality lead's or admin's organisation (None: not theirs to see).
+
+    Called only by the staff layout, so a respondent's page never queries for it."""
+    if "open_alert_count" not in g:
+        user = current_user()
+        g.open_alert_count = (safeguarding.open_count(db.session, user.organisation_id)
+                              if user is not None and user.role in (Role.QUALITY_LEAD, Role.ADMIN)
+                              else None)
+    return g.open_alert_count
+
+
+def staff_alert_count() -> dict[str, Any]:
+    """Template helpers for staff pages (registered for the whole app; evaluated only when used)."""
+    return {"open_alert_count": _open_alert_count, "alert_name": alert_name, "local_time": local_time,
+            "alert_overdue": lambda alert: safeguarding.is_overdue(alert, current_app.config)}
 
 
 def _own_alert(alert_id: int) -> SafeguardingAlert:
     alert = db.session.get(SafeguardingAlert, alert_id) or abort(404)
     if alert.organisation_id != me().organisation_id:
-        abort(403)
+        abort(404)  # another organisation's alert is as unknown here as a missing one
     return alert
 
 
@@ -29,8 +63,7 @@ def _own_alert(alert_id: int) -> SafeguardingAlert:
 @can_work
 def alerts() -> str:
     org = organisation()
-    rows = db.session.scalars(select(SafeguardingAlert).where(SafeguardingAlert.organisation_id == org.id)
-                              .order_by(SafeguardingAlert.raised_at.desc())).all()
+    rows = safeguarding.alerts_in_order(db.session, org.id)
     people = db.session.scalars(select(User).where(User.organisation_id == org.id, User.active.is_(True),
                                                    User.role.in_([Role.QUALITY_LEAD, Role.ADMIN]))
                                 .order_by(User.name)).all()
@@ -84,7 +117,9 @@ def alert(alert_id: int) -> str:
     item = _own_alert(alert_id)
     audit.record(db.session, actor(), "safeguarding.view", organisation_id=item.organisation_id,
                  object_type="safeguarding_alert", object_id=item.id)
-    return render_template("provider/alert.html", alert=item, form=ButtonForm(), close_form=CloseAlertForm())
+    return render_template("provider/alert.html", alert=item, form=ButtonForm(), close_form=CloseAlertForm(),
+                           plain=plain, overdue=safeguarding.is_overdue(item, current_app.config),
+                           hours=current_app.config.get("ALERT_OVERDUE_HOURS") or 24)
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")
@@ -119,7 +154,7 @@ def close_alert(alert_id: int) -> HTTPResponse:
 def challenge(challenge_id: int) -> str | HTTPResponse:
     item = db.session.get(Challenge, challenge_id) or abort(404)
     if item.assessment.organisation_id != me().organisation_id:
-        abort(403)
+        abort(404)
     form = AnswerChallengeForm()
     if request.method == "POST":
         if not form.validate():
