@@ -11,10 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.assessments import publication
+from app.assessments import workflow as service
 from app.audit import Actor
 from app.db import db
 from app.models import Challenge, Organisation, SelfAssessment, User, utcnow
-from app.reports import assessments as service
 from conftest import add_users, csrf_token, make_app, sign_in_as
 
 
@@ -29,7 +30,8 @@ def published(app: Flask, statement: str = "We listen to people.") -> int:
                            utcnow().date(), Actor())
         service.review(db.session, item, lead, Actor())
         forms = app.extensions["easyvoice.surveys"].questionnaires
-        service.publish(db.session, item, lead, Actor(), 5, forms, {})
+        publication.publish(db.session, item, lead, Actor(), 5, forms, {},
+                            reasons={"duq:2": "we are asking families first."}, confirmed=True)
         db.session.commit()
         return item.id
 

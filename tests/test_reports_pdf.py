@@ -14,10 +14,10 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy import select
 
+from app.assessments import workflow as service
 from app.audit import Actor
 from app.db import db
 from app.models import AuditEvent, Organisation, User, utcnow
-from app.reports import assessments as service
 from app.reports.demo_data import add_responses
 from app.reports.pdf import BAR, BODY_PT, DPI, HEADING_PT, Pages, px
 from app.reports.told_us import build, report_pdf

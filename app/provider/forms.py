@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from ..models import ACTION_STATUSES
@@ -26,11 +26,25 @@ class ActionForm(FlaskForm):
 class ActionUpdateForm(FlaskForm):
     status = StringField(validators=[DataRequired(), AnyOf(ACTION_STATUSES)])
     outcome = TextAreaField(validators=[Optional(), Length(max=2000)])
+    #: optional: a changed "what" or "who" (e.g. when publishing asked for other words)
+    what = StringField(validators=[Optional(), Length(max=500)])
+    who = StringField(validators=[Optional(), Length(max=200)])
 
 
 class QuoteForm(FlaskForm):
-    answer_id = IntegerField(validators=[DataRequired()])
+    """The review of one quote: the words (shortened, never added to) and the two confirmations
+    (checked by the quote service, which says which is missing)."""
+
     text = TextAreaField(validators=[Optional(), Length(max=1000)])
+    names_nobody = BooleanField()
+    tells_no_harm = BooleanField()
+
+
+class PublishForm(FlaskForm):
+    """The "Are you sure?" page: ``confirm`` must be "yes"; the reasons for unwritten sections
+    are read by the view, one field per section."""
+
+    confirm = StringField(validators=[Optional(), Length(max=10)])
 
 
 class ButtonForm(FlaskForm):

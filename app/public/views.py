@@ -1,5 +1,7 @@
 """HTTP for the public pages: a published self-assessment (standard and easy read), its PDF, and
-the challenge form. Only published self-assessments exist here; drafts are a 404."""
+the challenge form. Only published self-assessments exist here; drafts are a 404. Every page and
+the PDF draw on the vetted snapshot (app/assessments/publication.py: public_snapshot), never on
+live answers: a quote that fails the quote rules now is held back."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ from werkzeug.wrappers import Response as HTTPResponse
 from wtforms import StringField, TextAreaField
 
 from .. import throttle
+from ..assessments import publication
+from ..assessments import workflow as assessment_service
 from ..db import db
 from ..models import CHALLENGER_RELATIONSHIPS, Organisation, SelfAssessment, utcnow
-from ..reports import assessments as assessment_service
 from ..reports import told_us
 from . import bp
 
@@ -53,23 +56,28 @@ def index(org_slug: str) -> str:
 @bp.get("/<org_slug>/<int:assessment_id>")
 def assessment(org_slug: str, assessment_id: int) -> str:
     item = _published(org_slug, assessment_id)
-    return render_template("public/assessment.html", item=item, snap=item.snapshot, now=utcnow(),
+    return render_template("public/assessment.html", item=item,
+                           snap=publication.public_snapshot(db.session, item), now=utcnow(),
+                           withheld=publication.withheld_challenges(db.session, item),
                            section_title=_section_title)
 
 
 @bp.get("/<org_slug>/<int:assessment_id>/easy-read")
 def easy_read(org_slug: str, assessment_id: int) -> str:
     item = _published(org_slug, assessment_id)
-    return render_template("public/easy_read.html", item=item, snap=item.snapshot, now=utcnow(),
+    return render_template("public/easy_read.html", item=item,
+                           snap=publication.public_snapshot(db.session, item), now=utcnow(),
+                           withheld=publication.withheld_challenges(db.session, item),
                            section_easy=_section_easy)
 
 
 @bp.get("/<org_slug>/<int:assessment_id>/report.pdf")
 def report_pdf(org_slug: str, assessment_id: int) -> Response:
     item = _published(org_slug, assessment_id)
-    forms = {s: q for s, q in current_app.extensions["easyvoice.surveys"].questionnaires.items()}
-    data = told_us.report_pdf(db.session, item.organisation, item.period, forms,
-                              Path(current_app.config["ASSETS_DIR"]))
+    forms = current_app.extensions["easyvoice.surveys"].questionnaires
+    data = told_us.published_pdf(item.organisation, item.period,
+                                 publication.public_snapshot(db.session, item), forms,
+                                 Path(current_app.config["ASSETS_DIR"]))
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{org_slug}-{item.period}.pdf"'})
 

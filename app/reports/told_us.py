@@ -1,9 +1,16 @@
-"""Build "What people told us" from the suppressed figures and the action plan (no drawing here)."""
+"""Build "What people told us" from the suppressed figures and the action plan (no drawing here).
+
+Two sources: the live figures of a year (``build``, a staff download), and a published
+self-assessment's vetted snapshot (``from_snapshot``, the public PDF): the public one holds only
+what was published, the figures and action points; no written answer of anyone is ever in it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flask_babel import format_date, gettext, ngettext
 from sqlalchemy import select
@@ -82,3 +89,62 @@ def report_pdf(db: Session, organisation: Organisation, year: int,
                questionnaires: Mapping[str, Questionnaire], assets: Path,
                audience: str = "person_supported") -> bytes:
     return to_pdf(draw_report(build(db, organisation, year, questionnaires, audience), assets))
+
+
+def _snapshot_finding(figure: Mapping[str, Any], questionnaires: Mapping[str, Questionnaire]
+                      ) -> Finding | None:
+    """A chart finding from a published figure (a faces or yes / no question of these groups)."""
+    slug, _, question_id = str(figure.get("key", "")).partition(":")
+    form = questionnaires.get(slug)
+    question = form.question(question_id) if form is not None and form.audience in AUDIENCES else None
+    if question is None or question.type not in ("faces", "yes_no"):
+        return None
+    columns, labels, values = figure["columns"], figure["labels"], figure["values"]
+    bars = [Bar(o.symbol, gettext(figure["texts"].get(o.value, o.text)), values.get(o.value),
+                people(labels[o.value], values.get(o.value)))
+            for o in question.choices if o.value in columns]
+    sentences = [gettext("We asked: %(question)s", question=gettext(figure["question"])),
+                 gettext("%(people)s answered.", people=people(figure["total_label"], figure["total"]))]
+    if DONT_KNOW in columns:
+        sentences.append(gettext("%(people)s said they did not know.",
+                                 people=people(labels[DONT_KNOW], values.get(DONT_KNOW))))
+    if DONT_WANT_TO_SAY in columns:
+        sentences.append(gettext("%(people)s did not want to say.",
+                                 people=people(labels[DONT_WANT_TO_SAY], values.get(DONT_WANT_TO_SAY))))
+    return Finding(figure.get("symbol") or question.symbol, sentences, bars)
+
+
+def from_snapshot(organisation: Organisation, year: int, snapshot: Mapping[str, Any],
+                  questionnaires: Mapping[str, Questionnaire]) -> Report:
+    """The public report: only the published (vetted) snapshot's figures and action points."""
+    findings, seen = [], set()
+    for section in snapshot.get("sections", {}).values():
+        for figure in section.get("figures", []):
+            if figure.get("key") in seen:
+                continue
+            seen.add(figure.get("key"))
+            found = _snapshot_finding(figure, questionnaires)
+            if found is not None:
+                findings.append(found)
+    intro = [("listen", gettext("We asked people what they think of their support."))]
+    took_part = snapshot.get("took_part")
+    if took_part:
+        intro.append(("people", gettext("%(people)s took part in %(year)s.",
+                                        people=people(took_part["label"], took_part["value"]), year=year)))
+    intro.append(("private", gettext("We do not show very small numbers. This keeps people private.")))
+    lines = []
+    for section in snapshot.get("sections", {}).values():
+        for action in section.get("actions", []):
+            if action.get("status") == "dropped":
+                continue
+            lines.append(("idea", action["what"]))
+            lines.append(("calendar", gettext("We will do this by %(when)s.", when=format_date(
+                date.fromisoformat(action["by_when"]), "MMMM yyyy"))))
+    plan = lines or [("plan", gettext("We will write our plan soon. We will tell you about it."))]
+    return Report(title=gettext("What people told us"), intro=intro, findings=findings,
+                  plan_title=gettext("What we will do"), plan=plan, footer=f"{organisation.name} - {year}")
+
+
+def published_pdf(organisation: Organisation, year: int, snapshot: Mapping[str, Any],
+                  questionnaires: Mapping[str, Questionnaire], assets: Path) -> bytes:
+    return to_pdf(draw_report(from_snapshot(organisation, year, snapshot, questionnaires), assets))

@@ -1,8 +1,7 @@
 """The self-assessment: drafted -> reviewed -> published. Published is frozen; the next starts as a copy.
 
-At publishing, the figures of each section's chosen questions, its picked quotes, its Experts by
-Experience verdicts and its action points are copied into ``snapshot``: the public page shows that
-snapshot, so later answers never change what was published.
+This module holds the steps of the workflow and the challenges. Which answers may be quoted is in
+``quotes``; the checks before publishing and the frozen snapshot are in ``publication``.
 """
 
 from __future__ import annotations
@@ -19,19 +18,16 @@ from ..audit import Actor
 from ..models import (
     ACTION_STATUSES,
     ActionPoint,
-    Answer,
     Challenge,
-    PickedQuote,
-    Response,
     SectionEntry,
     SelfAssessment,
-    Service,
     User,
     utcnow,
 )
-from ..questionnaires import Framework, Questionnaire
-from .figures import NOT_ANSWERS, QuestionFigures, question_figures
-from .suppression import percent
+from ..questionnaires import Framework
+from ..reports.figures import NOT_ANSWERS, QuestionFigures
+from ..reports.suppression import percent
+from ..safeguarding import concern_words, matches
 
 ANSWER_WITHIN = timedelta(weeks=4)
 MAX_STATEMENT = 5000
@@ -43,6 +39,14 @@ class AssessmentError(ValueError):
 
 class Frozen(AssessmentError):
     """The self-assessment is published: it can never change."""
+
+
+class NeedsChange(AssessmentError):
+    """A text that would be published holds a word that may be about harm: it must change first."""
+
+    def __init__(self, words: list[str]) -> None:
+        super().__init__("needs change: " + ", ".join(words))
+        self.words = words
 
 
 def section_refs(frameworks: Mapping[str, Framework], framework_id: str = "duq") -> list[str]:
@@ -77,14 +81,14 @@ def start(db: Session, organisation_id: int, period: int, refs: list[str], by: U
     return draft
 
 
-def _editable(assessment: SelfAssessment) -> None:
+def ensure_editable(assessment: SelfAssessment) -> None:
     if assessment.frozen:
         raise Frozen("published")
 
 
 def edit_section(db: Session, assessment: SelfAssessment, ref: str, statement: str,
                  evidence: list[str], actor: Actor) -> SectionEntry:
-    _editable(assessment)
+    ensure_editable(assessment)
     entry = assessment.entry(ref)
     if entry is None:
         raise AssessmentError("no such section")
@@ -101,7 +105,7 @@ def edit_section(db: Session, assessment: SelfAssessment, ref: str, statement: s
 
 def add_action(db: Session, assessment: SelfAssessment, ref: str, what: str, who: str,
                by_when: date, actor: Actor) -> ActionPoint:
-    _editable(assessment)
+    ensure_editable(assessment)
     entry = assessment.entry(ref)
     if entry is None or not what.strip() or not who.strip():
         raise AssessmentError("say what, who and by when")
@@ -114,65 +118,27 @@ def add_action(db: Session, assessment: SelfAssessment, ref: str, what: str, who
 
 
 def update_action(db: Session, assessment: SelfAssessment, action: ActionPoint, status: str,
-                  outcome: str, actor: Actor) -> None:
-    _editable(assessment)
+                  outcome: str, actor: Actor, what: str | None = None, who: str | None = None) -> None:
+    """How it is going; ``what`` and ``who`` change only when given (and then not empty)."""
+    ensure_editable(assessment)
     if status not in ACTION_STATUSES:
         raise AssessmentError("unknown status")
+    if (what is not None and not what.strip()) or (who is not None and not who.strip()):
+        raise AssessmentError("say what and who")
     action.status, action.outcome = status, outcome.strip()[:2000]
+    if what is not None:
+        action.what = what.strip()[:500]
+    if who is not None:
+        action.who = who.strip()[:200]
     audit.record(db, actor, "action_point.update", organisation_id=assessment.organisation_id,
                  object_type="action_point", object_id=action.id, status=status)
     db.flush()
 
 
-def pick_quote(db: Session, assessment: SelfAssessment, ref: str, answer_id: int, text: str,
-               by: User, actor: Actor) -> PickedQuote:
-    """Quote one free-text answer of this organisation (the words may be shortened, never added to)."""
-    _editable(assessment)
-    entry = assessment.entry(ref)
-    answer = db.get(Answer, answer_id)
-    if entry is None or answer is None or answer.text is None:
-        raise AssessmentError("no such answer")
-    service = db.get(Service, db.get(Response, answer.response_id).service_id)  # type: ignore[union-attr]
-    if service is None or service.organisation_id != assessment.organisation_id:
-        raise AssessmentError("not this organisation's answer")
-    quote = PickedQuote(answer_id=answer.id, text=(text or answer.text).strip()[:1000], picked_by_id=by.id)
-    entry.quotes.append(quote)
-    db.flush()
-    audit.record(db, actor, "quote.pick", organisation_id=assessment.organisation_id,
-                 object_type="picked_quote", object_id=quote.id)
-    return quote
-
-
 def review(db: Session, assessment: SelfAssessment, by: User, actor: Actor) -> None:
-    _editable(assessment)
+    ensure_editable(assessment)
     assessment.status, assessment.reviewed_at, assessment.reviewed_by_id = "reviewed", utcnow(), by.id
     audit.record(db, actor, "self_assessment.review", organisation_id=assessment.organisation_id,
-                 object_type="self_assessment", object_id=assessment.id)
-    db.flush()
-
-
-def publish(db: Session, assessment: SelfAssessment, by: User, actor: Actor, threshold: int,
-            questionnaires: Mapping[str, Questionnaire], verdicts: Mapping[str, list[dict[str, Any]]]
-            ) -> None:
-    """Freeze it: figures, quotes, verdicts and action points are copied into the snapshot."""
-    _editable(assessment)
-    if assessment.status != "reviewed":
-        raise AssessmentError("review it first")
-    figures = {f.key: f for f in question_figures(db, assessment.organisation_id, threshold,
-                                                  assessment.period, questionnaires)}
-    sections = {}
-    for entry in assessment.entries:
-        sections[entry.section_ref] = {
-            "statement": entry.statement,
-            "figures": [figure_snapshot(figures[k]) for k in entry.evidence_questions if k in figures],
-            "quotes": [q.text for q in entry.quotes],
-            "verdicts": list(verdicts.get(entry.section_ref, [])),
-            "actions": [action_snapshot(a) for a in entry.actions],
-        }
-    assessment.snapshot = {"period": assessment.period, "sections": sections,
-                           "you_said_we_did": you_said_we_did(assessment)}
-    assessment.status, assessment.published_at, assessment.published_by_id = "published", utcnow(), by.id
-    audit.record(db, actor, "self_assessment.publish", organisation_id=assessment.organisation_id,
                  object_type="self_assessment", object_id=assessment.id)
     db.flush()
 
@@ -232,6 +198,9 @@ def answer_challenge(db: Session, challenge: Challenge, text: str, by: User, act
         raise AssessmentError("already answered")
     if not text.strip() or len(text) > MAX_STATEMENT:
         raise AssessmentError("write an answer")
+    found = matches(text, concern_words(db, challenge.assessment.organisation_id))
+    if found:  # the answer is public: it must not tell of harm to anyone
+        raise NeedsChange(found)
     challenge.answer, challenge.answered_at, challenge.answered_by_id = text.strip(), utcnow(), by.id
     audit.record(db, actor, "challenge.answer", organisation_id=challenge.assessment.organisation_id,
                  object_type="challenge", object_id=challenge.id)
