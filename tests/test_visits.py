@@ -68,6 +68,12 @@ def open_visit(client: FlaskClient, visit_id: int) -> None:
     assert result.status_code == 302
 
 
+def finish_visit(client: FlaskClient, visit_id: int) -> object:
+    """Finish the visit as the expert does: "Finish the visit", then "Yes" on "Are you sure?"."""
+    page = client.get(f"/visits/{visit_id}/finish").get_data(as_text=True)
+    return client.post(f"/visits/{visit_id}/close", data={"csrf_token": token_in(page), "confirm": "yes"})
+
+
 def visit_row(app: Flask, visit_id: int) -> Visit:
     with app.app_context():
         return db.session.get(Visit, visit_id)
@@ -158,11 +164,40 @@ def test_open_and_close_a_visit(app: Flask) -> None:
     open_visit(client, visit_id)
     page = client.get(f"/visits/{visit_id}").get_data(as_text=True)
     assert "Start with a new person" in page and "Ask together" in page and "Finish the visit" in page
-    assert post(client, f"/visits/{visit_id}/close", f"/visits/{visit_id}").status_code == 302
+    assert finish_visit(client, visit_id).status_code == 302
     visit = visit_row(app, visit_id)
     assert visit.status == "closed" and visit.opened_at and visit.closed_at
     assert "Start with a new person" not in client.get(f"/visits/{visit_id}").get_data(as_text=True)
     assert actions(app, "visit.") == ["visit.create", "visit.open", "visit.close"]
+
+
+def test_finishing_a_visit_asks_are_you_sure_first(app: Flask) -> None:
+    add_users(app)
+    client = signed_in(app)
+    visit_id = plan_visit(client, app)
+    open_visit(client, visit_id)
+    page = client.get(f"/visits/{visit_id}").get_data(as_text=True)
+    # "Finish the visit" on the visit page is a link to its own page, not a one-tap form.
+    assert f'href="/visits/{visit_id}/finish"' in page
+    assert f'action="/visits/{visit_id}/close"' not in page
+    # The one-tap post (no "Yes") goes to the question and closes nothing.
+    for data in ({}, {"confirm": "no"}):
+        result = client.post(f"/visits/{visit_id}/close", data={"csrf_token": token_in(page), **data})
+        assert result.status_code == 303 and result.headers["Location"] == f"/visits/{visit_id}/finish"
+        assert visit_row(app, visit_id).status == "open"
+    assert actions(app, "visit.") == ["visit.create", "visit.open"]
+    ask = client.get(f"/visits/{visit_id}/finish").get_data(as_text=True)
+    for words in ("Are you sure you want to finish the visit?", "What happened on this visit",
+                  "People who took part: 0.", "Questions you answered about what you saw: 0.",
+                  "Photos you took: 0.", "Your check is not signed yet.", "Yes, finish the visit",
+                  "No, go back", "Nobody can answer on this visit after you finish it."):
+        assert words in ask, words
+    assert "Safety worries still open" not in ask
+    assert f'href="/visits/{visit_id}"' in ask  # "No, go back"
+    assert finish_visit(client, visit_id).status_code == 302
+    assert visit_row(app, visit_id).status == "closed"
+    # A finished visit has nothing to finish: the page goes back to the visit.
+    assert client.get(f"/visits/{visit_id}/finish").headers["Location"] == f"/visits/{visit_id}"
 
 
 # -- who sees what -----------------------------------------------------------------------------------
@@ -184,6 +219,9 @@ def test_another_organisations_visit_is_not_found(app: Flask) -> None:
     for url, data in ((f"/visits/{visit_id}/hand-over", {"questionnaire": "your-support", "mode": "alone"}),
                       (f"/visits/{visit_id}/open", {}), (f"/visits/{visit_id}/close", {})):
         assert_easy_read_error(outsider.post(url, data={"csrf_token": token_in(own_page), **data}), 404)
+    assert_easy_read_error(outsider.get(f"/visits/{visit_id}/finish"), 404)
+    assert_easy_read_error(outsider.post(f"/visits/{visit_id}/close",
+                                         data={"csrf_token": token_in(own_page), "confirm": "yes"}), 404)
     other_lead = signed_in(app, "lead@other.example")
     assert_easy_read_error(other_lead.get(f"/visits/{visit_id}/report"), 404)
     assert visit_row(app, visit_id).status == "open"

@@ -1,20 +1,27 @@
-"""Verification: the provider's statements, the experts' verdicts step by step, signing (stamped
-with time and device), no change after signing (only dated notes), and verifications_for()."""
+"""Verification: the experts check the self-assessment's statement for the visit's year (one
+store: SectionEntry.statement), step by step; signing (stamped with time and device, with a second
+step when parts are not checked), no change after signing (only dated notes), and
+verifications_for() / verdicts_by_section() with the exact text each verdict judged."""
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from test_visits import add_expert, assert_easy_read_error, open_visit, plan_visit, post, signed_in
+from test_visits import add_expert, assert_easy_read_error, open_visit, plan_visit, post, signed_in, token_in
 
 from app.db import db
 from app.models import (
     AuditEvent,
-    ProviderStatement,
+    Organisation,
+    SectionEntry,
+    SelfAssessment,
     Verification,
     VerificationNote,
     VerificationSignature,
@@ -22,15 +29,34 @@ from app.models import (
     Visit,
 )
 from app.models.visit import SignedVerificationChanged
+from app.reports.exports import verdicts_by_section
 from app.visits import verification
 from conftest import add_users
 
 STATEMENT = "We ask each person what they want. Their plan says it in their own words."
 
 
-def statement_for(app: Flask, section: str = "1", text: str = STATEMENT) -> FlaskClient:
+def assessment_id(app: Flask, year: int | None = None) -> int | None:
+    """The demo organisation's newest self-assessment for the year, if there is one."""
+    with app.app_context():
+        org = db.session.scalars(select(Organisation.id).where(Organisation.slug == "demo")).one()
+        found = verification.newest_assessment(db.session, org, year or date.today().year)
+        return found.id if found else None
+
+
+def statement_for(app: Flask, section: str = "1", text: str = STATEMENT,
+                  year: int | None = None) -> FlaskClient:
+    """The quality lead writes the section's statement in the self-assessment composer (starting
+    the year's self-assessment first if there is none)."""
     lead = signed_in(app, "quality_lead@demo.example")
-    assert post(lead, f"/visits/statements/{section}", "/visits/statements", text=text).status_code == 302
+    year = year or date.today().year
+    aid = assessment_id(app, year)
+    if aid is None:
+        started = post(lead, "/provider/assessments", period=year)
+        assert started.status_code == 302, started.get_data(as_text=True)[:300]
+        aid = int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    page = f"/provider/assessments/{aid}/section/duq:{section}"
+    assert post(lead, page, statement=text).status_code == 302
     return lead
 
 
@@ -41,21 +67,36 @@ def open_visit_for(app: Flask, co_checker: int | None = None) -> tuple[FlaskClie
     return client, visit_id
 
 
+def seen_on(html: str) -> str:
+    """The fingerprint of the statement the verdict page showed."""
+    match = re.search(r'name="seen" value="([0-9a-f]+)"', html)
+    assert match, "no statement fingerprint on the verdict page"
+    return match.group(1)
+
+
 def check_section(client: FlaskClient, visit_id: int, section: str = "1", verdict: str = "partly",
                   reasons: tuple[str, ...] = ("people_said", "we_saw"), why: str = "Most people said so.",
                   todo: str = "Ask everyone, not only some.") -> None:
     base = f"/visits/{visit_id}/verify/{section}"
-    assert post(client, f"{base}/verdict", verdict=verdict).headers["Location"] == f"{base}/why"
+    page = client.get(f"{base}/verdict").get_data(as_text=True)
+    result = client.post(f"{base}/verdict", data={"csrf_token": token_in(page), "verdict": verdict,
+                                                  "seen": seen_on(page)})
+    assert result.headers["Location"] == f"{base}/why"
     assert post(client, f"{base}/why", reasons=list(reasons), why=why).headers["Location"] == f"{base}/todo"
     assert post(client, f"{base}/todo", text=todo).status_code == 302
 
 
 def sign(client: FlaskClient, visit_id: int, co_pin: str = "", agent: str = "TestTablet/1.0") -> object:
+    """Sign as the expert would: from the sign page, through "Sign anyway" when parts are not
+    checked."""
     page = client.get(f"/visits/{visit_id}/sign").get_data(as_text=True)
-    from test_visits import token_in
-
-    return client.post(f"/visits/{visit_id}/sign", data={"csrf_token": token_in(page), "co_pin": co_pin},
-                       headers={"User-Agent": agent})
+    data = {"csrf_token": token_in(page), "co_pin": co_pin}
+    if f"/visits/{visit_id}/sign/unchecked" in page:
+        page = client.get(f"/visits/{visit_id}/sign/unchecked").get_data(as_text=True)
+        match = re.search(r'name="unchecked_ok" value="([^"]*)"', page)
+        assert match, "no list of the parts not checked on the second step"
+        data["unchecked_ok"] = match.group(1)
+    return client.post(f"/visits/{visit_id}/sign", data=data, headers={"User-Agent": agent})
 
 
 def verdict_rows(app: Flask) -> list[tuple]:
@@ -65,19 +106,40 @@ def verdict_rows(app: Flask) -> list[tuple]:
                 for r in rows]
 
 
-def test_quality_lead_writes_the_statements(app: Flask) -> None:
+def entry_id(app: Flask, section: str = "1") -> int:
+    with app.app_context():
+        aid = assessment_id(app)
+        return db.session.scalars(select(SectionEntry.id).where(
+            SectionEntry.self_assessment_id == aid, SectionEntry.section_ref == f"duq:{section}")).one()
+
+
+def test_experts_check_the_self_assessments_statement(app: Flask) -> None:
+    """One store: what the quality lead writes in the self-assessment is what the experts read."""
     add_users(app)
     lead = statement_for(app)
-    page = lead.get("/visits/statements").get_data(as_text=True)
-    assert STATEMENT in page and "Support is focussed on the person" in page
-    statement_for(app, text="Changed.")
+    # The old statements page now leads to the composer.
+    assert lead.get("/visits/statements").headers["Location"] == "/provider/assessments"
+    assert lead.post("/visits/statements/1", data={"text": "x"}).status_code in (404, 405)
+    client, visit_id = open_visit_for(app)
+    page = client.get(f"/visits/{visit_id}/verify/1/verdict").get_data(as_text=True)
+    assert STATEMENT in page and f'data-say="{STATEMENT}"' in page
+    check_section(client, visit_id)
     with app.app_context():
-        row = db.session.scalars(select(ProviderStatement)).one()
-        assert (row.section_ref, row.text) == ("duq:1", "Changed.")
-        changes = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "statement.change")
-                                     .order_by(AuditEvent.id)).all()
-        assert [c.detail["before"] for c in changes] == [None, STATEMENT]
-    assert_easy_read_error(post(lead, "/visits/statements/9", "/visits/statements", text="x"), 400)
+        row = db.session.scalars(select(VerificationVerdict)).one()
+        assert row.statement_text == STATEMENT
+        assert row.section_entry_id == row.section_entry.id and row.section_entry.statement == STATEMENT
+    assert row.section_entry_id == entry_id(app)
+
+
+def test_without_a_self_assessment_the_experts_are_told_in_easy_read(app: Flask) -> None:
+    add_users(app)
+    client, visit_id = open_visit_for(app)
+    page = client.get(f"/visits/{visit_id}/verify/2/verdict").get_data(as_text=True)
+    assert "The provider has not written about this yet." in page
+    check_section(client, visit_id, "2", "disagree", ("not_seen",), "", "")
+    with app.app_context():
+        row = db.session.scalars(select(VerificationVerdict)).one()
+        assert (row.statement_text, row.section_entry_id) == ("", None)
 
 
 def test_experts_check_a_section_in_easy_read_and_sign(app: Flask) -> None:
@@ -162,7 +224,8 @@ def test_the_service_and_the_database_session_refuse_changes_after_signing(app: 
         expert = visit.expert
         refs = ["duq:1", "duq:2"]
         with pytest.raises(verification.VerificationSigned):
-            verification.record_verdict(db.session, visit, expert, "duq:1", "agree", "", refs)
+            verification.record_verdict(db.session, visit, expert, "duq:1", "agree", refs,
+                                        seen=verification.digest(""))
         with pytest.raises(verification.VerificationSigned):
             verification.record_why(db.session, visit, expert, "duq:1", [], "new", refs)
         row = db.session.scalars(select(VerificationVerdict)).one()
@@ -182,11 +245,14 @@ def test_bad_verification_input_is_refused(app: Flask) -> None:
     add_users(app)
     client, visit_id = open_visit_for(app)
     base = f"/visits/{visit_id}/verify"
-    assert_easy_read_error(post(client, f"{base}/1/verdict", verdict="maybe"), 400)
+    page = client.get(f"{base}/1/verdict").get_data(as_text=True)
+    seen = seen_on(page)
+    assert_easy_read_error(post(client, f"{base}/1/verdict", verdict="maybe", seen=seen), 400)
+    assert_easy_read_error(post(client, f"{base}/1/verdict", verdict="agree"), 400)  # no fingerprint
     assert_easy_read_error(client.get(f"{base}/9/verdict"), 404)
     # "why" before a verdict goes back to the verdict.
     assert client.get(f"{base}/1/why").headers["Location"] == f"{base}/1/verdict"
-    post(client, f"{base}/1/verdict", verdict="agree")
+    post(client, f"{base}/1/verdict", verdict="agree", seen=seen)
     assert_easy_read_error(post(client, f"{base}/1/why", reasons=["bribed"]), 400)
     assert_easy_read_error(post(client, f"{base}/1/todo", text="x" * 1001), 400)
     # Nothing to sign yet is not signed; a note before signing is refused.
@@ -199,7 +265,7 @@ def test_a_co_checker_signs_with_their_pin_number(app: Flask) -> None:
     co = add_expert(app, "co@demo.example", pin="4321")
     client, visit_id = open_visit_for(app, co_checker=co)
     check_section(client, visit_id)
-    page = client.get(f"/visits/{visit_id}/sign").get_data(as_text=True)
+    page = client.get(f"/visits/{visit_id}/sign/unchecked").get_data(as_text=True)  # 4 parts not checked
     assert "The other expert can type their pin number to sign too." in page and "Co" in page
     wrong = sign(client, visit_id, co_pin="1111")
     assert wrong.status_code == 400 and "That pin number is not right." in wrong.get_data(as_text=True)
@@ -221,14 +287,170 @@ def test_verifications_for_gives_signed_verdicts_in_the_period(app: Flask) -> No
     _client, draft_visit = open_visit_for(app)
     check_section(client, draft_visit, "2", "agree")  # not signed: left out
     today = date.today()
+    judged = entry_id(app)
     with app.app_context():
         org = db.session.get(Visit, signed_visit).organisation_id
         found = verification.verifications_for(db.session, org, today - timedelta(days=1), today)
         assert [(v.section_ref, v.verdict, v.visit_id) for v in found] == [("duq:1", "partly", signed_visit)]
         only = found[0]
         assert only.reasons == ("people_said", "we_saw") and only.statement_text == STATEMENT
+        assert only.section_entry_id == judged
         assert only.signed_by == ("Expert",) and only.service_name == "Oak House"
         assert [text for _when, text in only.notes] == ["Seen again later."]
         assert verification.verifications_for(db.session, org, today + timedelta(days=1),
                                               today + timedelta(days=30)) == []
         assert verification.verifications_for(db.session, org + 1, today, today) == []
+
+
+# -- signing with parts not checked needs a second step ---------------------------------------------
+def signed_state(app: Flask) -> tuple[object, int, list[str]]:
+    with app.app_context():
+        checked = db.session.scalars(select(Verification)).one()
+        signatures = len(db.session.scalars(select(VerificationSignature)).all())
+        signs = list(db.session.scalars(select(AuditEvent.action)
+                                        .where(AuditEvent.action == "verification.sign")))
+        return checked.signed_at, signatures, signs
+
+
+def test_signing_with_parts_not_checked_needs_a_second_step(app: Flask) -> None:
+    add_users(app)
+    statement_for(app)
+    client, visit_id = open_visit_for(app)
+    check_section(client, visit_id)
+    page = client.get(f"/visits/{visit_id}/sign").get_data(as_text=True)
+    assert "You checked 1 of 5 parts." in page and "These parts are not checked yet:" in page
+    for section in ("2", "3", "4", "5"):  # each part not checked, with a way back to it
+        assert f'href="/visits/{visit_id}/verify/{section}/verdict"' in page
+    assert f'href="/visits/{visit_id}/verify/1/verdict"' not in page
+    assert 'name="co_pin"' not in page and f'href="/visits/{visit_id}/sign/unchecked"' in page
+
+    # The one-tap post, and a post that confirms only some of the parts, are refused: nothing signed.
+    token = token_in(page)
+    for confirmed in ("", "duq:2 duq:3"):
+        refused = client.post(f"/visits/{visit_id}/sign", data={"csrf_token": token,
+                                                              "unchecked_ok": confirmed})
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 409, confirmed
+        assert "Do you want to sign anyway?" in html and "Tap Sign anyway if you want to sign." in html
+        assert signed_state(app) == (None, 0, [])
+
+    second = client.get(f"/visits/{visit_id}/sign/unchecked").get_data(as_text=True)
+    for words in ("Do you want to sign anyway?", "Some parts are not checked.", "Go back and check",
+                  "Sign anyway", "You checked 1 of 5 parts."):
+        assert words in second
+    assert f'href="/visits/{visit_id}/verify"' in second  # "Go back and check"
+    assert 'value="duq:2 duq:3 duq:4 duq:5"' in second
+    assert sign(client, visit_id).status_code == 302
+    signed_at, signatures, signs = signed_state(app)
+    assert signed_at is not None and signatures == 1 and signs == ["verification.sign"]
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "verification.sign")).one()
+        assert event.detail["checked"] == ["duq:1"]
+        assert event.detail["signed_unchecked"] == ["duq:2", "duq:3", "duq:4", "duq:5"]
+
+
+def test_the_service_refuses_to_sign_parts_not_confirmed(app: Flask) -> None:
+    add_users(app)
+    client, visit_id = open_visit_for(app)
+    check_section(client, visit_id)
+    refs = [f"duq:{n}" for n in range(1, 6)]
+    with app.app_context():
+        visit = db.session.get(Visit, visit_id)
+        with pytest.raises(verification.UncheckedParts) as refused:
+            verification.sign(db.session, visit, [visit.expert], device=None, session_ref=None,
+                              known_refs=refs, unchecked_ok=["duq:2"])
+        assert refused.value.missing == ("duq:3", "duq:4", "duq:5")
+        db.session.rollback()
+    assert signed_state(app) == (None, 0, [])
+
+
+def test_with_every_part_checked_signing_is_one_step(app: Flask) -> None:
+    add_users(app)
+    client, visit_id = open_visit_for(app)
+    for section in ("1", "2", "3", "4", "5"):
+        check_section(client, visit_id, section)
+    page = client.get(f"/visits/{visit_id}/sign").get_data(as_text=True)
+    assert "You checked 5 of 5 parts." in page and "You checked every part." in page
+    assert "These parts are not checked yet:" not in page
+    assert client.get(f"/visits/{visit_id}/sign/unchecked").headers["Location"] == f"/visits/{visit_id}/sign"
+    result = client.post(f"/visits/{visit_id}/sign", data={"csrf_token": token_in(page)})
+    assert result.status_code == 302 and signed_state(app)[1] == 1
+
+
+# -- the verdict keeps the text it judged -------------------------------------------------------------
+def test_a_verdict_keeps_the_text_it_judged_after_the_statement_changes(app: Flask) -> None:
+    add_users(app)
+    statement_for(app)
+    client, visit_id = open_visit_for(app)
+    check_section(client, visit_id)
+    judged = entry_id(app)
+    changed = "We ask people every month. Their plans are checked with them."
+    statement_for(app, text=changed)
+    overview = client.get(f"/visits/{visit_id}/verify").get_data(as_text=True)
+    assert "The provider changed this text after you checked it." in overview
+    sign(client, visit_id)
+    with app.app_context():
+        row = db.session.scalars(select(VerificationVerdict)).one()
+        assert (row.statement_text, row.section_entry_id) == (STATEMENT, judged)
+        assert row.section_entry.statement == changed
+        org = db.session.get(Visit, visit_id).organisation_id
+        [verdict] = verdicts_by_section(db.session, org, date.today().year)["duq:1"]
+        assert verdict["statement_text"] == STATEMENT and verdict["section_entry_id"] == judged
+        assert verdict["same_statement"] is False
+    # The report shows the text as the experts saw it.
+    assert STATEMENT in client.get(f"/visits/{visit_id}/report").get_data(as_text=True)
+
+
+def test_a_verdict_on_a_text_that_changed_meanwhile_is_not_stored(app: Flask) -> None:
+    add_users(app)
+    statement_for(app)
+    client, visit_id = open_visit_for(app)
+    base = f"/visits/{visit_id}/verify/1/verdict"
+    page = client.get(base).get_data(as_text=True)
+    changed = "We changed this while the experts were reading."
+    statement_for(app, text=changed)
+    result = client.post(base, data={"csrf_token": token_in(page), "verdict": "agree",
+                                     "seen": seen_on(page)})
+    html = result.get_data(as_text=True)
+    assert result.status_code == 409
+    assert "The provider changed this text. Please read it again." in html and changed in html
+    assert verdict_rows(app) == []
+    # Read again, it is stored with the new text.
+    result = client.post(base, data={"csrf_token": token_in(html), "verdict": "agree", "seen": seen_on(html)})
+    assert result.status_code == 302 and verdict_rows(app)[0][5] == changed
+
+
+def test_the_published_page_shows_each_verdict_beside_the_text_it_judged(app: Flask) -> None:
+    add_users(app)
+    for section in ("2", "3", "4", "5"):
+        statement_for(app, section, f"What we do for part {section}. We ask people.")
+    statement_for(app)
+    client, visit_id = open_visit_for(app)
+    check_section(client, visit_id, "1", "agree", ("people_said",), "People said so.", "")
+    check_section(client, visit_id, "2", "partly", ("we_saw",), "", "")
+    statement_for(app, "2", "What we do for part 2. We changed it.")
+    sign(client, visit_id)
+    lead = signed_in(app, "quality_lead@demo.example")
+    aid = assessment_id(app)
+    page = f"/provider/assessments/{aid}"
+    assert post(lead, f"{page}/review", page).status_code == 302
+    result = post(lead, f"{page}/publish", f"{page}/publish", confirm="yes")
+    assert result.status_code == 302, result.get_data(as_text=True)[:500]
+    with app.app_context():
+        item = db.session.get(SelfAssessment, aid)
+        assert item.status == "published"
+        snap = item.snapshot["sections"]
+        assert snap["duq:1"]["verdicts"][0]["statement_text"] == STATEMENT
+        assert snap["duq:2"]["verdicts"][0]["same_statement"] is False
+        slug = item.organisation.slug
+    public = app.test_client().get(f"/published/{slug}/{aid}").get_data(as_text=True)
+    first = public[public.index(STATEMENT):]
+    assert "The Experts by Experience checked this text:" in public
+    assert "It is the text we published above." in first and "They said: We agree." in first
+    second = public[public.index("What we do for part 2. We ask people."):]
+    assert "We changed our text after they checked it." in second
+    assert "They said: We partly agree." in second
+    # The evidence pack (from the published snapshot) holds the judged text too.
+    packed = lead.get(f"/provider/assessments/{aid}/pack/duq:2.zip")
+    with zipfile.ZipFile(io.BytesIO(packed.data)) as pack:
+        assert "What we do for part 2. We ask people." in pack.read("index.html").decode()

@@ -1,5 +1,5 @@
 """Visits by Experts by Experience: handing the tablet over, photos, and the check of what a
-provider claims (its statement per section, and the experts' signed verdicts)."""
+provider claims (the self-assessment's statement per section, and the experts' signed verdicts)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.base import NO_VALUE
 
 from .base import Base, UTCDateTime, utcnow
+from .evidence import SectionEntry
 from .organisation import Organisation, Service
 from .user import User
 
@@ -115,23 +116,6 @@ class Photo(Base):
     visit: Mapped[Visit] = relationship()
 
 
-class ProviderStatement(Base):
-    """What a provider says about itself for one framework section (a simple text, for now)."""
-
-    __tablename__ = "provider_statement"
-    __table_args__ = (UniqueConstraint("organisation_id", "section_ref"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    #: framework:section, e.g. "duq:1"
-    section_ref: Mapped[str] = mapped_column(String(40))
-    text: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-
-    updated_by: Mapped[User | None] = relationship()
-
-
 class Verification(Base):
     """The experts' check of a provider's statements on one visit. Signed means final."""
 
@@ -170,6 +154,9 @@ class VerificationVerdict(Base):
     section_ref: Mapped[str] = mapped_column(String(40))
     #: the provider's statement as the experts saw it (the statement may change later)
     statement_text: Mapped[str] = mapped_column(Text, default="")
+    #: the self-assessment section whose statement they judged (NULL: the provider had none)
+    section_entry_id: Mapped[int | None] = mapped_column(ForeignKey("section_entry.id"),
+                                                         index=True)
     verdict: Mapped[str] = mapped_column(String(16))
     #: codes of the reasons picked with symbols (see app/visits/verification.py REASONS)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -181,6 +168,7 @@ class VerificationVerdict(Base):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     verification: Mapped[Verification] = relationship(back_populates="verdicts")
+    section_entry: Mapped[SectionEntry | None] = relationship()
 
 
 class VerificationSignature(Base):

@@ -20,9 +20,9 @@ from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..assessments.workflow import action_snapshot, figure_snapshot
 from ..models import Answer, AnswerChoice, QuestionnaireVersion, Response, SelfAssessment, Service
 from ..questionnaires import Questionnaire
-from .assessments import action_snapshot, figure_snapshot
 from .figures import HOW_LABELS, NOT_ANSWERS, TEXT, QuestionFigures, year_bounds
 from .suppression import percent
 
@@ -132,31 +132,49 @@ def answer_label(figure: QuestionFigures, column: str, translate: Callable[[str]
     return translate(NOT_ANSWERS.get(column, column))
 
 
-def verdicts_by_section(db: Session, organisation_id: int, year: int) -> dict[str, list[dict[str, Any]]]:
-    """Experts by Experience's signed verdicts for the year, by section (no expert's name)."""
-    from ..visits.verification import verifications_for
+def verdicts_by_section(db: Session, organisation_id: int, year: int,
+                        assessment: SelfAssessment | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Experts by Experience's signed verdicts for the year, by section (no expert's name).
 
+    Each verdict carries the exact text the experts judged (``statement_text``), the section entry
+    it was about (``section_entry_id``), and ``same_statement``: whether that text is, word for
+    word, the statement of ``assessment`` (by default the organisation's newest self-assessment
+    for the year, the one the experts were shown and that gets published).
+    """
+    from ..visits.verification import newest_assessment, verifications_for
+
+    if assessment is None:
+        assessment = newest_assessment(db, organisation_id, year)
+    statements = {e.section_ref: e.statement for e in assessment.entries} if assessment else {}
     out: dict[str, list[dict[str, Any]]] = {}
     for v in verifications_for(db, organisation_id, date(year, 1, 1), date(year, 12, 31)):
         out.setdefault(v.section_ref, []).append(
             {"verdict": v.verdict, "why": v.why, "provider_should": v.provider_should,
-             "service": v.service_name, "visit_date": v.visit_date.isoformat()})
+             "service": v.service_name, "visit_date": v.visit_date.isoformat(),
+             "statement_text": v.statement_text, "section_entry_id": v.section_entry_id,
+             "same_statement": v.statement_text == statements.get(v.section_ref)})
     return out
 
 
 def evidence_pack(assessment: SelfAssessment, ref: str, section_title: str,
-                  figures: Mapping[str, QuestionFigures], verdicts: list[dict[str, Any]]) -> bytes:
-    """A zip for CQC and commissioners: a page, the figures as CSV, picked quotes only."""
+                  figures: Mapping[str, QuestionFigures], verdicts: list[dict[str, Any]],
+                  quotes: list[str], published: Mapping[str, Any] | None = None) -> bytes:
+    """A zip for CQC and commissioners: a page, the figures as CSV, picked quotes only.
+
+    ``quotes``: a draft's picked quotes that pass the quote rules now (held-back ones left out);
+    ``published``: for a published self-assessment, its vetted public snapshot (exactly what was
+    published, less any quote held back since).
+    """
     entry = assessment.entry(ref)
     if entry is None:
         raise KeyError(ref)
-    if assessment.snapshot:  # published: exactly what was published
-        frozen = assessment.snapshot["sections"].get(ref, {})
+    if published is not None:  # published: exactly what was published
+        frozen = published["sections"].get(ref, {})
         data = {k: frozen.get(k, []) for k in ("figures", "quotes", "verdicts", "actions")}
         statement = frozen.get("statement", "")
     else:
         data = {"figures": [figure_snapshot(figures[k]) for k in entry.evidence_questions if k in figures],
-                "quotes": [q.text for q in entry.quotes], "verdicts": verdicts,
+                "quotes": list(quotes), "verdicts": verdicts,
                 "actions": [action_snapshot(a) for a in entry.actions]}
         statement = entry.statement
     table = io.StringIO()
@@ -188,7 +206,10 @@ def _pack_html(assessment: SelfAssessment, ref: str, title: str, statement: str,
     parts.append(f"<h2>{e(gettext('Quotes we picked'))}</h2><ul>")
     parts += [f"<li>{e(q)}</li>" for q in data["quotes"]] + ["</ul>"]
     parts.append(f"<h2>{e(gettext('What Experts by Experience said'))}</h2><ul>")
-    parts += [f"<li>{e(v['visit_date'])}, {e(v['service'])}: {e(v['verdict'])}. {e(v.get('why') or '')}</li>"
+    parts += [f"<li>{e(v['visit_date'])}, {e(v['service'])}: {e(v['verdict'])}. {e(v.get('why') or '')}"
+              + (f"<p>{e(gettext('The text they checked:'))}</p>"
+                 f"<blockquote>{e(v['statement_text'])}</blockquote>" if v.get("statement_text") else "")
+              + "</li>"
               for v in data["verdicts"]] + ["</ul>"]
     parts.append(f"<h2>{e(gettext('What we will do'))}</h2><ul>")
     parts += [f"<li>{e(a['what'])} ({e(a['who'])}, {e(a['by_when'])}): {e(a['status'])}</li>"

@@ -51,6 +51,8 @@ class PhotoForm(FlaskForm):
 
 class VerdictForm(FlaskForm):
     verdict = StringField(validators=[DataRequired(), Length(max=16)])
+    #: the fingerprint of the statement the experts read (app/visits/verification.py digest)
+    seen = StringField(validators=[DataRequired(), Length(max=16)])
 
 
 class WhyForm(FlaskForm):
@@ -64,11 +66,15 @@ class ProviderShouldForm(FlaskForm):
 
 class SignForm(FlaskForm):
     co_pin = StringField(validators=[Optional(), Length(max=12)])
+    #: the parts not checked that the experts chose to sign anyway (refs, space separated)
+    unchecked_ok = StringField(validators=[Optional(), Length(max=400)])
+
+
+class FinishForm(FlaskForm):
+    """Finishing a visit: only with the answer "Yes" from the "Are you sure?" page."""
+
+    confirm = StringField(validators=[Optional(), Length(max=8)])
 
 
 class NoteForm(FlaskForm):
     text = TextAreaField(validators=[DataRequired(), Length(max=1000)])
-
-
-class StatementForm(FlaskForm):
-    text = TextAreaField(validators=[Optional(), Length(max=4000)])

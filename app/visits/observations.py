@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -63,16 +61,15 @@ def record_observation(db: Session, visit: Visit, response: Response, question: 
     return journey.record_answer(db, response, question.id, given, submission_id, note=cleaned)
 
 
-def raise_concerns(db: Session, visit_response: Response, question: Question, answer: Answer, *,
-                   mail: Mapping[str, Any], base_url: str) -> None:
+def raise_concerns(db: Session, visit_response: Response, question: Question, answer: Answer) -> None:
     """An observation of concern raises a safeguarding alert: a worrying answer, or concern words
     in the answer's text or in its note."""
-    if safeguarding.check_stored(db, visit_response, question, answer, base_url=base_url, mail=mail):
+    if safeguarding.check_stored(db, visit_response, question, answer):
         return
     if answer.note:
         note = journey.Given(AnswerKind.TEXT, text=answer.note)
         safeguarding.check_answer(db, visit_response, question, answer.question_key, note,
-                                  question_text=question.text, base_url=base_url, mail=mail)
+                                  question_text=question.text)
 
 
 def finish_observations(db: Session, visit: Visit) -> None:
@@ -94,6 +91,7 @@ def add_photo(db: Session, visit: Visit, user: User, data: bytes, *, no_people: 
     try:
         checked = check_image(data, max_bytes=PHOTO_MAX_BYTES, max_pixels=PHOTO_MAX_PIXELS)
         clean = strip_metadata(data)
+        checked = check_image(clean)  # the stored copy's own size (big photos are made smaller)
     except BadImage as exc:
         raise PhotoRefused(exc.reason_code) from exc
     media_type, extension = MEDIA_TYPES[checked.format]

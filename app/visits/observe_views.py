@@ -80,8 +80,7 @@ def observe(visit_id: int, number: int) -> str | HTTPResponse:
         audit.record(db.session, actor(), "observation.answer", object_type="answer",
                      object_id=answer.id, visit_id=visit.id, question=item.id)
         # What an expert saw that worried them reaches the safeguarding lead, as answers do.
-        observations.raise_concerns(db.session, response, item, answer, mail=current_app.config,
-                                    base_url=request.url_root.rstrip("/"))
+        observations.raise_concerns(db.session, response, item, answer)
         if number < len(questions):
             return redirect(url_for("visits.observe", visit_id=visit.id, number=number + 1))
         return redirect(url_for("visits.photos", visit_id=visit.id))

@@ -13,7 +13,16 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import QuestionnaireVersion, Response, Role, Service, User, Visit, utcnow
+from ..models import (
+    QuestionnaireVersion,
+    Response,
+    Role,
+    SafeguardingAlert,
+    Service,
+    User,
+    Visit,
+    utcnow,
+)
 from ..questionnaires import Questionnaire
 
 MAX_QUESTIONNAIRES = 6
@@ -148,6 +157,15 @@ def people_counts(db: Session, visit: Visit) -> dict[str, int]:
                       .group_by(QuestionnaireVersion.slug))
     found = {slug: count for slug, count in rows}
     return {slug: found.get(slug, 0) for slug in [*visit.questionnaires, *found]}
+
+
+def open_alerts(db: Session, visit: Visit) -> int:
+    """How many safeguarding alerts from this visit (its people's answers and the experts'
+    observations) are not closed yet. A count only: the alerts are the safeguarding lead's."""
+    return db.scalar(select(func.count(SafeguardingAlert.id))
+                     .join(Response, Response.id == SafeguardingAlert.response_id)
+                     .where(Response.visit_id == visit.id,
+                            SafeguardingAlert.status != "closed")) or 0
 
 
 def _plain(value: object) -> object:

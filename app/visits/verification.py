@@ -1,4 +1,8 @@
-"""Verification: the experts check a provider's statement per section, then sign.
+"""Verification: the experts check the provider's statement per section, then sign.
+
+The statement is the one the quality lead writes in the self-assessment for the visit's year
+(SectionEntry.statement); each verdict keeps the exact text it judged and points at that entry.
+Signing with parts not checked needs a second, explicit step ("Sign anyway").
 
 After signing nothing can change (this module refuses, and a flush-time check in
 app/models/visit.py refuses again); only a dated note can be added. Other code reads the signed
@@ -7,6 +11,7 @@ verdicts with :func:`verifications_for`. No HTTP here.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import (
-    ProviderStatement,
+    SectionEntry,
+    SelfAssessment,
     Service,
     User,
     Verification,
@@ -34,7 +40,6 @@ VERDICTS = {"agree": ("verdict_agree", "thumbs_up"), "partly": ("verdict_partly"
 REASONS = {"people_said": ("reason_people_said", "talk"), "we_saw": ("reason_we_saw", "eye"),
            "not_seen": ("reason_not_seen", "cross"), "staff_said": ("reason_staff_said", "staff"),
            "we_read": ("reason_we_read", "letter")}
-STATEMENT_LENGTH = 4000
 TEXT_LENGTH = 1000
 FRAMEWORK = "duq"
 
@@ -47,6 +52,18 @@ class VerificationSigned(VerificationError):
     """The verification is signed: it cannot be changed, only added to with a note."""
 
 
+class StatementChanged(VerificationError):
+    """The provider changed the statement after the experts read it: they must read it again."""
+
+
+class UncheckedParts(VerificationError):
+    """Signing with parts not checked needs the experts to say so first (``missing``: the refs)."""
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        super().__init__("parts not checked")
+        self.missing = missing
+
+
 @dataclass(frozen=True)
 class SignedVerdict:
     """One section's signed verdict, for the self-assessment (engineer B's composer)."""
@@ -57,6 +74,7 @@ class SignedVerdict:
     why: str | None
     provider_should: str | None
     statement_text: str  # the provider's statement as the experts saw it
+    section_entry_id: int | None  # the self-assessment section they judged (None: no statement)
     visit_id: int
     service_name: str
     visit_date: date
@@ -69,29 +87,33 @@ def section_refs(framework: Framework) -> list[str]:
     return [f"{framework.id}:{section.id}" for section in framework.sections]
 
 
-def statements_of(db: Session, organisation_id: int) -> dict[str, ProviderStatement]:
-    rows = db.scalars(select(ProviderStatement)
-                      .where(ProviderStatement.organisation_id == organisation_id))
-    return {row.section_ref: row for row in rows}
+def statements_for(db: Session, visit: Visit) -> dict[str, SectionEntry]:
+    """What the provider says, per section, for the visit's year: the sections of the
+    organisation's newest self-assessment for that period (none: the provider has not started one).
+
+    This is the one store of a provider's statement; the quality lead writes it in the
+    self-assessment composer (/provider/assessments).
+    """
+    newest = newest_assessment(db, visit.organisation_id, visit.visit_date.year)
+    return {entry.section_ref: entry for entry in newest.entries} if newest else {}
 
 
-def save_statement(db: Session, user: User, section_ref: str, text: str,
-                   known_refs: Iterable[str]) -> tuple[ProviderStatement, str | None]:
-    """Set the provider's statement for a section; returns it and the text it had before."""
-    if section_ref not in set(known_refs):
-        raise VerificationError("unknown section")
-    cleaned = text.strip()
-    if len(cleaned) > STATEMENT_LENGTH:
-        raise VerificationError("statement too long")
-    row = statements_of(db, user.organisation_id).get(section_ref)
-    before = row.text if row is not None else None
-    if row is None:
-        row = ProviderStatement(organisation_id=user.organisation_id, section_ref=section_ref,
-                                text=cleaned)
-        db.add(row)
-    row.text, row.updated_at, row.updated_by_id = cleaned, utcnow(), user.id
-    db.flush()
-    return row, before
+def newest_assessment(db: Session, organisation_id: int, period: int) -> SelfAssessment | None:
+    """The organisation's newest self-assessment for a year (published or not), or None."""
+    return db.scalar(select(SelfAssessment)
+                     .where(SelfAssessment.organisation_id == organisation_id,
+                            SelfAssessment.period == period)
+                     .order_by(SelfAssessment.created_at.desc(), SelfAssessment.id.desc())
+                     .limit(1))
+
+
+def statement_for(db: Session, visit: Visit, section_ref: str) -> SectionEntry | None:
+    return statements_for(db, visit).get(section_ref)
+
+
+def digest(text: str) -> str:
+    """A short fingerprint of a statement, so a verdict is stored only for the text it judged."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def verification_of(db: Session, visit: Visit, *, create: bool = False) -> Verification | None:
@@ -119,16 +141,26 @@ def _open_verdict(db: Session, visit: Visit, section_ref: str, known_refs: Itera
 
 
 def record_verdict(db: Session, visit: Visit, user: User, section_ref: str, verdict: str,
-                   statement_text: str, known_refs: Iterable[str]) -> VerificationVerdict:
-    """We agree / we partly agree / we don't agree, with the statement as it was shown."""
+                   known_refs: Iterable[str], *, seen: str) -> VerificationVerdict:
+    """We agree / we partly agree / we don't agree, about the self-assessment's statement.
+
+    ``seen`` is the :func:`digest` of the text the experts read; if the statement has changed
+    since, :class:`StatementChanged` is raised and nothing is stored. The verdict keeps the
+    exact text and points at the section entry it judged.
+    """
     if verdict not in VERDICTS:
         raise VerificationError("unknown verdict")
     verification, row = _open_verdict(db, visit, section_ref, known_refs, create=True)
+    entry = statement_for(db, visit, section_ref)
+    text = entry.statement if entry is not None else ""
+    if seen != digest(text):
+        raise StatementChanged("the statement changed")
     if row is None:
         row = VerificationVerdict(verification=verification, section_ref=section_ref,
                                   verdict=verdict, reasons=[])
         db.add(row)
-    row.verdict, row.statement_text = verdict, statement_text
+    row.verdict, row.statement_text = verdict, text
+    row.section_entry_id = entry.id if entry is not None else None
     row.updated_at, row.updated_by_id = utcnow(), user.id
     db.flush()
     return row
@@ -170,14 +202,42 @@ def _text(value: str | None) -> str | None:
     return cleaned or None
 
 
+@dataclass(frozen=True)
+class CheckSummary:
+    """Which parts the experts have checked (given a verdict), in the framework's order."""
+
+    checked: tuple[str, ...]
+    unchecked: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.checked) + len(self.unchecked)
+
+
+def summary(verification: Verification | None, known_refs: Iterable[str]) -> CheckSummary:
+    done = {v.section_ref for v in verification.verdicts} if verification else set()
+    refs = list(known_refs)
+    return CheckSummary(checked=tuple(r for r in refs if r in done),
+                        unchecked=tuple(r for r in refs if r not in done))
+
+
 def sign(db: Session, visit: Visit, signers: list[User], *, device: str | None,
-         session_ref: str | None) -> Verification:
-    """Sign for every expert in ``signers``: stamped with the time, the device and the session."""
+         session_ref: str | None, known_refs: Iterable[str],
+         unchecked_ok: Iterable[str] = ()) -> Verification:
+    """Sign for every expert in ``signers``: stamped with the time, the device and the session.
+
+    Parts not checked must each be in ``unchecked_ok`` (the experts said "Sign anyway" to them);
+    otherwise :class:`UncheckedParts` is raised and nothing is signed.
+    """
     verification = verification_of(db, visit)
     if verification is None or not verification.verdicts:
         raise VerificationError("nothing to sign")
     if verification.is_signed:
         raise VerificationSigned("signed")
+    missing = tuple(r for r in summary(verification, known_refs).unchecked
+                    if r not in set(unchecked_ok))
+    if missing:
+        raise UncheckedParts(missing)
     now = utcnow()
     for user in dict.fromkeys(signers):
         db.add(VerificationSignature(verification_id=verification.id, user_id=user.id,
@@ -222,6 +282,7 @@ def verifications_for(db: Session, organisation_id: int, since: date,
             section_ref=verdict.section_ref, verdict=verdict.verdict,
             reasons=tuple(verdict.reasons or ()), why=verdict.why,
             provider_should=verdict.provider_should, statement_text=verdict.statement_text,
+            section_entry_id=verdict.section_entry_id,
             visit_id=visit.id, service_name=service.name, visit_date=visit.visit_date,
             signed_at=verification.signed_at,  # type: ignore[arg-type]  (filtered: not None)
             signed_by=tuple(s.user.name for s in verification.signatures),

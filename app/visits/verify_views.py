@@ -1,5 +1,5 @@
-"""HTTP for verification: the provider's statements (quality leads), and the experts' verdicts,
-one step per page, then their signatures and any later notes."""
+"""HTTP for verification: the experts' verdicts on the self-assessment's statements, one step per
+page, then their signatures (with a second step when parts are not checked) and later notes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..db import db
 from ..models import User, Visit
 from . import bp, tablet, verification
 from .common import edit_statements, framework, me, run_visits, the_visit, visit_to_run
-from .forms import NoteForm, ProviderShouldForm, SignForm, StatementForm, VerdictForm, WhyForm
+from .forms import NoteForm, ProviderShouldForm, SignForm, VerdictForm, WhyForm
 
 STEPS = ("verdict", "why", "todo")
 CO_PIN_TRIES = 5  # a co-checker's pin number, per visit per 15 minutes
@@ -27,27 +27,9 @@ def _refs() -> list[str]:
 # -- the provider's statements ---------------------------------------------------------------------
 @bp.get("/statements")
 @edit_statements
-def statements() -> str:
-    """What the provider says about each section (a simple text per section, for now)."""
-    return render_template("visits/statements.html", framework=framework(), form=StatementForm(),
-                           statements=verification.statements_of(db.session, me().organisation_id))
-
-
-@bp.post("/statements/<section_id>")
-@edit_statements
-def statement_save(section_id: str) -> HTTPResponse:
-    form = StatementForm()
-    if not form.validate():
-        abort(400)
-    ref = f"{verification.FRAMEWORK}:{section_id}"
-    try:
-        row, before = verification.save_statement(db.session, me(), ref, form.text.data or "",
-                                                  _refs())
-    except verification.VerificationError:
-        abort(400)
-    audit.record(db.session, actor(), "statement.change", object_type="provider_statement",
-                 object_id=row.id, section=ref, before=before, after=row.text)
-    return redirect(url_for("visits.statements") + f"#section-{section_id}")
+def statements() -> HTTPResponse:
+    """The statements are the self-assessment's own (one store): write them in the composer."""
+    return redirect(url_for("provider.assessments"))
 
 
 # -- the experts' check ----------------------------------------------------------------------------
@@ -58,9 +40,12 @@ def verify(visit_id: int) -> str:
     visit = the_visit(visit_id)
     checked = verification.verification_of(db.session, visit)
     verdicts = {v.section_ref: v for v in checked.verdicts} if checked else {}
+    current = {ref: entry.statement
+               for ref, entry in verification.statements_for(db.session, visit).items()}
     return render_template("visits/verify.html", visit=visit, framework=framework(),
                            verification=checked, verdicts=verdicts, note_form=NoteForm(),
-                           verdicts_cards=verification.VERDICTS, reasons=verification.REASONS)
+                           verdicts_cards=verification.VERDICTS, reasons=verification.REASONS,
+                           current=current)
 
 
 def _section(section_id: str) -> tuple[str, object]:
@@ -84,40 +69,50 @@ def verify_step(visit_id: int, section_id: str, step: str) -> str | HTTPResponse
     ref, section = _section(section_id)
     if visit.status == "planned":
         return redirect(url_for("visits.show", visit_id=visit.id))
-    statement = verification.statements_of(db.session, visit.organisation_id).get(ref)
     checked = verification.verification_of(db.session, visit)
     current = next((v for v in checked.verdicts if v.section_ref == ref), None) if checked else None
     if checked is not None and checked.is_signed:
         return _signed_page(visit)
     form = {"verdict": VerdictForm, "why": WhyForm, "todo": ProviderShouldForm}[step]()
+    problem = None
     if request.method == "POST":
         if not form.validate():
             abort(400)
         try:
-            _store_step(visit, ref, step, form, statement.text if statement else "")
+            _store_step(visit, ref, step, form)
         except verification.VerificationSigned:
             return _signed_page(visit)
+        except verification.StatementChanged:
+            problem = "statement_changed"  # shown again with the new text; nothing stored
         except verification.VerificationError:
             abort(400)
-        following = STEPS.index(step) + 1
-        if following < len(STEPS):
-            return redirect(url_for("visits.verify_step", visit_id=visit.id,
-                                    section_id=section_id, step=STEPS[following]))
-        return redirect(url_for("visits.verify", visit_id=visit.id) + f"#section-{section_id}")
-    if step != "verdict" and current is None:
+        if problem is None:
+            following = STEPS.index(step) + 1
+            if following < len(STEPS):
+                return redirect(url_for("visits.verify_step", visit_id=visit.id,
+                                        section_id=section_id, step=STEPS[following]))
+            return redirect(url_for("visits.verify", visit_id=visit.id) + f"#section-{section_id}")
+    elif step != "verdict" and current is None:
         return redirect(url_for("visits.verify_step", visit_id=visit.id, section_id=section_id,
                                 step="verdict"))
-    return render_template(f"visits/verify_{step}.html", visit=visit, section=section, ref=ref,
-                           statement=statement, current=current, form=form,
-                           reasons=verification.REASONS, verdicts=verification.VERDICTS)
+    entry = verification.statement_for(db.session, visit, ref)
+    text = entry.statement if entry is not None else ""
+    if step != "verdict" and current is not None:
+        text = current.statement_text  # the why and the todo are about the text judged
+    page = render_template(f"visits/verify_{step}.html", visit=visit, section=section, ref=ref,
+                           statement_text=text, seen=verification.digest(text), current=current,
+                           form=form, reasons=verification.REASONS, verdicts=verification.VERDICTS,
+                           problem=problem)
+    return (page, 409) if problem else page
 
 
-def _store_step(visit: Visit, ref: str, step: str, form: Any, statement_text: str) -> None:
+def _store_step(visit: Visit, ref: str, step: str, form: Any) -> None:
     user = me()
     if step == "verdict":
         row = verification.record_verdict(db.session, visit, user, ref, form.verdict.data,
-                                          statement_text, _refs())
-        detail = {"verdict": row.verdict}
+                                          _refs(), seen=form.seen.data)
+        detail = {"verdict": row.verdict, "section_entry_id": row.section_entry_id,
+                  "statement_text": row.statement_text}
     elif step == "why":
         row = verification.record_why(db.session, visit, user, ref, form.reasons.data or [],
                                       form.why.data, _refs())
@@ -130,10 +125,28 @@ def _store_step(visit: Visit, ref: str, step: str, form: Any, statement_text: st
                  object_id=row.id, visit_id=visit.id, section=ref, step=step, **detail)
 
 
+def _parts(refs: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """(section id, section) for each ref, in the framework's order: for the lists of parts."""
+    sections = {f"{verification.FRAMEWORK}:{s.id}": s for s in framework().sections}
+    return [(sections[ref].id, sections[ref]) for ref in refs if ref in sections]
+
+
+def _sign_page(template: str, visit: Visit, form: SignForm, summary: verification.CheckSummary,
+               problem: str | None = None) -> str:
+    return render_template(template, visit=visit, form=form, partner=_partner(visit, me()),
+                           problem=problem, summary=summary,
+                           unchecked=_parts(summary.unchecked))
+
+
 @bp.route("/<int:visit_id>/sign", methods=["GET", "POST"])
 @run_visits
 def sign(visit_id: int) -> str | HTTPResponse | tuple[str, int]:
-    """Sign the check: after this it cannot be changed. A co-checker signs with their pin number."""
+    """Sign the check: after this it cannot be changed. A co-checker signs with their pin number.
+
+    The page says how many parts are checked and lists the others, each with a way back. With any
+    part not checked, signing needs the second page ("Sign anyway"); a post that skips it is
+    refused with that page (409) and nothing is signed.
+    """
     visit = visit_to_run(visit_id)
     checked = verification.verification_of(db.session, visit)
     if checked is not None and checked.is_signed:
@@ -141,30 +154,56 @@ def sign(visit_id: int) -> str | HTTPResponse | tuple[str, int]:
     if checked is None or not checked.verdicts:
         return redirect(url_for("visits.verify", visit_id=visit.id))
     form = SignForm()
+    summary = verification.summary(checked, _refs())
+    if request.method != "POST":
+        return _sign_page("visits/sign.html", visit, form, summary)
+    if not form.validate():
+        abort(400)
+    confirmed = [ref for ref in (form.unchecked_ok.data or "").split() if ref]
+    if any(ref not in confirmed for ref in summary.unchecked):
+        return _sign_page("visits/sign_confirm.html", visit, SignForm(formdata=None), summary,
+                          "not_confirmed"), 409
     partner = _partner(visit, me())
-    if request.method == "POST":
-        if not form.validate():
-            abort(400)
-        signers: list[User] = [me()]
-        co_pin = (form.co_pin.data or "").strip()
-        if co_pin:
-            if not throttle.allow(db.session, f"co-sign:{visit.id}", CO_PIN_TRIES, 900):
-                abort(429)
-            co = partner
-            if co is None or not co.active or not co.check_pin(co_pin):
-                db.session.commit()  # the try counts although the answer is an error
-                return render_template("visits/sign.html", visit=visit, form=form,
-                                       partner=partner, problem="co_pin_wrong"), 400
-            signers.append(co)
-        sid = session.get("sid")
+    signers: list[User] = [me()]
+    co_pin = (form.co_pin.data or "").strip()
+    if co_pin:
+        if not throttle.allow(db.session, f"co-sign:{visit.id}", CO_PIN_TRIES, 900):
+            abort(429)
+        co = partner
+        if co is None or not co.active or not co.check_pin(co_pin):
+            db.session.commit()  # the try counts although the answer is an error
+            template = "visits/sign_confirm.html" if summary.unchecked else "visits/sign.html"
+            return _sign_page(template, visit, form, summary, "co_pin_wrong"), 400
+        signers.append(co)
+    sid = session.get("sid")
+    try:
         signed = verification.sign(db.session, visit, signers,
                                    device=request.headers.get("User-Agent"),
-                                   session_ref=tablet.sid_ref(sid) if sid else None)
-        audit.record(db.session, actor(), "verification.sign", object_type="verification",
-                     object_id=signed.id, visit_id=visit.id, signers=[u.id for u in signers])
+                                   session_ref=tablet.sid_ref(sid) if sid else None,
+                                   known_refs=_refs(), unchecked_ok=confirmed)
+    except verification.UncheckedParts:  # checked again by the service: never signed unseen
+        return _sign_page("visits/sign_confirm.html", visit, SignForm(formdata=None), summary,
+                          "not_confirmed"), 409
+    audit.record(db.session, actor(), "verification.sign", object_type="verification",
+                 object_id=signed.id, visit_id=visit.id, signers=[u.id for u in signers],
+                 checked=list(summary.checked), signed_unchecked=list(summary.unchecked))
+    return redirect(url_for("visits.verify", visit_id=visit.id))
+
+
+@bp.get("/<int:visit_id>/sign/unchecked")
+@run_visits
+def sign_confirm(visit_id: int) -> str | HTTPResponse | tuple[str, int]:
+    """The second step: "Some parts are not checked. Do you want to sign anyway?"."""
+    visit = visit_to_run(visit_id)
+    checked = verification.verification_of(db.session, visit)
+    if checked is not None and checked.is_signed:
+        return _signed_page(visit)
+    if checked is None or not checked.verdicts:
         return redirect(url_for("visits.verify", visit_id=visit.id))
-    return render_template("visits/sign.html", visit=visit, form=form, partner=partner,
-                           problem=None)
+    summary = verification.summary(checked, _refs())
+    if not summary.unchecked:
+        return redirect(url_for("visits.sign", visit_id=visit.id))
+    return _sign_page("visits/sign_confirm.html", visit, SignForm(), summary)
 
 
 def _partner(visit: Visit, user: User) -> User | None:

@@ -14,7 +14,7 @@ from ..db import db
 from ..models import Visit
 from . import bp, handover, observations, planning, verification
 from .common import framework, me, run_visits, surveys, the_visit, visit_to_run
-from .forms import ActionForm, PlanForm
+from .forms import ActionForm, FinishForm, PlanForm
 
 
 def today() -> date:
@@ -136,10 +136,36 @@ def open_visit(visit_id: int) -> HTTPResponse:
     return _change_status(visit_id, "open")
 
 
+@bp.get("/<int:visit_id>/finish")
+@run_visits
+def finish(visit_id: int) -> str | HTTPResponse:
+    """"Are you sure?", on its own page: what happened on the visit, then Yes / No."""
+    visit = visit_to_run(visit_id)
+    if visit.status != "open":
+        return redirect(url_for("visits.show", visit_id=visit.id))
+    checklist = surveys().get(observations.CHECKLIST)
+    response = observations.find_observations(db.session, visit)
+    checked = verification.verification_of(db.session, visit)
+    return render_template(
+        "visits/finish.html", visit=visit, form=FinishForm(),
+        people=sum(planning.people_counts(db.session, visit).values()), checklist=checklist,
+        observed=len(response.answers) if response else 0,
+        photos=len(observations.photos_of(db.session, visit)), verification=checked,
+        summary=verification.summary(checked, verification.section_refs(framework())),
+        open_alerts=planning.open_alerts(db.session, visit))
+
+
 @bp.post("/<int:visit_id>/close")
 @run_visits
 def close_visit(visit_id: int) -> HTTPResponse:
-    """Finish the visit: no more people, no more observations."""
+    """Finish the visit: no more people, no more observations. Only with "Yes" from the
+    "Are you sure?" page; a post without it goes to that page and nothing closes."""
+    visit = visit_to_run(visit_id)
+    form = FinishForm()
+    if not form.validate():
+        abort(400)
+    if form.confirm.data != "yes":
+        return redirect(url_for("visits.finish", visit_id=visit.id), 303)
     return _change_status(visit_id, "close")
 
 

@@ -1,17 +1,20 @@
 """A whole visit in Chromium on a 1024 x 768 tablet, as issue 3 describes it.
 
-A quality lead writes the provider's statement. The expert signs in, plans and opens the visit,
-and hands the tablet over for 2 people: one alone, one asked together. The first person tries to
-get into the expert's screens without the pin number and fails. The expert records observations
-(with a photo) and signs a verification. The report then hides the group of 2 (under the
-threshold of 5). Every page in the area is checked with axe-core at 1024 x 768 and 768 x 1024;
-the expert's easy-read pages also for 64 px targets, 20 px text and 7:1 contrast.
+A quality lead writes the provider's statement in the year's self-assessment. The expert signs
+in, plans and opens the visit, and hands the tablet over for 2 people: one alone, one asked
+together. The first person tries to get into the expert's screens without the pin number and
+fails. The expert records observations (with a photo), checks 1 of the 5 parts and signs anyway
+(a second page asks first), and finishes the visit after "Are you sure?". The report then hides
+the group of 2 (under the threshold of 5). Every page in the area is checked with axe-core at
+1024 x 768 and 768 x 1024; the expert's easy-read pages also for 64 px targets, 20 px text and
+7:1 contrast.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -20,7 +23,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from app.db import db
-from app.models import Answer, Handover, Photo, Response, Verification
+from app.models import Answer, Handover, Photo, Response, Verification, VerificationVerdict, Visit
 from conftest import PASSWORD, add_users
 
 from .helpers import (
@@ -119,14 +122,20 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
     base, check = server.url, Checker()
     questions = list(server.app.extensions["easyvoice.surveys"].questionnaires["your-support"].questions)
 
-    # A quality lead writes what the provider says about section 1.
+    # A quality lead writes what the provider says about section 1, in this year's self-assessment
+    # (the old statements page leads there).
     lead = new_context(viewport=LANDSCAPE).new_page()
     sign_in(lead, base, "quality_lead@demo.example")
     go(lead, f"{base}/visits/statements")
-    check(lead, "statements", easy_read=False)
-    lead.fill("#text-1", STATEMENT)
-    lead.click("#section-1 button")
-    lead.wait_for_url("**/visits/statements#section-1")
+    assert path_of(lead) == "/provider/assessments"
+    lead.fill("#period", str(date.today().year))
+    lead.click("form.staff-form button[type=submit]")
+    lead.wait_for_url("**/provider/assessments/1")
+    go(lead, f"{base}/provider/assessments/1/section/duq:1")
+    lead.fill("#statement", STATEMENT)
+    lead.click("form.staff-form button[type=submit] >> nth=0")
+    lead.wait_for_url("**/provider/assessments/1/section/duq:1")
+    expect(lead.locator("#statement")).to_have_value(STATEMENT)
 
     # The expert signs in on the tablet, plans the visit and opens it on the day.
     tablet = new_context(viewport=LANDSCAPE, has_touch=True).new_page()
@@ -224,8 +233,14 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
     tablet.wait_for_url("**/visits/1/verify#section-1")
     tablet.click("a.button-next:has-text('Sign your check')")
     tablet.wait_for_url("**/visits/1/sign")
+    expect(tablet.locator("main")).to_contain_text("You checked 1 of 5 parts.")
+    expect(tablet.locator("#unchecked-2 a.card")).to_be_visible()  # a way back to each part
     check(tablet, "sign")
-    tablet.click("button.button-next")
+    tablet.click("a.button-next:has-text('Sign now')")
+    tablet.wait_for_url("**/visits/1/sign/unchecked")
+    expect(tablet.locator("h1")).to_have_text("Do you want to sign anyway?")
+    check(tablet, "sign-unchecked")
+    tablet.click("button.button-next:has-text('Sign anyway')")
     tablet.wait_for_url("**/visits/1/verify")
     expect(tablet.locator("main")).to_contain_text("This check is signed")
     tablet.fill("#text", "The manager sent us the new plan.")
@@ -280,6 +295,17 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
     go(tablet, f"{base}/visits/1/change")  # an open visit cannot be changed: back to it
     assert path_of(tablet) == "/visits/1"
 
+    # Finishing the visit asks "Are you sure?" on its own page first.
+    go(tablet, f"{base}/visits/1")
+    tablet.click("a.button:has-text('Finish the visit')")
+    tablet.wait_for_url("**/visits/1/finish")
+    expect(tablet.locator("main")).to_contain_text("People who took part: 2.")
+    expect(tablet.locator("main")).to_contain_text("This check is signed")
+    check(tablet, "finish")
+    tablet.click("button.button-next:has-text('Yes, finish the visit')")
+    tablet.wait_for_url("**/visits/1")
+    expect(tablet.locator("main")).to_contain_text("This visit is finished.")
+
     # And the lead's list of reports.
     go(lead, f"{base}/visits/reports")
     check(lead, "reports", easy_read=False)
@@ -294,6 +320,8 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
         assert note == "Everyone said hello."
         assert len(db.session.scalars(select(Photo)).all()) == 1
         assert db.session.scalars(select(Verification)).one().signed_at is not None
+        assert db.session.scalars(select(VerificationVerdict)).one().statement_text == STATEMENT
+        assert db.session.get(Visit, 1).status == "closed"
         assert [h.end_reason for h in db.session.scalars(select(Handover).order_by(Handover.id))] == [
             "pin", "pin", "sign_in"]
     assert len(check.seen) >= 20
