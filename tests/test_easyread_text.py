@@ -218,6 +218,9 @@ def _visible_texts(survey: dict[str, Any]) -> Iterator[tuple[str, str]]:
     yield "title", survey.get("title")
     if "intro" in survey:
         yield "intro", survey["intro"]
+    for key in ("introduction", "consent"):
+        for number, line in enumerate(survey.get(key) or [], start=1):
+            yield f"{key} line {number}", line.get("text")
     for question in survey.get("questions", []):
         qid = question.get("id")
         yield f"question {qid} text", question.get("text")
@@ -232,6 +235,9 @@ def _visible_texts(survey: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 def _symbols_used(survey: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     yield "questionnaire", survey.get("symbol")
+    for key in ("introduction", "consent"):
+        for number, line in enumerate(survey.get(key) or [], start=1):
+            yield f"{key} line {number}", line.get("symbol")
     for question in survey.get("questions", []):
         yield f"question {question.get('id')}", question.get("symbol")
         for option in question.get("options", []) or []:
@@ -383,6 +389,17 @@ def test_each_survey_covers_all_5_duq_sections() -> None:
         covered = {s for q in survey["questions"] for s in q.get("sections", [])}
         missing = {f"duq:{n}" for n in range(1, 6)} - covered
         assert not missing, f"{name} does not cover {sorted(missing)}"
+
+
+def test_each_respondent_survey_has_its_own_introduction_and_consent() -> None:
+    """What it is for and who sees the answers, written for its own audience (checked above)."""
+    for name, survey in _surveys().items():
+        if survey["audience"] == "expert":
+            continue
+        for key in ("introduction", "consent"):
+            lines = survey.get(key)
+            assert isinstance(lines, list) and lines, f"{name}: no {key}"
+            assert all(set(line) == {"text", "symbol"} for line in lines), f"{name} {key}"
 
 
 def test_your_support_has_at_least_12_questions_and_safeguarding() -> None:

@@ -65,6 +65,12 @@ def test_shipped_surveys_load_without_problems() -> None:
     (GOOD.replace("type: faces", "type: choose_one"), 7, "needs 2 to 8 options"),
     (GOOD + "    options:\n      - value: a\n        text: A\n        symbol: food\n", 12,
      "answers built in"),
+    (GOOD.replace("questions:", "consent: You can stop.\nquestions:"), 6, "list of 1 to 8 lines"),
+    (GOOD.replace("questions:", "introduction:\n  - text: Hello.\n    symbol: nowhere\nquestions:"),
+     8, "no symbol called 'nowhere'"),
+    (GOOD.replace("questions:", "consent:\n  - symbol: private\nquestions:"), 7, "'text' is missing"),
+    (GOOD.replace("questions:", "consent:\n  - text: Hi.\n    symbol: private\n    colour: red\n"
+                                "questions:"), 9, "'colour' is not a field"),
 ])
 def test_a_mistake_names_file_line_and_what_to_do(tmp_path: Path, broken: str, line: int,
                                                  words: str) -> None:

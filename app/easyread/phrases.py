@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-from ..questionnaires.schema import FACES, N_, YES_NO
+from ..questionnaires.schema import FACES, N_, YES_NO, default_lines
 
 PHRASES: dict[str, str] = {
     # i18n: the button that reads a text aloud
@@ -39,13 +39,9 @@ PHRASES: dict[str, str] = {
     "back": N_("Back"),
     "stop": N_("Stop"),
     "consent_title": N_("Before we start"),
-    "consent_why": N_("We want to know what you think about your support."),
-    "consent_use": N_("Your answers help to make support better."),
-    "consent_choice": N_("You do not have to answer."),
-    "consent_stop": N_("You can stop at any time."),
-    "consent_skip": N_("You can skip any question."),
-    "consent_name": N_("We do not keep your name with your answers."),
-    "consent_hurt": N_("If you tell us someone hurts you, we must tell someone who can help."),
+    # (the consent page's own lines are the questionnaire's, or the shared defaults in
+    # app/questionnaires/schema.py: see CONSENT_TEXTS below)
+    "listen_all": N_("Listen to all of this"),
     "consent_ask": N_("Do you want to answer the questions?"),
     "consent_yes": N_("Yes, start"),
     "consent_no": N_("No, thank you"),
@@ -73,8 +69,28 @@ PHRASES: dict[str, str] = {
     "stop_no": N_("No, go on"),
     "thanks_title": N_("Thank you"),
     "thanks_body": N_("Thank you for telling us what you think."),
-    "thanks_next": N_("Now give the tablet back."),
+    "thanks_next": N_("Give the tablet back to the person who gave it to you."),
+    "thanks_help": N_("Or ask someone you trust for help."),
     "thanks_again": N_("Start again for a new person"),
+    "thanks_told": N_("You told us something that worries us."),
+    "thanks_talk": N_("Someone will come to talk to you."),
+    # -- after an answer that worries us (a safeguarding alert): what happens next ----------
+    "told_title": N_("What you told us worries us"),
+    "told_safe": N_("We want you to be safe."),
+    "told_lead": N_("We will tell the person whose job is to keep people safe."),
+    "told_read": N_("They will read what you told us."),
+    "told_talk": N_("They may come and talk to you."),
+    "told_help": N_("You can tell them if you want help."),
+    "told_ask": N_("What do you want to do now?"),
+    "told_talk_now": N_("I want to talk to someone now"),
+    "told_go_on": N_("Go on with the questions"),
+    "told_finish": N_("Go on to the end"),
+    "talk_title": N_("Someone will come to talk to you"),
+    "talk_telling": N_("We are telling the person whose job is to keep people safe."),
+    "talk_show_expert": N_("Show this tablet to the Expert by Experience or your supporter."),
+    "talk_show_anyone": N_("You can show this tablet to someone you trust."),
+    "talk_then": N_("You can go on with the questions. Or you can stop."),
+    "talk_stop": N_("Stop now"),
     "no_title": N_("That is OK"),
     "no_body": N_("You do not have to answer. Thank you."),
     "sign_in": N_("Sign in"),
@@ -84,7 +100,13 @@ PHRASES: dict[str, str] = {
     "sign_in_wrong": N_("The email or the password is not right. Try again."),
     "sign_in_missing": N_("Please fill in both boxes."),
     "sign_in_idle": N_("You were signed out. Nobody used the tablet for a while."),
+    "sign_in_wait": N_("Tried many times? Wait 15 minutes. Then try again."),
+    "sign_in_everywhere": N_("You are signed out on every tablet and computer."),
     "sign_out": N_("Sign out"),
+    "sign_out_everywhere": N_("Sign out everywhere"),
+    "account_title": N_("Your sign-in"),
+    "account_lost": N_("Lost a tablet? Signed in on a computer you do not use now?"),
+    "account_everywhere": N_("Sign out everywhere. Then sign in again here."),
     "error_title": N_("Something went wrong"),
     "error_not_found": N_("We cannot find this page."),
     "error_bad": N_("We could not use that answer."),
@@ -138,6 +160,8 @@ PHRASES: dict[str, str] = {
     "back_to_visit": N_("Back to the visit"),
     "give_back_title": N_("Give the tablet back"),
     "give_back_body": N_("Please give the tablet back to the Expert by Experience."),
+    "give_back_urgent": N_("Someone asked to talk now."),
+    "give_back_tell_lead": N_("Tell the safeguarding lead now."),
     "give_back_pin": N_("Expert by Experience: type your pin number."),
     "give_back_button": N_("Get the tablet back"),
     "give_back_sign_in": N_("Or sign in with your email and password."),
@@ -172,7 +196,9 @@ PHRASES: dict[str, str] = {
     "verify_change": N_("Change your answer"),
     "verify_not_done": N_("Not checked yet"),
     "provider_says": N_("What the provider says"),
-    "provider_silent": N_("The provider has not written anything yet."),
+    "provider_silent": N_("The provider has not written about this yet."),
+    "statement_changed": N_("The provider changed this text. Please read it again."),
+    "verify_text_changed": N_("The provider changed this text after you checked it."),
     "verdict_question": N_("What do you think?"),
     "verdict_agree": N_("We agree"),
     "verdict_partly": N_("We partly agree"),
@@ -198,6 +224,23 @@ PHRASES: dict[str, str] = {
     "signed_can_note": N_("You can add a note to it."),
     "signed_by": N_("Signed by"),
     "back_to_check": N_("Back to the check"),
+    # -- signing with parts not checked, and finishing a visit (app/visits) --------------------
+    "sign_all_checked": N_("You checked every part."),
+    "sign_not_checked": N_("These parts are not checked yet:"),
+    "sign_confirm_title": N_("Do you want to sign anyway?"),
+    "sign_confirm_some": N_("Some parts are not checked."),
+    "sign_confirm_later": N_("Nobody can check them on this visit after you sign."),
+    "sign_confirm_needed": N_("Tap Sign anyway if you want to sign."),
+    "sign_go_back": N_("Go back and check"),
+    "sign_anyway": N_("Sign anyway"),
+    "finish_title": N_("Are you sure you want to finish the visit?"),
+    "finish_summary": N_("What happened on this visit"),
+    "finish_no_more": N_("You cannot add what you saw or photos after that."),
+    "finish_not_signed": N_("Your check is not signed yet."),
+    "finish_sign_later": N_("You can still sign it after the visit."),
+    "finish_alerts_stay": N_("The person who keeps people safe will still deal with them."),
+    "finish_yes": N_("Yes, finish the visit"),
+    "finish_no": N_("No, go back"),
     "notes_title": N_("Notes"),
     "note_add": N_("Add a note"),
     "note_write": N_("Write your note here."),
@@ -242,6 +285,22 @@ PHRASES: dict[str, str] = {
     "challenger_other": N_("Other"),
 }
 
+#: Sentences with numbers in them: templates call ``P.count(name, **numbers)``. Each is spoken
+#: ahead of time for the small numbers listed (its own PHRASES entry, "name:3:5"); a bigger number
+#: falls back to the browser's own speech.
+COUNTED: dict[str, tuple[str, list[dict[str, int]]]] = {
+    "sign_count": (N_("You checked %(done)s of %(total)s parts."),
+                   [{"done": d, "total": t} for t in range(1, 7) for d in range(t + 1)]),
+    "finish_people": (N_("People who took part: %(num)s."), [{"num": n} for n in range(21)]),
+    "finish_observed": (N_("Questions you answered about what you saw: %(num)s."),
+                        [{"num": n} for n in range(13)]),
+    "finish_photos": (N_("Photos you took: %(num)s."), [{"num": n} for n in range(11)]),
+    "finish_alerts": (N_("Safety worries still open: %(num)s."), [{"num": n} for n in range(1, 6)]),
+}
+for _name, (_text, _numbers) in COUNTED.items():
+    for _values in _numbers:
+        PHRASES[":".join([_name, *map(str, _values.values())])] = _text % _values
+
 #: The fixed answer cards' words are spoken too.
 CARD_TEXTS = [option.text for option in FACES + YES_NO]
 
@@ -258,7 +317,15 @@ class Phrases:
     def __getitem__(self, name: str) -> str:
         return gettext(PHRASES[name])
 
+    def count(self, name: str, **numbers: int) -> str:
+        """A COUNTED sentence with its numbers, e.g. ``P.count("sign_count", done=1, total=5)``."""
+        return gettext(COUNTED[name][0]) % numbers
+
+
+#: The shared consent-page lines (for a questionnaire file that gives none, and the rights).
+CONSENT_TEXTS = [line.text for line in default_lines()]
+
 
 def all_texts() -> list[str]:
     """Every fixed respondent text, untranslated (build-audio translates per language)."""
-    return list(PHRASES.values()) + CARD_TEXTS
+    return list(PHRASES.values()) + CARD_TEXTS + CONSENT_TEXTS

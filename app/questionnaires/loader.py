@@ -179,11 +179,14 @@ def load_questionnaire(path: Path, section_refs: set[str], symbols: set[str] | N
     c = _Checker(label)
     doc = c.mapping(None, None, _parse(path, label), "The file")
     c.check_version(doc)
-    c.unknown_keys(doc, {"version", "id", "title", "audience", "symbol", "intro", "questions"})
+    c.unknown_keys(doc, {"version", "id", "title", "audience", "symbol", "intro", "introduction",
+                         "consent", "questions"})
     c.key(doc, "id", QUESTIONNAIRE_ID)
     c.text(doc, "title", limit=120)
     c.text(doc, "intro", required=False)
     c.symbol(doc, symbols)
+    for key in ("introduction", "consent"):
+        _check_lines(c, doc, key, symbols)
     if doc.get("audience") not in AUDIENCES:
         c.fail(doc, "audience" if "audience" in doc else None, "'audience' is missing or unknown.",
                f"Use one of: {', '.join(AUDIENCES)}.")
@@ -196,6 +199,24 @@ def load_questionnaire(path: Path, section_refs: set[str], symbols: set[str] | N
         q = c.mapping(doc, "questions", raw, "A question")
         _check_question(c, q, seen, section_refs, symbols)
     return Questionnaire.from_dict(_plain(doc), source=label)
+
+
+MAX_LINES = 8
+
+
+def _check_lines(c: _Checker, doc: _Lined, key: str, symbols: set[str] | None) -> None:
+    """``introduction`` / ``consent``: optional lists of easy-read lines, each a text and a symbol."""
+    if key not in doc:
+        return
+    lines = doc[key]
+    if not isinstance(lines, list) or not 1 <= len(lines) <= MAX_LINES:
+        c.fail(doc, key, f"'{key}' should be a list of 1 to {MAX_LINES} lines.",
+               f"List each line under '{key}:' with '- text: ...' and 'symbol: ...'.")
+    for raw in lines:
+        line = c.mapping(doc, key, raw, f"A line of '{key}'")
+        c.unknown_keys(line, {"text", "symbol"})
+        c.text(line, "text", limit=200)
+        c.symbol(line, symbols)
 
 
 def _check_question(c: _Checker, q: _Lined, seen: set[str], section_refs: set[str],

@@ -45,6 +45,53 @@ WORRYING_VALUES = frozenset({"sad", "no"})
 
 
 @dataclass(frozen=True)
+class Line:
+    """One easy-read line of the consent page: a sentence or two about 1 idea, and its symbol."""
+
+    text: str
+    symbol: str
+
+
+# The consent page, for each audience. A questionnaire file may give its own ``introduction``
+# (what the questions are for) and ``consent`` (who sees the answers); these are used where it
+# gives none. The rights lines are not the file's to change: every person hears that they need
+# not answer, can stop or skip, and the limit of confidentiality.
+_WHY_USE = Line(N_("Your answers help to make support better."), "idea")
+_NAME = Line(N_("We do not keep your name with your answers."), "private")
+_HURT_YOU = N_("If you tell us someone hurts you, we must tell someone who can help.")
+_HURT_SOMEONE = N_("If you tell us someone is hurt, we must tell someone who can help.")
+_FAMILY_WHY = N_("We want to know what you think about the support your family member gets.")
+DEFAULT_INTRODUCTION: dict[str, tuple[Line, ...]] = {
+    "person_supported": (Line(N_("We want to know what you think about your support."), "question"),
+                         _WHY_USE),
+    "family": (Line(_FAMILY_WHY, "family"), _WHY_USE),
+    "staff": (Line(N_("We want to know what it is like to work here."), "work"), _WHY_USE),
+}
+DEFAULT_CONSENT: dict[str, tuple[Line, ...]] = {
+    "person_supported": (_NAME,),
+    "family": (_NAME,),
+    "staff": (_NAME,),
+}
+_CHOICE_STOP_SKIP = (Line(N_("You do not have to answer."), "choice"),
+                     Line(N_("You can stop at any time."), "stop"),
+                     Line(N_("You can skip any question."), "skip"))
+RIGHTS: dict[str, tuple[Line, ...]] = {
+    "person_supported": (*_CHOICE_STOP_SKIP, Line(_HURT_YOU, "safe")),
+    "family": (*_CHOICE_STOP_SKIP, Line(_HURT_SOMEONE, "safe")),
+    "staff": (*_CHOICE_STOP_SKIP, Line(_HURT_SOMEONE, "safe")),
+}
+
+
+def default_lines() -> list[Line]:
+    """Every shared consent-page line (the audio build speaks them all)."""
+    out: dict[str, Line] = {}
+    for table in (DEFAULT_INTRODUCTION, DEFAULT_CONSENT, RIGHTS):
+        for lines in table.values():
+            out.update((line.text, line) for line in lines)
+    return list(out.values())
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     type: str
@@ -90,6 +137,9 @@ class Questionnaire:
     symbol: str
     questions: tuple[Question, ...]
     intro: str | None = None
+    #: the file's own consent-page lines (empty: the audience's shared defaults)
+    own_introduction: tuple[Line, ...] = ()
+    own_consent: tuple[Line, ...] = ()
     #: the canonical definition this object was built from; its hash is the version
     definition: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     source: str | None = field(default=None, compare=False)
@@ -101,9 +151,35 @@ class Questionnaire:
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
+    @property
+    def introduction(self) -> tuple[Line, ...]:
+        """What the questions are for: the file's own lines, else its ``intro``, else the default."""
+        if self.own_introduction:
+            return self.own_introduction
+        if self.intro:
+            return (Line(self.intro, self.symbol),)
+        return DEFAULT_INTRODUCTION.get(self.audience, DEFAULT_INTRODUCTION["person_supported"])
+
+    @property
+    def consent(self) -> tuple[Line, ...]:
+        """Who sees the answers (and what else the file says before the person decides)."""
+        return self.own_consent or DEFAULT_CONSENT.get(self.audience,
+                                                       DEFAULT_CONSENT["person_supported"])
+
+    @property
+    def rights(self) -> tuple[Line, ...]:
+        """The fixed lines: no need to answer, stop, skip, and the limit of confidentiality."""
+        return RIGHTS.get(self.audience, RIGHTS["person_supported"])
+
+    @property
+    def consent_lines(self) -> tuple[Line, ...]:
+        """The whole consent page, in order: introduction, consent, rights."""
+        return self.introduction + self.consent + self.rights
+
     def texts(self) -> list[str]:
         """Every text of this questionnaire that a respondent sees and may hear."""
         out = [self.title] + ([self.intro] if self.intro else [])
+        out += [line.text for line in self.own_introduction + self.own_consent]
         for question in self.questions:
             out.append(question.text)
             if question.help:
@@ -129,8 +205,12 @@ class Questionnaire:
             )
             for q in data["questions"]
         )
+        def lines(key: str) -> tuple[Line, ...]:
+            return tuple(Line(item["text"], item["symbol"]) for item in data.get(key, ()))
+
         return cls(id=data["id"], title=data["title"], audience=data["audience"],
                    symbol=data["symbol"], intro=data.get("intro"), questions=questions,
+                   own_introduction=lines("introduction"), own_consent=lines("consent"),
                    definition=data, source=source)
 
 

@@ -43,6 +43,12 @@ class ConsentForm(SubmissionForm):
     pass
 
 
+class ToldForm(SubmissionForm):
+    """After an answer that worries us: talk now, go on or stop, and where "go on" leads."""
+
+    then = StringField(validators=[Length(max=32)])
+
+
 class PeopleForm(SubmissionForm):
     """Who helped / who else was in the room: several fixed choices, or nobody."""
 

@@ -11,15 +11,28 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import available_locales, safeguarding
+from ..audit import Actor
 from ..db import db
 from ..models import AnswerKind, Response, Service
 from ..questionnaires import Questionnaire
 from . import bp, journey
-from .forms import SETTINGS_CHOICES, AnswerForm, ConsentForm, PeopleForm, SettingsForm, new_submission_id
+from .forms import (
+    SETTINGS_CHOICES,
+    AnswerForm,
+    ConsentForm,
+    PeopleForm,
+    SettingsForm,
+    ToldForm,
+    new_submission_id,
+)
 
 PREFS_DEFAULT = {"text": "normal", "pictures": "on", "contrast": "off", "read_aloud": "on",
                  "autoplay": "off", "who": "self"}
 CLOSING_STEPS = ("helped", "room", "anything_else")
+#: where "go on" leads after the last closing question's answer worried us: finish
+FINISH = "finish"
+TOLD_KEY = "ev_told"  # the response whose "what happens next" page was shown (once each)
+THANKS_TOLD_KEY = "ev_thanks_told"  # thank you repeats the promise: "told" or "urgent"
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -112,7 +125,8 @@ def begin(slug: str) -> HTTPResponse:
         abort(404)
     if questionnaires()[slug].audience == "expert":
         abort(404)
-    session.pop("ev_response", None)
+    for key in ("ev_response", TOLD_KEY, THANKS_TOLD_KEY):
+        session.pop(key, None)
     session["ev_questionnaire"] = slug
     return redirect(url_for("respond.settings"))
 
@@ -188,13 +202,13 @@ def question(number: int) -> str | HTTPResponse:
                                         form.text.data)
             journey.record_answer(db.session, response, item.id, given, form.submission_id.data,
                                   supported=bool(visit_context().get("together")))
-            safeguarding.check_answer(db.session, response, item, item.id, given, mail=current_app.config,
-                                      base_url=request.url_root.rstrip("/"))
+            alert = safeguarding.check_answer(db.session, response, item, item.id, given)
         except journey.JourneyError as error:
             fail_bad_input(error)
-        if number < len(questions):
-            return redirect(url_for("respond.question", number=number + 1))
-        return redirect(url_for("respond.closing", step="helped"))
+        then = str(number + 1) if number < len(questions) else CLOSING_STEPS[0]
+        if alert is not None and _first_told(response):
+            return redirect(url_for("respond.told_us", then=then))
+        return redirect(_continue_url(then))
     answer = journey.answer_to(db.session, response, item.id)
     form.submission_id.data = new_submission_id()
     if answer is not None and answer.kind == AnswerKind.TEXT:
@@ -217,13 +231,15 @@ def closing(step: str) -> str | HTTPResponse:
         if not form.validate():
             abort(400)
         try:
-            _store_closing(response, step, form)
+            alert = _store_closing(response, step, form)
         except journey.JourneyError as error:
             fail_bad_input(error)
         if index + 1 < len(CLOSING_STEPS):
             return redirect(url_for("respond.closing", step=CLOSING_STEPS[index + 1]))
+        if alert is not None and _first_told(response):
+            return redirect(url_for("respond.told_us", then=FINISH))
         journey.finish(response)
-        return _thank_you()
+        return _thank_you(response)
     form.submission_id.data = new_submission_id()
     back = (url_for("respond.closing", step=CLOSING_STEPS[index - 1]) if index
             else url_for("respond.question", number=len(g.questionnaire.questions)))
@@ -237,7 +253,8 @@ def closing(step: str) -> str | HTTPResponse:
                                   else response.others_present) is not None)
 
 
-def _store_closing(response: Response, step: str, form: Any) -> None:
+def _store_closing(response: Response, step: str, form: Any) -> Any:
+    """Store a closing answer; returns the response's alert when "anything else" worried us."""
     if step == "anything_else":
         text = journey.normalise_text(form.text.data)
         if len(text) > current_app.config["MAX_FREE_TEXT"]:
@@ -246,14 +263,13 @@ def _store_closing(response: Response, step: str, form: Any) -> None:
         journey.record_answer(db.session, response, journey.ANYTHING_ELSE, given,
                               form.submission_id.data,
                               supported=bool(visit_context().get("together")))
-        safeguarding.check_answer(db.session, response, None, journey.ANYTHING_ELSE, given,
-                                  mail=current_app.config, base_url=request.url_root.rstrip("/"))
-        return
+        return safeguarding.check_answer(db.session, response, None, journey.ANYTHING_ELSE, given)
     people = [] if form.action.data == "nobody" else list(form.people.data or [])
     if step == "helped":
         journey.record_context(response, helped_by=people)
     else:
         journey.record_context(response, in_room=people)
+    return None
 
 
 @bp.route("/stop", methods=["GET", "POST"])
@@ -265,27 +281,41 @@ def stop() -> str | HTTPResponse:
         if not form.validate():
             abort(400)
         journey.finish(response, stopped=True)
-        return _thank_you()
+        return _thank_you(response)
     form.submission_id.data = new_submission_id()
     return render_template("respond/stop.html", form=form,
                            continue_url=_continue_url(request.args.get("from", "")))
 
 
+def _question_number(value: str) -> int | None:
+    """A question number of this questionnaire given as text ("3"), else None."""
+    if len(value) <= 4 and value.isascii() and value.isdigit():
+        number = int(value)
+        if 1 <= number <= len(g.questionnaire.questions):
+            return number
+    return None
+
+
 def _continue_url(came_from: str) -> str:
     """Where "No, go on" leads: back to the question or closing page the person came from."""
-    if came_from.isdigit() and 1 <= int(came_from) <= len(g.questionnaire.questions):
-        return url_for("respond.question", number=int(came_from))
+    number = _question_number(came_from)
+    if number is not None:
+        return url_for("respond.question", number=number)
     step = came_from if came_from in CLOSING_STEPS else "helped"
     return url_for("respond.closing", step=step)
 
 
-def _thank_you() -> HTTPResponse:
+def _thank_you(response: Response) -> HTTPResponse:
     """Forget this person's response: the next person on the tablet cannot see it.
 
-    Their settings are kept for the thank-you page only, so it looks as the rest did.
+    Their settings are kept for the thank-you page only, so it looks as the rest did; so is
+    whether something they said worried us (not what it was), so that page repeats the promise.
     """
     session["ev_thanks_prefs"] = session.get("ev_prefs", {})
-    for key in ("ev_response", "ev_questionnaire", "ev_prefs"):
+    alert = safeguarding.alert_for_response(db.session, response.id)
+    if alert is not None:
+        session[THANKS_TOLD_KEY] = "urgent" if alert.urgent else "told"
+    for key in ("ev_response", "ev_questionnaire", "ev_prefs", TOLD_KEY):
         session.pop(key, None)
     return redirect(url_for("respond.thank_you"))
 
@@ -293,7 +323,72 @@ def _thank_you() -> HTTPResponse:
 @bp.get("/thank-you")
 def thank_you() -> str:
     g.prefs = {**PREFS_DEFAULT, **session.pop("ev_thanks_prefs", {})}
-    return render_template("respond/thank_you.html")
+    return render_template("respond/thank_you.html", told=session.pop(THANKS_TOLD_KEY, None))
+
+
+# -- after an answer that worries us: what happens next ------------------------------------------
+def _first_told(response: Response) -> bool:
+    """True the first time for a response: its "what happens next" page is shown once."""
+    if session.get(TOLD_KEY) == response.id:
+        return False
+    session[TOLD_KEY] = response.id
+    return True
+
+
+def _go_on_url(then: str) -> str | None:
+    """Where "go on" leads (None: to the end, which finishes the response)."""
+    return None if then == FINISH else _continue_url(then)
+
+
+def _alert_of(response: Response) -> Any:
+    alert = safeguarding.alert_for_response(db.session, response.id)
+    if alert is None:  # nothing this person said worried us: there is nothing to tell
+        abort(404)
+    return alert
+
+
+@bp.route("/told-us", methods=["GET", "POST"])
+def told_us() -> str | HTTPResponse:
+    """What you told us worries us: who we tell, what happens next; talk now, or go on."""
+    response = current_response()
+    alert = _alert_of(response)
+    form = ToldForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        then = form.then.data or ""
+        if form.action.data == "talk":
+            safeguarding.mark_urgent(db.session, alert, Actor())
+            return redirect(url_for("respond.talk_now", then=then))
+        if form.action.data == "stop":
+            journey.finish(response, stopped=True)
+            return _thank_you(response)
+        if form.action.data != "go_on":
+            abort(400)
+        go_on = _go_on_url(then)
+        if go_on is None:
+            journey.finish(response)
+            return _thank_you(response)
+        return redirect(go_on)
+    return _told_page("respond/told_us.html", form)
+
+
+@bp.get("/told-us/talk")
+def talk_now() -> str:
+    """Someone will come to talk to you: who to show the tablet to; then go on, or stop."""
+    _alert_of(current_response())
+    return _told_page("respond/talk_now.html", ToldForm(), on_visit=bool(visit_context()))
+
+
+def _told_page(template: str, form: ToldForm, **context: Any) -> str:
+    then = request.args.get("then", "")
+    then = FINISH if then == FINISH else then if _is_step(then) else CLOSING_STEPS[0]
+    form.submission_id.data = new_submission_id()
+    return render_template(template, form=form, then=then, at_end=then == FINISH, **context)
+
+
+def _is_step(value: str) -> bool:
+    return _question_number(value) is not None or value in CLOSING_STEPS
 
 
 # -- pictures and sound --------------------------------------------------------------------------

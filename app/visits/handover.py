@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Handover, User, Visit, utcnow
+from ..models import Handover, Response, SafeguardingAlert, User, Visit, utcnow
 
 PIN_TRIES = 5  # wrong pin numbers before only a full sign-in gets the tablet back
 
@@ -100,3 +100,15 @@ def mark_alerts_seen(db: Session, visit: Visit) -> list[int]:
         handover.alert_seen_at = now
     db.flush()
     return [handover.id for handover in alerts]
+
+
+def urgent_talks(db: Session, visit_id: int) -> int:
+    """How many people on this visit asked to talk to someone now, and no lead has acted yet.
+
+    The expert sees it when the tablet comes back (give-back page, visit page): tell the
+    safeguarding lead now. Only the count: never what was said.
+    """
+    return len(db.scalars(select(SafeguardingAlert.id)
+                          .join(Response, SafeguardingAlert.response_id == Response.id)
+                          .where(Response.visit_id == visit_id, SafeguardingAlert.urgent.is_(True),
+                                 SafeguardingAlert.status == "raised")).all())

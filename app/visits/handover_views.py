@@ -71,7 +71,16 @@ def give_back() -> str | HTTPResponse | tuple[str, int]:
 
 def _page(form: PinForm, current: handover.Handover, *, thanks: bool = False,
           problem: str | None = None, tries_left: int | None = None) -> str:
+    # After thank you: did something the person said worry us? (set by respond's _thank_you)
+    told = session.pop("ev_thanks_told", None) if thanks else None
     return render_template("visits/give_back.html", form=form, thanks=thanks,
                            locked=current.locked_at is not None, problem=problem,
                            tries_left=tries_left, has_pin=bool(current.expert.pin_hash),
-                           sign_in_next=url_for("visits.show", visit_id=current.visit_id))
+                           sign_in_next=url_for("visits.show", visit_id=current.visit_id),
+                           told=told, urgent=handover.urgent_talks(db.session, current.visit_id))
+
+
+@bp.app_template_global()
+def urgent_talks(visit_id: int) -> int:
+    """For the visit page: people on this visit who asked to talk to someone now."""
+    return handover.urgent_talks(db.session, visit_id)

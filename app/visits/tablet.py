@@ -33,6 +33,7 @@ RESPONDENT_KEYS = ("ev_response", "ev_questionnaire", "ev_prefs")
 #: pages a respondent may open while the tablet is handed over (the journey after its start)
 RESPONDENT_PAGES = frozenset({"respond.settings", "respond.consent", "respond.no_thanks",
                               "respond.question", "respond.closing", "respond.stop",
+                              "respond.told_us", "respond.talk_now",
                               "respond.symbol", "respond.audio"})
 ALWAYS_OPEN = frozenset({"static", "visits.give_back", "auth.sign_in"})
 
