@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     errors.init_app(app)
     security.init_app(app)
+    security.trust_proxies(app)
     cli.init_app(app)
 
     app.jinja_env.globals.update(P=Phrases(), page_lang=page_lang, page_dir=page_dir)

@@ -133,7 +133,7 @@ def built_audio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 PASSWORD = "correct horse battery"  # noqa: S105  (test-only accounts in throwaway databases)
-ROLES = ("admin", "quality_lead", "expert", "viewer")
+ROLES = ("admin", "quality_lead", "expert", "viewer", "operator")
 
 
 def add_users(app: Flask) -> dict[str, str]:
@@ -147,7 +147,7 @@ def add_users(app: Flask) -> dict[str, str]:
         other = Organisation(name="Other Care", slug="other")
         db.session.add(other)
         db.session.add(Service(organisation=other, name="Elm Court", code="elmcourt"))
-        for role in ROLES:
+        for role in ROLES[:4]:  # the operator comes last, so older users keep their ids
             email = f"{role}@demo.example"
             create_user(db.session, organisation=demo, email=email, name=role.title(), role=role,
                         password=PASSWORD, pin="1234" if role == "expert" else None)
@@ -155,6 +155,10 @@ def add_users(app: Flask) -> dict[str, str]:
         create_user(db.session, organisation=other, email="lead@other.example", name="Other lead",
                     role="quality_lead", password=PASSWORD)
         emails["other_lead"] = "lead@other.example"
+        # the site operator (only `flask create-user` makes one in real life)
+        create_user(db.session, organisation=demo, email="operator@demo.example", name="Operator",
+                    role="operator", password=PASSWORD)
+        emails["operator"] = "operator@demo.example"
         db.session.commit()
     return emails
 

@@ -1,5 +1,6 @@
-"""Walk the whole URL map as an anonymous visitor and as each role: every area is closed to the
-wrong people (a redirect to sign in, or an easy-read 403 page)."""
+"""Walk the whole URL map as an anonymous visitor, as each role (the site operator too) and as an
+admin of a second organisation: every area is closed to the wrong people (a redirect to sign in,
+or an easy-read 403 page), and another organisation's ids answer 404."""
 
 from __future__ import annotations
 
@@ -39,7 +40,9 @@ def open_app(tmp_path) -> Flask:
 
 
 def closed(app: Flask) -> list[tuple[str, str, str]]:
-    return [r for r in all_routes(app) if r[0].split(".")[0] not in OPEN_BLUEPRINTS]
+    """The routes behind a sign-in; those that end sessions (sign a user out) come last."""
+    routes = [r for r in all_routes(app) if r[0].split(".")[0] not in OPEN_BLUEPRINTS]
+    return sorted(routes, key=lambda r: "sign_out" in r[0])
 
 
 def test_every_closed_view_names_its_roles(open_app: Flask) -> None:
@@ -71,3 +74,36 @@ def test_each_role_only_opens_its_own_areas(open_app: Flask, role: str) -> None:
         else:
             assert result.status_code == 403, (role, endpoint, method, result.status_code)
             assert "You cannot open this page" in result.get_data(as_text=True)
+
+
+def with_ids(app: Flask) -> list[tuple[str, str, str]]:
+    """Closed routes with an id in them (the sample id 1 names the demo organisation's things)."""
+    return [r for r in closed(app) if any(isinstance(c, IntegerConverter) for rule in
+                                          app.url_map.iter_rules(r[0]) for c in rule._converters.values())]
+
+
+def test_an_admin_of_another_organisation_gets_404_for_every_id(open_app: Flask) -> None:
+    """Id 1 is the demo organisation's (organisation 1, its first service and first user): its own
+    admin reaches those pages, and an admin of "other" is told they do not exist."""
+    from app.auth.accounts import create_user
+    from app.db import db
+    from app.models import Organisation
+    from conftest import PASSWORD
+
+    with open_app.app_context():
+        other = db.session.query(Organisation).filter_by(slug="other").one()
+        create_user(db.session, organisation=other, email="admin@other.example", name="Other admin",
+                    role="admin", password=PASSWORD)
+        db.session.commit()
+    routes = with_ids(open_app)
+    assert any(e.startswith("admin.") for e, _m, _u in routes)
+    own, foreign = open_app.test_client(), open_app.test_client()
+    assert sign_in_as(own, "admin@demo.example").status_code == 302
+    assert sign_in_as(foreign, "admin@other.example").status_code == 302
+    for endpoint, method, url in routes:
+        if "admin" not in {r.value for r in open_app.view_functions[endpoint].roles}:
+            continue
+        result = foreign.open(url, method=method)
+        assert result.status_code == 404, (endpoint, method, result.status_code)
+        if endpoint.startswith("admin."):
+            assert own.open(url, method=method).status_code != 404, endpoint

@@ -1,74 +1,145 @@
-"""HTTP for the admin area: read the form, call the accounts service, audit, render."""
+"""HTTP for the admin area: read the form, call the accounts service, audit, render.
+
+Who sees what (the tenancy rule):
+- an organisation's admin manages that organisation only: its users, services and audit trail.
+  Another organisation's users, services and the organisation itself answer 404, as if they did
+  not exist. Site operators' accounts are not theirs either.
+- the site operator (role "operator", made by `flask create-user` only) adds organisations and
+  sees every organisation's admin pages. No page here can make anyone an operator.
+"""
 
 from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import audit
-from ..auth.access import actor, roles_required
-from ..auth.accounts import AccountError, create_user
+from ..auth.access import actor, current_user, roles_required
+from ..auth.accounts import ASSIGNABLE_ROLES, AccountError, create_user, end_sessions
 from ..db import db
 from ..models import AuditEvent, Organisation, Role, Service, User
 from . import bp
 from .forms import AuditFilterForm, OrganisationForm, ServiceForm, UserChangeForm, UserForm
 
-admin_only = roles_required(Role.ADMIN)
+admin_only = roles_required(Role.ADMIN, Role.OPERATOR)
+operator_only = roles_required(Role.OPERATOR)
 PAGE = 100
 
 
-def _organisation(org_id: int | None) -> Organisation:
+def _me() -> User:
+    user = current_user()
+    if user is None:  # pragma: no cover - the role decorators sign people in first
+        abort(403)
+    return user
+
+
+def _sees_all() -> bool:
+    return _me().role == Role.OPERATOR
+
+
+def _scoped(query: Select[Any], column: Any) -> Select[Any]:
+    """``query`` limited to the admin's own organisation (an operator's is not limited)."""
+    return query if _sees_all() else query.where(column == _me().organisation_id)
+
+
+def _visible_users(query: Select[Any]) -> Select[Any]:
+    query = _scoped(query, User.organisation_id)
+    return query if _sees_all() else query.where(User.role != Role.OPERATOR)
+
+
+def _chosen_organisation(org_id: int | None) -> Organisation:
+    """The organisation a form names: one the admin may manage, else a 400 (bad choice)."""
     org = db.session.get(Organisation, org_id) if org_id else None
-    if org is None:
+    if org is None or not (_sees_all() or org.id == _me().organisation_id):
         abort(400)
     return org
+
+
+def _own_organisation(org_id: int) -> Organisation:
+    """An organisation in the URL: another one is a 404, the same as one that does not exist."""
+    org = db.session.get(Organisation, org_id)
+    if org is None or not (_sees_all() or org.id == _me().organisation_id):
+        abort(404)
+    return org
+
+
+def _own_service(service_id: int) -> Service:
+    service = db.session.get(Service, service_id)
+    if service is None or not (_sees_all() or service.organisation_id == _me().organisation_id):
+        abort(404)
+    return service
+
+
+def _own_user(user_id: int) -> User:
+    """A user in the URL: one of the admin's organisation (never an operator), else 404."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not _sees_all() and (user.organisation_id != _me().organisation_id or user.role == Role.OPERATOR):
+        abort(404)
+    return user
 
 
 @bp.get("/")
 @admin_only
 def index() -> str:
     """Counts and links to each admin page."""
-    counts = {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
-              for model in (Organisation, Service, User, AuditEvent)}
-    return render_template("admin/index.html", counts=counts)
+    counts = {
+        "organisation": db.session.scalar(_scoped(select(func.count()).select_from(Organisation),
+                                                  Organisation.id)),
+        "service": db.session.scalar(_scoped(select(func.count()).select_from(Service),
+                                             Service.organisation_id)),
+        "user_account": db.session.scalar(_visible_users(select(func.count()).select_from(User))),
+        "audit_event": db.session.scalar(_scoped(select(func.count()).select_from(AuditEvent),
+                                                 AuditEvent.organisation_id)),
+    }
+    return render_template("admin/index.html", counts=counts, sees_all=_sees_all())
 
 
-@bp.route("/organisations", methods=["GET", "POST"])
+@bp.get("/organisations")
 @admin_only
-def organisations() -> str | HTTPResponse | tuple[str, int]:
-    """List organisations and add one."""
+def organisations() -> str:
+    """The organisations this admin manages (their own; every one for an operator)."""
+    return _page_organisations(OrganisationForm())
+
+
+@bp.post("/organisations", endpoint="organisation_create")
+@operator_only
+def organisation_create() -> str | HTTPResponse | tuple[str, int]:
+    """Add an organisation (site operators only)."""
     form = OrganisationForm()
-    if request.method == "POST":
-        if not form.validate():
-            return _page_organisations(form), 400
-        if db.session.scalar(select(Organisation).where(Organisation.slug == form.slug.data)):
-            form.slug.errors.append("That short name is taken.")
-            return _page_organisations(form), 400
-        org = Organisation(name=form.name.data.strip(), slug=form.slug.data,
-                           suppression_threshold=form.suppression_threshold.data)
-        db.session.add(org)
-        db.session.flush()
-        audit.record(db.session, actor(), "organisation.create", organisation_id=org.id,
-                     object_type="organisation", object_id=org.id)
-        flash(f"Added {org.name}.")
-        return redirect(url_for("admin.organisations"))
-    return _page_organisations(form)
+    if not form.validate():
+        return _page_organisations(form), 400
+    if db.session.scalar(select(Organisation).where(Organisation.slug == form.slug.data)):
+        form.slug.errors.append("That short name is taken.")
+        return _page_organisations(form), 400
+    org = Organisation(name=form.name.data.strip(), slug=form.slug.data,
+                       suppression_threshold=form.suppression_threshold.data)
+    db.session.add(org)
+    db.session.flush()
+    audit.record(db.session, actor(), "organisation.create", organisation_id=org.id,
+                 object_type="organisation", object_id=org.id)
+    flash(f"Added {org.name}.")
+    return redirect(url_for("admin.organisations"))
 
 
 def _page_organisations(form: OrganisationForm) -> str:
-    rows = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return render_template("admin/organisations.html", form=form, organisations=rows)
+    rows = db.session.scalars(_scoped(select(Organisation), Organisation.id)
+                              .order_by(Organisation.name)).all()
+    return render_template("admin/organisations.html", form=form, organisations=rows,
+                           sees_all=_sees_all())
 
 
 @bp.post("/organisations/<int:org_id>")
 @admin_only
 def organisation_edit(org_id: int) -> HTTPResponse:
     """Rename an organisation or change its small-number threshold."""
-    org = db.session.get(Organisation, org_id) or abort(404)
+    org = _own_organisation(org_id)
     form = OrganisationForm()
     form.slug.data = org.slug
     if not form.validate():
@@ -90,7 +161,7 @@ def services() -> str | HTTPResponse | tuple[str, int]:
     if request.method == "POST":
         if not form.validate():
             return _page_services(form), 400
-        org = _organisation(form.organisation_id.data)
+        org = _chosen_organisation(form.organisation_id.data)
         service = Service(organisation=org, name=form.name.data.strip(), code=secrets.token_hex(4))
         db.session.add(service)
         db.session.flush()
@@ -102,9 +173,10 @@ def services() -> str | HTTPResponse | tuple[str, int]:
 
 
 def _page_services(form: ServiceForm) -> str:
-    rows = db.session.scalars(select(Service).join(Organisation)
+    rows = db.session.scalars(_scoped(select(Service).join(Organisation), Service.organisation_id)
                               .order_by(Organisation.name, Service.name)).all()
-    orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    orgs = db.session.scalars(_scoped(select(Organisation), Organisation.id)
+                              .order_by(Organisation.name)).all()
     return render_template("admin/services.html", form=form, services=rows, organisations=orgs)
 
 
@@ -112,7 +184,7 @@ def _page_services(form: ServiceForm) -> str:
 @admin_only
 def service_edit(service_id: int) -> HTTPResponse:
     """Rename a service, or give it a new start code (the old link stops working)."""
-    service = db.session.get(Service, service_id) or abort(404)
+    service = _own_service(service_id)
     name = (request.form.get("name") or "").strip()
     if not 1 <= len(name) <= 200:
         abort(400)
@@ -130,12 +202,12 @@ def service_edit(service_id: int) -> HTTPResponse:
 @bp.route("/users", methods=["GET", "POST"])
 @admin_only
 def users() -> str | HTTPResponse | tuple[str, int]:
-    """List users and add one."""
+    """List users and add one (never an operator: `flask create-user` makes those)."""
     form = UserForm()
     if request.method == "POST":
-        if not form.validate() or form.role.data not in {r.value for r in Role}:
+        if not form.validate() or form.role.data not in {r.value for r in ASSIGNABLE_ROLES}:
             return _page_users(form), 400
-        org = _organisation(form.organisation_id.data)
+        org = _chosen_organisation(form.organisation_id.data)
         try:
             user = create_user(db.session, organisation=org, email=form.email.data,
                                name=form.name.data, role=form.role.data, password=form.password.data,
@@ -151,31 +223,59 @@ def users() -> str | HTTPResponse | tuple[str, int]:
 
 
 def _page_users(form: UserForm) -> str:
-    rows = db.session.scalars(select(User).order_by(User.email)).all()
-    orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    rows = db.session.scalars(_visible_users(select(User)).order_by(User.email)).all()
+    orgs = db.session.scalars(_scoped(select(Organisation), Organisation.id)
+                              .order_by(Organisation.name)).all()
     return render_template("admin/users.html", form=form, users=rows, organisations=orgs,
-                           roles=list(Role), change_form=UserChangeForm())
+                           roles=list(ASSIGNABLE_ROLES), change_form=UserChangeForm())
 
 
 @bp.post("/users/<int:user_id>")
 @admin_only
 def user_edit(user_id: int) -> HTTPResponse:
-    """Change a user's role, switch them off or on, or set a new password or PIN."""
-    user = db.session.get(User, user_id) or abort(404)
+    """Change a user's role, switch them off or on, or set a new password or PIN.
+
+    Any of these ends every session the user has (they sign in again with what is new).
+    Nobody becomes an operator here, and an operator stays one.
+    """
+    user = _own_user(user_id)
     form = UserChangeForm()
     if not form.validate() or form.role.data not in {r.value for r in Role}:
         abort(400)
-    changes = {"role": [user.role.value, form.role.data], "active": [user.active, form.active.data]}
-    user.role, user.active = Role(form.role.data), form.active.data
+    new_role = Role(form.role.data)
+    if new_role != user.role and Role.OPERATOR in (new_role, user.role):
+        abort(400)
+    changes: dict[str, list[object]] = {}
+    if new_role != user.role:
+        changes["role"] = [user.role.value, new_role.value]
+    if form.active.data != user.active:
+        changes["active"] = [user.active, form.active.data]
+    user.role, user.active = new_role, form.active.data
     if form.password.data:
         user.set_password(form.password.data)
+        user.failed_sign_ins, user.locked_until = 0, None
         changes["password"] = ["", "new"]
     if form.pin.data:
         user.set_pin(form.pin.data)
         changes["pin"] = ["", "new"]
+    if changes:
+        end_sessions(user)
     audit.record(db.session, actor(), "user.change", organisation_id=user.organisation_id,
-                 object_type="user", object_id=user.id, changes=changes)
+                 object_type="user", object_id=user.id, changes=changes,
+                 sessions_ended=bool(changes))
     flash(f"Saved {user.email}.")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/sign-out", endpoint="user_sign_out")
+@admin_only
+def user_sign_out(user_id: int) -> HTTPResponse:
+    """Sign a user out everywhere (a lost tablet, a shared password)."""
+    user = _own_user(user_id)
+    end_sessions(user)
+    audit.record(db.session, actor(), "user.sign_out_everywhere", organisation_id=user.organisation_id,
+                 object_type="user", object_id=user.id)
+    flash(f"Signed out {user.email} everywhere.")
     return redirect(url_for("admin.users"))
 
 
@@ -184,7 +284,8 @@ def user_edit(user_id: int) -> HTTPResponse:
 def audit_events() -> str:
     """The audit trail, newest first, filtered by action, user, organisation and dates."""
     form = AuditFilterForm(request.args)
-    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    query = _scoped(select(AuditEvent), AuditEvent.organisation_id).order_by(
+        AuditEvent.at.desc(), AuditEvent.id.desc())
     if form.validate():
         if form.action.data:
             query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
@@ -196,12 +297,12 @@ def audit_events() -> str:
             query = query.where(AuditEvent.at >= _day(form.since.data))
         if form.until.data:
             query = query.where(AuditEvent.at < _day(form.until.data) + timedelta(days=1))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = min(max(1, request.args.get("page", 1, type=int)), 100_000)
     events = db.session.scalars(query.limit(PAGE + 1).offset((page - 1) * PAGE)).all()
-    return render_template("admin/audit.html", form=form, events=events[:PAGE], page=page,
-                           more=len(events) > PAGE,
-                           users=db.session.scalars(select(User).order_by(User.email)).all(),
-                           organisations=db.session.scalars(select(Organisation)).all())
+    return render_template(
+        "admin/audit.html", form=form, events=events[:PAGE], page=page, more=len(events) > PAGE,
+        users=db.session.scalars(_scoped(select(User), User.organisation_id).order_by(User.email)).all(),
+        organisations=db.session.scalars(_scoped(select(Organisation), Organisation.id)).all())
 
 
 def _day(text: str) -> datetime:

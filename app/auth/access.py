@@ -1,4 +1,11 @@
-"""Who is signed in, what their role lets them open, and sign-out after idle time on shared tablets."""
+"""Who is signed in, what their role lets them open, and when a session ends.
+
+A session ends when it is idle for IDLE_MINUTES, and everywhere at once when the user's session
+generation moves on (sign-out, a new password or PIN, switched off, a new role, "sign out
+everywhere"): the cookie keeps the number it was signed in with, and every request compares it.
+Flask's session is a signed cookie kept by the browser, so this number is what makes a copied
+cookie useless after sign-out.
+"""
 
 from __future__ import annotations
 
@@ -15,25 +22,35 @@ from ..db import db
 from ..models import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
-USER_KEYS = ("uid", "sid", "seen")
+USER_KEYS = ("uid", "sid", "seen", "gen")
 
 
 def current_user() -> User | None:
     if "current_user" not in g:
-        uid = session.get("uid")
-        user = db.session.get(User, uid) if uid else None
-        g.current_user = user if user is not None and user.active else None
+        g.current_user = _session_user()
     return g.current_user
+
+
+def _session_user() -> User | None:
+    """The user this session was signed in as, if that sign-in has not been ended since."""
+    uid = session.get("uid")
+    if not isinstance(uid, int):
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or session.get("gen") != user.session_generation:
+        return None
+    return user
 
 
 def sign_in(user: User, sid: str) -> None:
     """Start a fresh signed-in session (a new session, so an old cookie cannot be reused)."""
     session.clear()
-    session.update(uid=user.id, sid=sid, seen=int(time.time()))
+    session.update(uid=user.id, sid=sid, seen=int(time.time()), gen=user.session_generation)
     g.current_user = user
 
 
 def sign_out() -> None:
+    """Take the sign-in out of this session (ending it elsewhere too is accounts.end_sessions)."""
     for key in USER_KEYS:
         session.pop(key, None)
     g.current_user = None
@@ -68,10 +85,13 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
-def expire_idle_session() -> Any:
-    """Before each request: a signed-in session unused for IDLE_MINUTES is signed out."""
-    if "uid" not in session:
+def check_session() -> Any:
+    """Before each request: a sign-in that was ended elsewhere, or is idle, is taken out."""
+    if "uid" not in session or request.endpoint == "static":
         return None
+    if current_user() is None:  # signed out, new password, switched off ... since this cookie
+        sign_out()
+        return None  # the page's own role check sends the person to sign in
     now = int(time.time())
     if now - int(session.get("seen", 0)) > int(current_app.config["IDLE_MINUTES"]) * 60:
         sign_out()
@@ -85,7 +105,7 @@ def expire_idle_session() -> Any:
 
 def home_for(user: User) -> str:
     """Where a user lands after signing in."""
-    endpoint = {Role.ADMIN: "admin.index", Role.EXPERT: "visits.index",
+    endpoint = {Role.ADMIN: "admin.index", Role.OPERATOR: "admin.index", Role.EXPERT: "visits.index",
                 Role.QUALITY_LEAD: "provider.index", Role.VIEWER: "provider.index"}[user.role]
     if endpoint in current_app.view_functions:
         return url_for(endpoint)

@@ -7,17 +7,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import audit, throttle
 from ..db import db
+from ..models import Role
 from ..questionnaires.schema import N_
 from . import bp
-from .access import actor, current_user, expire_idle_session, home_for, sign_in, sign_out
-from .accounts import check_sign_in
+from .access import actor, check_session, current_user, home_for, roles_required, sign_in, sign_out
+from .accounts import check_sign_in, end_sessions
 from .forms import SignInForm
 
-bp.before_app_request(expire_idle_session)
+bp.before_app_request(check_session)
 
 #: The staff areas in the top bar: (endpoint, label, roles that may open it).
 STAFF_AREAS = [
@@ -25,8 +28,12 @@ STAFF_AREAS = [
     ("visits.reports", N_("Visit reports"), ("quality_lead", "viewer")),
     ("visits.statements", N_("Statements for checking"), ("quality_lead",)),
     ("provider.index", N_("Evidence"), ("quality_lead", "viewer", "admin")),
-    ("admin.index", N_("Admin"), ("admin",)),
+    ("admin.index", N_("Admin"), ("admin", "operator")),
+    ("auth.account", N_("Your sign-in"), tuple(role.value for role in Role)),
 ]
+#: failed sign-ins from one address are counted in windows of this many seconds
+SIGN_IN_WINDOW = 900
+MAX_NEXT = 2000
 
 
 @bp.app_context_processor
@@ -36,48 +43,97 @@ def inject_user() -> dict[str, Any]:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never send someone elsewhere after signing in."""
-    if not target:
+    """Only a page of this site: a plain local path, never another site, never odd characters.
+
+    Refused (None): anything not starting with one "/", "//host" and "/\\host" (browsers read both
+    as another site), spaces, control characters such as CR/LF (they would split the Location
+    header), anything outside printable ASCII, and paths no page of this app answers.
+    """
+    if not target or len(target) > MAX_NEXT:
+        return None
+    if not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return None
+    if any(not 33 <= ord(ch) <= 126 or ch == "\\" for ch in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
+        return None
+    try:
+        current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except RequestRedirect:
+        pass  # e.g. a missing trailing slash: still one of our pages
+    except HTTPException:
         return None
     return target
 
 
+def _client() -> str:
+    """The address limits count against (the real client's behind TRUSTED_PROXIES proxies)."""
+    return request.remote_addr or "unknown"
+
+
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
 def sign_in_view() -> str | HTTPResponse | tuple[str, int]:
-    """The easy-read sign-in page."""
+    """The easy-read sign-in page.
+
+    A wrong password, an unknown email and an account waiting after many failures all get the
+    same page with the same status; only failures count towards the limit per address.
+    """
     form = SignInForm()
     idle = session.pop("signed_out_idle", False)
+    everywhere = session.pop("signed_out_everywhere", False)
     if request.method == "POST":
         if not form.validate():
             return render_template("auth/sign_in.html", form=form, problem="missing"), 400
-        ip_key = f"sign-in:ip:{request.remote_addr}"
-        if not throttle.allow(db.session, ip_key, current_app.config["SIGN_IN_LIMIT"], 900):
-            db.session.commit()
+        ip_key = f"sign-in:ip:{_client()}"
+        limit = int(current_app.config["SIGN_IN_LIMIT"])
+        if throttle.over(db.session, ip_key, limit, SIGN_IN_WINDOW):
             abort(429)
-        result = check_sign_in(db.session, form.email.data, form.password.data,
-                               slow_down=not current_app.config.get("TESTING"))
+        result = check_sign_in(db.session, form.email.data, form.password.data)
         if result.user is None:
-            audit.record(db.session, actor(), "auth.sign_in_failed", locked=result.locked)
+            throttle.hit(db.session, ip_key, SIGN_IN_WINDOW)
+            account = result.account
+            audit.record(db.session, actor(), "auth.sign_in_failed", locked=result.locked,
+                         organisation_id=account.organisation_id if account else None,
+                         object_type="user" if account else None,
+                         object_id=account.id if account else None)
             db.session.commit()  # the failure must count even though the answer is an error
-            if result.locked:
-                abort(429)
             return render_template("auth/sign_in.html", form=form, problem="wrong"), 401
         sign_in(result.user, secrets.token_urlsafe(24))
         audit.record(db.session, actor(), "auth.sign_in", object_type="user", object_id=result.user.id)
         return redirect(safe_next(request.args.get("next")) or home_for(result.user))
-    return render_template("auth/sign_in.html", form=form, problem="idle" if idle else None)
-
+    problem = "idle" if idle else "everywhere" if everywhere else None
+    return render_template("auth/sign_in.html", form=form, problem=problem)
 
 
 @bp.post("/sign-out", endpoint="sign_out")
 def sign_out_view() -> HTTPResponse:
+    """Sign out. This ends every session of the user (the server keeps one number per user)."""
     user = current_user()
     if user is not None:
+        end_sessions(user)
         audit.record(db.session, actor(), "auth.sign_out", object_type="user", object_id=user.id)
     sign_out()
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/account", endpoint="account")
+@roles_required(*Role)
+def account() -> str:
+    """Who is signed in, and a button that signs them out on every tablet and computer."""
+    return render_template("auth/account.html", user=current_user())
+
+
+@bp.post("/sign-out-everywhere", endpoint="sign_out_everywhere")
+@roles_required(*Role)
+def sign_out_everywhere() -> HTTPResponse:
+    user = current_user()
+    if user is None:  # pragma: no cover - roles_required sends signed-out people to sign in
+        abort(403)
+    end_sessions(user)
+    audit.record(db.session, actor(), "auth.sign_out_everywhere", object_type="user", object_id=user.id)
+    sign_out()
+    session["signed_out_everywhere"] = True
     return redirect(url_for("auth.sign_in"))
 
 

@@ -1,4 +1,4 @@
-"""People who sign in: admins, quality leads, Experts by Experience, viewers."""
+"""People who sign in: admins, quality leads, Experts by Experience, viewers, site operators."""
 
 from __future__ import annotations
 
@@ -14,10 +14,14 @@ from .organisation import Organisation
 
 
 class Role(enum.StrEnum):
+    #: manages their own organisation: its users, services and audit trail (never another's)
     ADMIN = "admin"
     QUALITY_LEAD = "quality_lead"
     EXPERT = "expert"
     VIEWER = "viewer"
+    #: the site operator: manages organisations, sees every organisation's admin pages, never
+    #: reads answers. Made with `flask create-user --role operator` only, never in the admin pages.
+    OPERATOR = "operator"
 
 
 class User(Base):
@@ -39,6 +43,9 @@ class User(Base):
     #: failed sign-ins since the last good one; too many locks the account for a while
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: kept in the session cookie at sign-in and checked on every request: adding 1 ends every
+    #: session of this user at once (sign-out, new password or PIN, switched off, new role)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import abort, current_app, request
-from sqlalchemy import select
 
 from ..auth.access import current_user, roles_required
 from ..db import db
@@ -29,25 +28,23 @@ def may_work(user: User) -> bool:
 
 
 def organisation() -> Organisation:
-    """The user's own organisation; an admin may pick another with ?org=<short name>.
+    """The user's own organisation (``?org=<its short name>`` may name it too).
 
-    Anyone else asking for another organisation's data is refused (403).
+    Any other organisation answers 404, for admins as for everyone: an organisation's admin
+    manages that organisation only, and the site operator does not read answers at all.
     """
     user = me()
     slug = request.args.get("org")
-    if not slug or slug == user.organisation.slug:
-        return user.organisation
-    if user.role != Role.ADMIN:
-        abort(403)
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    return org or abort(404)
+    if slug and slug != user.organisation.slug:
+        abort(404)
+    return user.organisation
 
 
 def own_assessment(assessment_id: int) -> SelfAssessment:
-    assessment = db.session.get(SelfAssessment, assessment_id) or abort(404)
-    user = me()
-    if assessment.organisation_id != user.organisation_id and user.role != Role.ADMIN:
-        abort(403)
+    """The user's organisation's self-assessment; another organisation's is a 404, like a missing one."""
+    assessment = db.session.get(SelfAssessment, assessment_id)
+    if assessment is None or assessment.organisation_id != me().organisation_id:
+        abort(404)
     return assessment
 
 

@@ -11,8 +11,9 @@ from flask_babel import force_locale, gettext
 from .. import audit, available_locales
 from ..auth.access import actor
 from ..db import db
+from ..models import utcnow
 from ..reports import exports, told_us
-from ..reports.figures import question_figures
+from ..reports.figures import question_figures, start_of_day
 from . import bp
 from .common import can_look, can_work, chosen_year, organisation, questionnaires
 
@@ -54,7 +55,8 @@ def summary_csv() -> Response:
     """The dashboard's figures, suppressed exactly as on screen."""
     org, year, lang = organisation(), chosen_year(), _language()
     with force_locale(lang):
-        figures = question_figures(db.session, org.id, org.suppression_threshold, year, questionnaires())
+        figures = question_figures(db.session, org.id, org.suppression_threshold, year, questionnaires(),
+                                   as_of=start_of_day(utcnow(), current_app.config["BABEL_DEFAULT_TIMEZONE"]))
         body = "".join(exports.summary_rows(figures, gettext))
     audit.record(db.session, actor(), "export.summary_csv", organisation_id=org.id,
                  object_type="organisation", object_id=org.id, year=year, language=lang)
