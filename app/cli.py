@@ -21,7 +21,8 @@ from .models import Organisation, Response, Role, Service
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, make_migration, load_surveys, build_audio, demo, create_user, purge):
+    for command in (init_db, make_migration, load_surveys, build_audio, demo, create_user, purge,
+                    send_mail):
         app.cli.add_command(command)
 
 
@@ -141,7 +142,8 @@ def demo(responses: int) -> None:
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]),
+              help="operator: the site operator, who manages organisations (made only here)")
 @click.option("--organisation", "org_slug", required=True, help="the organisation's short name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--pin", default=None, help="4 digits, for an Expert by Experience's tablet handover")
@@ -172,13 +174,50 @@ def create_user(email: str, name: str, role: str, org_slug: str, password: str,
 @click.option("--dry-run", is_flag=True, help="count, but delete nothing")
 @with_appcontext
 def purge(days: int | None, dry_run: bool) -> None:
-    """Delete responses (and their answers) started before the retention period; audit it."""
-    from .retention import purge_responses
+    """Delete responses, answers and visit photos older than the retention period; remove the
+    words of old closed safeguarding alerts (their facts stay); audit it."""
+    from . import retention
 
     days = days or int(current_app.config["RETENTION_DAYS"])
-    count = purge_responses(db.session, days, dry_run=dry_run)
+    alert_days = int(current_app.config["ALERT_RETENTION_DAYS"])
+    done = retention.purge(db.session, days, alert_days, Path(current_app.config["PHOTO_DIR"]),
+                           dry_run=dry_run)
     if not dry_run:
         audit.record(db.session, audit.Actor(device="flask purge"), "retention.purge",
-                     older_than_days=days, responses_deleted=count)
+                     older_than_days=days, responses_deleted=done.responses,
+                     photos_deleted=done.photos, alert_words_removed=done.alert_words)
         db.session.commit()
-    click.echo(f"{'Would delete' if dry_run else 'Deleted'} {count} responses older than {days} days.")
+        retention.delete_files(done.files)
+        retention.compact(db.session)
+        db.session.commit()
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(f"{verb} {done.responses} responses and {done.photos} photos older than {days} days; "
+               f"{'would remove' if dry_run else 'removed'} the words of {done.alert_words} "
+               f"alert answers older than {alert_days} days.")
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail() -> None:
+    """Send the mail outbox (retrying what failed) and remind leads of overdue alerts.
+
+    Run it every few minutes (cron or a systemd timer); requests send new mail themselves.
+    """
+    from .safeguarding import remind_overdue, send_pending
+
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo("No MAIL_SERVER is set: nothing can be sent.", err=True)
+        sys.exit(1)
+    reminders = remind_overdue(db.session, current_app.config)
+    db.session.commit()  # the reminders are in the outbox before anything is sent
+    bind = db.engine
+
+    def factory():  # type: ignore[no-untyped-def]
+        from sqlalchemy.orm import Session
+
+        return Session(bind=bind, expire_on_commit=False)
+
+    sent, failed = send_pending(factory, current_app.config, retry_all=True)
+    click.echo(f"Reminders written: {reminders}. Sent: {sent}. Failed: {failed}.")
+    if failed:
+        sys.exit(1)

@@ -1,4 +1,4 @@
-"""Security headers on every response, and the health check that load balancers call."""
+"""Security headers on every response, trusted proxies, and the health check that load balancers call."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, Response, jsonify
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .db import db
 
@@ -38,6 +39,23 @@ HEADERS = {
 #: Every kind of file a download of answers can be: never cached anywhere.
 DOWNLOAD_TYPES = frozenset({"text/csv", "application/pdf", "application/zip",
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies (a number; default 0), read the client's address
+    and scheme from the X-Forwarded-For / -Proto headers those proxies add (werkzeug's ProxyFix),
+    so limits count the real client, not the proxy. With 0 those headers are ignored: anybody
+    can send them. The Host header is never trusted (links in mail come from EXTERNAL_URL).
+    """
+    raw = app.config.get("TRUSTED_PROXIES") or 0
+    try:
+        proxies = int(raw)
+    except (TypeError, ValueError):
+        proxies = -1
+    if proxies < 0:
+        raise ValueError(f"TRUSTED_PROXIES must be a number of proxies (0 or more), not {raw!r}.")
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def init_app(app: Flask) -> None:
