@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
-from flask_babel import gettext
+from datetime import datetime
+
+from flask import abort, current_app, render_template
+from flask_babel import format_date, gettext
 from sqlalchemy import select
 
+from ..assessments import workflow as assessment_service
 from ..db import db
 from ..models import Answer, AnswerKind, Response, Service, utcnow
-from ..reports import assessments as assessment_service
-from ..reports.figures import HOW_LABELS, NOT_ANSWERS, TEXT, participation, question_figures, version_ids
+from ..reports.figures import (
+    HOW_LABELS,
+    NOT_ANSWERS,
+    TEXT,
+    participation,
+    question_figures,
+    start_of_day,
+    version_ids,
+)
 from ..reports.suppression import difference, percent
 from ..safeguarding import open_alerts
 from . import bp
@@ -18,8 +28,14 @@ from .common import can_look, chosen_year, frameworks, may_work, me, organisatio
 FREE_TEXT_SHOWN = 50
 
 
+def _as_of() -> datetime:
+    """Figures count answers up to the start of today, local time (see start_of_day)."""
+    return start_of_day(utcnow(), current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
 def _common(year: int) -> dict[str, object]:
     return {"year": year, "percent": percent, "difference": difference,
+            "as_of_day": format_date(_as_of(), "d MMMM yyyy"),
             "how_label": lambda how: gettext(HOW_LABELS[how]),
             "not_answers": NOT_ANSWERS, "TEXT": TEXT, "may_work": may_work(me()), "org": organisation()}
 
@@ -30,7 +46,8 @@ def index() -> str:
     """The overview: alerts and overdue challenges first, then who took part, then the figures."""
     org, year, user = organisation(), chosen_year(), me()
     forms = questionnaires()
-    grid, names = participation(db.session, org.id, org.suppression_threshold, year, list(forms))
+    grid, names = participation(db.session, org.id, org.suppression_threshold, year, list(forms),
+                                as_of=_as_of())
     working = may_work(user)
     challenges = assessment_service.challenges_for(db.session, org.id) if working else []
     groups: dict[str, list] = {}
@@ -50,7 +67,8 @@ def questionnaire(slug: str) -> str:
     if slug not in forms:
         abort(404)
     org, year = organisation(), chosen_year()
-    figures = question_figures(db.session, org.id, org.suppression_threshold, year, {slug: forms[slug]})
+    figures = question_figures(db.session, org.id, org.suppression_threshold, year, {slug: forms[slug]},
+                               as_of=_as_of())
     texts = _free_texts(org.id, slug, year, [f.question.id for f in figures
                                              if f.question.type == "free_text"]) \
         if may_work(me()) else {}
@@ -68,7 +86,7 @@ def section(ref: str) -> str:
         abort(404)
     org, year = organisation(), chosen_year()
     figures = question_figures(db.session, org.id, org.suppression_threshold, year, questionnaires(),
-                               section=ref)
+                               section=ref, as_of=_as_of())
     return render_template("provider/figures.html", title=found.title, section=found,
                            framework=framework, figures=figures, texts={}, **_common(year))
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
@@ -34,6 +35,17 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
 
 
+def start_of_day(now: datetime, timezone: str) -> datetime:
+    """Midnight at the start of ``now``'s day in ``timezone``, in UTC.
+
+    The staff dashboard counts answers up to then ("as of the end of yesterday"): read twice in
+    one day, its figures and its hidden cells are the same, so nobody can work out one person's
+    answer from the difference that answer made.
+    """
+    local = now.astimezone(ZoneInfo(timezone))
+    return datetime.combine(local.date(), time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
 def how_answered():  # type: ignore[no-untyped-def]
     """SQL: 'proxy' when someone answered for the person, 'helped' when someone helped."""
     return case((Response.answered_by != "self", "proxy"),
@@ -46,10 +58,16 @@ def answer_value():  # type: ignore[no-untyped-def]
     return func.coalesce(AnswerChoice.value, cast(Answer.kind, String(20)))
 
 
-def counts_query(organisation_id: int, version_ids: Iterable[int], year: int):  # type: ignore[no-untyped-def]
-    """The one GROUP BY behind the dashboard: answers of this year and last, skips left out."""
+def counts_query(organisation_id: int, version_ids: Iterable[int], year: int,  # type: ignore[no-untyped-def]
+                 as_of: datetime | None = None):
+    """The one GROUP BY behind the dashboard: answers of this year and last, skips left out.
+
+    ``as_of``: count only responses started before then (see :func:`start_of_day`).
+    """
     start_last, _ = year_bounds(year - 1)
     start_this, end_this = year_bounds(year)
+    if as_of is not None:
+        end_this = min(end_this, as_of)
     this_year = case((Response.started_at >= start_this, 1), else_=0).label("this_year")
     how = how_answered().label("how")
     value = answer_value().label("value")
@@ -99,8 +117,11 @@ def version_ids(db: Session, slugs: Iterable[str]) -> dict[int, str]:
 
 def question_figures(db: Session, organisation_id: int, threshold: int, year: int,
                      questionnaires: Mapping[str, Questionnaire],
-                     section: str | None = None) -> list[QuestionFigures]:
-    """Suppressed figures for every question of ``questionnaires`` (only ``section``'s, if given)."""
+                     section: str | None = None, as_of: datetime | None = None) -> list[QuestionFigures]:
+    """Suppressed figures for every question of ``questionnaires`` (only ``section``'s, if given).
+
+    ``as_of``: only responses started before then count (the staff dashboard's daily cut-off).
+    """
     versions = version_ids(db, questionnaires)
     services = dict(db.execute(select(Service.id, Service.name)
                                .where(Service.organisation_id == organisation_id)
@@ -108,7 +129,8 @@ def question_figures(db: Session, organisation_id: int, threshold: int, year: in
     # (this_year, slug, question) -> (service, how, value) -> n
     grouped: dict[tuple[int, str, str], dict[tuple[int, str, str], int]] = defaultdict(dict)
     if versions:
-        for this, vid, sid, how, qkey, value, n in db.execute(counts_query(organisation_id, versions, year)):
+        rows = db.execute(counts_query(organisation_id, versions, year, as_of))
+        for this, vid, sid, how, qkey, value, n in rows:
             cell = grouped[(this, versions[vid], qkey)]
             cell[(sid, how, value)] = cell.get((sid, how, value), 0) + n
     out = []
@@ -149,9 +171,12 @@ def _suppress_question(slug: str, question: Question, threshold: int, service_id
 
 
 def participation(db: Session, organisation_id: int, threshold: int, year: int,
-                  slugs: list[str]) -> tuple[SuppressedGrid[int, str], dict[int, str]]:
+                  slugs: list[str], as_of: datetime | None = None
+                  ) -> tuple[SuppressedGrid[int, str], dict[int, str]]:
     """How many took part: responses with consent, per service and questionnaire (suppressed)."""
     start, end = year_bounds(year)
+    if as_of is not None:
+        end = min(end, as_of)
     services = dict(db.execute(select(Service.id, Service.name)
                                .where(Service.organisation_id == organisation_id)
                                .order_by(Service.name)).all())
