@@ -74,7 +74,7 @@ def load_surveys(app: Flask):  # type: ignore[no-untyped-def]
     from .easyread.pictures import load_symbol_index
 
     symbols = set(load_symbol_index(Path(app.config["ASSETS_DIR"]) / "symbols" / "index.json"))
-    return load_all(Path(app.config["SURVEYS_DIR"]), symbols)
+    return load_all(Path(app.config["SURVEYS_DIR"]), symbols, int(app.config["SURVEY_MAX_BYTES"]))
 
 
 def available_locales(app: Flask) -> list[str]:

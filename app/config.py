@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS: dict[str, object] = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
     "SURVEYS_DIR": str(ROOT / "surveys"),
+    # A survey file bigger than this is refused (file:line) before it is read; the others load.
+    "SURVEY_MAX_BYTES": 256 * 1024,
     "ASSETS_DIR": str(ROOT / "easyread_assets"),
     "AUDIO_DIR": None,  # None: <instance>/audio; a shared directory for several hosts
     "PHOTO_DIR": None,  # None: <instance>/photos (visit photos; never under static/)
@@ -41,6 +43,12 @@ DEFAULTS: dict[str, object] = {
     # A closed safeguarding alert keeps the person's words this long, then only its facts.
     "ALERT_RETENTION_DAYS": 6 * 365,
     "IDLE_MINUTES": 20,  # a signed-in tablet left alone this long signs itself out
+    # A respondent's tablet left alone this long asks "Are you still there?" at the next touch
+    # (VISIT_QUIET_MINUTES while an Expert by Experience has handed it over on a visit); nobody
+    # answers within QUIET_ANSWER_MINUTES: the response is closed as stopped (answers kept).
+    "QUIET_MINUTES": 10,
+    "VISIT_QUIET_MINUTES": 30,
+    "QUIET_ANSWER_MINUTES": 2,
     "SIGN_IN_LIMIT": 20,  # failed sign-ins per address per 15 minutes (good ones do not count)
     # How many reverse proxies (nginx, a load balancer) stand in front of the app: their
     # X-Forwarded-For gives the client's address for limits. 0: the headers are ignored.

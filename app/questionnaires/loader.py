@@ -1,6 +1,11 @@
 """Read survey files, check every field, and say exactly where a mistake is and what to do.
 
 Each file is checked on its own: one broken file is reported and the others still load.
+Before a file is parsed it must be within the size limit (``SURVEY_MAX_BYTES``), nested at most
+``MAX_NESTING`` deep, have at most ``MAX_PARTS`` parts, and not grow past ``MAX_EXPANSION`` times
+the size limit through YAML aliases.
+Scanning and parsing run in libyaml (C) where PyYAML has it: the pure-Python scanner costs about
+10 microseconds a token, so a 1 MB file of short items took over 10 seconds.
 """
 
 from __future__ import annotations
@@ -14,7 +19,17 @@ from typing import Any
 
 import yaml
 
-from .schema import AUDIENCES, QUESTION_TYPES, Framework, Questionnaire, Section
+from .schema import (
+    AUDIENCES,
+    MAX_EXPANSION,
+    MAX_NESTING,
+    MAX_PARTS,
+    QUESTION_TYPES,
+    SURVEY_MAX_BYTES,
+    Framework,
+    Questionnaire,
+    Section,
+)
 
 FORMAT_VERSION = 1
 QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -54,7 +69,11 @@ class _Lined(dict):  # type: ignore[type-arg]
     lines: dict[str, int]
 
 
-class _LineLoader(yaml.SafeLoader):
+#: libyaml's parser (C, fast, not recursive) with PyYAML's safe constructors; pure Python without it
+_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Lined:  # type: ignore[override]
         mapping = _Lined(super().construct_mapping(node, deep=deep))
         mapping.line = node.start_mark.line + 1
@@ -127,18 +146,125 @@ class _Checker:
                       "Check the spelling against surveys/README.md.")
 
 
-def _parse(path: Path, label: str) -> Any:
+def _size(n: int) -> str:
+    """A size as people read it: 900 bytes, 256 KB, 20.0 MB."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n // 1024} KB"
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def _fail(label: str, line: int, message: str, hint: str) -> SurveyFileError:
+    return SurveyFileError(SurveyError(label, line, message, hint))
+
+
+def _read(path: Path, label: str, max_bytes: int) -> bytes:
+    """The file's bytes, refused before parsing if it is bigger than ``max_bytes``.
+
+    At most ``max_bytes + 1`` bytes are read, so a file that is not a plain file (a link to a
+    device, a pipe) cannot make the loader read for ever.
+    """
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise _fail(label, 1, f"The file cannot be opened ({exc.strerror or exc}).",
+                    "Check that it is a plain file the app may read.") from exc
+    if len(raw) > max_bytes:
+        what = _size(size) if size > max_bytes else f"more than {_size(max_bytes)}"
+        raise _fail(label, 1, f"The file is {what}; the limit is {_size(max_bytes)}.",
+                    "Split it into smaller survey files, or ask whoever runs the app to raise "
+                    "SURVEY_MAX_BYTES.")
+    return raw
+
+
+_TOO_DEEP = ("Check the indentation and the brackets against surveys/README.md: a survey needs "
+             "5 levels at most.")
+
+
+def _check_shape(text: str, label: str, max_expanded: int) -> None:
+    """Walk the parser's events (no tree is built, nothing recurses) and refuse a file that is
+    nested more than MAX_NESTING deep, has more than MAX_PARTS parts, or that YAML aliases would
+    blow up past ``max_expanded``.
+
+    The size of a part written out in full is counted as 1 for each list or block plus the length
+    of each text, and an alias counts the full size (and depth) of the part it repeats.
+    """
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (size written out, depth below it)
+    stack: list[list[Any]] = []  # open lists and blocks: [anchor, total at start, depth below]
+    total = parts = 0
+    for event in yaml.parse(text, Loader=_BASE_LOADER):
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        parts += 1
+        if parts > MAX_PARTS + 6:  # + the stream, document and end events
+            raise _fail(label, line, f"The file has more than {MAX_PARTS} parts (texts, lists and "
+                        "blocks).", "Split it into smaller survey files.")
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) + 1 > MAX_NESTING:
+                raise _fail(label, line, f"The file is nested more than {MAX_NESTING} levels deep "
+                            "here.", _TOO_DEEP)
+            total += 1
+            stack.append([event.anchor, total - 1, 0])
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, start, below = stack.pop()
+            size, height = total - start, below + 1
+            if anchor is not None:
+                anchors[anchor] = (size, height)
+        elif isinstance(event, yaml.ScalarEvent):
+            size, height = len(event.value) + 1, 0
+            total += size
+            if event.anchor is not None:
+                anchors[event.anchor] = (size, height)
+        elif isinstance(event, yaml.AliasEvent):
+            size, height = anchors.get(event.anchor, (1, 0))  # an unknown one: the parser says so
+            if len(stack) + height > MAX_NESTING:
+                raise _fail(label, line, f"'*{event.anchor}' repeats a part that makes the file "
+                            f"nested more than {MAX_NESTING} levels deep.",
+                            "Write the part out in full instead of using '&' and '*'.")
+            total += size
+            if total > max_expanded:
+                raise _fail(label, line, f"Parts repeated with '*' (YAML aliases) make the file "
+                            f"more than {_size(max_expanded)} when written out in full.",
+                            "Write the parts out in full instead of using '&' and '*'.")
+        else:
+            continue
+        if stack:
+            stack[-1][2] = max(stack[-1][2], height)
+    if total > max_expanded:  # reached without aliases only if the limits are set oddly
+        raise _fail(label, 1, f"The file is more than {_size(max_expanded)} when written out.",
+                    "Split it into smaller survey files.")
+
+
+def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES) -> Any:
+    raw = _read(path, label, max_bytes)
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SurveyFileError(SurveyError(label, 1, "The file is not UTF-8 text.",
-                                          "Save it as UTF-8.")) from exc
+        raise _fail(label, raw[:exc.start].count(b"\n") + 1, "The file is not UTF-8 text.",
+                    "Save it as UTF-8.") from exc
+    try:
+        _check_shape(text, label, MAX_EXPANSION * max_bytes)
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        raise SurveyFileError(SurveyError(
-            label, line, f"The file cannot be read as YAML ({exc.problem}).",
-            "Check the indentation and the quotes on this line and the line before.")) from exc
+        if "nesting depth" in str(exc.problem):  # libyaml's own limit, met while looking ahead
+            raise _fail(label, line, f"The file is nested more than {MAX_NESTING} levels deep.",
+                        _TOO_DEEP) from exc
+        raise _fail(label, line, f"The file cannot be read as YAML ({exc.problem}).",
+                    "Check the indentation and the quotes on this line and the line before.") from exc
+    except yaml.reader.ReaderError as exc:  # a control character (libyaml counts bytes)
+        before = raw[:exc.position] if _BASE_LOADER is not yaml.SafeLoader else text[:exc.position]
+        raise _fail(label, before.count(b"\n" if isinstance(before, bytes) else "\n") + 1,
+                    f"The file has a character that cannot be in a survey file (#x{exc.character:04x}"
+                    ").", "Delete the odd character on this line and save the file as plain "
+                    "text.") from exc
+    except yaml.YAMLError as exc:
+        raise _fail(label, 1, f"The file cannot be read as YAML ({exc}).",
+                    "Check it against surveys/README.md.") from exc
 
 
 def _plain(value: Any) -> Any:
@@ -146,10 +272,11 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
-def load_framework(path: Path, label: str | None = None) -> Framework:
+def load_framework(path: Path, label: str | None = None,
+                   max_bytes: int = SURVEY_MAX_BYTES) -> Framework:
     label = label or path.name
     c = _Checker(label)
-    doc = c.mapping(None, None, _parse(path, label), "The file")
+    doc = c.mapping(None, None, _parse(path, label, max_bytes), "The file")
     c.check_version(doc)
     c.unknown_keys(doc, {"version", "id", "title", "sections"})
     fid = c.key(doc, "id", KEY)
@@ -173,11 +300,12 @@ def load_framework(path: Path, label: str | None = None) -> Framework:
 
 
 def load_questionnaire(path: Path, section_refs: set[str], symbols: set[str] | None,
-                       label: str | None = None) -> Questionnaire:
+                       label: str | None = None,
+                       max_bytes: int = SURVEY_MAX_BYTES) -> Questionnaire:
     """Read and check one questionnaire file; raise SurveyFileError at its first mistake."""
     label = label or path.name
     c = _Checker(label)
-    doc = c.mapping(None, None, _parse(path, label), "The file")
+    doc = c.mapping(None, None, _parse(path, label, max_bytes), "The file")
     c.check_version(doc)
     c.unknown_keys(doc, {"version", "id", "title", "audience", "symbol", "intro", "introduction",
                          "consent", "questions"})
@@ -288,14 +416,19 @@ def _check_alert_on(c: _Checker, q: _Lined, qtype: Any, options: Any) -> None:
                f"Use some of: {', '.join(sorted(known))}.")
 
 
-def load_all(surveys_dir: Path, symbols: set[str] | None = None) -> LoadResult:
-    """Load every framework, then every questionnaire, collecting errors instead of stopping."""
+def load_all(surveys_dir: Path, symbols: set[str] | None = None,
+             max_bytes: int | None = None) -> LoadResult:
+    """Load every framework, then every questionnaire, collecting errors instead of stopping.
+
+    ``max_bytes``: the size limit of one file (the SURVEY_MAX_BYTES setting; None: the default).
+    """
+    max_bytes = int(max_bytes or SURVEY_MAX_BYTES)
     result = LoadResult()
     root = surveys_dir.parent
     for path in sorted((surveys_dir / "frameworks").glob("*.yaml")):
         label = str(path.relative_to(root))
         try:
-            framework = load_framework(path, label)
+            framework = load_framework(path, label, max_bytes)
         except SurveyFileError as exc:
             result.errors.append(exc.error)
             continue
@@ -304,7 +437,7 @@ def load_all(surveys_dir: Path, symbols: set[str] | None = None) -> LoadResult:
     for path in sorted(surveys_dir.glob("*.yaml")):
         label = str(path.relative_to(root))
         try:
-            questionnaire = load_questionnaire(path, refs, symbols, label)
+            questionnaire = load_questionnaire(path, refs, symbols, label, max_bytes)
         except SurveyFileError as exc:
             result.errors.append(exc.error)
             continue

@@ -20,6 +20,15 @@ def N_(text: str) -> str:  # noqa: N802 - the gettext "mark only" convention
 QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text")
 AUDIENCES = ("person_supported", "family", "staff", "expert")
 
+#: Limits on one survey file, checked before it is read. The shipped files are under 8 KB and
+#: 5 levels deep; a file past a limit is refused (file:line) and the others still load.
+SURVEY_MAX_BYTES = 256 * 1024  # the default of the SURVEY_MAX_BYTES setting (app/config.py)
+MAX_NESTING = 20  # lists and 'name: value' blocks inside each other
+MAX_PARTS = 50_000  # texts, lists and blocks in one file (keeps loading under a second)
+#: Parts repeated with YAML aliases (&name ... *name) may make a file, written out in full, at
+#: most this many times the size limit (stops "billion laughs" files).
+MAX_EXPANSION = 4
+
 
 @dataclass(frozen=True)
 class Option:
