@@ -3,30 +3,22 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from flask import Flask
+from helpers.world import written_answer
 from sqlalchemy import select
 
 from app import safeguarding
 from app.db import db
-from app.models import AnswerKind, Challenge, Organisation, SelfAssessment, Service, utcnow
-from app.respond import journey
+from app.models import Answer, Challenge, Organisation, SelfAssessment, utcnow
 from conftest import add_users, sign_in_as
 
 
 def _alert_and_challenge(app: Flask) -> tuple[int, int]:
-    form = app.extensions["easyvoice.surveys"].questionnaires["your-support"]
+    answer_id = written_answer(app, "Someone hurt me", alert=True)
     with app.app_context():
-        oak = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
-        response = journey.start_response(db.session, questionnaire=form, service=oak,
-                                          client_id=secrets.token_hex(16), answered_by="self",
-                                          language="en_GB")
-        db.session.flush()
-        given = journey.Given(AnswerKind.TEXT, text="Someone hurt me")
-        journey.record_answer(db.session, response, journey.ANYTHING_ELSE, given, secrets.token_hex(8))
-        alert = safeguarding.check_answer(db.session, response, None, journey.ANYTHING_ELSE, given)
+        alert = safeguarding.alert_for_response(db.session, db.session.get(Answer, answer_id).response_id)
         demo = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
         now = utcnow()
         assessment = SelfAssessment(organisation_id=demo.id, period=now.year, status="published",

@@ -8,15 +8,15 @@ respondent's, not one at another organisation's service.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.world import open_visit, signed_in
 from sqlalchemy import select
 
 from app.db import db
-from app.models import Answer, Response, Service
-from conftest import add_users, service_code, sign_in_as, submission_id
+from app.models import Answer, Response
+from conftest import add_users, service_code, submission_id
 
 
 def _token(html: str) -> str:
@@ -44,18 +44,8 @@ def _consent(client: FlaskClient, page: str, client_id: str) -> object:
 def _observation_checklist(app: Flask) -> tuple[int, str]:
     """An expert opens a visit at Oak House and notes one observation; the checklist's id."""
     add_users(app)
-    expert = app.test_client()
-    assert sign_in_as(expert, "expert@demo.example").status_code == 302
-    with app.app_context():
-        oak = db.session.scalars(select(Service.id).where(Service.name == "Oak House")).one()
-    page = expert.get("/visits/plan").get_data(as_text=True)
-    planned = expert.post("/visits/plan", data={
-        "csrf_token": _token(page), "service": oak, "visit_date": date.today().isoformat(),
-        "questionnaires": ["your-support"], "co_checker": "", "supporter_name": "Sam"})
-    assert planned.status_code == 302, planned.get_data(as_text=True)
-    visit_id = int(planned.headers["Location"].rsplit("/", 1)[1])
-    page = expert.get(f"/visits/{visit_id}").get_data(as_text=True)
-    assert expert.post(f"/visits/{visit_id}/open", data={"csrf_token": _token(page)}).status_code == 302
+    expert = signed_in(app, "expert@demo.example")
+    visit_id = open_visit(app, expert)
     url = f"/visits/{visit_id}/observations/1"
     page = expert.get(url).get_data(as_text=True)
     noted = expert.post(url, data={"csrf_token": _token(page), "submission_id": submission_id(page),

@@ -8,22 +8,19 @@ gone from the database file and its write-ahead log.
 
 from __future__ import annotations
 
-import io
-import re
-import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from PIL import Image
+from helpers.world import add_photo, open_visit, signed_in, written_answer
 from sqlalchemy import make_url, select, update
 
 from app import safeguarding
 from app.audit import Actor
 from app.db import db
 from app.models import (
-    AnswerKind,
+    Answer,
     Photo,
     Response,
     SafeguardingAlert,
@@ -34,7 +31,7 @@ from app.models import (
 )
 from app.respond import journey
 from app.retention import WORDS_REMOVED
-from conftest import add_users, make_app, sign_in_as
+from conftest import add_users, make_app
 
 OLD_WORDS = "Quokka meadow 8812, staff hurt me"  # a concern word, so it raises an alert
 NEW_WORDS = "Wombat harbour 3390, staff hurt me"
@@ -45,26 +42,11 @@ def app(tmp_path: Path) -> Flask:
     return make_app(tmp_path, PHOTO_DIR=str(tmp_path / "photos"))
 
 
-def _token(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
 def _disclosure(app: Flask, words: str) -> int:
-    """A respondent writes ``words`` in "anything else"; returns the response id."""
-    form = app.extensions["easyvoice.surveys"].questionnaires["your-support"]
+    """A respondent writes ``words`` (a disclosure) in "anything else"; returns the response id."""
+    answer_id = written_answer(app, words, alert=True)
     with app.app_context():
-        oak = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
-        response = journey.start_response(db.session, questionnaire=form, service=oak,
-                                          client_id=secrets.token_hex(16), answered_by="self",
-                                          language="en_GB")
-        db.session.flush()
-        given = journey.Given(AnswerKind.TEXT, text=words)
-        journey.record_answer(db.session, response, journey.ANYTHING_ELSE, given, secrets.token_hex(8))
-        assert safeguarding.check_answer(db.session, response, None, journey.ANYTHING_ELSE, given)
-        db.session.commit()
-        return response.id
+        return db.session.get(Answer, answer_id).response_id
 
 
 def _close_alert(app: Flask, response_id: int, *, age_days: int) -> None:
@@ -79,24 +61,8 @@ def _close_alert(app: Flask, response_id: int, *, age_days: int) -> None:
 
 def _photo(app: Flask) -> Path:
     """An expert opens a visit and adds one photo; the stored file."""
-    expert = app.test_client()
-    assert sign_in_as(expert, "expert@demo.example").status_code == 302
-    with app.app_context():
-        oak = db.session.scalars(select(Service.id).where(Service.name == "Oak House")).one()
-    page = expert.get("/visits/plan").get_data(as_text=True)
-    planned = expert.post("/visits/plan", data={
-        "csrf_token": _token(page), "service": oak, "visit_date": date.today().isoformat(),
-        "questionnaires": ["your-support"], "co_checker": "", "supporter_name": "Sam"})
-    visit_id = int(planned.headers["Location"].rsplit("/", 1)[1])
-    page = expert.get(f"/visits/{visit_id}").get_data(as_text=True)
-    assert expert.post(f"/visits/{visit_id}/open", data={"csrf_token": _token(page)}).status_code == 302
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 120, 40)).save(out, format="JPEG")
-    page = expert.get(f"/visits/{visit_id}/photos").get_data(as_text=True)
-    sent = expert.post(f"/visits/{visit_id}/photos", content_type="multipart/form-data", data={
-        "csrf_token": _token(page), "photo": (io.BytesIO(out.getvalue()), "kitchen.jpg"),
-        "caption": "The kitchen", "no_people": "y"})
-    assert sent.status_code == 302, sent.status_code
+    expert = signed_in(app, "expert@demo.example")
+    add_photo(expert, open_visit(app, expert))
     with app.app_context():
         photo = db.session.scalars(select(Photo)).one()
         files = list(Path(app.config["PHOTO_DIR"]).rglob(photo.file_name))

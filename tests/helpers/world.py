@@ -53,8 +53,11 @@ def signed_in(app: Flask, email: str) -> FlaskClient:
     return client
 
 
-def _answer(app: Flask, words: str, *, alert: bool) -> int:
-    """A respondent at Oak House writes ``words`` in "anything else"; the answer's id."""
+def written_answer(app: Flask, words: str, *, alert: bool) -> int:
+    """A respondent at Oak House writes ``words`` in "anything else"; the answer's id.
+
+    ``alert``: whether those words must raise a safeguarding alert (checked).
+    """
     form = app.extensions["easyvoice.surveys"].questionnaires["your-support"]
     with app.app_context():
         oak = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
@@ -71,20 +74,23 @@ def _answer(app: Flask, words: str, *, alert: bool) -> int:
         return answer.id
 
 
-def build_world(app: Flask) -> dict[str, Any]:
-    """Everything a URL argument can name, made for real; argument name -> value."""
-    expert = signed_in(app, "expert@demo.example")
+def open_visit(app: Flask, expert: FlaskClient, service: str = "Oak House") -> int:
+    """The signed-in expert plans a visit to ``service`` today and opens it; its id."""
     with app.app_context():
-        oak = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
-        oak_id, oak_code = oak.id, oak.code
+        service_id = db.session.scalars(select(Service.id).where(Service.name == service)).one()
     page = expert.get("/visits/plan").get_data(as_text=True)
     planned = expert.post("/visits/plan", data={
-        "csrf_token": token(page), "service": oak_id, "visit_date": date.today().isoformat(),
+        "csrf_token": token(page), "service": service_id, "visit_date": date.today().isoformat(),
         "questionnaires": ["your-support"], "co_checker": "", "supporter_name": "Sam"})
     assert planned.status_code == 302, planned.status_code
     visit_id = int(planned.headers["Location"].rsplit("/", 1)[1])
     page = expert.get(f"/visits/{visit_id}").get_data(as_text=True)
     assert expert.post(f"/visits/{visit_id}/open", data={"csrf_token": token(page)}).status_code == 302
+    return visit_id
+
+
+def add_photo(expert: FlaskClient, visit_id: int) -> None:
+    """The expert adds one small photo of the kitchen to the visit."""
     picture = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 120, 40)).save(picture, format="JPEG")
     page = expert.get(f"/visits/{visit_id}/photos").get_data(as_text=True)
@@ -93,6 +99,16 @@ def build_world(app: Flask) -> dict[str, Any]:
         "caption": "The kitchen", "no_people": "y"})
     assert sent.status_code == 302, sent.status_code
 
+
+def build_world(app: Flask) -> dict[str, Any]:
+    """Everything a URL argument can name, made for real; argument name -> value."""
+    expert = signed_in(app, "expert@demo.example")
+    visit_id = open_visit(app, expert)
+    add_photo(expert, visit_id)
+    with app.app_context():
+        oak = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
+        oak_id, oak_code = oak.id, oak.code
+
     lead = signed_in(app, "quality_lead@demo.example")
     page = lead.get("/provider/assessments").get_data(as_text=True)
     started = lead.post("/provider/assessments", data={"csrf_token": token(page),
@@ -100,8 +116,8 @@ def build_world(app: Flask) -> dict[str, Any]:
     assert started.status_code == 302, started.status_code
     draft_id = int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
-    disclosure = _answer(app, "Someone hurt me at night", alert=True)
-    quotable = _answer(app, "I like going to the park with my friends", alert=False)
+    disclosure = written_answer(app, "Someone hurt me at night", alert=True)
+    quotable = written_answer(app, "I like going to the park with my friends", alert=False)
     with app.app_context():
         demo = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
         draft = db.session.get(SelfAssessment, draft_id)
