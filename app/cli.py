@@ -134,6 +134,8 @@ def demo(responses: int) -> None:
     db.session.commit()
     for service in org.services:
         click.echo(f"Tablet start link for {service.name}: http://127.0.0.1:5000/at/{service.code}")
+    click.echo("Start links are secret (staff only). Or set a tablet up for a service: sign in as "
+               "staff at http://127.0.0.1:5000/admin/tablet")
     click.echo("Demo sign-ins (kept in instance/demo-logins.txt) at http://127.0.0.1:5000/auth/sign-in:")
     for line in logins:
         click.echo(f"  {line}")

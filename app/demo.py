@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Organisation, Service
+from .models import Organisation, Service, new_start_code
 from .questionnaires import Questionnaire
 from .respond.journey import version_for
 
@@ -25,7 +25,7 @@ def create_demo(db: Session, questionnaires: Iterable[Questionnaire]) -> Organis
         db.add(org)
     for name in DEMO_SERVICES:
         if db.scalar(select(Service).where(Service.organisation == org, Service.name == name)) is None:
-            db.add(Service(organisation=org, name=name, code=secrets.token_hex(4)))
+            db.add(Service(organisation=org, name=name, code=new_start_code()))
     db.flush()
     for questionnaire in questionnaires:
         version_for(db, questionnaire)

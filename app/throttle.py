@@ -2,17 +2,24 @@
 
 Two ways to use it: ``allow`` counts every attempt and says whether it is still within the limit;
 ``over`` only looks, and ``hit`` counts one, for limits that count failures only (sign-in).
+
+``kept`` is the one way to write what must survive the request's rollback (a wrong-PIN count, the
+audit of a refused attempt): it runs on a session and connection of its own and commits at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .models import Throttle, utcnow
+
+T = TypeVar("T")
 
 
 def hit(db: Session, key: str, window_seconds: int) -> int:
@@ -45,3 +52,25 @@ def over(db: Session, key: str, limit: int, window_seconds: int) -> bool:
     if row is None or utcnow() - row.window_start > timedelta(seconds=window_seconds):
         return False
     return row.count >= limit
+
+
+def kept(db: Session, work: Callable[[Session], T]) -> T:
+    """Run ``work(own)`` in a session of its own, on its own connection, and commit it at once.
+
+    For what must stick although the request answers with an error and rolls back: a count of
+    wrong tries, the audit of a refused attempt. Call it before the request's session writes
+    anything: on SQLite a second connection cannot write while the first holds the write lock
+    (this says so at once instead of waiting for the lock).
+    """
+    bind = db.get_bind()
+    if bind.dialect.name == "sqlite" and db.in_transaction():
+        dbapi = db.connection().connection.dbapi_connection
+        if getattr(dbapi, "in_transaction", False):
+            raise RuntimeError("throttle.kept() must run before the request's session writes")
+    own = Session(bind=bind, expire_on_commit=False)
+    try:
+        with own.begin():
+            result = work(own)
+    finally:
+        own.close()
+    return result

@@ -10,23 +10,32 @@ Who sees what (the tenancy rule):
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import audit
 from ..auth.access import actor, current_user, roles_required
-from ..auth.accounts import ASSIGNABLE_ROLES, AccountError, create_user, end_sessions
+from ..auth.accounts import (
+    ASSIGNABLE_ROLES,
+    AccountError,
+    create_user,
+    end_sessions,
+    pin_locked_users,
+    unlock_pin,
+)
 from ..db import db
-from ..models import AuditEvent, Organisation, Role, Service, User
+from ..models import AuditEvent, Organisation, Role, Service, User, new_start_code
+from ..respond import enrolment
 from . import bp
 from .forms import AuditFilterForm, OrganisationForm, ServiceForm, UserChangeForm, UserForm
 
 admin_only = roles_required(Role.ADMIN, Role.OPERATOR)
+#: who may set a tablet up for one of their organisation's services
+tablet_staff = roles_required(Role.ADMIN, Role.OPERATOR, Role.QUALITY_LEAD, Role.EXPERT)
 operator_only = roles_required(Role.OPERATOR)
 PAGE = 100
 
@@ -98,7 +107,10 @@ def index() -> str:
         "audit_event": db.session.scalar(_scoped(select(func.count()).select_from(AuditEvent),
                                                  AuditEvent.organisation_id)),
     }
-    return render_template("admin/index.html", counts=counts, sees_all=_sees_all())
+    # The alert after 10 wrong PINs in a row: whose PIN is locked (own organisation only).
+    pin_locked = pin_locked_users(db.session, None if _sees_all() else _me().organisation_id)
+    return render_template("admin/index.html", counts=counts, sees_all=_sees_all(),
+                           pin_locked=pin_locked)
 
 
 @bp.get("/organisations")
@@ -162,7 +174,7 @@ def services() -> str | HTTPResponse | tuple[str, int]:
         if not form.validate():
             return _page_services(form), 400
         org = _chosen_organisation(form.organisation_id.data)
-        service = Service(organisation=org, name=form.name.data.strip(), code=secrets.token_hex(4))
+        service = Service(organisation=org, name=form.name.data.strip(), code=new_start_code())
         db.session.add(service)
         db.session.flush()
         audit.record(db.session, actor(), "service.create", organisation_id=org.id,
@@ -190,13 +202,74 @@ def service_edit(service_id: int) -> HTTPResponse:
         abort(400)
     before = service.name
     service.name = name
-    if request.form.get("new_code"):
-        service.code = secrets.token_hex(4)
+    if request.form.get("new_code"):  # the old start link answers 404 from now on
+        service.code = new_start_code()
     audit.record(db.session, actor(), "service.change", organisation_id=service.organisation_id,
                  object_type="service", object_id=service.id, before=before, after=name,
                  new_code=bool(request.form.get("new_code")))
     flash(f"Saved {service.name}.")
     return redirect(url_for("admin.services"))
+
+
+# -- tablets enrolled to a service (they keep it in a long-lived signed cookie) ----------------
+def _this_tablet() -> Any:
+    """This tablet's live enrolment, if it is one of a service this user manages."""
+    found = enrolment.enrolled(db.session, current_app.secret_key,
+                               request.cookies.get(enrolment.COOKIE))
+    if found is None or not (_sees_all() or found.service.organisation_id == _me().organisation_id):
+        return None
+    return found
+
+
+@bp.get("/tablet")
+@tablet_staff
+def tablet() -> str:
+    """Set this tablet up for one of the organisation's services, or stop using it there."""
+    rows = db.session.scalars(_scoped(select(Service).join(Organisation), Service.organisation_id)
+                              .order_by(Organisation.name, Service.name)).all()
+    current = _this_tablet()
+    return render_template("admin/tablet.html", services=rows,
+                           current=current.service if current is not None else None)
+
+
+@bp.post("/tablet/<int:service_id>")
+@tablet_staff
+def tablet_enrol(service_id: int) -> HTTPResponse:
+    """"Use this tablet for <service>": the tablet starts there until staff stop it (audited)."""
+    service = _own_service(service_id)
+    previous = _this_tablet()
+    if previous is not None:
+        enrolment.stop(previous)
+    tablet = enrolment.enrol(db.session, service, _me())
+    audit.record(db.session, actor(), "tablet.enrol", organisation_id=service.organisation_id,
+                 object_type="service", object_id=service.id, tablet_id=tablet.id,
+                 replaced=previous.id if previous is not None else None)
+    flash(f"This tablet is now used for {service.name}. Sign out before you give it to someone.")
+    page = redirect(url_for("admin.tablet"))
+    config = current_app.config
+    page.set_cookie(enrolment.COOKIE, enrolment.cookie_value(current_app.secret_key, tablet),
+                    max_age=enrolment.MAX_AGE, path="/", httponly=True,
+                    secure=bool(config["SESSION_COOKIE_SECURE"]),
+                    samesite=config["SESSION_COOKIE_SAMESITE"] or "Lax")
+    return page
+
+
+@bp.post("/tablet/stop")
+@tablet_staff
+def tablet_stop() -> HTTPResponse:
+    """"Stop using this tablet here": its cookie is cleared and its enrolment ends (audited)."""
+    current = _this_tablet()
+    if current is not None:
+        enrolment.stop(current)
+        audit.record(db.session, actor(), "tablet.stop",
+                     organisation_id=current.service.organisation_id, object_type="service",
+                     object_id=current.service_id, tablet_id=current.id)
+    flash("This tablet is not used for any service now.")
+    page = redirect(url_for("admin.tablet"))
+    page.delete_cookie(enrolment.COOKIE, path="/", httponly=True,
+                       secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+                       samesite=current_app.config["SESSION_COOKIE_SAMESITE"] or "Lax")
+    return page
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -256,6 +329,8 @@ def user_edit(user_id: int) -> HTTPResponse:
         user.failed_sign_ins, user.locked_until = 0, None
         changes["password"] = ["", "new"]
     if form.pin.data:
+        if user.pin_locked_at is not None:  # a new PIN also opens a locked one
+            changes["pin_locked"] = [True, False]
         user.set_pin(form.pin.data)
         changes["pin"] = ["", "new"]
     if changes:
@@ -264,6 +339,18 @@ def user_edit(user_id: int) -> HTTPResponse:
                  object_type="user", object_id=user.id, changes=changes,
                  sessions_ended=bool(changes))
     flash(f"Saved {user.email}.")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/unlock-pin", endpoint="user_unlock_pin")
+@admin_only
+def user_unlock_pin(user_id: int) -> HTTPResponse:
+    """Open a PIN locked after 10 wrong ones (the person's password never locked)."""
+    user = _own_user(user_id)
+    if unlock_pin(user):
+        audit.record(db.session, actor(), "user.pin_unlocked", organisation_id=user.organisation_id,
+                     object_type="user", object_id=user.id, how="admin")
+        flash(f"Unlocked the PIN of {user.email}.")
     return redirect(url_for("admin.users"))
 
 

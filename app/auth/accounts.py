@@ -6,17 +6,27 @@ password hash is checked on every path (a dummy one for an unknown email), and a
 gives the same answer as a wrong password. The lock after failures is short and grows (1, 2, 4,
 8, then at most 15 minutes), so nobody can keep the real user out for long; the PIN on a
 handed-over tablet does not look at it.
+
+PINs (4 digits: a tablet handover, a co-checker's signature) are checked in one place,
+``check_pin_counted``. It counts wrong PINs per account, over every visit and handover, on a
+connection of its own (the count sticks although the page answers with an error). The 10th wrong
+PIN in a row locks the PIN, not the password, and is audited for the admin; a locked PIN is
+refused even when right. Signing in with the password, or an admin, unlocks it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import audit, throttle
+from ..audit import Actor
 from ..models import Organisation, Role, User, utcnow
 
 LOCK_AFTER = 5  # failed sign-ins in a row before the first lock
@@ -29,6 +39,7 @@ MIN_PASSWORD = 10
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 #: the roles the admin pages may give; an operator is made with `flask create-user` only
 ASSIGNABLE_ROLES = tuple(role for role in Role if role != Role.OPERATOR)
+PIN_LOCK_AFTER = 10  # wrong PINs in a row, over all visits and handovers, before the PIN locks
 
 
 class AccountError(ValueError):
@@ -43,6 +54,8 @@ class SignInResult:
     #: nothing the person trying sees may depend on it)
     account: User | None = None
     locked: bool = False
+    #: the sign-in also unlocked the user's PIN (locked after 10 wrong ones)
+    pin_unlocked: bool = False
 
 
 def create_user(db: Session, *, organisation: Organisation, email: str, name: str, role: Role | str,
@@ -89,7 +102,8 @@ def check_sign_in(db: Session, email: str, password: str, *, now: datetime | Non
         user.failed_sign_ins, user.locked_until = 0, None
     if right:
         user.failed_sign_ins, user.locked_until = 0, None
-        return SignInResult(user, account=user)
+        pin_unlocked = unlock_pin(user)  # the owner is here: a locked PIN opens again
+        return SignInResult(user, account=user, pin_unlocked=pin_unlocked)
     user.failed_sign_ins += 1
     wait = lock_time(user.failed_sign_ins)
     if wait:
@@ -101,3 +115,93 @@ def check_sign_in(db: Session, email: str, password: str, *, now: datetime | Non
 def end_sessions(user: User) -> None:
     """End every session of ``user`` at once: each signed-in request checks this number."""
     user.session_generation = (user.session_generation or 0) + 1
+
+
+# -- PINs --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PinCheck:
+    """What one PIN try did."""
+
+    #: the PIN was right and the PIN is not locked
+    ok: bool
+    #: the PIN was checked and was wrong (counted)
+    wrong: bool = False
+    #: the PIN is locked now (by this try, or before it: then it was not even checked)
+    locked: bool = False
+    #: this try was the one that locked it
+    just_locked: bool = False
+    #: wrong PINs in a row now
+    failures: int = 0
+
+
+def check_pin_counted(db: Session, user: User, pin: str, actor: Actor, *,
+                      on_refused: Callable[[Session, PinCheck], None] | None = None,
+                      **where: Any) -> PinCheck:
+    """Check ``user``'s PIN, counting wrong ones for the account over every visit and handover.
+
+    Every place a PIN is checked goes through here. The try is counted before the hash is checked
+    (so tries at the same moment cannot get past the limit) and a right PIN clears the count;
+    both are written on a connection of their own and stick although the request rolls back.
+    The 10th wrong PIN in a row locks the PIN (never the password) and writes "user.pin_locked"
+    to the audit trail for the admin. A locked PIN is refused unchecked, even when right.
+    ``on_refused(own, check)`` runs in the same kept transaction when the try is refused (the
+    caller's own count and audit of it); ``where`` goes into the audit detail (visit, handover).
+    Call this before the request's session writes anything (see ``throttle.kept``).
+    """
+    user_id = user.id
+
+    def count_try(own: Session) -> int | None:
+        """One more try, unless the PIN is locked (None) or this try is past the limit (locks)."""
+        done = own.execute(update(User).where(User.id == user_id, User.pin_locked_at.is_(None))
+                           .values(pin_failures=User.pin_failures + 1))
+        if done.rowcount == 0:
+            return None
+        return int(own.scalar(select(User.pin_failures).where(User.id == user_id)) or 0)
+
+    tries = throttle.kept(db, count_try)
+    if tries is not None and tries <= PIN_LOCK_AFTER and user.active and user.check_pin(pin):
+        throttle.kept(db, lambda own: own.execute(update(User).where(User.id == user_id)
+                                                  .values(pin_failures=0)))
+        check = PinCheck(ok=True)
+    else:
+        wrong = tries is not None and tries <= PIN_LOCK_AFTER
+
+        def refuse(own: Session) -> PinCheck:
+            failures = int(own.scalar(select(User.pin_failures).where(User.id == user_id)) or 0)
+            just_locked = False
+            if tries is not None and failures >= PIN_LOCK_AFTER:
+                just_locked = own.execute(
+                    update(User).where(User.id == user_id, User.pin_locked_at.is_(None))
+                    .values(pin_locked_at=utcnow())).rowcount == 1
+            if just_locked:
+                audit.record(own, actor, "user.pin_locked", organisation_id=user.organisation_id,
+                             object_type="user", object_id=user_id, failures=failures, **where)
+            refused = PinCheck(ok=False, wrong=wrong, locked=tries is None or just_locked
+                               or failures >= PIN_LOCK_AFTER, just_locked=just_locked,
+                               failures=failures)
+            if on_refused is not None:
+                on_refused(own, refused)
+            return refused
+
+        check = throttle.kept(db, refuse)
+    db.refresh(user, attribute_names=["pin_failures", "pin_locked_at"])
+    return check
+
+
+def unlock_pin(user: User) -> bool:
+    """Open a locked PIN again and clear its count (a password sign-in, an admin, a new PIN).
+
+    Returns whether it was locked. A count below the lock stays: only a right PIN clears it.
+    """
+    if user.pin_locked_at is None:
+        return False
+    user.pin_failures, user.pin_locked_at = 0, None
+    return True
+
+
+def pin_locked_users(db: Session, organisation_id: int | None) -> list[User]:
+    """Accounts whose PIN is locked (in one organisation; every one for ``None``)."""
+    query = select(User).where(User.pin_locked_at.is_not(None))
+    if organisation_id is not None:
+        query = query.where(User.organisation_id == organisation_id)
+    return list(db.scalars(query.order_by(User.pin_locked_at)))

@@ -11,7 +11,7 @@ from .evidence import (
     SectionEntry,
     SelfAssessment,
 )
-from .organisation import Organisation, Service
+from .organisation import Organisation, Service, Tablet, new_start_code
 from .outbox import MailOutbox
 from .questionnaire import QuestionnaireVersion
 from .response import Answer, AnswerChoice, AnswerKind, Response
@@ -34,3 +34,4 @@ __all__ = ["Answer", "AnswerChoice", "AnswerKind", "AuditEvent", "Base", "Organi
 __all__ += ["ACTION_STATUSES", "CHALLENGER_RELATIONSHIPS", "ActionPoint", "Challenge", "ConcernWord",
             "PickedQuote", "SafeguardingAlert", "SafeguardingLead", "SectionEntry", "SelfAssessment"]
 __all__ += ["MailOutbox", "SafeguardingSignal"]
+__all__ += ["Tablet", "new_start_code"]

@@ -46,6 +46,11 @@ class User(Base):
     #: kept in the session cookie at sign-in and checked on every request: adding 1 ends every
     #: session of this user at once (sign-out, new password or PIN, switched off, new role)
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: wrong PINs in a row for this account, over every visit and handover (a right PIN clears it)
+    pin_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: set at the 10th wrong PIN in a row: the PIN is refused, even when right, until the user
+    #: signs in with their password or an admin unlocks it (the password still works)
+    pin_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
@@ -60,6 +65,9 @@ class User(Base):
         if len(pin) != 4 or not pin.isdigit():
             raise ValueError("A PIN is 4 digits.")
         self.pin_hash = generate_password_hash(pin)
+        # a new PIN starts with a clean count, and is not locked
+        self.pin_failures, self.pin_locked_at = 0, None
 
     def check_pin(self, pin: str) -> bool:
+        """Only the hash. Every PIN try goes through auth.accounts.check_pin_counted instead."""
         return bool(self.pin_hash) and check_password_hash(self.pin_hash or "", pin)

@@ -69,7 +69,7 @@ def add_responses(db: Session, organisation: Organisation, questionnaires: Itera
     for name in EXTRA_SERVICES:
         if db.scalar(select(Service).where(Service.organisation_id == organisation.id,
                                            Service.name == name)) is None:
-            db.add(Service(organisation_id=organisation.id, name=name, code=secrets.token_hex(4)))
+            db.add(Service(organisation_id=organisation.id, name=name))  # code: new_start_code()
     db.flush()
     services = list(db.scalars(select(Service.id).where(Service.organisation_id == organisation.id)))
     forms = [(q, version_for(db, q)) for q in questionnaires if q.audience != "expert"]

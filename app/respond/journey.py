@@ -226,3 +226,22 @@ def finish(response: Response, *, stopped: bool = False) -> None:
     if response.is_open:
         response.status = "stopped" if stopped else "finished"
         response.finished_at = utcnow()
+
+
+# -- a quiet tablet ----------------------------------------------------------------------------
+#: what a respondent's next request finds: busy (go on), ask "Are you still there?", still
+#: asking (that page is up and waiting), or gone (nobody answered it in time: close the response)
+AWAKE, ASK, ASKING, GONE = "awake", "ask", "asking", "gone"
+
+
+def quiet_state(now: float, seen: float | None, asked: float | None, *, quiet_seconds: float,
+                answer_seconds: float) -> str:
+    """Where a respondent's request stands after a quiet spell (times in seconds since the epoch).
+
+    ``seen``: the person's last request; ``asked``: when "Are you still there?" was first shown.
+    """
+    if asked is not None:
+        return GONE if now - asked >= answer_seconds else ASKING
+    if seen is not None and now - seen >= quiet_seconds:
+        return ASK
+    return AWAKE

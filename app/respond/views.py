@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, g, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HTTPResponse
@@ -13,9 +25,9 @@ from werkzeug.wrappers import Response as HTTPResponse
 from .. import available_locales, safeguarding
 from ..audit import Actor
 from ..db import db
-from ..models import AnswerKind, Response, Service
+from ..models import AnswerKind, Response, Service, Tablet
 from ..questionnaires import Questionnaire
-from . import bp, journey
+from . import bp, enrolment, journey
 from .forms import (
     SETTINGS_CHOICES,
     AnswerForm,
@@ -33,6 +45,13 @@ CLOSING_STEPS = ("helped", "room", "anything_else")
 FINISH = "finish"
 TOLD_KEY = "ev_told"  # the response whose "what happens next" page was shown (once each)
 THANKS_TOLD_KEY = "ev_thanks_told"  # thank you repeats the promise: "told" or "urgent"
+SEEN_KEY = "ev_seen"  # when this person's last request came (seconds): a quiet tablet asks
+ASKED_KEY = "ev_asked"  # when "Are you still there?" was first shown for this quiet spell
+#: what the tablet forgets when the person is done (thank you, start again, walked away)
+PERSON_KEYS = ("ev_response", "ev_questionnaire", "ev_prefs", "ev_start_id", TOLD_KEY,
+               SEEN_KEY, ASKED_KEY)
+QUIET_ANSWERS = ("still_here", "start_again")  # the two cards of "Are you still there?"
+SEEN_EVERY = 15  # seconds: how often the time of the last request is written into the session
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -47,8 +66,23 @@ def questionnaires() -> dict[str, Questionnaire]:
 
 
 def current_service() -> Service | None:
+    """The service of this session (a start link, an expert's handover), else the tablet's.
+
+    A tablet without either cannot start a questionnaire: nothing lists the services.
+    """
     service_id = session.get("ev_service")
-    return db.session.get(Service, service_id) if service_id else None
+    if service_id:
+        return db.session.get(Service, service_id)
+    tablet = enrolled_tablet()
+    return tablet.service if tablet is not None else None
+
+
+def enrolled_tablet() -> Tablet | None:
+    """The enrolment in this tablet's signed cookie, if it is still in use."""
+    if "tablet" not in g:
+        g.tablet = enrolment.enrolled(db.session, current_app.secret_key,
+                                      request.cookies.get(enrolment.COOKIE))
+    return g.tablet
 
 
 def visit_context() -> dict[str, Any]:
@@ -61,15 +95,85 @@ def respondent_questionnaires() -> list[Questionnaire]:
     return [q for q in questionnaires().values() if q.audience != "expert"]
 
 
-def current_response() -> Response:
-    """The open response of this tablet's session, or back to the start (shared tablets)."""
+def current_response(*, answering_quiet: bool = False) -> Response:
+    """The open response of this tablet's session, or back to the start (shared tablets).
+
+    After a quiet spell the page asked for is not shown: "Are you still there?" is, and when
+    nobody answers that in time the response is closed as stopped and the tablet starts fresh.
+    ``answering_quiet``: this request is a tap on one of that page's two cards.
+    """
     token = session.get("ev_response")
     found = journey.open_response(db.session, token) if token else None
     if found is None:
         session.pop("ev_response", None)
         abort(redirect(url_for("respond.start")))
     response, g.questionnaire = found
+    _mind_quiet(response, answering_quiet)
     return response
+
+
+def _seconds(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _mind_quiet(response: Response, answering_quiet: bool) -> None:
+    config, now = current_app.config, time.time()
+    quiet = config["VISIT_QUIET_MINUTES"] if visit_context() else config["QUIET_MINUTES"]
+    state = journey.quiet_state(now, _seconds(session.get(SEEN_KEY)),
+                                _seconds(session.get(ASKED_KEY)),
+                                quiet_seconds=float(quiet) * 60,
+                                answer_seconds=float(config["QUIET_ANSWER_MINUTES"]) * 60)
+    if state == journey.GONE:  # walked away: keep what was given, show nothing of it again
+        journey.finish(response, stopped=True)
+        _forget_person()
+        abort(redirect(url_for("respond.start")))
+    if state == journey.ASKING and answering_quiet:
+        return
+    if state in (journey.ASK, journey.ASKING):
+        # Whatever was sent (a tap on a card, a text) may be the next person's: it is not stored.
+        if state == journey.ASK:
+            session[ASKED_KEY] = now
+        abort(_still_there_page(float(config["QUIET_ANSWER_MINUTES"]) * 60))
+    seen = _seconds(session.get(SEEN_KEY))
+    if seen is None or now - seen >= SEEN_EVERY:  # not every page: the cookie stays as it was
+        session[SEEN_KEY] = now
+
+
+def _came_from() -> str:
+    """The step of the page asked for, so "Yes, I am still here" leads back to it."""
+    args = request.view_args or {}
+    if request.endpoint == "respond.question":
+        return str(args.get("number", ""))
+    if request.endpoint == "respond.closing":
+        return str(args.get("step", ""))
+    return request.args.get("from") or request.args.get("then") or ""
+
+
+def _still_there_page(answer_seconds: float) -> HTTPResponse:
+    came_from = _came_from()
+    came_from = came_from if _is_step(came_from) else ""
+    form = ConsentForm()
+    form.submission_id.data = new_submission_id()
+    page = make_response(render_template("respond/still_there.html", form=form,
+                                         came_from=came_from))
+    # Nobody taps: the page asks again just after the time is up, and that closes the response.
+    # (The Refresh header rather than <meta http-equiv="refresh">: the page itself is the warning
+    # that WCAG 2.2.1 asks for, with a simple way to have more time.)
+    page.headers["Refresh"] = (f"{int(answer_seconds) + 2}; url="
+                               f"{url_for('respond.stop', **{'from': came_from})}")
+    return page
+
+
+def _forget_person() -> None:
+    """The person is done (or gone): the tablet keeps its service, and nothing of theirs."""
+    for key in (*PERSON_KEYS, THANKS_TOLD_KEY, "ev_thanks_prefs"):
+        session.pop(key, None)
+
+
+def _new_person_url() -> str:
+    """Where a new person starts: the visit's questionnaire on a handover, else the start page."""
+    slug = visit_context().get("slug")
+    return url_for("respond.begin", slug=slug) if slug else url_for("respond.start")
 
 
 def fail_bad_input(error: journey.JourneyError) -> None:
@@ -99,19 +203,26 @@ def symbol_url(name: str) -> str:
 # -- start, settings, consent -------------------------------------------------------------------
 @bp.get("/")
 def start() -> str:
-    """Choose a questionnaire (at this tablet's service), or first choose the service."""
+    """Choose a questionnaire at this tablet's service; with no service, how to get one.
+
+    No list of services is ever shown here: a start link, or a tablet enrolled by staff, says
+    which service this is.
+    """
     service = current_service()
     if service is None:
-        services = db.session.scalars(select(Service).order_by(Service.name)).all()
-        return render_template("respond/services.html", services=services)
+        return render_template("respond/ask_for_link.html")
     return render_template("respond/start.html", service=service,
                            questionnaires=respondent_questionnaires())
 
 
 @bp.get("/at/<code>")
 def at_service(code: str) -> HTTPResponse:
-    """A tablet's start link: remember which service this tablet is at."""
-    service = db.session.scalar(select(Service).where(Service.code == code))
+    """A tablet's start link: remember which service this session is at.
+
+    Codes are unguessable (models.new_start_code) and shown only to the organisation's staff.
+    """
+    service = (db.session.scalar(select(Service).where(Service.code == code))
+               if len(code) <= 64 else None)
     if service is None:
         abort(404)
     session.clear()
@@ -125,7 +236,7 @@ def begin(slug: str) -> HTTPResponse:
         abort(404)
     if questionnaires()[slug].audience == "expert":
         abort(404)
-    for key in ("ev_response", TOLD_KEY, THANKS_TOLD_KEY):
+    for key in ("ev_response", TOLD_KEY, THANKS_TOLD_KEY, SEEN_KEY, ASKED_KEY):
         session.pop(key, None)
     session["ev_questionnaire"] = slug
     return redirect(url_for("respond.settings"))
@@ -172,6 +283,8 @@ def consent() -> str | HTTPResponse:
         except journey.JourneyError as error:
             fail_bad_input(error)
         session["ev_response"] = response.token
+        session.pop(ASKED_KEY, None)
+        session[SEEN_KEY] = time.time()
         return redirect(url_for("respond.question", number=1))
     form.submission_id.data = session["ev_start_id"] = new_submission_id()
     return render_template("respond/consent.html", form=form, questionnaire=questionnaires()[slug])
@@ -274,13 +387,25 @@ def _store_closing(response: Response, step: str, form: Any) -> Any:
 
 @bp.route("/stop", methods=["GET", "POST"])
 def stop() -> str | HTTPResponse:
-    """Stop now: keep what was given, close the response."""
-    response = current_response()
+    """Stop now: keep what was given, close the response.
+
+    The two cards of "Are you still there?" come here too: "Yes, I am still here" goes back to
+    the page the person was on; "No, start again" closes the response for a new person.
+    """
+    action = request.form.get("action") if request.method == "POST" else None
+    response = current_response(answering_quiet=action in QUIET_ANSWERS)
     form = ConsentForm()
     if request.method == "POST":
         if not form.validate():
             abort(400)
+        if form.action.data == "still_here":
+            session.pop(ASKED_KEY, None)
+            session[SEEN_KEY] = time.time()
+            return redirect(_continue_url(request.args.get("from", "")))
         journey.finish(response, stopped=True)
+        if form.action.data == "start_again":
+            _forget_person()
+            return redirect(_new_person_url())
         return _thank_you(response)
     form.submission_id.data = new_submission_id()
     return render_template("respond/stop.html", form=form,
@@ -315,7 +440,7 @@ def _thank_you(response: Response) -> HTTPResponse:
     alert = safeguarding.alert_for_response(db.session, response.id)
     if alert is not None:
         session[THANKS_TOLD_KEY] = "urgent" if alert.urgent else "told"
-    for key in ("ev_response", "ev_questionnaire", "ev_prefs", TOLD_KEY):
+    for key in PERSON_KEYS:
         session.pop(key, None)
     return redirect(url_for("respond.thank_you"))
 

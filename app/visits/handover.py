@@ -1,7 +1,10 @@
 """Handing the tablet over to a respondent, and getting it back, as database operations.
 
 The count of wrong pin numbers lives in the database, not in the tablet's cookie: an old cookie
-sent again cannot reset it. No HTTP here; ``tablet.py`` keeps the session side.
+sent again cannot reset it. It is written on a connection of its own (``throttle.kept``), so it
+sticks although the page answers with an error. The PIN itself is checked by
+``accounts.check_pin_counted``, which also counts wrong PINs for the expert's account over every
+visit and handover and locks the PIN after 10. No HTTP here; ``tablet.py`` keeps the session side.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import audit, throttle
+from ..audit import Actor
+from ..auth.accounts import PinCheck, check_pin_counted
 from ..models import Handover, Response, SafeguardingAlert, User, Visit, utcnow
 
 PIN_TRIES = 5  # wrong pin numbers before only a full sign-in gets the tablet back
@@ -26,8 +32,11 @@ class PinResult:
     """What a pin number try did: gave the expert back, was wrong, or found the handover locked."""
 
     expert: User | None
+    #: this handover is locked (5 wrong pin numbers here): only a full sign-in ends it
     locked: bool = False
     tries_left: int = PIN_TRIES
+    #: the expert's PIN is locked (10 wrong ones in a row, anywhere): only the password opens it
+    pin_locked: bool = False
 
 
 def start_handover(db: Session, visit: Visit, expert: User, questionnaire: str, *,
@@ -52,22 +61,41 @@ def open_handover(db: Session, token: str | None) -> Handover | None:
     return handover if handover is not None and handover.ended_at is None else None
 
 
-def try_pin(db: Session, handover: Handover, pin: str) -> PinResult:
-    """Check the expert's pin number; the 5th wrong one locks the handover."""
+def try_pin(db: Session, handover: Handover, pin: str, actor: Actor) -> PinResult:
+    """Check the expert's pin number; the 5th wrong one locks the handover.
+
+    Every try that does not give the tablet back is audited as "handover.pin_wrong", and its
+    count kept, on a connection of its own. Call before the request writes anything.
+    """
     if handover.ended_at is not None:
         raise HandoverError("the handover has ended")
+    handover_id = handover.id
+
+    def refused(own: Session, check: PinCheck | None) -> None:
+        row = own.get(Handover, handover_id, with_for_update=True)
+        if row is None:  # pragma: no cover - a handover is never deleted
+            return
+        if check is not None and check.wrong and row.locked_at is None:
+            row.failed_pins += 1
+            if row.failed_pins >= PIN_TRIES:
+                row.locked_at = utcnow()
+        own.flush()
+        audit.record(own, actor, "handover.pin_wrong", object_type="handover", object_id=handover_id,
+                     tries=row.failed_pins, locked=row.locked_at is not None,
+                     pin_locked=bool(check and check.locked))
+
     if handover.locked_at is not None:
+        throttle.kept(db, lambda own: refused(own, None))
         return PinResult(None, locked=True, tries_left=0)
     expert = handover.expert
-    if expert.active and expert.check_pin(pin):
+    check = check_pin_counted(db, expert, pin, actor, on_refused=refused,
+                              visit_id=handover.visit_id, handover_id=handover_id)
+    if check.ok:
         end(handover, "pin")
         return PinResult(expert)
-    handover.failed_pins += 1
-    if handover.failed_pins >= PIN_TRIES:
-        handover.locked_at = utcnow()
-    db.flush()
+    db.refresh(handover, attribute_names=["failed_pins", "locked_at"])
     return PinResult(None, locked=handover.locked_at is not None,
-                     tries_left=max(0, PIN_TRIES - handover.failed_pins))
+                     tries_left=max(0, PIN_TRIES - handover.failed_pins), pin_locked=check.locked)
 
 
 def end(handover: Handover, reason: str) -> None:

@@ -52,20 +52,18 @@ def give_back() -> str | HTTPResponse | tuple[str, int]:
     pin = (form.pin.data or "").strip()
     if not pin and current.locked_at is None:
         return _page(form, current, problem="pin_missing"), 400
-    result = handover.try_pin(db.session, current, pin)
+    # The wrong tries are counted and audited on their own connection (they stick on an error).
+    result = handover.try_pin(db.session, current, pin, tablet.handover_actor(current))
     if result.expert is not None:
         audit.record(db.session, tablet.handover_actor(current), "handover.end",
                      object_type="handover", object_id=current.id, how="pin",
                      user=result.expert.id)
         tablet.give_back_to(result.expert)
         return redirect(url_for("visits.show", visit_id=current.visit_id))
-    audit.record(db.session, tablet.handover_actor(current), "handover.pin_wrong",
-                 object_type="handover", object_id=current.id, tries=current.failed_pins,
-                 locked=result.locked)
-    # Kept although the answer is an error: the count of wrong tries must stick.
-    db.session.commit()
     if result.locked:
         return _page(form, current, problem="locked"), 429
+    if result.pin_locked:
+        return _page(form, current, problem="pin_account_locked"), 403
     return _page(form, current, problem="pin_wrong", tries_left=result.tries_left), 401
 
 
@@ -76,6 +74,7 @@ def _page(form: PinForm, current: handover.Handover, *, thanks: bool = False,
     return render_template("visits/give_back.html", form=form, thanks=thanks,
                            locked=current.locked_at is not None, problem=problem,
                            tries_left=tries_left, has_pin=bool(current.expert.pin_hash),
+                           pin_locked=current.expert.pin_locked_at is not None,
                            sign_in_next=url_for("visits.show", visit_id=current.visit_id),
                            told=told, urgent=handover.urgent_talks(db.session, current.visit_id))
 

@@ -9,6 +9,7 @@ from flask import abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import audit, throttle
+from ..auth import accounts
 from ..auth.access import actor
 from ..db import db
 from ..models import User, Visit
@@ -17,7 +18,7 @@ from .common import edit_statements, framework, me, run_visits, the_visit, visit
 from .forms import NoteForm, ProviderShouldForm, SignForm, VerdictForm, WhyForm
 
 STEPS = ("verdict", "why", "todo")
-CO_PIN_TRIES = 5  # a co-checker's pin number, per visit per 15 minutes
+CO_PIN_TRIES = 5  # wrong co-checker's pin numbers, per visit per 15 minutes
 
 
 def _refs() -> list[str]:
@@ -167,14 +168,12 @@ def sign(visit_id: int) -> str | HTTPResponse | tuple[str, int]:
     signers: list[User] = [me()]
     co_pin = (form.co_pin.data or "").strip()
     if co_pin:
-        if not throttle.allow(db.session, f"co-sign:{visit.id}", CO_PIN_TRIES, 900):
-            abort(429)
-        co = partner
-        if co is None or not co.active or not co.check_pin(co_pin):
-            db.session.commit()  # the try counts although the answer is an error
+        problem = _co_pin_problem(visit, partner, co_pin)
+        if problem is not None or partner is None:
             template = "visits/sign_confirm.html" if summary.unchecked else "visits/sign.html"
-            return _sign_page(template, visit, form, summary, "co_pin_wrong"), 400
-        signers.append(co)
+            return _sign_page(template, visit, form, summary, problem or "co_pin_wrong"), (
+                403 if problem == "pin_account_locked" else 400)
+        signers.append(partner)
     sid = session.get("sid")
     try:
         signed = verification.sign(db.session, visit, signers,
@@ -204,6 +203,33 @@ def sign_confirm(visit_id: int) -> str | HTTPResponse | tuple[str, int]:
     if not summary.unchecked:
         return redirect(url_for("visits.sign", visit_id=visit.id))
     return _sign_page("visits/sign_confirm.html", visit, SignForm(), summary)
+
+
+def _co_pin_problem(visit: Visit, partner: User | None, co_pin: str) -> str | None:
+    """Check the co-checker's pin number: None when right, else what to say.
+
+    At most 5 wrong tries per visit in 15 minutes, and (through check_pin_counted) 10 wrong ones
+    in a row per account over every visit and handover lock the PIN. The counts and the audit of
+    a wrong try are written on their own connection: they stick although the answer is an error.
+    """
+    key = f"co-sign:{visit.id}"
+    if throttle.over(db.session, key, CO_PIN_TRIES, 900):
+        abort(429)
+
+    def refused(own: Any, check: Any = None) -> None:
+        throttle.hit(own, key, 900)
+        audit.record(own, actor(), "verification.co_pin_wrong", object_type="visit",
+                     object_id=visit.id, co_checker=partner.id if partner else None,
+                     pin_locked=bool(check and check.locked))
+
+    if partner is None:  # nobody to sign with: a wrong try all the same
+        throttle.kept(db.session, refused)
+        return "co_pin_wrong"
+    check = accounts.check_pin_counted(db.session, partner, co_pin, actor(), on_refused=refused,
+                                       visit_id=visit.id, via="co_sign")
+    if check.ok:
+        return None
+    return "pin_account_locked" if check.locked else "co_pin_wrong"
 
 
 def _partner(visit: Visit, user: User) -> User | None:
