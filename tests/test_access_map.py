@@ -107,3 +107,40 @@ def test_an_admin_of_another_organisation_gets_404_for_every_id(open_app: Flask)
         assert result.status_code == 404, (endpoint, method, result.status_code)
         if endpoint.startswith("admin."):
             assert own.open(url, method=method).status_code != 404, endpoint
+
+
+@pytest.mark.parametrize("role", ["admin", "quality_lead", "expert", "viewer"])
+def test_every_role_of_another_organisation_gets_404_for_every_real_id(tmp_path, role: str) -> None:
+    """Organisation 1 holds one real thing of each kind (tests/helpers/world.py). For every closed
+    route with an id that ``role`` may open, the same role in organisation 2 is told it does not
+    exist, while organisation 1's own user of that role reaches the page (GET)."""
+    from helpers.world import build_world, signed_in, world_url
+
+    from app.auth.accounts import create_user
+    from app.db import db
+    from app.models import Organisation
+    from conftest import PASSWORD
+
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
+    add_users(app)
+    world = build_world(app)
+    with app.app_context():
+        other = db.session.query(Organisation).filter_by(slug="other").one()
+        create_user(db.session, organisation=other, email=f"{role}@other.example", name="Stranger",
+                    role=role, password=PASSWORD, pin="1234" if role == "expert" else None)
+        db.session.commit()
+    own, foreign = signed_in(app, f"{role}@demo.example"), signed_in(app, f"{role}@other.example")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        roles = {r.value for r in getattr(app.view_functions[rule.endpoint], "roles", ())}
+        ids = [n for n, c in rule._converters.items() if isinstance(c, IntegerConverter)]
+        if role not in roles or not ids or rule.endpoint.split(".")[0] in OPEN_BLUEPRINTS:
+            continue
+        url = world_url(app, rule, world)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            result = foreign.open(url, method=method)
+            assert result.status_code == 404, (role, rule.endpoint, method, result.status_code)
+            checked += 1
+        if "GET" in (rule.methods or set()):
+            assert own.get(url).status_code not in (403, 404), (role, rule.endpoint)
+    assert checked >= 3, checked

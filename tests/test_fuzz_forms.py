@@ -17,13 +17,12 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.world import build_world, signed_in, token, world_url
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.routing import IntegerConverter
 
 from app import create_app
 from conftest import add_users, make_app, service_code, submission_id
-from helpers.world import build_world, signed_in, token
 
 EXAMPLES = 120
 OPEN_BLUEPRINTS = {"respond", "public", "auth", "health"}
@@ -60,22 +59,6 @@ def test_every_post_route_is_fuzzed() -> None:
     assert len(ENDPOINTS) >= 30
     assert {"respond.question", "visits.observe", "provider.publish", "admin.user_edit",
             "auth.sign_in"} <= set(ENDPOINTS)
-
-
-def _url(app: Flask, endpoint: str, world: dict[str, object]) -> str:
-    rule = _post_rules(app)[endpoint]
-    args: dict[str, object] = {}
-    for name in rule.arguments:
-        converter = rule._converters[name]
-        if name == "assessment_id" and endpoint.startswith("public."):
-            args[name] = world["published_id"]
-        elif hasattr(converter, "items"):  # any(...): the first choice
-            args[name] = sorted(converter.items)[0]
-        elif name in world:
-            args[name] = world[name]
-        else:
-            args[name] = 1 if isinstance(converter, IntegerConverter) else "x"
-    return rule.build(args, append_unknown=False)[1]
 
 
 def _client_for(app: Flask, endpoint: str) -> FlaskClient:
@@ -135,7 +118,7 @@ def test_form_never_answers_500_and_is_reached(tmp_path, endpoint: str) -> None:
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False, SIGN_IN_LIMIT=100_000)
     add_users(app)
     world = build_world(app)
-    url = _url(app, endpoint, world)
+    url = world_url(app, _post_rules(app)[endpoint], world)
     client = _client_for(app, endpoint)
     page = client.get(url)
     known = sorted(set(re.findall(r'name="([^"]+)"', page.get_data(as_text=True)))

@@ -14,11 +14,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from sqlalchemy import Engine, create_engine, make_url
-
-from app.migrate import alembic_config
-from conftest import POSTGRES_SERVER, fresh_database_url
+from helpers.migrations import empty_database, migrate
+from sqlalchemy import Engine
 
 REVISION = "0007_one_statement"
 NO_PASSWORD = "x"  # noqa: S105  (a stand-in password hash: nobody signs in to these databases)
@@ -26,22 +23,8 @@ NO_PASSWORD = "x"  # noqa: S105  (a stand-in password hash: nobody signs in to t
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    url = fresh_database_url(tmp_path)
-    engine = create_engine(url)
-    yield engine
-    engine.dispose()
-    if make_url(url).get_backend_name() == "postgresql":
-        admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-        admin.dispose()
+    yield from empty_database(tmp_path)
 
-
-def migrate(engine: Engine, revision: str, down: bool = False) -> None:
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def at(year: int, month: int = 6, day: int = 1) -> datetime:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, make_url, select
+from helpers.migrations import empty_database, migrate
+from sqlalchemy import Engine, select
 from test_visits import add_expert, open_visit, plan_visit, post, signed_in, token_in
 from test_visits_handover import give_back, hand_over, handovers
 from test_visits_verification import check_section, sign
@@ -25,9 +25,8 @@ from test_visits_verification import check_section, sign
 from app.audit import Actor
 from app.auth.accounts import PIN_LOCK_AFTER, check_pin_counted, create_user
 from app.db import db
-from app.migrate import alembic_config
 from app.models import AuditEvent, Organisation, User, Verification
-from conftest import PASSWORD, POSTGRES_SERVER, add_users, fresh_database_url, sign_in_as
+from conftest import PASSWORD, add_users, sign_in_as
 
 VICTIM = "expert@demo.example"  # PIN 1234 (conftest.add_users)
 LOCKED_TEXT = "Your pin number is locked. Sign in with your password, or ask your admin."
@@ -230,22 +229,8 @@ def test_the_admin_unlocks_and_another_organisations_admin_cannot(app: Flask) ->
 # -- the migration ---------------------------------------------------------------------------------
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    url = fresh_database_url(tmp_path)
-    engine = create_engine(url)
-    yield engine
-    engine.dispose()
-    if make_url(url).get_backend_name() == "postgresql":
-        admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-        admin.dispose()
+    yield from empty_database(tmp_path)
 
-
-def migrate(engine: Engine, revision: str, down: bool = False) -> None:
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def test_the_migration_keeps_every_user_and_starts_them_unlocked(engine: Engine) -> None:

@@ -9,11 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy import Engine, MetaData, create_engine, insert, make_url, text
-
-from app.migrate import alembic_config
-from conftest import POSTGRES_SERVER, fresh_database_url
+from helpers.migrations import empty_database, migrate
+from sqlalchemy import Engine, MetaData, insert, text
 
 T0 = datetime(2026, 12, 1, 19, 6, tzinfo=UTC)
 DEFINITION = {"id": "your-support", "title": "Your support", "audience": "person_supported",
@@ -32,22 +29,8 @@ DEFINITION = {"id": "your-support", "title": "Your support", "audience": "person
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
-    url = fresh_database_url(tmp_path)
-    engine = create_engine(url)
-    yield engine
-    engine.dispose()
-    if make_url(url).get_backend_name() == "postgresql":
-        admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-        admin.dispose()
+    yield from empty_database(tmp_path)
 
-
-def migrate(engine: Engine, target: str, *, down: bool = False) -> None:
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, target)
 
 
 def old_rows(engine: Engine) -> dict[str, int]:

@@ -10,20 +10,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, select
+from helpers.migrations import empty_database, migrate
+from sqlalchemy import select
 
 from app.db import db
-from app.migrate import alembic_config
 from app.models import AuditEvent, Response, Service, Tablet
 from app.respond.enrolment import COOKIE
 from conftest import (
-    POSTGRES_SERVER,
     add_users,
     csrf_token,
-    fresh_database_url,
     service_code,
     sign_in_as,
     submission_id,
@@ -240,26 +237,15 @@ def test_who_may_set_up_a_tablet(app: Flask, users: dict[str, str], role: str, a
 # -- the migration gives every existing service a new code ---------------------------------------
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[sa.Engine]:
-    url = fresh_database_url(tmp_path)
-    engine = create_engine(url)
-    yield engine
-    engine.dispose()
-    if make_url(url).get_backend_name() == "postgresql":
-        admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-        admin.dispose()
+    yield from empty_database(tmp_path)
 
 
-def _migrate(engine: sa.Engine, revision: str) -> None:
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+
+
 
 
 def test_migration_ends_every_old_code_and_keeps_the_services(engine: sa.Engine) -> None:
-    _migrate(engine, "0009_merge_round_two")
+    migrate(engine, "0009_merge_round_two")
     with engine.begin() as connection:
         org = connection.execute(sa.text("INSERT INTO organisation (name, slug, suppression_threshold)"
                                          " VALUES ('Old Care', 'old', 5) RETURNING id")).scalar()
@@ -267,7 +253,7 @@ def test_migration_ends_every_old_code_and_keeps_the_services(engine: sa.Engine)
             connection.execute(sa.text("INSERT INTO service (organisation_id, name, code) "
                                        "VALUES (:org, :name, :code)"),
                                {"org": org, "name": name, "code": code})
-    _migrate(engine, "0010_tablets")
+    migrate(engine, "0010_tablets")
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT name, code, organisation_id FROM service "
                                           "ORDER BY name")).all()

@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter, Rule
 
 from app import safeguarding
 from app.db import db
@@ -145,3 +146,19 @@ def build_world(app: Flask) -> dict[str, Any]:
             "organisation_id": demo.id, "service_id": oak_id, "code": oak_code, "org_slug": "demo",
             "slug": "your-support", "photo_id": photo_id,
         }
+
+
+def world_url(app: Flask, rule: Rule, world: dict[str, Any]) -> str:
+    """``rule``'s URL with the world's things in it (a published self-assessment on public pages)."""
+    args: dict[str, object] = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        if name == "assessment_id" and rule.endpoint.startswith("public."):
+            args[name] = world["published_id"]
+        elif hasattr(converter, "items"):  # any(...): the first choice
+            args[name] = sorted(converter.items)[0]
+        elif name in world:
+            args[name] = world[name]
+        else:
+            args[name] = 1 if isinstance(converter, IntegerConverter) else "x"
+    return rule.build(args, append_unknown=False)[1]
