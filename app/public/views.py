@@ -25,6 +25,7 @@ from . import bp
 MAX_CHALLENGE = 5000  # characters; a real challenge is a few paragraphs
 MAX_CONTACT = 200
 CHALLENGES_PER_WINDOW, WINDOW_SECONDS = 5, 600
+PDFS_PER_WINDOW = 30  # per address per 10 minutes: plenty to read, too few to keep a worker busy
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -73,6 +74,11 @@ def easy_read(org_slug: str, assessment_id: int) -> str:
 
 @bp.get("/<org_slug>/<int:assessment_id>/report.pdf")
 def report_pdf(org_slug: str, assessment_id: int) -> Response:
+    """The published easy-read PDF: made once per content, at most PDFS_PER_WINDOW per address."""
+    key = f"public_pdf:ip:{request.remote_addr}"
+    if not throttle.kept(db.session, lambda own: throttle.allow(own, key, PDFS_PER_WINDOW,
+                                                                WINDOW_SECONDS)):
+        abort(429)
     item = _published(org_slug, assessment_id)
     forms = current_app.extensions["easyvoice.surveys"].questionnaires
     data = told_us.published_pdf(item.organisation, item.period,

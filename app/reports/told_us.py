@@ -7,12 +7,15 @@ what was published, the figures and action points; no written answer of anyone i
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date, get_locale, gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -145,6 +148,27 @@ def from_snapshot(organisation: Organisation, year: int, snapshot: Mapping[str, 
                   plan_title=gettext("What we will do"), plan=plan, footer=f"{organisation.name} - {year}")
 
 
+#: Public PDFs already made, by a hash of everything they are drawn from (bounded: oldest go first).
+_PUBLISHED_PDFS: OrderedDict[str, bytes] = OrderedDict()
+PUBLISHED_PDFS_KEPT = 16
+
+
 def published_pdf(organisation: Organisation, year: int, snapshot: Mapping[str, Any],
                   questionnaires: Mapping[str, Questionnaire], assets: Path) -> bytes:
-    return to_pdf(draw_report(from_snapshot(organisation, year, snapshot, questionnaires), assets))
+    """The public easy-read PDF of a published self-assessment, made once per content.
+
+    It is drawn only from the (checked) snapshot, so the same snapshot gives the same file: the
+    first reader pays for it, every later one gets the kept copy. A quote held back later changes
+    the checked snapshot, and so the key.
+    """
+    key = hashlib.sha256(json.dumps([organisation.id, organisation.name, year, snapshot,
+                                     str(get_locale())], sort_keys=True, default=str)
+                         .encode()).hexdigest()
+    found = _PUBLISHED_PDFS.get(key)
+    if found is None:
+        found = to_pdf(draw_report(from_snapshot(organisation, year, snapshot, questionnaires), assets))
+        _PUBLISHED_PDFS[key] = found
+        while len(_PUBLISHED_PDFS) > PUBLISHED_PDFS_KEPT:
+            _PUBLISHED_PDFS.popitem(last=False)
+    _PUBLISHED_PDFS.move_to_end(key)
+    return found
