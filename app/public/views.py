@@ -95,9 +95,10 @@ def challenge(org_slug: str, assessment_id: int) -> str | HTTPResponse | tuple[s
     if request.method == "GET":
         return render_template("public/challenge.html", item=item, form=form, problem=None,
                                relations=CHALLENGER_RELATIONSHIPS)
-    if not throttle.allow(db.session, f"challenge:ip:{request.remote_addr}", CHALLENGES_PER_WINDOW,
-                          WINDOW_SECONDS):
-        db.session.commit()  # keep the count, though this request is refused
+    key = f"challenge:ip:{request.remote_addr}"
+    # counted on its own connection: the count stays although this request may be refused
+    if not throttle.kept(db.session, lambda own: throttle.allow(own, key, CHALLENGES_PER_WINDOW,
+                                                                WINDOW_SECONDS)):
         abort(429)
     if not form.validate():
         abort(400)
