@@ -21,9 +21,9 @@ REASONS = {
 
 
 def render_error(status: int, reason: str | None = None) -> tuple[str, int]:
-    phrase, symbol = REASONS.get(status, REASONS[400 if status < 500 else 500])
+    phrase, picture = REASONS.get(status, REASONS[400 if status < 500 else 500])
     return render_template("errors/error.html", status=status, reason=reason or phrase,
-                           symbol=symbol), status
+                           picture=picture), status
 
 
 def init_app(app: Flask) -> None:
