@@ -35,3 +35,13 @@ def test_every_error_status_draws_pictures_that_exist(app: Flask, status: int) -
     assert len(sources) >= 2
     for src in sources:
         assert client.get(src).status_code == 200, (status, src)
+
+
+def test_pages_name_a_favicon_that_exists(app: Flask) -> None:
+    """Browsers ask for one on every page; a missing one was the only console error."""
+    client = app.test_client()
+    html = client.get("/").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon"[^>]+href="([^"]+)"', html)
+    assert icon, "no favicon link"
+    found = client.get(icon.group(1))
+    assert found.status_code == 200 and found.mimetype == "image/svg+xml"
