@@ -17,15 +17,19 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 setup: $(VENV)/.installed
 	$(PY) -m babel.messages.frontend compile --use-fuzzy -d translations >/dev/null
 
-# The app on http://127.0.0.1:5000 with SQLite in instance/, demo data and audio built.
+# The app on http://$(HOST):$(PORT) (127.0.0.1:5000 unless set) with SQLite in instance/, demo
+# data and audio built. The printed links and the links in mail use EASYVOICE_EXTERNAL_URL.
+EASYVOICE_EXTERNAL_URL ?= http://$(HOST):$(PORT)
 run: setup
 	tools/system-packages.sh --optional espeak-ng
 	$(FLASK) init-db
-	$(FLASK) demo --responses 500
+	EASYVOICE_EXTERNAL_URL=$(EASYVOICE_EXTERNAL_URL) $(FLASK) demo --responses 500
 	$(FLASK) load-surveys
-	-$(FLASK) build-audio
-	@echo "EasyVoice is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Building the audio (read-aloud) ..."
+	@$(FLASK) build-audio || echo "Going on without built audio (Listen buttons may be silent, \
+	/health answers 503). Later: $(FLASK) build-audio"
+	@echo "EasyVoice is starting on $(EASYVOICE_EXTERNAL_URL)/ (Ctrl+C stops it)"
+	EASYVOICE_EXTERNAL_URL=$(EASYVOICE_EXTERNAL_URL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production-style serving: gunicorn with several workers (see gunicorn.conf.py and README).
 serve: setup

@@ -112,7 +112,7 @@ def build_audio() -> None:
               help="also add this many random responses (this year and last) for the dashboard")
 @with_appcontext
 def demo(responses: int) -> None:
-    """Add a demo provider with 2 services and store the questionnaires (safe to run again)."""
+    """Add a demo provider with 2 services (5 with --responses) and its questionnaires (safe again)."""
     from .demo import create_demo, create_demo_users
 
     org = create_demo(db.session, current_app.extensions["easyvoice.surveys"].questionnaires.values())
@@ -132,11 +132,12 @@ def demo(responses: int) -> None:
                    f"{time.perf_counter() - started:.1f} s.")
     logins = create_demo_users(db.session, org, Path(current_app.instance_path) / "demo-logins.txt")
     db.session.commit()
+    base = str(current_app.config["EXTERNAL_URL"]).rstrip("/")  # `make run` sets it from HOST/PORT
     for service in org.services:
-        click.echo(f"Tablet start link for {service.name}: http://127.0.0.1:5000/at/{service.code}")
+        click.echo(f"Tablet start link for {service.name}: {base}/at/{service.code}")
     click.echo("Start links are secret (staff only). Or set a tablet up for a service: sign in as "
-               "staff at http://127.0.0.1:5000/admin/tablet")
-    click.echo("Demo sign-ins (kept in instance/demo-logins.txt) at http://127.0.0.1:5000/auth/sign-in:")
+               f"staff at {base}/admin/tablet")
+    click.echo(f"Demo sign-ins (kept in instance/demo-logins.txt) at {base}/auth/sign-in:")
     for line in logins:
         click.echo(f"  {line}")
 

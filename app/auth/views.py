@@ -39,7 +39,14 @@ MAX_NEXT = 2000
 @bp.app_context_processor
 def inject_user() -> dict[str, Any]:
     return {"current_user": current_user, "staff_areas": STAFF_AREAS,
-            "view_functions": current_app.view_functions}
+            "view_functions": current_app.view_functions, "audio_not_built": audio_not_built}
+
+
+def audio_not_built() -> bool:
+    """No audio index yet (as /health decides): the staff layout says read-aloud is not ready.
+
+    Called only by the staff layout, so one file check on staff pages and none elsewhere."""
+    return not (current_app.extensions["easyvoice.audio"].directory / "index.json").is_file()
 
 
 def safe_next(target: str | None) -> str | None:
