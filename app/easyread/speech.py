@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,11 @@ class SpeechUnavailable(RuntimeError):
     """espeak-ng (or another pyttsx3 driver) is not installed or does not start."""
 
 
+def _install_command(package: str) -> str:
+    """The command that installs a Debian package for whoever runs this (no sudo for root)."""
+    return f"{'' if os.geteuid() == 0 else 'sudo '}apt-get install {package}"
+
+
 class Speaker:
     """The one pyttsx3 engine of this process. Call :meth:`get` rather than building one."""
 
@@ -31,7 +37,7 @@ class Speaker:
         if ctypes.util.find_library("espeak-ng") is None and ctypes.util.find_library("espeak") is None:
             raise SpeechUnavailable(
                 "espeak-ng is not installed, so no audio can be made. "
-                "Install it with: sudo apt-get install espeak-ng  (then run flask build-audio again). "
+                f"Install it with: {_install_command('espeak-ng')}  (then run flask build-audio again). "
                 "Until then pages use the browser's own speech.")
         try:
             import pyttsx3
