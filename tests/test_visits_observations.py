@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,69 @@ def test_observations_use_the_same_cards_and_keep_a_note(app: Flask) -> None:
         assert (answer.values, answer.note) == (["ok"], None)
     # The checklist is not people taking part.
     assert "Your support: 0" in client.get(f"/visits/{visit_id}").get_data(as_text=True)
+
+
+class FormFields(HTMLParser):
+    """The answer page's form fields in the order of the page: (tag, name, type, value, checked)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str, str, str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("input", "textarea", "button") and found.get("name") not in (None, "csrf_token"):
+            self.fields.append((tag, found.get("name") or "", found.get("type") or "",
+                                found.get("value") or "", "checked" in found))
+
+
+def fields_of(page: str) -> list[tuple[str, str, str, str, bool]]:
+    parser = FormFields()
+    parser.feed(page)
+    return parser.fields
+
+
+def test_a_face_and_a_note_are_sent_together_faces_first(app: Flask) -> None:
+    """Issue 10, item 11: the faces come first, then the note, then "Save and go on". A face only
+    chooses (a radio card): the page is sent by the button, so a note written after a face is kept."""
+    client, visit_id = open_visit_for(app)
+    url = f"/visits/{visit_id}/observations/1"
+    page = client.get(url).get_data(as_text=True)
+    fields = fields_of(page)
+    names = [f[1] for f in fields]
+    faces = [f for f in fields if f[1] == "answer"]
+    assert [(f[0], f[2]) for f in faces] == [("input", "radio")] * 3  # choices, not submit buttons
+    assert not any(f[4] for f in faces)  # nothing chosen yet
+    last_face = max(i for i, n in enumerate(names) if n == "answer")
+    note = names.index("note")
+    send = fields.index(("button", "action", "submit", "answer", False))
+    escapes = [i for i, f in enumerate(fields) if f[1] == "action" and f[3] in ("dont_know", "skip")]
+    assert last_face < note < send < min(escapes), fields  # faces, note, send, then the escapes
+    assert "Save and go on" in page and "Then tap Save and go on." in page
+    # Faces and the note arrive in one post, as "Save and go on" sends them, and both are kept.
+    result = client.post(url, data={"csrf_token": token_in(page), "submission_id": submission_id(page),
+                                    "question": "friendly", "answer": "ok", "action": "answer",
+                                    "note": "We waited 10 minutes at the door."})
+    assert result.headers["Location"] == f"/visits/{visit_id}/observations/2"
+    with app.app_context():
+        answer = db.session.scalars(select(Answer).where(Answer.question_key == "friendly")).one()
+        assert (answer.kind, answer.values, answer.note) == (
+            AnswerKind.OPTION, ["ok"], "We waited 10 minutes at the door.")
+    # Opened again: the stored face is checked (and only it) and the note is filled in.
+    again = client.get(url).get_data(as_text=True)
+    checked = [f[3] for f in fields_of(again) if f[1] == "answer" and f[4]]
+    assert checked == ["ok"]
+    assert ">We waited 10 minutes at the door.</textarea>" in again
+    # A note with no face keeps the note (the answer is stored as skipped).
+    observe(client, visit_id, 2, "kind_staff", action="answer", note="Nobody came to say hello.")
+    with app.app_context():
+        answer = db.session.scalars(select(Answer).where(Answer.question_key == "kind_staff")).one()
+        assert (answer.kind, answer.note) == (AnswerKind.SKIPPED, "Nobody came to say hello.")
+    # "I don't know" after a note keeps the note too (it is a button of the same form).
+    observe(client, visit_id, 3, "choose", action="dont_know", note="We did not see a meal.")
+    with app.app_context():
+        answer = db.session.scalars(select(Answer).where(Answer.question_key == "choose")).one()
+        assert (answer.kind, answer.note) == (AnswerKind.DONT_KNOW, "We did not see a meal.")
 
 
 def test_bad_observations_are_refused(app: Flask) -> None:

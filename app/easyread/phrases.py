@@ -186,7 +186,9 @@ PHRASES: dict[str, str] = {
     "observe_done": N_("You answered this"),
     "observe_not_done": N_("Not answered yet"),
     "note_label": N_("Your note"),
-    "note_hint": N_("Write a note if you want. Then tap your answer."),
+    "note_hint": N_("Write a note if you want. Then tap Save and go on."),
+    # i18n: the button that sends an observation: its answer and its note together
+    "save_go_on": N_("Save and go on"),
     "photos_title": N_("Photos of places and things"),
     "photo_rule_places": N_("Take photos of places and things only."),
     "photo_rule_people": N_("Never take photos of people."),

@@ -186,7 +186,8 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
     tablet.wait_for_url("**/visits/1")
     expect(tablet.locator("main")).to_contain_text("Your support: 2")
 
-    # Observations: the same cards, a note, and a photo of a place.
+    # Observations: the same cards, a note, and a photo of a place. A face only chooses: the
+    # note is written after it, and "Save and go on" sends both.
     tablet.click("a.card:has-text('What you saw')")
     tablet.wait_for_url("**/visits/1/observations")
     check(tablet, "observations")
@@ -196,12 +197,15 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
         tablet.wait_for_url(f"**/visits/1/observations/{number}")
         if number == 1:
             check(tablet, "observe")
-            tablet.fill("#note", "Everyone said hello.")
         if question.type == "free_text":
             tablet.fill("textarea[name=text]", "A lovely garden.")
-            tablet.click("button.button-next")
         else:
-            tablet.click(f"button.card[value={question.choices[0].value}]")
+            tablet.click(f"label.card-check:has(input[value={question.choices[0].value}])")
+            assert path_of(tablet) == f"/visits/1/observations/{number}"  # still here
+            expect(tablet.locator(f"input[name=answer][value={question.choices[0].value}]")).to_be_checked()
+            if number == 1:
+                tablet.fill("#note", "Everyone said hello.")
+        tablet.click("button.button-next:has-text('Save and go on')")
     tablet.wait_for_url("**/visits/1/photos")
     check(tablet, "photos")
     tablet.set_input_files("#photo", files=[{"name": "kitchen.jpg", "mimeType": "image/jpeg",
@@ -316,8 +320,8 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
         assert [r.status for r in people] == ["finished", "finished"]
         supported = [{a.supported for a in r.answers} for r in people]
         assert supported == [{False}, {True}]
-        note = db.session.scalars(select(Answer).where(Answer.question_key == "friendly")).one().note
-        assert note == "Everyone said hello."
+        friendly = db.session.scalars(select(Answer).where(Answer.question_key == "friendly")).one()
+        assert (friendly.values, friendly.note) == ([checklist[0].choices[0].value], "Everyone said hello.")
         assert len(db.session.scalars(select(Photo)).all()) == 1
         assert db.session.scalars(select(Verification)).one().signed_at is not None
         assert db.session.scalars(select(VerificationVerdict)).one().statement_text == STATEMENT
