@@ -5,11 +5,11 @@ limit)."""
 from __future__ import annotations
 
 from flask import Flask
+from helpers.world import build_world
 
 from app.public.views import PDFS_PER_WINDOW
 from app.reports import told_us
 from conftest import add_users
-from helpers.world import build_world
 
 
 def test_the_public_pdf_is_made_once_and_then_kept(app: Flask) -> None:
