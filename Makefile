@@ -56,6 +56,7 @@ translations: setup
 
 lint: setup
 	$(VENV)/bin/ruff check app tests bench tools
+	$(VENV)/bin/ruff format --check .
 
 bench: setup
 	tools/system-packages.sh espeak-ng wrk postgresql-client

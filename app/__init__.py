@@ -51,9 +51,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     from .visits import bp as visits_bp
+
     app.register_blueprint(visits_bp)
     from .provider import bp as provider_bp
     from .public import bp as public_bp
+
     app.register_blueprint(provider_bp)
     app.register_blueprint(public_bp)
     errors.init_app(app)

@@ -20,16 +20,26 @@ class Actor:
     device: str | None = None
 
 
-def record(db: Session, actor: Actor, action: str, *, organisation_id: int | None = None,
-           object_type: str | None = None, object_id: object = None,
-           **detail: Any) -> AuditEvent:
+def record(
+    db: Session,
+    actor: Actor,
+    action: str,
+    *,
+    organisation_id: int | None = None,
+    object_type: str | None = None,
+    object_id: object = None,
+    **detail: Any,
+) -> AuditEvent:
     """Add an audit event in the current transaction: it is kept exactly when the change is."""
-    event = AuditEvent(user_id=actor.user_id,
-                       organisation_id=organisation_id if organisation_id is not None
-                       else actor.organisation_id,
-                       action=action, object_type=object_type,
-                       object_id=None if object_id is None else str(object_id),
-                       session_ref=actor.session_ref, device=(actor.device or "")[:200] or None,
-                       detail=detail)
+    event = AuditEvent(
+        user_id=actor.user_id,
+        organisation_id=organisation_id if organisation_id is not None else actor.organisation_id,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        session_ref=actor.session_ref,
+        device=(actor.device or "")[:200] or None,
+        detail=detail,
+    )
     db.add(event)
     return event

@@ -21,8 +21,7 @@ from .models import Organisation, Response, Role, Service
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, make_migration, load_surveys, build_audio, demo, create_user, purge,
-                    send_mail):
+    for command in (init_db, make_migration, load_surveys, build_audio, demo, create_user, purge, send_mail):
         app.cli.add_command(command)
 
 
@@ -59,11 +58,15 @@ def load_surveys() -> None:
         click.echo(f"Problem: {error}", err=True)
     for questionnaire in result.questionnaires.values():
         version = version_for(db.session, questionnaire)
-        click.echo(f"OK: {questionnaire.source} ({len(questionnaire.questions)} questions, "
-                   f"version {version.content_hash})")
+        click.echo(
+            f"OK: {questionnaire.source} ({len(questionnaire.questions)} questions, "
+            f"version {version.content_hash})"
+        )
     db.session.commit()
-    click.echo(f"{len(result.questionnaires)} questionnaires, {len(result.frameworks)} frameworks, "
-               f"{len(result.errors)} problems.")
+    click.echo(
+        f"{len(result.questionnaires)} questionnaires, {len(result.frameworks)} frameworks, "
+        f"{len(result.errors)} problems."
+    )
     if result.errors:
         sys.exit(1)
 
@@ -88,8 +91,12 @@ def build_audio() -> None:
     texts = spoken_texts(app)
     started = time.perf_counter()
     try:
-        report = store.build(texts, app.config["VOICES"], int(app.config["SPEECH_RATE"]),
-                             recordings=load_recordings(Path(app.config["ASSETS_DIR"])))
+        report = store.build(
+            texts,
+            app.config["VOICES"],
+            int(app.config["SPEECH_RATE"]),
+            recordings=load_recordings(Path(app.config["ASSETS_DIR"])),
+        )
     except SpeechUnavailable as exc:
         click.echo(f"Audio was not built. {exc}", err=True)
         sys.exit(2)
@@ -97,19 +104,28 @@ def build_audio() -> None:
     for problem in report.problems:
         click.echo(f"Problem: {problem}", err=True)
     if report.synthesised == 0:
-        click.echo(f"Nothing to synthesise: all {report.cached} texts already have audio "
-                   f"({report.recorded} human recordings). {took:.1f} s.")
+        click.echo(
+            f"Nothing to synthesise: all {report.cached} texts already have audio "
+            f"({report.recorded} human recordings). {took:.1f} s."
+        )
     else:
         rate = report.bytes_written / report.seconds_of_speech if report.seconds_of_speech else 0
-        click.echo(f"Synthesised {report.synthesised} texts, {report.cached} were cached, "
-                   f"{report.recorded} human recordings. {report.seconds_of_speech:.0f} s of speech "
-                   f"in {report.bytes_written / 1024:.0f} KB ({rate / 1024:.1f} KB per second). "
-                   f"{took:.1f} s.")
+        click.echo(
+            f"Synthesised {report.synthesised} texts, {report.cached} were cached, "
+            f"{report.recorded} human recordings. {report.seconds_of_speech:.0f} s of speech "
+            f"in {report.bytes_written / 1024:.0f} KB ({rate / 1024:.1f} KB per second). "
+            f"{took:.1f} s."
+        )
 
 
 @click.command("demo")
-@click.option("--responses", "responses", type=click.IntRange(min=0), default=0,
-              help="also add this many random responses (this year and last) for the dashboard")
+@click.option(
+    "--responses",
+    "responses",
+    type=click.IntRange(min=0),
+    default=0,
+    help="also add this many random responses (this year and last) for the dashboard",
+)
 @with_appcontext
 def demo(responses: int) -> None:
     """Add a demo provider with 2 services (5 with --responses) and its questionnaires (safe again)."""
@@ -117,26 +133,29 @@ def demo(responses: int) -> None:
 
     org = create_demo(db.session, current_app.extensions["easyvoice.surveys"].questionnaires.values())
     db.session.commit()
-    already = db.session.scalar(select(func.count()).select_from(Response)
-                                .join(Service).where(Service.organisation_id == org.id))
+    already = db.session.scalar(
+        select(func.count()).select_from(Response).join(Service).where(Service.organisation_id == org.id)
+    )
     if responses and already:
         click.echo(f"The demo already has {already} responses; none added.")
     elif responses:
         from .reports.demo_data import add_responses
 
         started = time.perf_counter()
-        added = add_responses(db.session, org, current_app.extensions["easyvoice.surveys"]
-                              .questionnaires.values(), responses)
+        added = add_responses(
+            db.session, org, current_app.extensions["easyvoice.surveys"].questionnaires.values(), responses
+        )
         db.session.commit()
-        click.echo(f"Added {responses} responses ({added} answers) in "
-                   f"{time.perf_counter() - started:.1f} s.")
+        click.echo(f"Added {responses} responses ({added} answers) in {time.perf_counter() - started:.1f} s.")
     logins = create_demo_users(db.session, org, Path(current_app.instance_path) / "demo-logins.txt")
     db.session.commit()
     base = str(current_app.config["EXTERNAL_URL"]).rstrip("/")  # `make run` sets it from HOST/PORT
     for service in org.services:
         click.echo(f"Tablet start link for {service.name}: {base}/at/{service.code}")
-    click.echo("Start links are secret (staff only). Or set a tablet up for a service: sign in as "
-               f"staff at {base}/admin/tablet")
+    click.echo(
+        "Start links are secret (staff only). Or set a tablet up for a service: sign in as "
+        f"staff at {base}/admin/tablet"
+    )
     click.echo(f"Demo sign-ins (kept in instance/demo-logins.txt) at {base}/auth/sign-in:")
     for line in logins:
         click.echo(f"  {line}")
@@ -145,14 +164,17 @@ def demo(responses: int) -> None:
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]),
-              help="operator: the site operator, who manages organisations (made only here)")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="operator: the site operator, who manages organisations (made only here)",
+)
 @click.option("--organisation", "org_slug", required=True, help="the organisation's short name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--pin", default=None, help="4 digits, for an Expert by Experience's tablet handover")
 @with_appcontext
-def create_user(email: str, name: str, role: str, org_slug: str, password: str,
-                pin: str | None) -> None:
+def create_user(email: str, name: str, role: str, org_slug: str, password: str, pin: str | None) -> None:
     """Make a user who can sign in."""
     from .auth.accounts import AccountError
     from .auth.accounts import create_user as make_user
@@ -161,19 +183,32 @@ def create_user(email: str, name: str, role: str, org_slug: str, password: str,
     if org is None:
         raise click.BadParameter(f"There is no organisation '{org_slug}'.", param_hint="--organisation")
     try:
-        user = make_user(db.session, organisation=org, email=email, name=name, role=role,
-                         password=password, pin=pin)
+        user = make_user(
+            db.session, organisation=org, email=email, name=name, role=role, password=password, pin=pin
+        )
     except (AccountError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    audit.record(db.session, audit.Actor(device="flask create-user"), "user.create",
-                 organisation_id=org.id, object_type="user", object_id=user.id, role=role)
+    audit.record(
+        db.session,
+        audit.Actor(device="flask create-user"),
+        "user.create",
+        organisation_id=org.id,
+        object_type="user",
+        object_id=user.id,
+        role=role,
+    )
     db.session.commit()
     click.echo(f"Made {user.email} ({role}) in {org.name}.")
 
 
 @click.command("purge")
-@click.option("--older-than", "days", type=click.IntRange(min=1), default=None,
-              help="days; default: the RETENTION_DAYS setting")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="days; default: the RETENTION_DAYS setting",
+)
 @click.option("--dry-run", is_flag=True, help="count, but delete nothing")
 @with_appcontext
 def purge(days: int | None, dry_run: bool) -> None:
@@ -183,20 +218,29 @@ def purge(days: int | None, dry_run: bool) -> None:
 
     days = days or int(current_app.config["RETENTION_DAYS"])
     alert_days = int(current_app.config["ALERT_RETENTION_DAYS"])
-    done = retention.purge(db.session, days, alert_days, Path(current_app.config["PHOTO_DIR"]),
-                           dry_run=dry_run)
+    done = retention.purge(
+        db.session, days, alert_days, Path(current_app.config["PHOTO_DIR"]), dry_run=dry_run
+    )
     if not dry_run:
-        audit.record(db.session, audit.Actor(device="flask purge"), "retention.purge",
-                     older_than_days=days, responses_deleted=done.responses,
-                     photos_deleted=done.photos, alert_words_removed=done.alert_words)
+        audit.record(
+            db.session,
+            audit.Actor(device="flask purge"),
+            "retention.purge",
+            older_than_days=days,
+            responses_deleted=done.responses,
+            photos_deleted=done.photos,
+            alert_words_removed=done.alert_words,
+        )
         db.session.commit()
         retention.delete_files(done.files)
         retention.compact(db.session)
         db.session.commit()
     verb = "Would delete" if dry_run else "Deleted"
-    click.echo(f"{verb} {done.responses} responses and {done.photos} photos older than {days} days; "
-               f"{'would remove' if dry_run else 'removed'} the words of {done.alert_words} "
-               f"alert answers older than {alert_days} days.")
+    click.echo(
+        f"{verb} {done.responses} responses and {done.photos} photos older than {days} days; "
+        f"{'would remove' if dry_run else 'removed'} the words of {done.alert_words} "
+        f"alert answers older than {alert_days} days."
+    )
 
 
 @click.command("send-mail")

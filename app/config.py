@@ -25,8 +25,15 @@ DEFAULTS: dict[str, object] = {
     "PHOTO_DIR": None,  # None: <instance>/photos (visit photos; never under static/)
     "SPEECH_RATE": 140,  # words per minute: a little slower than espeak-ng's 175 default
     # Which espeak-ng voice reads each locale's texts.
-    "VOICES": {"en_GB": "gmw/en", "cy": "cel/cy", "pl": "zlw/pl", "ur": "inc/ur", "pa": "inc/pa",
-               "bn": "inc/bn", "ar": "sem/ar"},
+    "VOICES": {
+        "en_GB": "gmw/en",
+        "cy": "cel/cy",
+        "pl": "zlw/pl",
+        "ur": "inc/ur",
+        "pa": "inc/pa",
+        "bn": "inc/bn",
+        "ar": "sem/ar",
+    },
     "BABEL_DEFAULT_LOCALE": "en_GB",
     "BABEL_DEFAULT_TIMEZONE": "Europe/London",
     "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
@@ -85,7 +92,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     for key, raw in os.environ.items():
         if key.startswith(ENV_PREFIX):
-            app.config[key[len(ENV_PREFIX):]] = _coerce(raw)
+            app.config[key[len(ENV_PREFIX) :]] = _coerce(raw)
     if overrides:
         app.config.from_mapping(overrides)
 

@@ -54,8 +54,15 @@ def create_demo_users(db: Session, org: Organisation, logins_file: Path) -> list
             continue
         password = secrets.token_urlsafe(12)
         pin = f"{secrets.randbelow(10_000):04d}" if role == "expert" else None
-        create_user(db, organisation=org, email=email, name=f"Demo {role.replace('_', ' ')}",
-                    role=role, password=password, pin=pin)
+        create_user(
+            db,
+            organisation=org,
+            email=email,
+            name=f"Demo {role.replace('_', ' ')}",
+            role=role,
+            password=password,
+            pin=pin,
+        )
         lines.append(f"{role}: {email}  password {password}" + (f"  PIN {pin}" if pin else ""))
     fd = os.open(logins_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -22,8 +22,9 @@ REASONS = {
 
 def render_error(status: int, reason: str | None = None) -> tuple[str, int]:
     phrase, picture = REASONS.get(status, REASONS[400 if status < 500 else 500])
-    return render_template("errors/error.html", status=status, reason=reason or phrase,
-                           picture=picture), status
+    return render_template(
+        "errors/error.html", status=status, reason=reason or phrase, picture=picture
+    ), status
 
 
 def init_app(app: Flask) -> None:

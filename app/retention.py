@@ -43,13 +43,16 @@ class Purged:
     files: list[Path] = field(default_factory=list)
 
 
-def purge(db: Session, older_than_days: int, alert_days: int, photo_dir: Path, *,
-          dry_run: bool = False) -> Purged:
+def purge(
+    db: Session, older_than_days: int, alert_days: int, photo_dir: Path, *, dry_run: bool = False
+) -> Purged:
     """Everything the retention periods cover. Files are listed in the result, not deleted:
     the caller deletes them after its commit, so a failed commit never loses a kept photo."""
-    return Purged(responses=purge_responses(db, older_than_days, dry_run=dry_run),
-                  alert_words=purge_alert_words(db, alert_days, dry_run=dry_run),
-                  **_purge_photos(db, older_than_days, photo_dir, dry_run=dry_run))
+    return Purged(
+        responses=purge_responses(db, older_than_days, dry_run=dry_run),
+        alert_words=purge_alert_words(db, alert_days, dry_run=dry_run),
+        **_purge_photos(db, older_than_days, photo_dir, dry_run=dry_run),
+    )
 
 
 def purge_responses(db: Session, older_than_days: int, *, dry_run: bool = False) -> int:
@@ -61,10 +64,10 @@ def purge_responses(db: Session, older_than_days: int, *, dry_run: bool = False)
         return count
     old_answers = select(Answer.id).where(Answer.response_id.in_(old))
     # Alerts and picked quotes keep their own copy of the words; only the link goes.
-    db.execute(update(SafeguardingAlert).where(SafeguardingAlert.response_id.in_(old))
-               .values(response_id=None))
-    db.execute(update(PickedQuote).where(PickedQuote.answer_id.in_(old_answers))
-               .values(answer_id=None))
+    db.execute(
+        update(SafeguardingAlert).where(SafeguardingAlert.response_id.in_(old)).values(response_id=None)
+    )
+    db.execute(update(PickedQuote).where(PickedQuote.answer_id.in_(old_answers)).values(answer_id=None))
     db.execute(delete(AnswerChoice).where(AnswerChoice.answer_id.in_(old_answers)))
     db.execute(delete(Answer).where(Answer.response_id.in_(old)))
     db.execute(delete(Response).where(Response.id.in_(old)))
@@ -78,10 +81,12 @@ def purge_alert_words(db: Session, older_than_days: int, *, dry_run: bool = Fals
     An alert still open keeps everything: someone is acting on it.
     """
     cutoff = utcnow() - timedelta(days=older_than_days)
-    old = select(SafeguardingAlert.id).where(SafeguardingAlert.status == "closed",
-                                              SafeguardingAlert.raised_at < cutoff)
-    worded = (SafeguardingSignal.alert_id.in_(old)
-              & ((SafeguardingSignal.answer != WORDS_REMOVED) | SafeguardingSignal.note.is_not(None)))
+    old = select(SafeguardingAlert.id).where(
+        SafeguardingAlert.status == "closed", SafeguardingAlert.raised_at < cutoff
+    )
+    worded = SafeguardingSignal.alert_id.in_(old) & (
+        (SafeguardingSignal.answer != WORDS_REMOVED) | SafeguardingSignal.note.is_not(None)
+    )
     count = db.scalar(select(func.count()).select_from(SafeguardingSignal).where(worded)) or 0
     if dry_run or not count:
         return count
@@ -90,12 +95,13 @@ def purge_alert_words(db: Session, older_than_days: int, *, dry_run: bool = Fals
     return count
 
 
-def _purge_photos(db: Session, older_than_days: int, photo_dir: Path, *,
-                  dry_run: bool) -> dict[str, object]:
+def _purge_photos(db: Session, older_than_days: int, photo_dir: Path, *, dry_run: bool) -> dict[str, object]:
     cutoff = utcnow() - timedelta(days=older_than_days)
-    rows = db.execute(select(Photo.id, Photo.file_name, Visit.organisation_id)
-                      .join(Visit, Visit.id == Photo.visit_id)
-                      .where(Photo.uploaded_at < cutoff)).all()
+    rows = db.execute(
+        select(Photo.id, Photo.file_name, Visit.organisation_id)
+        .join(Visit, Visit.id == Photo.visit_id)
+        .where(Photo.uploaded_at < cutoff)
+    ).all()
     files = [photo_dir / str(organisation_id) / name for _id, name, organisation_id in rows]
     if rows and not dry_run:
         db.execute(delete(Photo).where(Photo.id.in_([row[0] for row in rows])))

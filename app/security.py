@@ -11,19 +11,21 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .db import db
 
 #: Scripts and styles only from our own files: no inline script can run, whatever gets injected.
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "media-src 'self'",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 HEADERS = {
     "Content-Security-Policy": CSP,
@@ -37,8 +39,14 @@ HEADERS = {
 
 
 #: Every kind of file a download of answers can be: never cached anywhere.
-DOWNLOAD_TYPES = frozenset({"text/csv", "application/pdf", "application/zip",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+DOWNLOAD_TYPES = frozenset(
+    {
+        "text/csv",
+        "application/pdf",
+        "application/zip",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+)
 
 
 def trust_proxies(app: Flask) -> None:

@@ -24,19 +24,26 @@ from flask.testing import FlaskClient  # noqa: E402
 
 from conftest import make_app, service_code  # noqa: E402  (tests/conftest.py)
 
-__all__ = ["ROOT", "BENCH", "make_app", "service_code", "start_response", "median", "verdict",
-           "header"]
+__all__ = ["ROOT", "BENCH", "make_app", "service_code", "start_response", "median", "verdict", "header"]
 
-SETTINGS = {"who": "self", "text": "normal", "pictures": "on", "contrast": "off",
-            "read_aloud": "on", "autoplay": "off"}
+SETTINGS = {
+    "who": "self",
+    "text": "normal",
+    "pictures": "on",
+    "contrast": "off",
+    "read_aloud": "on",
+    "autoplay": "off",
+}
 
 
-def start_response(app: Flask, client: FlaskClient, slug: str = "your-support",
-                   locale: str | None = None, **prefs: str) -> None:
+def start_response(
+    app: Flask, client: FlaskClient, slug: str = "your-support", locale: str | None = None, **prefs: str
+) -> None:
     """Walk the real journey up to question 1: service link, begin, settings, consent (yes).
 
     The app must have WTF_CSRF_ENABLED=False (the bench posts forms by hand).
     """
+
     def expect(response, status: int, what: str):  # type: ignore[no-untyped-def]
         if response.status_code != status:
             raise SystemExit(f"bench: {what} gave HTTP {response.status_code}, expected {status}")
@@ -50,8 +57,9 @@ def start_response(app: Flask, client: FlaskClient, slug: str = "your-support",
     match = re.search(r'name="submission_id" value="([^"]+)"', page)
     if not match:
         raise SystemExit("bench: no submission id on the consent page")
-    done = expect(client.post("/consent", data={"submission_id": match.group(1), "action": "yes"}),
-                  302, "POST /consent")
+    done = expect(
+        client.post("/consent", data={"submission_id": match.group(1), "action": "yes"}), 302, "POST /consent"
+    )
     if not done.location.endswith("/q/1"):
         raise SystemExit(f"bench: consent went to {done.location}, not /q/1")
 

@@ -32,9 +32,14 @@ def app_posts_per_second(app, posts: int) -> float:  # type: ignore[no-untyped-d
     started = time.perf_counter()
     for i in range(posts):
         number, question = faces[i % len(faces)]
-        result = client.post(f"/q/{number}", data={
-            "submission_id": uuid.uuid4().hex, "question": question.id,
-            "answer": ("happy", "ok", "sad")[i % 3]})
+        result = client.post(
+            f"/q/{number}",
+            data={
+                "submission_id": uuid.uuid4().hex,
+                "question": question.id,
+                "answer": ("happy", "ok", "sad")[i % 3],
+            },
+        )
         if result.status_code != 302:
             raise SystemExit(f"bench: an answer post gave HTTP {result.status_code}")
     return posts / (time.perf_counter() - started)
@@ -58,8 +63,9 @@ def bare_postgres(url: str, rows: int) -> float:
     import psycopg
 
     parsed = make_url(url)
-    with psycopg.connect(host=parsed.host, port=parsed.port, user=parsed.username,
-                         dbname=parsed.database) as conn:
+    with psycopg.connect(
+        host=parsed.host, port=parsed.port, user=parsed.username, dbname=parsed.database
+    ) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS bare (id SERIAL PRIMARY KEY, k TEXT, v TEXT)")
         conn.commit()
         started = time.perf_counter()
@@ -74,8 +80,9 @@ def postgres_up(server: str) -> bool:
 
     parsed = make_url(f"{server}/postgres")
     try:
-        psycopg.connect(host=parsed.host, port=parsed.port, user=parsed.username,
-                        dbname="postgres", connect_timeout=3).close()
+        psycopg.connect(
+            host=parsed.host, port=parsed.port, user=parsed.username, dbname="postgres", connect_timeout=3
+        ).close()
         return True
     except psycopg.OperationalError:
         return False
@@ -91,8 +98,10 @@ def measure(name: str, app, bare, posts: int, rounds: int) -> None:  # type: ign
         ratios.append(subject_rate / bare_rate)
     print(f"{name}: baseline bare INSERT + commit: median {median(bare_rates):8.0f} rows/s")
     print(f"{name}: subject answer posts:          median {median(subject_rates):8.0f} posts/s")
-    print(f"{name}: ratio subject/baseline {median(ratios):.3f} "
-          f"(rounds: {', '.join(f'{r:.3f}' for r in ratios)})")
+    print(
+        f"{name}: ratio subject/baseline {median(ratios):.3f} "
+        f"(rounds: {', '.join(f'{r:.3f}' for r in ratios)})"
+    )
 
 
 def main(argv: list[str] | None = None) -> bool:
@@ -104,19 +113,23 @@ def main(argv: list[str] | None = None) -> bool:
     header("answers: answer posts per second vs a bare INSERT loop (same driver)")
     with tempfile.TemporaryDirectory(prefix="ev-bench-") as tmp:
         app = make_app(Path(tmp), WTF_CSRF_ENABLED=False)
-        measure("SQLite", app, lambda n: bare_sqlite(Path(tmp) / "bare.sqlite", n), args.posts,
-                args.rounds)
+        measure("SQLite", app, lambda n: bare_sqlite(Path(tmp) / "bare.sqlite", n), args.posts, args.rounds)
         drop_database(app)
         if postgres_up(args.postgres):
             import conftest
 
             conftest.POSTGRES_SERVER = args.postgres
-            pg_app = make_app(Path(tmp), WTF_CSRF_ENABLED=False,
-                              DATABASE_URL=conftest.fresh_database_url(Path(tmp)))
+            pg_app = make_app(
+                Path(tmp), WTF_CSRF_ENABLED=False, DATABASE_URL=conftest.fresh_database_url(Path(tmp))
+            )
             try:
-                measure("PostgreSQL", pg_app,
-                        lambda n: bare_postgres(pg_app.config["DATABASE_URL"], n),
-                        args.posts, args.rounds)
+                measure(
+                    "PostgreSQL",
+                    pg_app,
+                    lambda n: bare_postgres(pg_app.config["DATABASE_URL"], n),
+                    args.posts,
+                    args.rounds,
+                )
             finally:
                 drop_database(pg_app)
         else:

@@ -73,8 +73,10 @@ def main(argv: list[str] | None = None) -> bool:
         voices, rate = app.config["VOICES"], int(app.config["SPEECH_RATE"])
         recordings = load_recordings(Path(app.config["ASSETS_DIR"]))
         store = app.extensions["easyvoice.audio"]
-        print(f"{len(texts)} spoken texts, {len(dict.fromkeys(texts))} distinct; "
-              f"{len(recordings)} human recordings; rate {rate} wpm")
+        print(
+            f"{len(texts)} spoken texts, {len(dict.fromkeys(texts))} distinct; "
+            f"{len(recordings)} human recordings; rate {rate} wpm"
+        )
 
         cold_s: list[float] = []
         warm_s: list[float] = []
@@ -102,11 +104,13 @@ def main(argv: list[str] | None = None) -> bool:
             warm_s.append(median(times))
             if sorted(p.name for p in store.directory.glob("*.ogg")) != files_before:
                 files_changed = True  # a warm build wrote .ogg files: counts as a failure
-            print(f"round {round_ + 1}: cold {cold_s[-1]:.2f} s ({report.synthesised} synthesised, "
-                  f"{report.seconds_of_speech:.1f} s of speech in {report.bytes_written / 1024:.0f} KB"
-                  f"{', includes starting the engine' if round_ == 0 else ''}), "
-                  f"warm {warm_s[-1] * 1000:.1f} ms ({warm.cached} cached, {warm.synthesised} "
-                  f"synthesised)")
+            print(
+                f"round {round_ + 1}: cold {cold_s[-1]:.2f} s ({report.synthesised} synthesised, "
+                f"{report.seconds_of_speech:.1f} s of speech in {report.bytes_written / 1024:.0f} KB"
+                f"{', includes starting the engine' if round_ == 0 else ''}), "
+                f"warm {warm_s[-1] * 1000:.1f} ms ({warm.cached} cached, {warm.synthesised} "
+                f"synthesised)"
+            )
         db.dispose(app)
 
     assert first is not None
@@ -115,25 +119,37 @@ def main(argv: list[str] | None = None) -> bool:
     wav_kbps = wav_bytes / wav_seconds / 1024
     kb_ok = ogg_kbps < TARGET_KBPS
     print()
-    print(f"(a) first build: {report.synthesised} texts synthesised, {report.recorded} recorded, "
-          f"{report.seconds_of_speech:.1f} s of speech")
-    print(f"    baseline WAV from the TTS: {wav_bytes / 1024:.0f} KB for {wav_seconds:.1f} s "
-          f"({wav_files} files, {meter.format}) = {wav_kbps:.2f} KB/s")
-    print(f"    subject Ogg/Opus store:    {report.bytes_written / 1024:.0f} KB for "
-          f"{report.seconds_of_speech:.1f} s = {ogg_kbps:.2f} KB/s")
+    print(
+        f"(a) first build: {report.synthesised} texts synthesised, {report.recorded} recorded, "
+        f"{report.seconds_of_speech:.1f} s of speech"
+    )
+    print(
+        f"    baseline WAV from the TTS: {wav_bytes / 1024:.0f} KB for {wav_seconds:.1f} s "
+        f"({wav_files} files, {meter.format}) = {wav_kbps:.2f} KB/s"
+    )
+    print(
+        f"    subject Ogg/Opus store:    {report.bytes_written / 1024:.0f} KB for "
+        f"{report.seconds_of_speech:.1f} s = {ogg_kbps:.2f} KB/s"
+    )
     print(f"    ratio Ogg/WAV: {ogg_kbps / wav_kbps:.3f}x (WAV is {wav_kbps / ogg_kbps:.1f}x larger)")
     print(f"    target: < {TARGET_KBPS:.1f} KB/s  -> {verdict(kb_ok)}")
 
     cold, warmest = median(cold_s), median(warm_s)
     no_synthesis = not files_changed and all(n == 0 for n in warm_synthesised)
-    print(f"(b) cold build (empty dir): median {cold:.2f} s over {len(cold_s)} rounds "
-          f"({min(cold_s):.2f}..{max(cold_s):.2f})")
-    print(f"    warm build (same dir):   median {warmest * 1000:.1f} ms over {len(warm_s)} rounds "
-          f"({min(warm_s) * 1000:.1f}..{max(warm_s) * 1000:.1f})")
+    print(
+        f"(b) cold build (empty dir): median {cold:.2f} s over {len(cold_s)} rounds "
+        f"({min(cold_s):.2f}..{max(cold_s):.2f})"
+    )
+    print(
+        f"    warm build (same dir):   median {warmest * 1000:.1f} ms over {len(warm_s)} rounds "
+        f"({min(warm_s) * 1000:.1f}..{max(warm_s) * 1000:.1f})"
+    )
     print(f"    ratio cold/warm: {cold / warmest:.0f}x")
-    print(f"    warm builds synthesised {max(warm_synthesised)} texts at most "
-          f"({len(warm_synthesised)} warm builds checked; .ogg files unchanged: "
-          f"{not files_changed})")
+    print(
+        f"    warm builds synthesised {max(warm_synthesised)} texts at most "
+        f"({len(warm_synthesised)} warm builds checked; .ogg files unchanged: "
+        f"{not files_changed})"
+    )
     print(f"    target: a warm build does no synthesis  -> {verdict(no_synthesis)}")
     return kb_ok and no_synthesis
 

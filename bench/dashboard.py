@@ -57,8 +57,9 @@ def fill(app, target_answers: int) -> tuple[int, dict[str, int]]:  # type: ignor
         org = db.session.scalar(select(Organisation).where(Organisation.slug == "demo"))
         for name in EXTRA_SERVICES:
             db.session.add(Service(organisation_id=org.id, name=name, code=f"bench{len(name)}{name[:3]}"))
-        forms = [q for q in app.extensions["easyvoice.surveys"].questionnaires.values()
-                 if q.audience != "expert"]
+        forms = [
+            q for q in app.extensions["easyvoice.surveys"].questionnaires.values() if q.audience != "expert"
+        ]
         versions = {q.id: version_for(db.session, q).id for q in forms}
         db.session.commit()
         services = list(db.session.scalars(select(Service.id).where(Service.organisation_id == org.id)))
@@ -75,8 +76,24 @@ def fill(app, target_answers: int) -> tuple[int, dict[str, int]]:  # type: ignor
         form = rng.choice(forms)
         started = (start + timedelta(seconds=rng.random() * span)).strftime("%Y-%m-%d %H:%M:%S.%f")
         by = rng.choices(("self", "family", "staff"), (85, 10, 5))[0]
-        responses.append((rid, f"c{rid}", f"t{rid}", versions[form.id], rng.choice(services), form.audience,
-                          by, "en_GB", rng.choice(("", "", "staff")), "", 1, "finished", started, started))
+        responses.append(
+            (
+                rid,
+                f"c{rid}",
+                f"t{rid}",
+                versions[form.id],
+                rng.choice(services),
+                form.audience,
+                by,
+                "en_GB",
+                rng.choice(("", "", "staff")),
+                "",
+                1,
+                "finished",
+                started,
+                started,
+            )
+        )
         for question in form.questions:
             aid += 1
             weights = FACE_WEIGHTS if question.type == "faces" else YES_NO_WEIGHTS
@@ -86,15 +103,32 @@ def fill(app, target_answers: int) -> tuple[int, dict[str, int]]:  # type: ignor
             kind = value if value in ("dont_know", "dont_want_to_say", "skipped") else "option"
             if question.type == "free_text":
                 kind, value = "text", None
-            answers.append((aid, rid, question.id, kind, "Sample" if kind == "text" else None, f"s{aid}", 0,
-                            started, started))
+            answers.append(
+                (
+                    aid,
+                    rid,
+                    question.id,
+                    kind,
+                    "Sample" if kind == "text" else None,
+                    f"s{aid}",
+                    0,
+                    started,
+                    started,
+                )
+            )
             if kind == "option":
                 choices.append((aid, value))
-    con.executemany("INSERT INTO response (id, client_id, token, version_id, service_id, respondent_role,"
-                    " answered_by, language, helped_by, others_present, consent, status, started_at,"
-                    " finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", responses)
-    con.executemany("INSERT INTO answer (id, response_id, question_key, kind, text, submission_id, supported,"
-                    " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)", answers)
+    con.executemany(
+        "INSERT INTO response (id, client_id, token, version_id, service_id, respondent_role,"
+        " answered_by, language, helped_by, others_present, consent, status, started_at,"
+        " finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        responses,
+    )
+    con.executemany(
+        "INSERT INTO answer (id, response_id, question_key, kind, text, submission_id, supported,"
+        " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        answers,
+    )
     con.executemany("INSERT INTO answer_choice (answer_id, value) VALUES (?,?)", choices)
     con.commit()
     con.execute("ANALYZE")
@@ -106,9 +140,12 @@ def bare(path: str, org_id: int, version_ids: list[int], year: int) -> float:
     con = sqlite3.connect(path)
     sql = BARE.format(versions=",".join(str(v) for v in version_ids))
     fmt = "%Y-%m-%d %H:%M:%S.%f"
-    args = {"org": org_id, "this_start": datetime(year, 1, 1).strftime(fmt),
-            "last_start": datetime(year - 1, 1, 1).strftime(fmt),
-            "this_end": datetime(year + 1, 1, 1).strftime(fmt)}
+    args = {
+        "org": org_id,
+        "this_start": datetime(year, 1, 1).strftime(fmt),
+        "last_start": datetime(year - 1, 1, 1).strftime(fmt),
+        "this_end": datetime(year + 1, 1, 1).strftime(fmt),
+    }
     started = time.perf_counter()
     rows = con.execute(sql, args).fetchall()
     took = time.perf_counter() - started
@@ -146,12 +183,16 @@ def main() -> None:
             started = time.perf_counter()
             assert client.get(f"/provider/download/summary.csv?year={year}").status_code == 200
             csv_times.append(time.perf_counter() - started)
-        for name, mine, base in (("dashboard (3 questionnaire pages)", page_times, page_bare),
-                                 ("summary CSV", csv_times, csv_bare)):
+        for name, mine, base in (
+            ("dashboard (3 questionnaire pages)", page_times, page_bare),
+            ("summary CSV", csv_times, csv_bare),
+        ):
             ratio = median(mine) / median(base)
             ok = ratio <= RATIO_TARGET and median(mine) < SECONDS_TARGET
-            print(f"  {name}: {median(mine):.2f} s, bare GROUP BY {median(base):.2f} s, ratio {ratio:.2f} "
-                  f"(target <= {RATIO_TARGET} and < {SECONDS_TARGET:.0f} s) -> {verdict(ok)}")
+            print(
+                f"  {name}: {median(mine):.2f} s, bare GROUP BY {median(base):.2f} s, ratio {ratio:.2f} "
+                f"(target <= {RATIO_TARGET} and < {SECONDS_TARGET:.0f} s) -> {verdict(ok)}"
+            )
         db.dispose(app)
 
 

@@ -122,34 +122,44 @@ def main(argv: list[str] | None = None) -> bool:
                     start_response(app, client, slug, locale=locale)
                     where = f"{slug} {locale} {audio_state}"
                     for number, question in enumerate(questionnaire.questions, start=1):
-                        pages.append(measure(client, f"/q/{number}", f"{where} /q/{number}",
-                                             question.type, assets))
+                        pages.append(
+                            measure(client, f"/q/{number}", f"{where} /q/{number}", question.type, assets)
+                        )
                     for step in CLOSING:
-                        pages.append(measure(client, f"/end/{step}", f"{where} /end/{step}",
-                                             f"closing:{step}", assets))
+                        pages.append(
+                            measure(client, f"/end/{step}", f"{where} /end/{step}", f"closing:{step}", assets)
+                        )
         db.dispose(app)
 
-    print(f"{len(pages)} pages measured ({len(surveys)} questionnaires, "
-          f"{len(available_locales(app))} locale(s), audio not built and built)")
+    print(
+        f"{len(pages)} pages measured ({len(surveys)} questionnaires, "
+        f"{len(available_locales(app))} locale(s), audio not built and built)"
+    )
     print(f"linked files: {', '.join(f'{h} {len(b)} B' for h, b in assets.items())}")
-    print(f"{'largest page per type':<22} {'HTML':>7} {'CSS':>7} {'JS':>7} {'total':>8} "
-          f"{'gzip':>7}  page")
+    print(f"{'largest page per type':<22} {'HTML':>7} {'CSS':>7} {'JS':>7} {'total':>8} {'gzip':>7}  page")
     by_kind: dict[str, Page] = {}
     for page in pages:
         if page.kind not in by_kind or page.total > by_kind[page.kind].total:
             by_kind[page.kind] = page
     for kind, page in sorted(by_kind.items(), key=lambda kv: (kv[0].startswith("closing"), kv[0])):
-        print(f"{kind:<22} {page.html:>7} {page.css:>7} {page.js:>7} {page.total:>8} "
-              f"{page.gz:>7}  {page.label}")
+        print(
+            f"{kind:<22} {page.html:>7} {page.css:>7} {page.js:>7} {page.total:>8} {page.gz:>7}  {page.label}"
+        )
     question_max = max((p for p in pages if not p.kind.startswith("closing")), key=lambda p: p.total)
     overall = max(pages, key=lambda p: p.total)
     ok = overall.total < TARGET_BYTES
-    print(f"max question page: {question_max.total} B = {question_max.total / 1024:.1f} KB "
-          f"(gzip {question_max.gz / 1024:.1f} KB), {question_max.label}")
-    print(f"max of all pages incl. closing: {overall.total / 1024:.1f} KB "
-          f"(gzip {overall.gz / 1024:.1f} KB); baseline ratio n/a (sizes, not times)")
-    print(f"target: < {TARGET_BYTES / 1024:.0f} KB  -> {verdict(ok)} "
-          f"({overall.total / TARGET_BYTES:.0%} of the budget)")
+    print(
+        f"max question page: {question_max.total} B = {question_max.total / 1024:.1f} KB "
+        f"(gzip {question_max.gz / 1024:.1f} KB), {question_max.label}"
+    )
+    print(
+        f"max of all pages incl. closing: {overall.total / 1024:.1f} KB "
+        f"(gzip {overall.gz / 1024:.1f} KB); baseline ratio n/a (sizes, not times)"
+    )
+    print(
+        f"target: < {TARGET_BYTES / 1024:.0f} KB  -> {verdict(ok)} "
+        f"({overall.total / TARGET_BYTES:.0%} of the budget)"
+    )
     return ok
 
 

@@ -38,6 +38,7 @@ def baseline_app() -> Flask:
 
 def timer(client, url: str) -> Callable[[int], float]:  # type: ignore[no-untyped-def]
     """A function running n GETs of url; returns mean microseconds per request."""
+
     def run(n: int) -> float:
         get = client.get
         started = time.perf_counter_ns()
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> bool:
         base_us: list[float] = []
         for round_ in range(args.rounds):
             order = ((run_base, base_us), (run_subject, subject_us))
-            for run, out in (order if round_ % 2 == 0 else order[::-1]):
+            for run, out in order if round_ % 2 == 0 else order[::-1]:
                 out.append(run(args.requests))
         from app.db import db
 
@@ -85,10 +86,14 @@ def main(argv: list[str] | None = None) -> bool:
     ok = ratio <= TARGET_RATIO
     print(f"page sizes: question page {subject_bytes} B, static page {base_bytes} B")
     print(f"{args.rounds} rounds x {args.requests} requests each, interleaved")
-    print(f"baseline (static template, bare Flask): median {median(base_us):8.1f} us/request "
-          f"(rounds: {min(base_us):.1f}..{max(base_us):.1f})")
-    print(f"subject  (GET /q/3, real app):          median {median(subject_us):8.1f} us/request "
-          f"(rounds: {min(subject_us):.1f}..{max(subject_us):.1f})")
+    print(
+        f"baseline (static template, bare Flask): median {median(base_us):8.1f} us/request "
+        f"(rounds: {min(base_us):.1f}..{max(base_us):.1f})"
+    )
+    print(
+        f"subject  (GET /q/3, real app):          median {median(subject_us):8.1f} us/request "
+        f"(rounds: {min(subject_us):.1f}..{max(subject_us):.1f})"
+    )
     print(f"ratio subject/baseline: {ratio:.2f}x (per-round {min(ratios):.2f}..{max(ratios):.2f})")
     print(f"target: <= {TARGET_RATIO:.1f}x  -> {verdict(ok)}")
     return ok

@@ -27,15 +27,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
 
-    print(f"EasyVoice benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, Python "
-          f"{sys.version.split()[0]}", flush=True)
+    print(
+        f"EasyVoice benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, Python {sys.version.split()[0]}",
+        flush=True,
+    )
     started = time.perf_counter()
     summary: list[tuple[str, str]] = []
     broken = False
     for script in SCRIPTS:
         print(flush=True)
-        run = subprocess.run([sys.executable, str(BENCH / script)], cwd=BENCH.parent,
-                             stdout=subprocess.PIPE, text=True, check=False)
+        run = subprocess.run(
+            [sys.executable, str(BENCH / script)],
+            cwd=BENCH.parent,
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
         sys.stdout.write(run.stdout)
         verdicts = [line.strip() for line in run.stdout.splitlines() if VERDICT.search(line)]
         if run.returncode != 0 or not verdicts:

@@ -28,14 +28,14 @@ TARGET_RATE = 0.5
 TARGET_RSS_MB = 120
 GROWTH_TOLERANCE_MB = 2.0  # allocator noise; a leak of 1 KB a request would be ~5 MB here
 
-BARE_APP = '''
+BARE_APP = """
 from flask import Flask, render_template
 app = Flask("bench_bare", template_folder={templates!r})
 
 @app.get("/q/3")
 def page():
     return render_template("question_static.html")
-'''
+"""
 
 
 def free_port() -> int:
@@ -47,10 +47,25 @@ def free_port() -> int:
 def gunicorn(app_spec: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind",
-         f"127.0.0.1:{port}", "--workers", "4", "--access-logfile", "/dev/null", app_spec],
-        cwd=cwd, env={**os.environ, **env, "PYTHONPATH": f"{cwd}:{ROOT}"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--access-logfile",
+            "/dev/null",
+            app_spec,
+        ],
+        cwd=cwd,
+        env={**os.environ, **env, "PYTHONPATH": f"{cwd}:{ROOT}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -64,8 +79,7 @@ def gunicorn(app_spec: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.
 
 def wrk(port: int, seconds: float, cookie: str, requests: int | None = None) -> float:
     """Requests per second for GET /q/3 (all answered 200, or the run is refused)."""
-    args = ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"Cookie: {cookie}",
-            f"http://127.0.0.1:{port}/q/3"]
+    args = ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{port}/q/3"]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in out:
         raise SystemExit(f"bench: some answers were not 200:\n{out}")
@@ -73,8 +87,9 @@ def wrk(port: int, seconds: float, cookie: str, requests: int | None = None) -> 
 
 
 def worker_rss_mb(master: subprocess.Popen) -> list[float]:
-    pids = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True,
-                          text=True, check=False).stdout.split()
+    pids = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
     sizes = []
     for pid in pids:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -101,12 +116,14 @@ def main(argv: list[str] | None = None) -> bool:
     with tempfile.TemporaryDirectory(prefix="ev-bench-") as tmp:
         tmpdir = Path(tmp)
         secret = "bench-secret"  # noqa: S105  (a throwaway database)
-        app = make_app(tmpdir, SECRET_KEY=secret, WTF_CSRF_ENABLED=False,
-                       SESSION_COOKIE_SECURE=False)
+        app = make_app(tmpdir, SECRET_KEY=secret, WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=False)
         cookie = session_cookie(app, app.test_client())
-        env = {"EASYVOICE_DATABASE_URL": app.config["DATABASE_URL"], "EASYVOICE_SECRET_KEY": secret,
-               "EASYVOICE_INSTANCE_PATH": str(tmpdir / "instance"),
-               "EASYVOICE_AUDIO_DIR": str(tmpdir / "audio")}
+        env = {
+            "EASYVOICE_DATABASE_URL": app.config["DATABASE_URL"],
+            "EASYVOICE_SECRET_KEY": secret,
+            "EASYVOICE_INSTANCE_PATH": str(tmpdir / "instance"),
+            "EASYVOICE_AUDIO_DIR": str(tmpdir / "audio"),
+        }
         (tmpdir / "bare_app.py").write_text(BARE_APP.format(templates=str(BENCH / "templates")))
         subject, subject_port = gunicorn("wsgi:app", env, ROOT)
         bare, bare_port = gunicorn("bare_app:app", {}, tmpdir)
@@ -123,8 +140,7 @@ def main(argv: list[str] | None = None) -> bool:
             print(f"baseline (bare Flask, static template): median {median(bare_rates):8.0f} req/s")
             print(f"subject  (GET /q/3, real app):          median {median(subject_rates):8.0f} req/s")
             ratio = median(ratios)
-            print(f"ratio subject/baseline: {ratio:.2f} (rounds: "
-                  f"{', '.join(f'{r:.2f}' for r in ratios)})")
+            print(f"ratio subject/baseline: {ratio:.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
             print(f"target: >= {TARGET_RATE} of the bare app's rate  -> {verdict(ratio >= TARGET_RATE)}")
             rate_ok = ratio >= TARGET_RATE
 
@@ -144,13 +160,13 @@ def main(argv: list[str] | None = None) -> bool:
             print(f"worker RSS MB at start: {', '.join(f'{v:.1f}' for v in rss_start)}")
             print(f"worker RSS MB at ~{half:,}: {', '.join(f'{v:.1f}' for v in rss_half)}")
             print(f"worker RSS MB at ~{sent:,}: {', '.join(f'{v:.1f}' for v in rss_end)}")
-            print(f"largest worker {max(rss_end):.1f} MB; largest growth over the second half "
-                  f"{growth:+.1f} MB")
+            print(
+                f"largest worker {max(rss_end):.1f} MB; largest growth over the second half {growth:+.1f} MB"
+            )
             memory_ok = max(rss_end) < TARGET_RSS_MB
             print(f"target: < {TARGET_RSS_MB} MB per worker  -> {verdict(memory_ok)}")
             flat = growth <= GROWTH_TOLERANCE_MB
-            print(f"target: no growth over the second half (<= {GROWTH_TOLERANCE_MB} MB)  -> "
-                  f"{verdict(flat)}")
+            print(f"target: no growth over the second half (<= {GROWTH_TOLERANCE_MB} MB)  -> {verdict(flat)}")
         finally:
             for proc in (subject, bare):
                 proc.send_signal(signal.SIGTERM)

@@ -149,15 +149,34 @@ def add_users(app: Flask) -> dict[str, str]:
         db.session.add(Service(organisation=other, name="Elm Court", code="elmcourt"))
         for role in ROLES[:4]:  # the operator comes last, so older users keep their ids
             email = f"{role}@demo.example"
-            create_user(db.session, organisation=demo, email=email, name=role.title(), role=role,
-                        password=PASSWORD, pin="1234" if role == "expert" else None)
+            create_user(
+                db.session,
+                organisation=demo,
+                email=email,
+                name=role.title(),
+                role=role,
+                password=PASSWORD,
+                pin="1234" if role == "expert" else None,
+            )
             emails[role] = email
-        create_user(db.session, organisation=other, email="lead@other.example", name="Other lead",
-                    role="quality_lead", password=PASSWORD)
+        create_user(
+            db.session,
+            organisation=other,
+            email="lead@other.example",
+            name="Other lead",
+            role="quality_lead",
+            password=PASSWORD,
+        )
         emails["other_lead"] = "lead@other.example"
         # the site operator (only `flask create-user` makes one in real life)
-        create_user(db.session, organisation=demo, email="operator@demo.example", name="Operator",
-                    role="operator", password=PASSWORD)
+        create_user(
+            db.session,
+            organisation=demo,
+            email="operator@demo.example",
+            name="Operator",
+            role="operator",
+            password=PASSWORD,
+        )
         emails["operator"] = "operator@demo.example"
         db.session.commit()
     return emails

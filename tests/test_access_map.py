@@ -78,8 +78,15 @@ def test_each_role_only_opens_its_own_areas(open_app: Flask, role: str) -> None:
 
 def with_ids(app: Flask) -> list[tuple[str, str, str]]:
     """Closed routes with an id in them (the sample id 1 names the demo organisation's things)."""
-    return [r for r in closed(app) if any(isinstance(c, IntegerConverter) for rule in
-                                          app.url_map.iter_rules(r[0]) for c in rule._converters.values())]
+    return [
+        r
+        for r in closed(app)
+        if any(
+            isinstance(c, IntegerConverter)
+            for rule in app.url_map.iter_rules(r[0])
+            for c in rule._converters.values()
+        )
+    ]
 
 
 def test_an_admin_of_another_organisation_gets_404_for_every_id(open_app: Flask) -> None:
@@ -92,8 +99,14 @@ def test_an_admin_of_another_organisation_gets_404_for_every_id(open_app: Flask)
 
     with open_app.app_context():
         other = db.session.query(Organisation).filter_by(slug="other").one()
-        create_user(db.session, organisation=other, email="admin@other.example", name="Other admin",
-                    role="admin", password=PASSWORD)
+        create_user(
+            db.session,
+            organisation=other,
+            email="admin@other.example",
+            name="Other admin",
+            role="admin",
+            password=PASSWORD,
+        )
         db.session.commit()
     routes = with_ids(open_app)
     assert any(e.startswith("admin.") for e, _m, _u in routes)
@@ -126,8 +139,15 @@ def test_every_role_of_another_organisation_gets_404_for_every_real_id(tmp_path,
     world = build_world(app)
     with app.app_context():
         other = db.session.query(Organisation).filter_by(slug="other").one()
-        create_user(db.session, organisation=other, email=f"{role}@other.example", name="Stranger",
-                    role=role, password=PASSWORD, pin="1234" if role == "expert" else None)
+        create_user(
+            db.session,
+            organisation=other,
+            email=f"{role}@other.example",
+            name="Stranger",
+            role=role,
+            password=PASSWORD,
+            pin="1234" if role == "expert" else None,
+        )
         db.session.commit()
     own, foreign = signed_in(app, f"{role}@demo.example"), signed_in(app, f"{role}@other.example")
     checked = 0

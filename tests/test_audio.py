@@ -78,14 +78,12 @@ def test_a_human_recording_replaces_the_tts(tmp_path: Path) -> None:
         out.setsampwidth(2)
         out.setframerate(16000)
         out.writeframes((tone * 32767).astype("<i2").tobytes())
-    (assets / "audio" / "recordings.yaml").write_text(
-        "- {locale: en_GB, text: Happy, file: happy.wav}\n")
+    (assets / "audio" / "recordings.yaml").write_text("- {locale: en_GB, text: Happy, file: happy.wav}\n")
     app = make_app(tmp_path, ASSETS_DIR=str(assets), AUDIO_DIR=str(tmp_path / "audio"))
     store = AudioStore(tmp_path / "audio")
     from app.easyread.audio import load_recordings
 
-    report = store.build([("en_GB", "Happy")], app.config["VOICES"], 140,
-                         recordings=load_recordings(assets))
+    report = store.build([("en_GB", "Happy")], app.config["VOICES"], 140, recordings=load_recordings(assets))
     assert (report.recorded, report.synthesised) == (1, 0)
     data, rate = sf.read(str(tmp_path / "audio" / store.lookup("en_GB", "Happy")))
     assert rate == 16000 and abs(len(data) - 16000) < 2000

@@ -97,22 +97,49 @@ def test_next_only_goes_to_this_site(app: Flask) -> None:
     client = app.test_client()
     page = client.get("/auth/sign-in").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    result = client.post("/auth/sign-in?next=//evil.example/x",
-                         data={"email": "admin@demo.example", "password": PASSWORD, "csrf_token": token})
+    result = client.post(
+        "/auth/sign-in?next=//evil.example/x",
+        data={"email": "admin@demo.example", "password": PASSWORD, "csrf_token": token},
+    )
     assert result.headers["Location"] == "/admin/"
 
 
 def test_create_user_command(app: Flask) -> None:
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "--email", "new@demo.example", "--name", "New",
-                                 "--role", "expert", "--organisation", "demo", "--pin", "4321"],
-                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "new@demo.example",
+            "--name",
+            "New",
+            "--role",
+            "expert",
+            "--organisation",
+            "demo",
+            "--pin",
+            "4321",
+        ],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalars(select(User).where(User.email == "new@demo.example")).one()
         assert user.role.value == "expert" and user.check_pin("4321") and user.check_password(PASSWORD)
-    bad = runner.invoke(args=["create-user", "--email", "x@demo.example", "--name", "X", "--role",
-                              "viewer", "--organisation", "demo"], input="short\nshort\n")
+    bad = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "x@demo.example",
+            "--name",
+            "X",
+            "--role",
+            "viewer",
+            "--organisation",
+            "demo",
+        ],
+        input="short\nshort\n",
+    )
     assert bad.exit_code != 0 and "at least 10 characters" in bad.output
     assert len(events(app, "user.create")) == 1
 

@@ -58,15 +58,19 @@ def test_missing_csrf_token_is_refused(app: Flask) -> None:
     client.get(f"/at/{service_code(app)}")
     client.get("/begin/your-support")
     page = client.get("/consent").get_data(as_text=True)
-    assert_friendly(client.post("/consent", data={"submission_id": submission_id(page),
-                                                  "action": "yes"}), 400)
-    ok = client.post("/consent", data={"submission_id": submission_id(page), "action": "yes",
-                                       "csrf_token": csrf_token(page)})
+    assert_friendly(
+        client.post("/consent", data={"submission_id": submission_id(page), "action": "yes"}), 400
+    )
+    ok = client.post(
+        "/consent",
+        data={"submission_id": submission_id(page), "action": "yes", "csrf_token": csrf_token(page)},
+    )
     assert ok.status_code == 302
     page = client.get("/q/1").get_data(as_text=True)
     first = questions(app)[0]
-    result = client.post("/q/1", data={"submission_id": submission_id(page), "question": first.id,
-                                       "answer": "happy"})
+    result = client.post(
+        "/q/1", data={"submission_id": submission_id(page), "question": first.id, "answer": "happy"}
+    )
     assert_friendly(result, 400)
     with app.app_context():
         assert db.session.scalars(select(Answer)).all() == []
@@ -86,8 +90,15 @@ def test_tampered_settings_are_refused(no_csrf_app: Flask) -> None:
     client = no_csrf_app.test_client()
     client.get(f"/at/{service_code(no_csrf_app)}")
     client.get("/begin/your-support")
-    base = {"who": "self", "text": "normal", "pictures": "on", "contrast": "off",
-            "read_aloud": "on", "autoplay": "off", "locale": "en_GB"}
+    base = {
+        "who": "self",
+        "text": "normal",
+        "pictures": "on",
+        "contrast": "off",
+        "read_aloud": "on",
+        "autoplay": "off",
+        "locale": "en_GB",
+    }
     for field, bad in [("text", "enormous"), ("who", "robot"), ("locale", "xx_YY")]:
         assert_friendly(client.post("/settings", data={**base, field: bad}), 400)
     assert client.post("/settings", data=base).status_code == 302
@@ -118,8 +129,7 @@ def test_closed_response_cannot_be_answered_by_replaying_its_cookie(no_csrf_app:
     client.post("/stop", data={"submission_id": submission_id(page), "action": "stop"})
     with client.session_transaction() as session:
         session.update(saved)  # an old cookie, replayed
-    result = client.post("/q/1", data={"submission_id": "y" * 32, "question": first.id,
-                                       "answer": "happy"})
+    result = client.post("/q/1", data={"submission_id": "y" * 32, "question": first.id, "answer": "happy"})
     assert result.status_code == 302
     assert stored(no_csrf_app)[first.id][1] == ["sad"]
 

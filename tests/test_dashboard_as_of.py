@@ -26,8 +26,9 @@ def test_start_of_day_is_local_midnight_in_winter_and_summer() -> None:
     summer = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
     assert start_of_day(winter, "Europe/London") == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
     assert start_of_day(summer, "Europe/London") == datetime(2026, 6, 30, 23, 0, tzinfo=UTC)
-    assert start_of_day(datetime(2026, 6, 30, 23, 30, tzinfo=UTC), "Europe/London") == \
-        datetime(2026, 6, 30, 23, 0, tzinfo=UTC)
+    assert start_of_day(datetime(2026, 6, 30, 23, 30, tzinfo=UTC), "Europe/London") == datetime(
+        2026, 6, 30, 23, 0, tzinfo=UTC
+    )
 
 
 def _answer_today(app: Flask, people: int, question: str, value: str) -> None:
@@ -36,19 +37,28 @@ def _answer_today(app: Flask, people: int, question: str, value: str) -> None:
     with app.app_context():
         oak = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
         for _ in range(people):
-            response = journey.start_response(db.session, questionnaire=form, service=oak,
-                                              client_id=secrets.token_hex(16), answered_by="self",
-                                              language="en_GB")
+            response = journey.start_response(
+                db.session,
+                questionnaire=form,
+                service=oak,
+                client_id=secrets.token_hex(16),
+                answered_by="self",
+                language="en_GB",
+            )
             db.session.flush()
-            journey.record_answer(db.session, response, question,
-                                  journey.Given(AnswerKind.OPTION, values=(value,)),
-                                  secrets.token_hex(8))
+            journey.record_answer(
+                db.session,
+                response,
+                question,
+                journey.Given(AnswerKind.OPTION, values=(value,)),
+                secrets.token_hex(8),
+            )
         db.session.commit()
 
 
 def _figures(html: str) -> str:
     """The page without its per-request parts (CSRF tokens)."""
-    main = html[html.index("<main"):]
+    main = html[html.index("<main") :]
     return re.sub(r'value="[^"]*"', "", main)
 
 
@@ -80,11 +90,11 @@ def test_the_cut_off_leaves_out_only_todays_answers(app: Flask) -> None:
     _answer_today(app, 7, question.id, question.choices[-1].value)
     now = datetime.now(UTC)
     with app.app_context():
-        org_id = db.session.scalars(select(Service.organisation_id)
-                                    .where(Service.name == "Oak House")).one()
+        org_id = db.session.scalars(select(Service.organisation_id).where(Service.name == "Oak House")).one()
         live = question_figures(db.session, org_id, 5, now.year, {"your-support": form})[0]
-        cut = question_figures(db.session, org_id, 5, now.year, {"your-support": form},
-                               as_of=start_of_day(now, "Europe/London"))[0]
+        cut = question_figures(
+            db.session, org_id, 5, now.year, {"your-support": form}, as_of=start_of_day(now, "Europe/London")
+        )[0]
     value = question.choices[-1].value
     assert live.overall.cells[value].value == 7
     assert cut.overall.cells[value].value == 0

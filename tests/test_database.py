@@ -19,8 +19,9 @@ def test_suite_runs_on_the_engine_it_was_asked_for(app: Flask) -> None:
 def test_models_and_latest_migration_agree(app: Flask) -> None:
     """No pending autogenerate diff: every model change comes with its migration."""
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                              "target_metadata": Base.metadata})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "target_metadata": Base.metadata}
+        )
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

@@ -7,8 +7,11 @@ from flask import Flask
 
 from conftest import add_users, sign_in_as
 
-DOWNLOADS = ["/provider/download/answers.csv", "/provider/download/summary.csv",
-             "/provider/download/what-people-told-us.pdf"]
+DOWNLOADS = [
+    "/provider/download/answers.csv",
+    "/provider/download/summary.csv",
+    "/provider/download/what-people-told-us.pdf",
+]
 
 
 @pytest.mark.parametrize("url", DOWNLOADS)

@@ -35,6 +35,7 @@ ITEM_ID_RE = re.compile(r"^[a-z0-9_]+$")
 # split_sentences
 # --------------------------------------------------------------------------
 
+
 def test_split_sentences_on_full_stop_question_and_exclamation() -> None:
     assert split_sentences("I like tea. Do you? Yes!") == ["I like tea.", "Do you?", "Yes!"]
 
@@ -81,6 +82,7 @@ def test_split_sentences_empty_text() -> None:
 # count_words
 # --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -102,6 +104,7 @@ def test_count_words(sentence: str, expected: int) -> None:
 # check_easy_read
 # --------------------------------------------------------------------------
 
+
 def test_check_easy_read_accepts_good_text() -> None:
     assert check_easy_read("Do staff listen to you? Listen means staff hear you.") == []
 
@@ -109,9 +112,7 @@ def test_check_easy_read_accepts_good_text() -> None:
 def test_check_easy_read_flags_long_sentence_with_count_in_message() -> None:
     sentence = " ".join(["word"] * 18) + "."
     problems = check_easy_read("Short one. " + sentence)
-    assert problems == [
-        Problem("too_long", "This sentence has 18 words. Use 15 or fewer.", sentence)
-    ]
+    assert problems == [Problem("too_long", "This sentence has 18 words. Use 15 or fewer.", sentence)]
 
 
 def test_check_easy_read_15_words_is_fine_16_is_not() -> None:
@@ -185,6 +186,7 @@ def test_problem_is_frozen() -> None:
 # --------------------------------------------------------------------------
 # The shipped survey and framework files
 # --------------------------------------------------------------------------
+
 
 def _load(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:

@@ -14,8 +14,11 @@ def test_every_picture_on_an_error_page_resolves(app: Flask, url: str) -> None:
     client = app.test_client()
     page = client.get(url)
     assert page.status_code in (302, 404)
-    html = client.get(url, follow_redirects=True).get_data(as_text=True) if page.status_code == 302 \
+    html = (
+        client.get(url, follow_redirects=True).get_data(as_text=True)
+        if page.status_code == 302
         else page.get_data(as_text=True)
+    )
     sources = re.findall(r'<img[^>]+src="([^"]+)"', html)
     assert sources, "no pictures on the page"
     for src in sources:

@@ -87,13 +87,25 @@ class Tablet:
         self.with_retries("GET", "/begin/your-support")
         page = self.with_retries("GET", "/settings")[2]
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        self.with_retries("POST", "/settings", {
-            "csrf_token": token, "who": "self", "text": "normal", "pictures": "on",
-            "contrast": "off", "read_aloud": "on", "autoplay": "off", "locale": "en_GB"})
+        self.with_retries(
+            "POST",
+            "/settings",
+            {
+                "csrf_token": token,
+                "who": "self",
+                "text": "normal",
+                "pictures": "on",
+                "contrast": "off",
+                "read_aloud": "on",
+                "autoplay": "off",
+                "locale": "en_GB",
+            },
+        )
         consent = self.with_retries("GET", "/consent")[2]  # the start id is this session's own
         start_id = re.search(r'name="submission_id" value="([^"]+)"', consent).group(1)
-        status, headers, _ = self.with_retries("POST", "/consent", {
-            "csrf_token": token, "submission_id": start_id, "action": "yes"})
+        status, headers, _ = self.with_retries(
+            "POST", "/consent", {"csrf_token": token, "submission_id": start_id, "action": "yes"}
+        )
         assert status == 302 and headers["Location"].endswith("/q/1")
         return token, self.cookie
 
@@ -102,10 +114,12 @@ class Tablet:
             token, cookie = self.start()
             told = self.told_stored.setdefault(cookie, {})
             for number, question in enumerate(self.questions[:QUESTIONS], start=1):
-                choice = question.choices[(seed + number) % len(question.choices)].value \
-                    if question.choices else None
-                form = {"csrf_token": token, "submission_id": uuid.uuid4().hex,
-                        "question": question.id}
+                choice = (
+                    question.choices[(seed + number) % len(question.choices)].value
+                    if question.choices
+                    else None
+                )
+                form = {"csrf_token": token, "submission_id": uuid.uuid4().hex, "question": question.id}
                 if choice is None:
                     form.update(action="answer", text=f"note {seed}-{number}")
                 else:
@@ -127,14 +141,33 @@ def response_token(app: Flask, cookie: str) -> str:
 def served(tmp_path: Path):
     app = make_app(tmp_path, SECRET_KEY=SECRET)
     port = free_port()
-    env = {**os.environ, "EASYVOICE_DATABASE_URL": app.config["DATABASE_URL"],
-           "EASYVOICE_SECRET_KEY": SECRET, "EASYVOICE_INSTANCE_PATH": str(tmp_path / "instance"),
-           "EASYVOICE_AUDIO_DIR": str(tmp_path / "audio"), "EASYVOICE_BIND": f"127.0.0.1:{port}",
-           "EASYVOICE_WORKERS": "4", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "EASYVOICE_DATABASE_URL": app.config["DATABASE_URL"],
+        "EASYVOICE_SECRET_KEY": SECRET,
+        "EASYVOICE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "EASYVOICE_AUDIO_DIR": str(tmp_path / "audio"),
+        "EASYVOICE_BIND": f"127.0.0.1:{port}",
+        "EASYVOICE_WORKERS": "4",
+        "PYTHONPATH": str(ROOT),
+    }
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115  (closed below)
-    master = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                               "--access-logfile", "/dev/null", "wsgi:app"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    master = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--access-logfile",
+            "/dev/null",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -152,8 +185,9 @@ def served(tmp_path: Path):
 
 
 def workers_of(master: subprocess.Popen) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True,
-                         text=True, check=False).stdout
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True, check=False
+    ).stdout
     return [int(pid) for pid in out.split()]
 
 
@@ -192,20 +226,29 @@ def test_killed_worker_loses_and_duplicates_nothing(served, capsys) -> None:
         stored: dict[str, dict[str, str]] = {}
         for response in db.session.scalars(select(Response)):
             stored[response.token] = {
-                a.question_key: (a.values[0] if a.values else a.text) for a in response.answers}
-        duplicates = db.session.scalar(select(func.count()).select_from(
-            select(Answer.response_id).group_by(Answer.response_id, Answer.question_key)
-            .having(func.count() > 1).subquery()))
+                a.question_key: (a.values[0] if a.values else a.text) for a in response.answers
+            }
+        duplicates = db.session.scalar(
+            select(func.count()).select_from(
+                select(Answer.response_id)
+                .group_by(Answer.response_id, Answer.question_key)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        )
     sent = sum(t.sent for t in tablets)
     acknowledged = sum(t.acknowledged for t in tablets)
     stored_count = sum(len(answers) for answers in stored.values())
-    lost = sum(1 for token, answers in told.items() for q, v in answers.items()
-               if stored.get(token, {}).get(q) != v)
+    lost = sum(
+        1 for token, answers in told.items() for q, v in answers.items() if stored.get(token, {}).get(q) != v
+    )
     with capsys.disabled():
-        print(f"\nfault test on {app.config['DATABASE_URL'].split(':')[0]}: sent {sent}, "
-              f"acknowledged {acknowledged}, stored {stored_count}, lost {lost}, "
-              f"duplicates {duplicates}, retried {sum(t.retries for t in tablets)}, "
-              f"worker {victims[0]} killed")
+        print(
+            f"\nfault test on {app.config['DATABASE_URL'].split(':')[0]}: sent {sent}, "
+            f"acknowledged {acknowledged}, stored {stored_count}, lost {lost}, "
+            f"duplicates {duplicates}, retried {sum(t.retries for t in tablets)}, "
+            f"worker {victims[0]} killed"
+        )
     assert sent == acknowledged == CLIENTS * RESPONSES_PER_CLIENT * QUESTIONS
     assert lost == 0 and duplicates == 0
     assert stored_count == sum(len(answers) for answers in told.values())

@@ -32,8 +32,14 @@ def test_demo_prints_links_on_the_external_url_it_was_given(tmp_path: Path) -> N
 def test_make_run_gives_the_demo_and_the_app_its_port() -> None:
     """`make run PORT=5077` hands http://127.0.0.1:5077 to the demo's links and to the app;
     a failed audio build is one plain line, not make's "Error 2 (ignored)"."""
-    plan = subprocess.run(["make", "-n", "run", "PORT=5077"], cwd=ROOT, capture_output=True,
-                          text=True, check=True, env={**os.environ, "MAKEFLAGS": ""}).stdout
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=5077"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "MAKEFLAGS": ""},
+    ).stdout
     lines = plan.splitlines()
     demo = next(line for line in lines if " demo " in line)
     assert demo.startswith("EASYVOICE_EXTERNAL_URL=http://127.0.0.1:5077 ")
@@ -48,8 +54,9 @@ def run_script(*args: str, user: str | None = None) -> subprocess.CompletedProce
     command = [str(SCRIPT), *args]
     if user is not None:
         command = ["su", user, "-s", "/bin/bash", "-c", " ".join(command)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "APT_LOCK_TIMEOUT": "60"})
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=600, env={**os.environ, "APT_LOCK_TIMEOUT": "60"}
+    )
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the root case needs root")
@@ -57,16 +64,19 @@ def test_packages_script_as_root_says_why_and_gives_the_command_without_sudo() -
     result = run_script("--optional", NO_SUCH)
     assert result.returncode == 0, result.stdout + result.stderr  # --optional: the caller goes on
     out = result.stdout
-    reason = next((line for line in out.splitlines()
-                   if line.startswith(f"Could not install {NO_SUCH}: ")), None)
+    reason = next(
+        (line for line in out.splitlines() if line.startswith(f"Could not install {NO_SUCH}: ")), None
+    )
     assert reason, out  # the cause, in one plain line (apt's own error), not buried above
     assert len(reason.split(": ", 1)[1]) > 10
     assert f"apt-get install {NO_SUCH}" in out
     assert "sudo" not in out  # root has no need of sudo (and many containers have none)
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("su") is None,
-                    reason="switches to the nobody user, so needs root and su")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("su") is None,
+    reason="switches to the nobody user, so needs root and su",
+)
 def test_packages_script_as_another_user_gives_the_sudo_command() -> None:
     result = run_script(NO_SUCH, user="nobody")
     assert result.returncode == 1  # not optional: the caller stops

@@ -37,28 +37,64 @@ values = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=20_000),
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
-    st.sampled_from(["", "0", "-1", "1e309", "NaN", "null", "true", "<script>alert(1)</script>",
-                     "' OR 1=1 --", "../../etc/passwd", "\x00", "happy", "sad", "yes", "skip",
-                     "nobody", "en_GB", "admin", "operator", "on", "off", "2026-13-45", "9999-12-31",
-                     "\r\nSet-Cookie: x=1", "talk", "go_on", "confirm"]),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "1e309",
+            "NaN",
+            "null",
+            "true",
+            "<script>alert(1)</script>",
+            "' OR 1=1 --",
+            "../../etc/passwd",
+            "\x00",
+            "happy",
+            "sad",
+            "yes",
+            "skip",
+            "nobody",
+            "en_GB",
+            "admin",
+            "operator",
+            "on",
+            "off",
+            "2026-13-45",
+            "9999-12-31",
+            "\r\nSet-Cookie: x=1",
+            "talk",
+            "go_on",
+            "confirm",
+        ]
+    ),
 )
 
 
 def _post_rules(app: Flask) -> dict[str, object]:
-    return {rule.endpoint: rule for rule in app.url_map.iter_rules()
-            if "POST" in (rule.methods or set()) and rule.endpoint != "static"}
+    return {
+        rule.endpoint: rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or set()) and rule.endpoint != "static"
+    }
 
 
 # The routes are read from an app made at collection time (no database needed for the URL map):
 # a new POST route is fuzzed (and must be reached) without anyone adding it here.
-ENDPOINTS = sorted(_post_rules(create_app({"TESTING": True, "SECRET_KEY": "collect-only",
-                                           "DATABASE_URL": "sqlite://"})))
+ENDPOINTS = sorted(
+    _post_rules(create_app({"TESTING": True, "SECRET_KEY": "collect-only", "DATABASE_URL": "sqlite://"}))
+)
 
 
 def test_every_post_route_is_fuzzed() -> None:
     assert len(ENDPOINTS) >= 30
-    assert {"respond.question", "visits.observe", "provider.publish", "admin.user_edit",
-            "auth.sign_in"} <= set(ENDPOINTS)
+    assert {
+        "respond.question",
+        "visits.observe",
+        "provider.publish",
+        "admin.user_edit",
+        "auth.sign_in",
+    } <= set(ENDPOINTS)
 
 
 def _client_for(app: Flask, endpoint: str) -> FlaskClient:
@@ -83,23 +119,36 @@ def _respondent(app: Flask) -> FlaskClient:
     client.get(f"/at/{service_code(app)}")
     assert client.get("/begin/your-support").status_code == 302
     page = client.get("/settings").get_data(as_text=True)
-    client.post("/settings", data={"csrf_token": token(page), "who": "self", "text": "normal",
-                                   "pictures": "on", "contrast": "off", "read_aloud": "on",
-                                   "autoplay": "off", "locale": "en_GB"})
+    client.post(
+        "/settings",
+        data={
+            "csrf_token": token(page),
+            "who": "self",
+            "text": "normal",
+            "pictures": "on",
+            "contrast": "off",
+            "read_aloud": "on",
+            "autoplay": "off",
+            "locale": "en_GB",
+        },
+    )
     page = client.get("/consent").get_data(as_text=True)
-    started = client.post("/consent", data={"csrf_token": token(page),
-                                            "submission_id": submission_id(page), "action": "yes"})
+    started = client.post(
+        "/consent", data={"csrf_token": token(page), "submission_id": submission_id(page), "action": "yes"}
+    )
     assert started.headers["Location"].endswith("/q/1"), started.status_code
     return client
 
 
 def _worrying_answer(app: Flask, client: FlaskClient) -> None:
     questions = app.extensions["easyvoice.surveys"].questionnaires["your-support"].questions
-    number, question = next((n, q) for n, q in enumerate(questions, start=1)
-                            if q.safeguarding and q.type == "faces")
+    number, question = next(
+        (n, q) for n, q in enumerate(questions, start=1) if q.safeguarding and q.type == "faces"
+    )
     page = client.get(f"/q/{number}").get_data(as_text=True)
-    told = client.post(f"/q/{number}", data={"submission_id": submission_id(page),
-                                             "question": question.id, "answer": "sad"})
+    told = client.post(
+        f"/q/{number}", data={"submission_id": submission_id(page), "question": question.id, "answer": "sad"}
+    )
     assert "/told-us" in told.headers["Location"], told.headers.get("Location")
 
 
@@ -121,14 +170,23 @@ def test_form_never_answers_500_and_is_reached(tmp_path, endpoint: str) -> None:
     url = world_url(app, _post_rules(app)[endpoint], world)
     client = _client_for(app, endpoint)
     page = client.get(url)
-    known = sorted(set(re.findall(r'name="([^"]+)"', page.get_data(as_text=True)))
-                   - {"csrf_token"}) if page.status_code == 200 else []
-    names = st.sampled_from(known + ["submission_id", "action", "answer", "text", "question",
-                                     "confirm", "extra_field", "x" * 300])
+    known = (
+        sorted(set(re.findall(r'name="([^"]+)"', page.get_data(as_text=True))) - {"csrf_token"})
+        if page.status_code == 200
+        else []
+    )
+    names = st.sampled_from(
+        known + ["submission_id", "action", "answer", "text", "question", "confirm", "extra_field", "x" * 300]
+    )
     reached: list[int] = []
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     @given(st.dictionaries(names, st.one_of(values, st.lists(values, max_size=4)), max_size=8))
     def post(form: dict) -> None:
         result = client.post(url, data=form)

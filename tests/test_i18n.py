@@ -29,16 +29,29 @@ def add_catalog(directory: Path, locale: str, messages: dict[str, str]) -> None:
 def choose(client, app: Flask, locale: str) -> str:
     client.get(f"/at/{service_code(app)}")
     client.get("/begin/your-support")
-    settings = {"who": "self", "text": "normal", "pictures": "on", "contrast": "off",
-                "read_aloud": "on", "autoplay": "off", "locale": locale}
+    settings = {
+        "who": "self",
+        "text": "normal",
+        "pictures": "on",
+        "contrast": "off",
+        "read_aloud": "on",
+        "autoplay": "off",
+        "locale": locale,
+    }
     assert client.post("/settings", data=settings).status_code == 302
     return client.get("/consent").get_data(as_text=True)
 
 
 def test_picker_offers_every_catalog_and_pages_follow_it(tmp_path: Path) -> None:
     translations = tmp_path / "translations"
-    add_catalog(translations, "cy", {"Before we start": "Cyn i ni ddechrau",
-                                     "Do staff listen to you?": "Ydy staff yn gwrando arnoch chi?"})
+    add_catalog(
+        translations,
+        "cy",
+        {
+            "Before we start": "Cyn i ni ddechrau",
+            "Do staff listen to you?": "Ydy staff yn gwrando arnoch chi?",
+        },
+    )
     add_catalog(translations, "ar", {"Before we start": "قبل أن نبدأ"})
     app = make_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations), WTF_CSRF_ENABLED=False)
     client = app.test_client()
@@ -58,9 +71,25 @@ def test_picker_offers_every_catalog_and_pages_follow_it(tmp_path: Path) -> None
 def test_survey_texts_go_into_the_catalog(tmp_path: Path) -> None:
     """pybabel finds template, Python and survey texts (babel.cfg's survey extractor)."""
     out = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    "-k", "N_", "-o", str(out), "."], cwd=ROOT, check=True, capture_output=True,
-                   env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "-o",
+            str(out),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     pot = out.read_text()
     for text in ("Do staff listen to you?", "Before we start", "Happy", "Who helped you answer?"):
         assert f'msgid "{text}"' in pot

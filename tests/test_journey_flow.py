@@ -14,8 +14,16 @@ from conftest import service_code, submission_id
 def begin(client: FlaskClient, app: Flask, slug: str = "your-support", **prefs: str) -> None:
     client.get(f"/at/{service_code(app)}")
     assert client.get(f"/begin/{slug}").status_code == 302
-    settings = {"who": "self", "text": "normal", "pictures": "on", "contrast": "off",
-                "read_aloud": "on", "autoplay": "off", "locale": "en_GB", **prefs}
+    settings = {
+        "who": "self",
+        "text": "normal",
+        "pictures": "on",
+        "contrast": "off",
+        "read_aloud": "on",
+        "autoplay": "off",
+        "locale": "en_GB",
+        **prefs,
+    }
     assert client.post("/settings", data=settings).status_code == 302
     page = client.get("/consent").get_data(as_text=True)
     response = client.post("/consent", data={"submission_id": submission_id(page), "action": "yes"})
@@ -62,19 +70,26 @@ def test_whole_questionnaire_is_stored_as_given(no_csrf_app: Flask) -> None:
         expected[q.id] = want
     assert result.headers["Location"].endswith("/end/helped")
     page = client.get("/end/helped").get_data(as_text=True)
-    client.post("/end/helped", data={"submission_id": submission_id(page), "people": ["staff", "family"],
-                                     "action": "answer"})
+    client.post(
+        "/end/helped",
+        data={"submission_id": submission_id(page), "people": ["staff", "family"], "action": "answer"},
+    )
     page = client.get("/end/room").get_data(as_text=True)
     client.post("/end/room", data={"submission_id": submission_id(page), "action": "nobody"})
     page = client.get("/end/anything_else").get_data(as_text=True)
-    done = client.post("/end/anything_else", data={"submission_id": submission_id(page),
-                                                   "text": "I like the garden", "action": "answer"})
+    done = client.post(
+        "/end/anything_else",
+        data={"submission_id": submission_id(page), "text": "I like the garden", "action": "answer"},
+    )
     assert done.headers["Location"].endswith("/thank-you")
     expected["_anything_else"] = (AnswerKind.TEXT, [], "I like the garden")
     assert stored(no_csrf_app) == expected
     response = the_response(no_csrf_app)
-    assert (response.status, response.answered_by, response.respondent_role) == ("finished", "family",
-                                                                                 "person_supported")
+    assert (response.status, response.answered_by, response.respondent_role) == (
+        "finished",
+        "family",
+        "person_supported",
+    )
     assert (response.helped_by, response.others_present) == ("family,staff", "")
     assert response.finished_at is not None and response.consent
 
@@ -88,8 +103,12 @@ def test_skip_dont_know_dont_want_to_say_are_kept_apart(no_csrf_app: Flask) -> N
     answer(client, 3, qs[2].id, action="dont_want_to_say")
     answer(client, 4, qs[3].id)  # sent with nothing chosen: a skip, not an answer
     got = stored(no_csrf_app)
-    assert [got[q.id][0] for q in qs[:4]] == [AnswerKind.SKIPPED, AnswerKind.DONT_KNOW,
-                                              AnswerKind.DONT_WANT_TO_SAY, AnswerKind.SKIPPED]
+    assert [got[q.id][0] for q in qs[:4]] == [
+        AnswerKind.SKIPPED,
+        AnswerKind.DONT_KNOW,
+        AnswerKind.DONT_WANT_TO_SAY,
+        AnswerKind.SKIPPED,
+    ]
 
 
 def test_back_shows_and_changes_an_earlier_answer(no_csrf_app: Flask) -> None:
@@ -165,8 +184,7 @@ def test_next_person_cannot_see_or_change_previous_answers(no_csrf_app: Flask) -
     # The next person on the same tablet:
     result = client.get("/q/1")
     assert result.status_code == 302 and result.headers["Location"].endswith("/")
-    result = client.post("/q/1", data={"submission_id": "x" * 32, "question": first.id,
-                                       "answer": "happy"})
+    result = client.post("/q/1", data={"submission_id": "x" * 32, "question": first.id, "answer": "happy"})
     assert result.status_code == 302
     assert stored(no_csrf_app)[first.id] == (AnswerKind.OPTION, ["sad"], None)
     assert client.get("/").status_code == 200  # and they can start their own
@@ -200,7 +218,7 @@ def test_no_go_on_returns_to_the_page_the_person_came_from(no_csrf_app: Flask) -
     assert 'href="/q/4"' in client.get("/stop?from=4").get_data(as_text=True)
     assert 'href="/end/room"' in client.get("/stop?from=room").get_data(as_text=True)
     assert 'href="/end/helped"' in client.get("/stop?from=nowhere").get_data(as_text=True)
-    assert 'from=anything_else' in client.get("/end/anything_else").get_data(as_text=True)
+    assert "from=anything_else" in client.get("/end/anything_else").get_data(as_text=True)
 
 
 def test_free_text_line_breaks_are_stored_as_typed(no_csrf_app: Flask) -> None:

@@ -47,34 +47,50 @@ def load(surveys: Path):
 def test_shipped_surveys_load_without_problems() -> None:
     result = load(ROOT / "surveys")
     assert result.errors == []
-    assert set(result.questionnaires) == {"your-support", "family-support", "working-here",
-                                        "observations"}
+    assert set(result.questionnaires) == {"your-support", "family-support", "working-here", "observations"}
     assert set(result.frameworks) == {"duq", "cqc"}
     assert len(result.questionnaires["your-support"].questions) >= 12
 
 
-@pytest.mark.parametrize(("broken", "line", "words"), [
-    (GOOD.replace("type: faces", "type: stars"), 8, "no known type"),
-    (GOOD.replace("symbol: food", "symbol: no_such_picture"), 10, "no symbol called"),
-    (GOOD.replace("[duq:1]", "[duq:9]"), 11, "no framework section 'duq:9'"),
-    (GOOD.replace("version: 1", "version: 2"), 1, "version: 1"),
-    (GOOD.replace("    text: Do you like the food?\n", ""), 7, "'text' is missing"),
-    (GOOD.replace("  - id: food", "  - id: food\n    colour: red"), 8, "'colour' is not a field"),
-    (GOOD.replace("text: Do you like the food?", "text: [unclosed"), 10, "cannot be read as YAML"),
-    (GOOD + "  - id: food\n    type: yes_no\n    text: Again?\n    symbol: food\n    sections: [duq:1]\n",
-     12, "used twice"),
-    (GOOD.replace("type: faces", "type: choose_one"), 7, "needs 2 to 8 options"),
-    (GOOD + "    options:\n      - value: a\n        text: A\n        symbol: food\n", 12,
-     "answers built in"),
-    (GOOD.replace("questions:", "consent: You can stop.\nquestions:"), 6, "list of 1 to 8 lines"),
-    (GOOD.replace("questions:", "introduction:\n  - text: Hello.\n    symbol: nowhere\nquestions:"),
-     8, "no symbol called 'nowhere'"),
-    (GOOD.replace("questions:", "consent:\n  - symbol: private\nquestions:"), 7, "'text' is missing"),
-    (GOOD.replace("questions:", "consent:\n  - text: Hi.\n    symbol: private\n    colour: red\n"
-                                "questions:"), 9, "'colour' is not a field"),
-])
-def test_a_mistake_names_file_line_and_what_to_do(tmp_path: Path, broken: str, line: int,
-                                                 words: str) -> None:
+@pytest.mark.parametrize(
+    ("broken", "line", "words"),
+    [
+        (GOOD.replace("type: faces", "type: stars"), 8, "no known type"),
+        (GOOD.replace("symbol: food", "symbol: no_such_picture"), 10, "no symbol called"),
+        (GOOD.replace("[duq:1]", "[duq:9]"), 11, "no framework section 'duq:9'"),
+        (GOOD.replace("version: 1", "version: 2"), 1, "version: 1"),
+        (GOOD.replace("    text: Do you like the food?\n", ""), 7, "'text' is missing"),
+        (GOOD.replace("  - id: food", "  - id: food\n    colour: red"), 8, "'colour' is not a field"),
+        (GOOD.replace("text: Do you like the food?", "text: [unclosed"), 10, "cannot be read as YAML"),
+        (
+            GOOD
+            + "  - id: food\n    type: yes_no\n    text: Again?\n    symbol: food\n    sections: [duq:1]\n",
+            12,
+            "used twice",
+        ),
+        (GOOD.replace("type: faces", "type: choose_one"), 7, "needs 2 to 8 options"),
+        (
+            GOOD + "    options:\n      - value: a\n        text: A\n        symbol: food\n",
+            12,
+            "answers built in",
+        ),
+        (GOOD.replace("questions:", "consent: You can stop.\nquestions:"), 6, "list of 1 to 8 lines"),
+        (
+            GOOD.replace("questions:", "introduction:\n  - text: Hello.\n    symbol: nowhere\nquestions:"),
+            8,
+            "no symbol called 'nowhere'",
+        ),
+        (GOOD.replace("questions:", "consent:\n  - symbol: private\nquestions:"), 7, "'text' is missing"),
+        (
+            GOOD.replace(
+                "questions:", "consent:\n  - text: Hi.\n    symbol: private\n    colour: red\nquestions:"
+            ),
+            9,
+            "'colour' is not a field",
+        ),
+    ],
+)
+def test_a_mistake_names_file_line_and_what_to_do(tmp_path: Path, broken: str, line: int, words: str) -> None:
     surveys = copy_surveys(tmp_path)
     (surveys / "tiny.yaml").write_text(broken)
     result = load(surveys)
@@ -83,8 +99,7 @@ def test_a_mistake_names_file_line_and_what_to_do(tmp_path: Path, broken: str, l
     assert (error.file, error.line) == ("surveys/tiny.yaml", line), str(error)
     assert words in str(error) and "What to do:" in str(error)
     # One broken file does not stop the others loading.
-    assert set(result.questionnaires) == {"your-support", "family-support", "working-here",
-                                        "observations"}
+    assert set(result.questionnaires) == {"your-support", "family-support", "working-here", "observations"}
 
 
 def test_a_broken_framework_is_reported_and_the_rest_still_load(tmp_path: Path) -> None:
@@ -202,7 +217,8 @@ def test_a_20_mb_file_is_refused_at_once_with_the_limit(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 2
     assert [str(e) for e in result.errors] == [
         "surveys/huge.yaml:1: The file is 20.0 MB; the limit is 256 KB. What to do: Split it into "
-        "smaller survey files, or ask whoever runs the app to raise SURVEY_MAX_BYTES."]
+        "smaller survey files, or ask whoever runs the app to raise SURVEY_MAX_BYTES."
+    ]
     assert set(result.questionnaires) == SHIPPED
 
 
@@ -229,8 +245,11 @@ def test_the_size_limit_can_be_changed(tmp_path: Path) -> None:
 
 # Each alias repeats the part before it 9 times: 9 ** 9 "lol"s (3 GB) when written out in full.
 # It sits where the old loader reached it: the check of the question's sections.
-BOMB = GOOD.replace("    sections: [duq:1]\n", "    sections:\n      - duq:1\n      - - &a0 lol\n" + "".join(
-    f"        - &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)))
+BOMB = GOOD.replace(
+    "    sections: [duq:1]\n",
+    "    sections:\n      - duq:1\n      - - &a0 lol\n"
+    + "".join(f"        - &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)),
+)
 
 
 def test_a_billion_laughs_file_is_refused(tmp_path: Path) -> None:
@@ -250,9 +269,13 @@ def test_a_billion_laughs_file_is_refused(tmp_path: Path) -> None:
 
 def test_a_few_aliases_are_still_allowed(tmp_path: Path) -> None:
     surveys = copy_surveys(tmp_path)
-    (surveys / "tiny.yaml").write_text(GOOD.replace("[duq:1]", "&refs [duq:1]") + (
-        "  - id: drink\n    type: faces\n    text: Do you like the drinks?\n    symbol: food\n"
-        "    sections: *refs\n"))
+    (surveys / "tiny.yaml").write_text(
+        GOOD.replace("[duq:1]", "&refs [duq:1]")
+        + (
+            "  - id: drink\n    type: faces\n    text: Do you like the drinks?\n    symbol: food\n"
+            "    sections: *refs\n"
+        )
+    )
     result = load(surveys)
     assert result.errors == []
     assert result.questionnaires["tiny"].questions[1].sections == ("duq:1",)
@@ -267,14 +290,30 @@ def test_a_control_character_names_its_line(tmp_path: Path) -> None:
 
 
 def big_survey(questions: int) -> str:
-    lines = ["version: 1", "id: big", "title: A big survey", "audience: person_supported",
-             "symbol: question", "questions:"]
+    lines = [
+        "version: 1",
+        "id: big",
+        "title: A big survey",
+        "audience: person_supported",
+        "symbol: question",
+        "questions:",
+    ]
     for n in range(questions):
-        lines += [f"  - id: q{n}", "    type: choose_one", f"    text: Do you like meal {n}?",
-                  "    symbol: food", "    help: A meal is food you eat at one time.",
-                  "    sections: [duq:1, cqc:safe]", "    options:",
-                  "      - value: a", "        text: Often", "        symbol: happy",
-                  "      - value: b", "        text: Not often", "        symbol: sad"]
+        lines += [
+            f"  - id: q{n}",
+            "    type: choose_one",
+            f"    text: Do you like meal {n}?",
+            "    symbol: food",
+            "    help: A meal is food you eat at one time.",
+            "    sections: [duq:1, cqc:safe]",
+            "    options:",
+            "      - value: a",
+            "        text: Often",
+            "        symbol: happy",
+            "      - value: b",
+            "        text: Not often",
+            "        symbol: sad",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -295,6 +334,8 @@ def test_the_size_limit_is_the_survey_max_bytes_setting(tmp_path: Path) -> None:
     (surveys / "tiny.yaml").write_text(GOOD + "# a long comment line\n" * 500)  # about 10 KB
     app = make_app(tmp_path, SURVEYS_DIR=str(surveys), SURVEY_MAX_BYTES=8 * 1024)
     errors = [str(e) for e in app.extensions["easyvoice.surveys"].errors]
-    assert errors == ["surveys/tiny.yaml:1: The file is 10 KB; the limit is 8 KB. What to do: Split it "
-                      "into smaller survey files, or ask whoever runs the app to raise SURVEY_MAX_BYTES."]
+    assert errors == [
+        "surveys/tiny.yaml:1: The file is 10 KB; the limit is 8 KB. What to do: Split it "
+        "into smaller survey files, or ask whoever runs the app to raise SURVEY_MAX_BYTES."
+    ]
     assert set(app.extensions["easyvoice.surveys"].questionnaires) == SHIPPED

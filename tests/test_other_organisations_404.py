@@ -21,13 +21,22 @@ def _alert_and_challenge(app: Flask) -> tuple[int, int]:
         alert = safeguarding.alert_for_response(db.session, db.session.get(Answer, answer_id).response_id)
         demo = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
         now = utcnow()
-        assessment = SelfAssessment(organisation_id=demo.id, period=now.year, status="published",
-                                    published_at=now, snapshot={"sections": {}})
+        assessment = SelfAssessment(
+            organisation_id=demo.id,
+            period=now.year,
+            status="published",
+            published_at=now,
+            snapshot={"sections": {}},
+        )
         db.session.add(assessment)
         db.session.flush()
-        challenge = Challenge(self_assessment_id=assessment.id, received_at=now,
-                              due_at=now + timedelta(weeks=4), what="You say people choose.",
-                              relation="family")
+        challenge = Challenge(
+            self_assessment_id=assessment.id,
+            received_at=now,
+            due_at=now + timedelta(weeks=4),
+            what="You say people choose.",
+            relation="family",
+        )
         db.session.add(challenge)
         db.session.commit()
         return alert.id, challenge.id

@@ -11,8 +11,7 @@ from conftest import add_users, sign_in_as
 HUGE = "9" * 25
 
 
-@pytest.mark.parametrize("query", [f"page={HUGE}", "since=9999-12-31&until=9999-12-31",
-                                   f"page=-{HUGE}"])
+@pytest.mark.parametrize("query", [f"page={HUGE}", "since=9999-12-31&until=9999-12-31", f"page=-{HUGE}"])
 def test_the_audit_trail_filters_refuse_out_of_range_values_in_easy_read(app: Flask, query: str) -> None:
     add_users(app)
     client = app.test_client()

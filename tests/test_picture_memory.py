@@ -38,8 +38,14 @@ print(json.dumps({**outcome, "grew_mb": (peak - base) / 1024}))
 
 
 def _probe(path: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True,
-                          check=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -25,8 +25,23 @@ from app.easyread.pictures import (
 )
 
 INDEX_PATH = SYMBOLS_DIR / "index.json"
-CORE_NAMES = {"happy", "ok", "sad", "yes", "no", "not_sure", "dont_know", "dont_want_to_say", "skip",
-              "speaker", "back", "stop", "home", "safe", "thank_you"}
+CORE_NAMES = {
+    "happy",
+    "ok",
+    "sad",
+    "yes",
+    "no",
+    "not_sure",
+    "dont_know",
+    "dont_want_to_say",
+    "skip",
+    "speaker",
+    "back",
+    "stop",
+    "home",
+    "safe",
+    "thank_you",
+}
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 
@@ -44,12 +59,17 @@ def noisy_rgb(size: tuple[int, int]) -> Image.Image:
 
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG whose header claims ``width`` x ``height`` with almost no pixel data behind it."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def rgba_pixels(image: Image.Image) -> list[tuple[int, int, int, int]]:

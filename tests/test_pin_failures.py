@@ -58,8 +58,9 @@ def new_visit(client: FlaskClient, app: Flask, co_checker: int | None = None) ->
 
 def audit_rows(app: Flask, action: str) -> list[AuditEvent]:
     with app.app_context():
-        return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
-                                       .order_by(AuditEvent.id)))
+        return list(
+            db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+        )
 
 
 def lock_by_service(app: Flask, email: str = VICTIM) -> None:
@@ -202,8 +203,14 @@ def test_the_admin_unlocks_and_another_organisations_admin_cannot(app: Flask) ->
     victim = user_id(app)
     with app.app_context():
         other = db.session.scalars(select(Organisation).where(Organisation.slug == "other")).one()
-        create_user(db.session, organisation=other, email="admin@other.example", name="Other admin",
-                    role="admin", password=PASSWORD)
+        create_user(
+            db.session,
+            organisation=other,
+            email="admin@other.example",
+            name="Other admin",
+            role="admin",
+            password=PASSWORD,
+        )
         db.session.commit()
     lock_by_service(app)
 
@@ -232,24 +239,38 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     yield from empty_database(tmp_path)
 
 
-
 def test_the_migration_keeps_every_user_and_starts_them_unlocked(engine: Engine) -> None:
     migrate(engine, "0009_merge_round_two")
     meta = sa.MetaData()
     meta.reflect(engine)
     with engine.begin() as connection:
-        org = connection.execute(meta.tables["organisation"].insert().values(
-            name="Old Care", slug="old", suppression_threshold=5)).inserted_primary_key[0]
-        connection.execute(meta.tables["user_account"].insert().values(
-            organisation_id=org, email="old@old.example", name="Old", role="expert",
-            password_hash="x", pin_hash="y", active=True,  # noqa: S106  (stand-in hashes)
-            failed_sign_ins=2, session_generation=3,
-            created_at=datetime(2024, 5, 1, 9, 0, tzinfo=UTC)))
+        org = connection.execute(
+            meta.tables["organisation"].insert().values(name="Old Care", slug="old", suppression_threshold=5)
+        ).inserted_primary_key[0]
+        connection.execute(
+            meta.tables["user_account"]
+            .insert()
+            .values(
+                organisation_id=org,
+                email="old@old.example",
+                name="Old",
+                role="expert",
+                password_hash="x",  # noqa: S106  (stand-in hashes)
+                pin_hash="y",
+                active=True,
+                failed_sign_ins=2,
+                session_generation=3,
+                created_at=datetime(2024, 5, 1, 9, 0, tzinfo=UTC),
+            )
+        )
     migrate(engine, "0011_pin_failures")
     with engine.connect() as connection:
-        row = connection.execute(sa.text(
-            "SELECT email, pin_hash, failed_sign_ins, session_generation, pin_failures, pin_locked_at"
-            " FROM user_account")).one()
+        row = connection.execute(
+            sa.text(
+                "SELECT email, pin_hash, failed_sign_ins, session_generation, pin_failures, pin_locked_at"
+                " FROM user_account"
+            )
+        ).one()
     assert tuple(row) == ("old@old.example", "y", 2, 3, 0, None)
     migrate(engine, "0009_merge_round_two", down=True)
     with engine.connect() as connection:

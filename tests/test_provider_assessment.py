@@ -78,16 +78,30 @@ def test_draft_review_publish_freeze_and_copy(lead_app: Flask) -> None:
     page = client.get(section).get_data(as_text=True)
     evidence = re.findall(r'name="evidence" value="([^"]+)"', page)
     assert evidence, "no questions offered as evidence"
-    assert post(client, section, section, statement="People choose their own day.",
-                evidence=evidence[:2]).status_code == 302
-    assert post(client, section, f"{section}/actions", what="More trips out", who="Service manager",
-                by_when=f"{year + 1}-03-31").status_code == 302
+    assert (
+        post(
+            client, section, section, statement="People choose their own day.", evidence=evidence[:2]
+        ).status_code
+        == 302
+    )
+    assert (
+        post(
+            client,
+            section,
+            f"{section}/actions",
+            what="More trips out",
+            who="Service manager",
+            by_when=f"{year + 1}-03-31",
+        ).status_code
+        == 302
+    )
     quote_ids = offered(client, section)
     assert quote_ids, "no written answers offered to quote"
     assert pick(client, section, quote_ids[0]).status_code == 302
     # publishing needs a review first
-    early = post(client, f"/provider/assessments/{aid}", f"/provider/assessments/{aid}/publish",
-                 confirm="yes")
+    early = post(
+        client, f"/provider/assessments/{aid}", f"/provider/assessments/{aid}/publish", confirm="yes"
+    )
     assert early.status_code == 400
     publish(client, aid)
     with lead_app.app_context():
@@ -98,15 +112,25 @@ def test_draft_review_publish_freeze_and_copy(lead_app: Flask) -> None:
         assert len(frozen["figures"]) == 2 and len(frozen["quotes"]) == 1
         assert frozen["actions"][0]["what"] == "More trips out"
         actions = {e.action for e in db.session.scalars(select(AuditEvent))}
-    assert {"self_assessment.start", "self_assessment.edit", "action_point.add", "quote.pick",
-            "self_assessment.review", "self_assessment.publish"} <= actions
+    assert {
+        "self_assessment.start",
+        "self_assessment.edit",
+        "action_point.add",
+        "quote.pick",
+        "self_assessment.review",
+        "self_assessment.publish",
+    } <= actions
 
     # a published self-assessment refuses every edit
     refused = post(client, "/provider/assessments", section, statement="Changed later")
     assert refused.status_code == 403
     assert "You cannot open this page" in refused.get_data(as_text=True)
-    assert post(client, "/provider/assessments", f"{section}/actions", what="x", who="y",
-                by_when=f"{year}-05-01").status_code == 403
+    assert (
+        post(
+            client, "/provider/assessments", f"{section}/actions", what="x", who="y", by_when=f"{year}-05-01"
+        ).status_code
+        == 403
+    )
     assert post(client, "/provider/assessments", f"/provider/assessments/{aid}/review").status_code == 403
     with lead_app.app_context():
         assert db.session.get(SelfAssessment, aid).entry("duq:1").statement == "People choose their own day."
@@ -121,8 +145,16 @@ def test_draft_review_publish_freeze_and_copy(lead_app: Flask) -> None:
         assert copied.what == "More trips out" and copied.copied_from_id is not None
         action_id = copied.id
     section2 = f"/provider/assessments/{nid}/section/duq:1"
-    assert post(client, section2, f"/provider/assessments/{nid}/actions/{action_id}", status="done",
-                outcome="We went to the seaside twice.").status_code == 302
+    assert (
+        post(
+            client,
+            section2,
+            f"/provider/assessments/{nid}/actions/{action_id}",
+            status="done",
+            outcome="We went to the seaside twice.",
+        ).status_code
+        == 302
+    )
     page = client.get(f"/provider/assessments/{nid}").get_data(as_text=True)
     assert "You said, we did" in page and "We went to the seaside twice." in page
 
@@ -135,8 +167,14 @@ def test_evidence_pack_has_figures_picked_quotes_and_actions_only(lead_app: Flas
     evidence = re.findall(r'name="evidence" value="([^"]+)"', client.get(section).get_data(as_text=True))
     post(client, section, section, statement="<b>Our</b> statement", evidence=evidence[:1])
     assert pick(client, section, offered(client, section)[0]).status_code == 302
-    post(client, section, f"{section}/actions", what="Ask again in spring", who="Quality lead",
-         by_when="2031-04-01")
+    post(
+        client,
+        section,
+        f"{section}/actions",
+        what="Ask again in spring",
+        who="Quality lead",
+        by_when="2031-04-01",
+    )
     result = client.get(f"/provider/assessments/{aid}/pack/duq:1.zip")
     assert result.status_code == 200
     with zipfile.ZipFile(io.BytesIO(result.data)) as pack:
@@ -147,6 +185,7 @@ def test_evidence_pack_has_figures_picked_quotes_and_actions_only(lead_app: Flas
     assert evidence[0] in figures
     with lead_app.app_context():
         from app.models import Answer, AnswerKind
+
         texts = [a.text for a in db.session.scalars(select(Answer).where(Answer.kind == AnswerKind.TEXT))]
     quoted = [t for t in texts if t in page]
     assert len(set(quoted)) == 1, "only the picked quote goes in the pack"
@@ -178,17 +217,30 @@ def test_published_snapshot_and_pack_hold_the_experts_signed_verdicts(lead_app: 
 
     with lead_app.app_context():
         expert = db.session.scalar(select(User).where(User.email == "expert@demo.example"))
-        service_row = db.session.scalars(select(Service).where(
-            Service.organisation_id == expert.organisation_id)).first()
-        visit = Visit(organisation_id=expert.organisation_id, service_id=service_row.id,
-                      visit_date=utcnow().date(), expert_id=expert.id, questionnaires=[], status="closed")
+        service_row = db.session.scalars(
+            select(Service).where(Service.organisation_id == expert.organisation_id)
+        ).first()
+        visit = Visit(
+            organisation_id=expert.organisation_id,
+            service_id=service_row.id,
+            visit_date=utcnow().date(),
+            expert_id=expert.id,
+            questionnaires=[],
+            status="closed",
+        )
         db.session.add(visit)
         db.session.flush()
         verification = Verification(visit_id=visit.id)
         db.session.add(verification)
         db.session.flush()
-        db.session.add(VerificationVerdict(verification_id=verification.id, section_ref="duq:1",
-                                           verdict="partly", why="People choose food, not outings."))
+        db.session.add(
+            VerificationVerdict(
+                verification_id=verification.id,
+                section_ref="duq:1",
+                verdict="partly",
+                why="People choose food, not outings.",
+            )
+        )
         db.session.flush()
         verification.signed_at = utcnow()
         db.session.commit()

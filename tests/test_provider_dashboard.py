@@ -34,6 +34,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 def this_year(app: Flask) -> int:
     from app.models import utcnow
+
     return utcnow().year
 
 
@@ -44,8 +45,9 @@ def direct_counts(app: Flask, slug: str, key: str, year: int, until: datetime) -
     counts: Counter[str] = Counter()
     with app.app_context():
         demo = db.session.scalar(select(Organisation).where(Organisation.slug == "demo"))
-        for answer in db.session.scalars(select(Answer).join(Response).join(Service)
-                                         .where(Service.organisation_id == demo.id)):
+        for answer in db.session.scalars(
+            select(Answer).join(Response).join(Service).where(Service.organisation_id == demo.id)
+        ):
             response = answer.response
             if response.version.slug != slug or answer.question_key != key:
                 continue
@@ -70,14 +72,18 @@ def test_every_dashboard_page_renders_with_2000_responses(demo_app: Flask) -> No
     for link in sorted(links):
         page = client.get(html.unescape(link))
         assert page.status_code == 200, link
-        assert "fewer than" in page.get_data(as_text=True) or "not shown" in page.get_data(as_text=True) \
+        assert (
+            "fewer than" in page.get_data(as_text=True)
+            or "not shown" in page.get_data(as_text=True)
             or "section" in link
+        )
     for year_shown in (year - 1, year - 2):  # last year has data; the year before has none
         assert client.get(f"/provider/?year={year_shown}").status_code == 200
 
 
-@pytest.mark.parametrize("slug,key", [("your-support", "listened"), ("family-support", "informed"),
-                                      ("working-here", None)])
+@pytest.mark.parametrize(
+    "slug,key", [("your-support", "listened"), ("family-support", "informed"), ("working-here", None)]
+)
 def test_dashboard_figures_match_a_direct_count(demo_app: Flask, slug: str, key: str | None) -> None:
     year = this_year(demo_app)
     forms = demo_app.extensions["easyvoice.surveys"].questionnaires
@@ -114,8 +120,11 @@ def test_free_text_only_for_those_allowed(demo_app: Flask) -> None:
     sign_in_as(lead, "quality_lead@demo.example")
     sign_in_as(viewer, "viewer@demo.example")
     forms = demo_app.extensions["easyvoice.surveys"].questionnaires
-    slug = next(s for s, q in forms.items() if any(x.type == "free_text" for x in q.questions)
-                and q.audience != "expert")
+    slug = next(
+        s
+        for s, q in forms.items()
+        if any(x.type == "free_text" for x in q.questions) and q.audience != "expert"
+    )
     lead_page = lead.get(f"/provider/questionnaire/{slug}?year={year}").get_data(as_text=True)
     viewer_page = viewer.get(f"/provider/questionnaire/{slug}?year={year}").get_data(as_text=True)
     assert "What people wrote" in lead_page
@@ -132,8 +141,9 @@ def test_raw_csv_is_one_row_per_answer_pseudonymous_and_audited(demo_app: Flask)
     lines = result.get_data(as_text=True).splitlines()
     start, end = year_bounds(year)
     with demo_app.app_context():
-        answers = db.session.scalars(select(Answer).join(Response).where(
-            Response.started_at >= start, Response.started_at < end)).all()
+        answers = db.session.scalars(
+            select(Answer).join(Response).where(Response.started_at >= start, Response.started_at < end)
+        ).all()
         real_ids = {str(a.response_id) for a in answers}
         audited = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export.raw_csv")).all()
     assert len(lines) == 1 + len(answers)
@@ -159,8 +169,12 @@ def test_summary_csv_hides_small_numbers(demo_app: Flask) -> None:
 def test_another_organisations_data_is_refused(demo_app: Flask) -> None:
     client = demo_app.test_client()
     sign_in_as(client, "lead@other.example")
-    for url in ("/provider/download/answers.csv?org=demo", "/provider/download/summary.csv?org=demo",
-                "/provider/download/what-people-told-us.pdf?org=demo", "/provider/?org=demo"):
+    for url in (
+        "/provider/download/answers.csv?org=demo",
+        "/provider/download/summary.csv?org=demo",
+        "/provider/download/what-people-told-us.pdf?org=demo",
+        "/provider/?org=demo",
+    ):
         assert client.get(url).status_code == 404, url  # not theirs even to know of
 
 

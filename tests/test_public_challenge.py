@@ -26,12 +26,22 @@ def published(app: Flask, statement: str = "We listen to people.") -> int:
         lead = db.session.scalar(select(User).where(User.email == "quality_lead@demo.example"))
         item = service.start(db.session, org.id, 2026, ["duq:1", "duq:2"], lead, Actor())
         service.edit_section(db.session, item, "duq:1", statement, [], Actor())
-        service.add_action(db.session, item, "duq:1", "Ask people every month", "Manager",
-                           utcnow().date(), Actor())
+        service.add_action(
+            db.session, item, "duq:1", "Ask people every month", "Manager", utcnow().date(), Actor()
+        )
         service.review(db.session, item, lead, Actor())
         forms = app.extensions["easyvoice.surveys"].questionnaires
-        publication.publish(db.session, item, lead, Actor(), 5, forms, {},
-                            reasons={"duq:2": "we are asking families first."}, confirmed=True)
+        publication.publish(
+            db.session,
+            item,
+            lead,
+            Actor(),
+            5,
+            forms,
+            {},
+            reasons={"duq:2": "we are asking families first."},
+            confirmed=True,
+        )
         db.session.commit()
         return item.id
 
@@ -62,8 +72,14 @@ def test_public_pages_show_only_published(public_app: Flask) -> None:
     pdf = client.get(f"/published/demo/{aid}/report.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     with public_app.test_request_context():
-        draft = service.start(db.session, 1, 2027, ["duq:1"],
-                              db.session.scalar(select(User).where(User.role == "quality_lead")), Actor())
+        draft = service.start(
+            db.session,
+            1,
+            2027,
+            ["duq:1"],
+            db.session.scalar(select(User).where(User.role == "quality_lead")),
+            Actor(),
+        )
         db.session.commit()
         draft_id = draft.id
     assert client.get(f"/published/demo/{draft_id}").status_code == 404
@@ -86,15 +102,18 @@ def test_challenge_is_stored_escaped_and_answered_in_public(public_app: Flask) -
     assert f"/provider/challenges/{challenge_id}" in overview
     page = lead.get(f"/provider/challenges/{challenge_id}").get_data(as_text=True)
     assert "&lt;script&gt;" in page and "<script>alert" not in page
-    answer = lead.post(f"/provider/challenges/{challenge_id}",
-                       data={"csrf_token": csrf_token(page), "answer": "We will ask you next month."})
+    answer = lead.post(
+        f"/provider/challenges/{challenge_id}",
+        data={"csrf_token": csrf_token(page), "answer": "We will ask you next month."},
+    )
     assert answer.status_code == 302
     public = client.get(f"/published/demo/{aid}").get_data(as_text=True)
     assert "We will ask you next month." in public and "<script>alert" not in public
     assert "me@x.org" not in public  # contact details are never public
     # answered once; a second answer is refused
-    again = lead.post(f"/provider/challenges/{challenge_id}",
-                      data={"csrf_token": csrf_token(page), "answer": "Changed"})
+    again = lead.post(
+        f"/provider/challenges/{challenge_id}", data={"csrf_token": csrf_token(page), "answer": "Changed"}
+    )
     assert again.status_code == 400
 
 

@@ -101,8 +101,10 @@ def test_an_unwritten_section_needs_a_reason_shown_in_public(lead_app: Flask) ->
     done = post(lead, url, confirm="yes", **{field: REASON for field in fields})
     assert done.status_code == 302 and status(lead_app, aid) == "published"
     with lead_app.app_context():
-        entries = {e.section_ref: e for e in db.session.scalars(select(SectionEntry).where(
-            SectionEntry.self_assessment_id == aid))}
+        entries = {
+            e.section_ref: e
+            for e in db.session.scalars(select(SectionEntry).where(SectionEntry.self_assessment_id == aid))
+        }
     assert entries["duq:1"].unwritten_reason is None and entries["duq:2"].unwritten_reason == REASON
     visitor = lead_app.test_client()
     for path in ("", "/easy-read"):
@@ -117,15 +119,29 @@ def test_a_text_that_may_tell_of_harm_refuses_publishing_and_is_named(lead_app: 
     statements.pop("duq:3")
     lead, aid = draft(lead_app, statements)
     section2 = f"/provider/assessments/{aid}/section/duq:2"
-    assert post(lead, f"{section2}/actions", section2, what="Find out who hit Sam", who="Manager",
-                by_when=f"{utcnow().year + 1}-01-31").status_code == 302
+    assert (
+        post(
+            lead,
+            f"{section2}/actions",
+            section2,
+            what="Find out who hit Sam",
+            who="Manager",
+            by_when=f"{utcnow().year + 1}-01-31",
+        ).status_code
+        == 302
+    )
     page = f"/provider/assessments/{aid}"
     assert post(lead, f"{page}/review", page).status_code == 302
     # the confirmation page lists the texts to change before anything else
     early = lead.get(f"{page}/publish").get_data(as_text=True)
     assert "Change these texts before you publish" in early
-    refused = post(lead, f"{page}/publish", page, confirm="yes",
-                   **{"reason-duq:3": "someone was bullied and we are looking into it."})
+    refused = post(
+        lead,
+        f"{page}/publish",
+        page,
+        confirm="yes",
+        **{"reason-duq:3": "someone was bullied and we are looking into it."},
+    )
     html = refused.get_data(as_text=True)
     assert refused.status_code == 409 and "Nothing was published." in html
     assert "Support is focussed on the person, what you say about this section" in html
@@ -138,17 +154,35 @@ def test_a_text_that_may_tell_of_harm_refuses_publishing_and_is_named(lead_app: 
     section1 = f"/provider/assessments/{aid}/section/duq:1"
     post(lead, section1, statement="Staff speak kindly to people here.")
     with lead_app.app_context():
-        action_id = db.session.scalars(select(SectionEntry).where(
-            SectionEntry.self_assessment_id == aid, SectionEntry.section_ref == "duq:2")).one().actions[0].id
-    assert post(lead, f"/provider/assessments/{aid}/actions/{action_id}", section2, status="planned",
-                what="Check every rota with the team", who="Manager").status_code == 302
+        action_id = (
+            db.session.scalars(
+                select(SectionEntry).where(
+                    SectionEntry.self_assessment_id == aid, SectionEntry.section_ref == "duq:2"
+                )
+            )
+            .one()
+            .actions[0]
+            .id
+        )
+    assert (
+        post(
+            lead,
+            f"/provider/assessments/{aid}/actions/{action_id}",
+            section2,
+            status="planned",
+            what="Check every rota with the team",
+            who="Manager",
+        ).status_code
+        == 302
+    )
     assert post(lead, f"{page}/review", page).status_code == 302
     done = post(lead, f"{page}/publish", page, confirm="yes", **{"reason-duq:3": REASON})
     assert done.status_code == 302 and status(lead_app, aid) == "published"
 
 
 def test_a_public_answer_to_a_challenge_is_checked_and_a_worrying_challenge_is_not_shown(
-        lead_app: Flask) -> None:
+    lead_app: Flask,
+) -> None:
     lead, aid = reviewed(lead_app, ALL_WRITTEN)
     assert post(lead, f"/provider/assessments/{aid}/publish", confirm="yes").status_code == 302
     visitor = lead_app.test_client()
@@ -164,8 +198,12 @@ def test_a_public_answer_to_a_challenge_is_checked_and_a_worrying_challenge_is_n
     with lead_app.app_context():
         assert db.session.get(Challenge, plain).answer is None
     for cid in (plain, worrying):
-        assert post(lead, f"/provider/challenges/{cid}",
-                    answer="Thank you. We have talked with you about it.").status_code == 302
+        assert (
+            post(
+                lead, f"/provider/challenges/{cid}", answer="Thank you. We have talked with you about it."
+            ).status_code
+            == 302
+        )
     for path in ("", "/easy-read"):
         page = visitor.get(f"/published/demo/{aid}{path}").get_data(as_text=True)
         assert "You never ask families." in page

@@ -79,8 +79,7 @@ def test_yes_i_am_still_here_goes_back_to_the_same_page_and_answers(no_csrf_app:
     walked_away_answers(client, no_csrf_app)
     wait(client, 11)
     page = client.get("/q/1").get_data(as_text=True)
-    result = client.post("/stop?from=1", data={"submission_id": submission_id(page),
-                                               "action": "still_here"})
+    result = client.post("/stop?from=1", data={"submission_id": submission_id(page), "action": "still_here"})
     assert result.headers["Location"].endswith("/q/1")
     back = client.get("/q/1").get_data(as_text=True)
     assert STILL_THERE not in back and 'aria-pressed="true"' in back  # their own answer, again
@@ -92,8 +91,7 @@ def test_no_start_again_closes_as_stopped_and_keeps_the_answers(no_csrf_app: Fla
     walked_away_answers(client, no_csrf_app)
     wait(client, 11)
     page = client.get("/q/2").get_data(as_text=True)
-    result = client.post("/stop?from=2", data={"submission_id": submission_id(page),
-                                               "action": "start_again"})
+    result = client.post("/stop?from=2", data={"submission_id": submission_id(page), "action": "start_again"})
     assert result.status_code == 302 and result.headers["Location"].endswith("/")
     (response,) = responses(no_csrf_app)
     assert response.status == "stopped" and response.finished_at is not None
@@ -132,23 +130,24 @@ def test_a_late_yes_does_not_open_the_previous_answers(no_csrf_app: Flask) -> No
     wait(client, 11)
     page = client.get(f"/q/{FREE_TEXT}").get_data(as_text=True)
     wait(client, 60, key="ev_asked")
-    result = client.post(f"/stop?from={FREE_TEXT}", data={"submission_id": submission_id(page),
-                                                          "action": "still_here"})
+    result = client.post(
+        f"/stop?from={FREE_TEXT}", data={"submission_id": submission_id(page), "action": "still_here"}
+    )
     assert result.headers["Location"].endswith("/")
     assert responses(no_csrf_app)[0].status == "stopped"
     assert client.get(f"/q/{FREE_TEXT}").headers["Location"].endswith("/")
     kept(no_csrf_app)
 
 
-def test_an_answer_sent_after_a_quiet_spell_is_not_added_to_the_previous_response(
-        no_csrf_app: Flask) -> None:
+def test_an_answer_sent_after_a_quiet_spell_is_not_added_to_the_previous_response(no_csrf_app: Flask) -> None:
     client = no_csrf_app.test_client()
     walked_away_answers(client, no_csrf_app)
     qs = questions(no_csrf_app)
     page = client.get("/q/2").get_data(as_text=True)
     wait(client, 11)
-    result = client.post("/q/2", data={"submission_id": submission_id(page), "question": qs[1].id,
-                                       "answer": "me"})
+    result = client.post(
+        "/q/2", data={"submission_id": submission_id(page), "question": qs[1].id, "answer": "me"}
+    )
     assert result.status_code == 200 and STILL_THERE in result.get_data(as_text=True)
     assert qs[1].id not in stored(no_csrf_app)
 
@@ -168,23 +167,43 @@ def test_an_experts_visit_waits_longer_and_start_again_is_a_new_person_there(app
     hand_over(client, visit_id)
     assert client.get("/begin/your-support").status_code == 302
     page = client.get("/settings").get_data(as_text=True)
-    client.post("/settings", data={"who": "self", "text": "normal", "pictures": "on",
-                                   "contrast": "off", "read_aloud": "on", "autoplay": "off",
-                                   "locale": "en_GB", "csrf_token": token_in(page)})
+    client.post(
+        "/settings",
+        data={
+            "who": "self",
+            "text": "normal",
+            "pictures": "on",
+            "contrast": "off",
+            "read_aloud": "on",
+            "autoplay": "off",
+            "locale": "en_GB",
+            "csrf_token": token_in(page),
+        },
+    )
     page = client.get("/consent").get_data(as_text=True)
-    client.post("/consent", data={"submission_id": submission_id(page), "action": "yes",
-                                  "csrf_token": token_in(page)})
+    client.post(
+        "/consent", data={"submission_id": submission_id(page), "action": "yes", "csrf_token": token_in(page)}
+    )
     qs = questions(app)
     page = client.get("/q/1").get_data(as_text=True)
-    client.post("/q/1", data={"submission_id": submission_id(page), "question": qs[0].id,
-                              "answer": "sad", "csrf_token": token_in(page)})
+    client.post(
+        "/q/1",
+        data={
+            "submission_id": submission_id(page),
+            "question": qs[0].id,
+            "answer": "sad",
+            "csrf_token": token_in(page),
+        },
+    )
     wait(client, 20)  # past the tablet's 10 minutes, within the visit's 30
     assert STILL_THERE not in client.get("/q/2").get_data(as_text=True)
     wait(client, 31)
     page = client.get("/q/2").get_data(as_text=True)
     assert STILL_THERE in page
-    result = client.post("/stop?from=2", data={"submission_id": submission_id(page),
-                                               "action": "start_again", "csrf_token": token_in(page)})
+    result = client.post(
+        "/stop?from=2",
+        data={"submission_id": submission_id(page), "action": "start_again", "csrf_token": token_in(page)},
+    )
     assert result.headers["Location"] == "/begin/your-support"  # the same handover, a new person
     (response,) = responses(app)
     assert response.status == "stopped" and response.visit_id == visit_id
@@ -196,12 +215,23 @@ def test_a_walked_away_tablet_on_a_visit_goes_back_to_the_expert(app: Flask) -> 
     hand_over(client, visit_id)
     client.get("/begin/your-support")
     page = client.get("/settings").get_data(as_text=True)
-    client.post("/settings", data={"who": "self", "text": "normal", "pictures": "on",
-                                   "contrast": "off", "read_aloud": "on", "autoplay": "off",
-                                   "locale": "en_GB", "csrf_token": token_in(page)})
+    client.post(
+        "/settings",
+        data={
+            "who": "self",
+            "text": "normal",
+            "pictures": "on",
+            "contrast": "off",
+            "read_aloud": "on",
+            "autoplay": "off",
+            "locale": "en_GB",
+            "csrf_token": token_in(page),
+        },
+    )
     page = client.get("/consent").get_data(as_text=True)
-    client.post("/consent", data={"submission_id": submission_id(page), "action": "yes",
-                                  "csrf_token": token_in(page)})
+    client.post(
+        "/consent", data={"submission_id": submission_id(page), "action": "yes", "csrf_token": token_in(page)}
+    )
     wait(client, 31)
     assert STILL_THERE in client.get("/q/1").get_data(as_text=True)
     wait(client, 3, key="ev_asked")

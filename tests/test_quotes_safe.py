@@ -75,8 +75,15 @@ class Person:
         self.app, self.client = app, app.test_client()
         self.client.get(f"/at/{service_code(app)}")
         assert self.client.get("/begin/your-support").status_code == 302
-        settings = {"who": "self", "text": "normal", "pictures": "on", "contrast": "off",
-                    "read_aloud": "off", "autoplay": "off", "locale": "en_GB"}
+        settings = {
+            "who": "self",
+            "text": "normal",
+            "pictures": "on",
+            "contrast": "off",
+            "read_aloud": "off",
+            "autoplay": "off",
+            "locale": "en_GB",
+        }
         page = self.client.get("/settings").get_data(as_text=True)
         if token := token_of(page, "csrf_token"):
             settings["csrf_token"] = token
@@ -99,8 +106,11 @@ class Person:
         return self
 
     def finish(self, anything_else: str = "") -> None:
-        for step, data in (("helped", {"action": "nobody"}), ("room", {"action": "nobody"}),
-                           ("anything_else", {"text": anything_else, "action": "answer"})):
+        for step, data in (
+            ("helped", {"action": "nobody"}),
+            ("room", {"action": "nobody"}),
+            ("anything_else", {"text": anything_else, "action": "answer"}),
+        ):
             assert send(self.client, f"/end/{step}", **data).status_code == 302, step
 
 
@@ -149,16 +159,27 @@ def public_texts(app: Flask, aid: int) -> dict[str, str]:
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     with app.test_request_context():
         item = db.session.get(SelfAssessment, aid)
-        report = told_us.from_snapshot(item.organisation, item.period,
-                                       publication.public_snapshot(db.session, item),
-                                       app.extensions["easyvoice.surveys"].questionnaires)
+        report = told_us.from_snapshot(
+            item.organisation,
+            item.period,
+            publication.public_snapshot(db.session, item),
+            app.extensions["easyvoice.surveys"].questionnaires,
+        )
     # the PDF is drawn from this report: every word it prints is here
-    words = [report.title, report.plan_title, report.footer, *(s for _sym, s in report.intro),
-             *(s for f in report.findings for s in f.sentences),
-             *(b.text + " " + b.label for f in report.findings for b in f.bars),
-             *(s for _sym, s in report.plan)]
-    return {"standard": pages[""].get_data(as_text=True), "easy": pages["/easy-read"].get_data(as_text=True),
-            "pdf": "\n".join(words)}
+    words = [
+        report.title,
+        report.plan_title,
+        report.footer,
+        *(s for _sym, s in report.intro),
+        *(s for f in report.findings for s in f.sentences),
+        *(b.text + " " + b.label for f in report.findings for b in f.bars),
+        *(s for _sym, s in report.plan),
+    ]
+    return {
+        "standard": pages[""].get_data(as_text=True),
+        "easy": pages["/easy-read"].get_data(as_text=True),
+        "pdf": "\n".join(words),
+    }
 
 
 def public_pdf(app: Flask, aid: int) -> bytes:
@@ -176,8 +197,12 @@ def test_disclosures_and_answers_beside_an_alert_are_never_offered(quote_app: Fl
     Person(quote_app).questions().finish(anything_else=SHOUTING)
     with quote_app.app_context():
         alerted = set(db.session.scalars(select(SafeguardingAlert.response_id)))
-        answers = {a.text: a.response_id for a in db.session.scalars(select(Answer).where(
-            Answer.text.in_([CLEAN, BESIDE_ALERT, DISCLOSURE, SHOUTING])))}
+        answers = {
+            a.text: a.response_id
+            for a in db.session.scalars(
+                select(Answer).where(Answer.text.in_([CLEAN, BESIDE_ALERT, DISCLOSURE, SHOUTING]))
+            )
+        }
     # the journey raised the alerts the rules rely on (the clean one has none)
     assert answers[BESIDE_ALERT] in alerted and answers[DISCLOSURE] in alerted
     assert answers[SHOUTING] in alerted and answers[CLEAN] not in alerted
@@ -192,27 +217,59 @@ def test_disclosures_and_answers_beside_an_alert_are_never_offered(quote_app: Fl
     # the service says why, in one place
     with quote_app.app_context():
         org_id = db.session.scalar(select(Organisation.id).where(Organisation.slug == "demo"))
-        why = {t: quotes.quotable(db.session, db.session.get(Answer, answer_id(quote_app, t)), org_id)
-               for t in (CLEAN, BESIDE_ALERT, DISCLOSURE, SHOUTING)}
-    assert why == {CLEAN: None, BESIDE_ALERT: quotes.ALERT, DISCLOSURE: quotes.CONCERN,
-                   SHOUTING: quotes.CONCERN}
+        why = {
+            t: quotes.quotable(db.session, db.session.get(Answer, answer_id(quote_app, t)), org_id)
+            for t in (CLEAN, BESIDE_ALERT, DISCLOSURE, SHOUTING)
+        }
+    assert why == {
+        CLEAN: None,
+        BESIDE_ALERT: quotes.ALERT,
+        DISCLOSURE: quotes.CONCERN,
+        SHOUTING: quotes.CONCERN,
+    }
 
 
 def test_a_disclosure_without_an_alert_is_not_offered_either(quote_app: Flask) -> None:
     """Texts like the demo's, written straight into the database (no alert was ever raised)."""
     with quote_app.app_context():
-        version = db.session.scalars(select(QuestionnaireVersion).where(
-            QuestionnaireVersion.slug == "your-support")).first()
+        version = db.session.scalars(
+            select(QuestionnaireVersion).where(QuestionnaireVersion.slug == "your-support")
+        ).first()
         service = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
         now = utcnow()
         for n, text in enumerate((DISCLOSURE, SHOUTING, CLEAN)):
-            rid = db.session.execute(insert(Response).returning(Response.id), [dict(
-                client_id=f"c{n}", token=f"t{n}", version_id=version.id, service_id=service.id,
-                respondent_role="person_supported", answered_by="self", language="en_GB",
-                consent=True, status="finished", started_at=now, finished_at=now)]).scalar_one()
-            db.session.execute(insert(Answer), [dict(response_id=rid, question_key="better", kind="text",
-                                                     text=text, submission_id=f"s{n}", created_at=now,
-                                                     updated_at=now)])
+            rid = db.session.execute(
+                insert(Response).returning(Response.id),
+                [
+                    dict(
+                        client_id=f"c{n}",
+                        token=f"t{n}",
+                        version_id=version.id,
+                        service_id=service.id,
+                        respondent_role="person_supported",
+                        answered_by="self",
+                        language="en_GB",
+                        consent=True,
+                        status="finished",
+                        started_at=now,
+                        finished_at=now,
+                    )
+                ],
+            ).scalar_one()
+            db.session.execute(
+                insert(Answer),
+                [
+                    dict(
+                        response_id=rid,
+                        question_key="better",
+                        kind="text",
+                        text=text,
+                        submission_id=f"s{n}",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                ],
+            )
         db.session.commit()
         assert not db.session.scalars(select(SafeguardingAlert)).first()
     lead, aid = lead_with_draft(quote_app)
@@ -240,8 +297,10 @@ def test_a_forged_quote_is_refused_and_nothing_is_stored(quote_app: Flask) -> No
         assert "This answer cannot be a quote" in forged.get_data(as_text=True)
         assert "Nothing was saved." in forged.get_data(as_text=True)
     # someone else's answer, or none, is not found
-    assert post(lead, f"{section}/quotes/999999", section, names_nobody="y", tells_no_harm="y"
-                ).status_code == 404
+    assert (
+        post(lead, f"{section}/quotes/999999", section, names_nobody="y", tells_no_harm="y").status_code
+        == 404
+    )
     clean = f"{section}/quotes/{answer_id(quote_app, CLEAN)}"
     # the review needs both ticks, and a quote may leave words out but never add any
     assert post(lead, clean, names_nobody="y").status_code == 400
@@ -269,8 +328,12 @@ def test_every_quote_goes_through_its_review_page(quote_app: Flask) -> None:
     assert f"<dd>{utcnow().strftime('%d %B %Y')}</dd>" in page  # the date
     assert "It names nobody" in page and "It tells of no harm" in page
     assert "Their own answer" not in page and "Who answered" not in page  # never who
-    assert post(lead, review, names_nobody="y", tells_no_harm="y",
-                text="I want to learn to cook pasta ...").status_code == 302
+    assert (
+        post(
+            lead, review, names_nobody="y", tells_no_harm="y", text="I want to learn to cook pasta ..."
+        ).status_code
+        == 302
+    )
     with quote_app.app_context():
         quote = db.session.scalars(select(PickedQuote)).one()
         lead_id = db.session.scalar(select(User.id).where(User.email == "quality_lead@demo.example"))
@@ -312,8 +375,12 @@ def test_a_quote_that_fails_before_publishing_is_left_out_of_the_snapshot(quote_
     Person(quote_app).questions(written=CLEAN).finish()
     lead, aid = lead_with_draft(quote_app)
     section = f"/provider/assessments/{aid}/section/duq:1"
-    assert post(lead, f"{section}/quotes/{answer_id(quote_app, CLEAN)}", names_nobody="y",
-                tells_no_harm="y").status_code == 302
+    assert (
+        post(
+            lead, f"{section}/quotes/{answer_id(quote_app, CLEAN)}", names_nobody="y", tells_no_harm="y"
+        ).status_code
+        == 302
+    )
     with quote_app.app_context():
         org_id = db.session.scalar(select(Organisation.id).where(Organisation.slug == "demo"))
         db.session.add(ConcernWord(organisation_id=org_id, word="pasta"))  # a word added after picking
@@ -350,20 +417,38 @@ def test_the_public_pdf_comes_from_the_snapshot_only(quote_app: Flask) -> None:
     """Answers that arrive after publishing change nothing in the public report."""
     lead, aid = lead_with_draft(quote_app)
     section = f"/provider/assessments/{aid}/section/duq:1"
-    evidence = re.findall(r'name="evidence" value="(your-support:[^"]+)"',
-                          lead.get(section).get_data(as_text=True))
-    assert post(lead, section, statement="We ask people what they want.", evidence=evidence[:3]
-                ).status_code == 302
-    assert post(lead, f"{section}/actions", section, what="Plan more trips out", who="Manager",
-                by_when=date(utcnow().year + 1, 3, 1).isoformat()).status_code == 302
+    evidence = re.findall(
+        r'name="evidence" value="(your-support:[^"]+)"', lead.get(section).get_data(as_text=True)
+    )
+    assert (
+        post(lead, section, statement="We ask people what they want.", evidence=evidence[:3]).status_code
+        == 302
+    )
+    assert (
+        post(
+            lead,
+            f"{section}/actions",
+            section,
+            what="Plan more trips out",
+            who="Manager",
+            by_when=date(utcnow().year + 1, 3, 1).isoformat(),
+        ).status_code
+        == 302
+    )
     publish_now(lead, aid)
     words = public_texts(quote_app, aid)["pdf"]
     assert "Plan more trips out" in words and "We asked:" in words
     before = public_pdf(quote_app, aid)
     with quote_app.app_context():
         org = db.session.scalar(select(Organisation).where(Organisation.slug == "demo"))
-        add_responses(db.session, org, quote_app.extensions["easyvoice.surveys"].questionnaires.values(),
-                      200, seed=7, now=utcnow())
+        add_responses(
+            db.session,
+            org,
+            quote_app.extensions["easyvoice.surveys"].questionnaires.values(),
+            200,
+            seed=7,
+            now=utcnow(),
+        )
         db.session.commit()
     assert public_texts(quote_app, aid)["pdf"] == words
     assert public_pdf(quote_app, aid) == before

@@ -54,8 +54,15 @@ def test_pdf_pages_have_symbols_bars_and_large_type(report_app: Flask, tmp_path:
         org = db.session.scalar(select(Organisation).where(Organisation.slug == "demo"))
         lead = db.session.scalar(select(User).where(User.email == "quality_lead@demo.example"))
         draft = service.start(db.session, org.id, utcnow().year, ["duq:1"], lead, Actor())
-        service.add_action(db.session, draft, "duq:1", "We will plan more trips out", "Manager",
-                           date(utcnow().year + 1, 6, 30), Actor())
+        service.add_action(
+            db.session,
+            draft,
+            "duq:1",
+            "We will plan more trips out",
+            "Manager",
+            date(utcnow().year + 1, 6, 30),
+            Actor(),
+        )
         forms = report_app.extensions["easyvoice.surveys"].questionnaires
         report = build(db.session, org, utcnow().year, forms)
         pdf = report_pdf(db.session, org, utcnow().year, forms, Path(report_app.config["ASSETS_DIR"]))

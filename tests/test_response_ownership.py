@@ -30,15 +30,24 @@ def _to_consent(client: FlaskClient, code: str) -> str:
     client.get(f"/at/{code}")
     assert client.get("/begin/your-support").status_code == 302
     page = client.get("/settings").get_data(as_text=True)
-    settings = {"csrf_token": _token(page), "who": "self", "text": "normal", "pictures": "on",
-                "contrast": "off", "read_aloud": "on", "autoplay": "off", "locale": "en_GB"}
+    settings = {
+        "csrf_token": _token(page),
+        "who": "self",
+        "text": "normal",
+        "pictures": "on",
+        "contrast": "off",
+        "read_aloud": "on",
+        "autoplay": "off",
+        "locale": "en_GB",
+    }
     assert client.post("/settings", data=settings).status_code == 302
     return client.get("/consent").get_data(as_text=True)
 
 
 def _consent(client: FlaskClient, page: str, client_id: str) -> object:
-    return client.post("/consent", data={"csrf_token": _token(page), "submission_id": client_id,
-                                         "action": "yes"})
+    return client.post(
+        "/consent", data={"csrf_token": _token(page), "submission_id": client_id, "action": "yes"}
+    )
 
 
 def _observation_checklist(app: Flask) -> tuple[int, str]:
@@ -48,20 +57,29 @@ def _observation_checklist(app: Flask) -> tuple[int, str]:
     visit_id = open_visit(app, expert)
     url = f"/visits/{visit_id}/observations/1"
     page = expert.get(url).get_data(as_text=True)
-    noted = expert.post(url, data={"csrf_token": _token(page), "submission_id": submission_id(page),
-                                   "question": "friendly", "answer": "happy",
-                                   "note": "The kitchen was warm and tidy."})
+    noted = expert.post(
+        url,
+        data={
+            "csrf_token": _token(page),
+            "submission_id": submission_id(page),
+            "question": "friendly",
+            "answer": "happy",
+            "note": "The kitchen was warm and tidy.",
+        },
+    )
     assert noted.status_code == 302
     with app.app_context():
-        checklist = db.session.scalars(select(Response).where(Response.visit_id == visit_id,
-                                                              Response.respondent_role == "expert")).one()
+        checklist = db.session.scalars(
+            select(Response).where(Response.visit_id == visit_id, Response.respondent_role == "expert")
+        ).one()
         return checklist.id, checklist.client_id
 
 
 def _answers(app: Flask, response_id: int) -> list[tuple[str, str, str | None, str | None]]:
     with app.app_context():
-        rows = db.session.scalars(select(Answer).where(Answer.response_id == response_id)
-                                  .order_by(Answer.question_key))
+        rows = db.session.scalars(
+            select(Answer).where(Answer.response_id == response_id).order_by(Answer.question_key)
+        )
         return [(a.question_key, a.kind.value, a.text, a.note) for a in rows]
 
 

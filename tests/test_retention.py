@@ -78,8 +78,9 @@ def test_purge_removes_old_photos_and_old_alert_words_but_keeps_the_facts(app: F
     _close_alert(app, new, age_days=30)
     photo_file = _photo(app)
     with app.app_context():
-        db.session.execute(update(Response).where(Response.id == old)
-                           .values(started_at=utcnow() - timedelta(days=7 * 365)))
+        db.session.execute(
+            update(Response).where(Response.id == old).values(started_at=utcnow() - timedelta(days=7 * 365))
+        )
         db.session.execute(update(Photo).values(uploaded_at=utcnow() - timedelta(days=4 * 365)))
         db.session.commit()
 
@@ -117,14 +118,16 @@ def test_an_open_alert_keeps_its_words_whatever_its_age(app: Flask) -> None:
 
 def test_purged_words_are_not_left_in_the_sqlite_files(tmp_path: Path) -> None:
     """On SQLite whichever engine the suite runs on: these are SQLite's own files."""
-    app = make_app(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'own.sqlite'}",
-                   PHOTO_DIR=str(tmp_path / "photos"))
+    app = make_app(
+        tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'own.sqlite'}", PHOTO_DIR=str(tmp_path / "photos")
+    )
     url = make_url(app.config["DATABASE_URL"])
     add_users(app)
     old = _disclosure(app, OLD_WORDS)
     with app.app_context():
-        db.session.execute(update(Response).where(Response.id == old)
-                           .values(started_at=utcnow() - timedelta(days=7 * 365)))
+        db.session.execute(
+            update(Response).where(Response.id == old).values(started_at=utcnow() - timedelta(days=7 * 365))
+        )
         db.session.commit()
     _close_alert(app, old, age_days=7 * 365)
     path = Path(url.database)

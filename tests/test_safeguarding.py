@@ -35,9 +35,15 @@ FREE_TEXT_WORRY = "Staff shouted at me"
 CLOSING_WORRY = "Someone took my money"
 
 
-def journey_with(app: Flask, safe_answer: str, closing_text: str = "", *,
-                 free_text: str = "I like the garden", room: list[str] | None = None,
-                 stop_before_room: bool = False) -> None:
+def journey_with(
+    app: Flask,
+    safe_answer: str,
+    closing_text: str = "",
+    *,
+    free_text: str = "I like the garden",
+    room: list[str] | None = None,
+    stop_before_room: bool = False,
+) -> None:
     """Answer your-support: "safe_home" as given, everything else happy/yes; then the closing steps.
 
     ``room``: who else was in the room ([] = nobody); ``stop_before_room``: stop after "who helped"."""
@@ -53,10 +59,16 @@ def journey_with(app: Flask, safe_answer: str, closing_text: str = "", *,
         else:
             fields = {"answer": q.choices[0].value}
         assert answer(client, number, q.id, **fields).status_code == 302
-    room_data = ({"action": "nobody"} if room == [] else
-                 {"people": room if room is not None else ["staff"], "action": "answer"})
-    for step, data in (("helped", {"action": "nobody"}), ("room", room_data),
-                       ("anything_else", {"text": closing_text, "action": "answer"})):
+    room_data = (
+        {"action": "nobody"}
+        if room == []
+        else {"people": room if room is not None else ["staff"], "action": "answer"}
+    )
+    for step, data in (
+        ("helped", {"action": "nobody"}),
+        ("room", room_data),
+        ("anything_else", {"text": closing_text, "action": "answer"}),
+    ):
         if step == "room" and stop_before_room:
             page = client.get("/stop").get_data(as_text=True)
             client.post("/stop", data={"submission_id": submission_id(page), "action": "yes"})
@@ -106,14 +118,24 @@ def test_a_sad_safeguarding_answer_reaches_the_leads_dashboard(journey_app: Flas
     assert lead.post(f"/provider/alerts/{alert.id}/close", data={"outcome": "x"}).status_code == 400
     assert lead.post(f"/provider/alerts/{alert.id}/acknowledge").status_code == 302
     assert lead.post(f"/provider/alerts/{alert.id}/close", data={"outcome": "  "}).status_code == 400
-    assert lead.post(f"/provider/alerts/{alert.id}/close",
-                     data={"outcome": "Spoke with the person and the manager."}).status_code == 302
+    assert (
+        lead.post(
+            f"/provider/alerts/{alert.id}/close", data={"outcome": "Spoke with the person and the manager."}
+        ).status_code
+        == 302
+    )
     with journey_app.app_context():
         kept = db.session.get(SafeguardingAlert, alert.id)
         assert kept.status == "closed" and kept.acknowledged_by_id and kept.closed_by_id
         assert kept.outcome == "Spoke with the person and the manager."
-        trail = [(e.action, e.user_id is not None) for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.object_type == "safeguarding_alert").order_by(AuditEvent.id))]
+        trail = [
+            (e.action, e.user_id is not None)
+            for e in db.session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.object_type == "safeguarding_alert")
+                .order_by(AuditEvent.id)
+            )
+        ]
     assert ("safeguarding.raise", False) in trail
     assert ("safeguarding.acknowledge", True) in trail and ("safeguarding.close", True) in trail
     assert ("safeguarding.view", True) in trail
@@ -137,8 +159,9 @@ def test_one_alert_per_response_lists_every_signal(journey_app: Flask) -> None:
     assert "took my money" in by_key[journey.ANYTHING_ELSE].matched
     assert len(raised[1].signals) == 1 and raised[1].response_id != first.response_id
     with journey_app.app_context():  # raised once: one "raise" in the audit trail per alert
-        raises = db.session.scalars(select(AuditEvent.object_id).where(
-            AuditEvent.action == "safeguarding.raise")).all()
+        raises = db.session.scalars(
+            select(AuditEvent.object_id).where(AuditEvent.action == "safeguarding.raise")
+        ).all()
     assert sorted(raises) == sorted(str(a.id) for a in raised)
 
     page = lead_client(journey_app).get(f"/provider/alerts/{first.id}").get_data(as_text=True)
@@ -182,15 +205,19 @@ def test_someone_answering_for_the_person_is_said_so(journey_app: Flask) -> None
 
 def set_raised_at(app: Flask, alert_id: int, moment: datetime) -> None:
     with app.app_context():
-        db.session.execute(update(SafeguardingAlert).where(SafeguardingAlert.id == alert_id)
-                           .values(raised_at=moment))
+        db.session.execute(
+            update(SafeguardingAlert).where(SafeguardingAlert.id == alert_id).values(raised_at=moment)
+        )
         db.session.commit()
 
 
-@pytest.mark.parametrize(("moment", "shown"), [
-    (datetime(2026, 1, 15, 12, 0, tzinfo=UTC), "15 January 2026, 12:00"),  # winter: GMT = UTC
-    (datetime(2026, 7, 15, 12, 0, tzinfo=UTC), "15 July 2026, 13:00"),  # summer: BST = UTC + 1
-])
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        (datetime(2026, 1, 15, 12, 0, tzinfo=UTC), "15 January 2026, 12:00"),  # winter: GMT = UTC
+        (datetime(2026, 7, 15, 12, 0, tzinfo=UTC), "15 July 2026, 13:00"),  # summer: BST = UTC + 1
+    ],
+)
 def test_times_are_shown_in_local_time(journey_app: Flask, moment: datetime, shown: str) -> None:
     journey_with(journey_app, "sad")
     [alert] = alerts(journey_app)
@@ -212,17 +239,29 @@ def test_the_time_zone_is_a_setting(tmp_path: Path) -> None:
 
 def _response(app: Flask, client_id: str) -> Response:
     from app.models import Service
+
     questionnaire = app.extensions["easyvoice.surveys"].questionnaires["your-support"]
     service = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
-    return journey.start_response(db.session, questionnaire=questionnaire, service=service,
-                                  client_id=client_id, answered_by="self", language="en_GB")
+    return journey.start_response(
+        db.session,
+        questionnaire=questionnaire,
+        service=service,
+        client_id=client_id,
+        answered_by="self",
+        language="en_GB",
+    )
 
 
 def _raise(app: Flask, client_id: str, raised_at: datetime) -> SafeguardingAlert:
     question = app.extensions["easyvoice.surveys"].questionnaires["your-support"].question("safe_home")
     response = _response(app, client_id)
-    alert = check_answer(db.session, response, question, "safe_home",
-                         journey.Given(kind=journey.AnswerKind.OPTION, values=("sad",)))
+    alert = check_answer(
+        db.session,
+        response,
+        question,
+        "safe_home",
+        journey.Given(kind=journey.AnswerKind.OPTION, values=("sad",)),
+    )
     assert alert is not None
     alert.raised_at = raised_at
     return alert
@@ -232,10 +271,18 @@ def test_the_list_puts_urgent_then_oldest_unacknowledged_first(journey_app: Flas
     base = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     with journey_app.app_context():
         from app.models import User
+
         lead = db.session.scalars(select(User).where(User.email == "quality_lead@demo.example")).one()
-        made = {name: _raise(journey_app, name, base + timedelta(hours=hours)) for name, hours in
-                (("acknowledged_oldest", 0), ("raised_old", 1), ("closed", 2), ("raised_new", 3),
-                 ("urgent_newest", 4))}
+        made = {
+            name: _raise(journey_app, name, base + timedelta(hours=hours))
+            for name, hours in (
+                ("acknowledged_oldest", 0),
+                ("raised_old", 1),
+                ("closed", 2),
+                ("raised_new", 3),
+                ("urgent_newest", 4),
+            )
+        }
         acknowledge(db.session, made["acknowledged_oldest"], lead, Actor(user_id=lead.id))
         acknowledge(db.session, made["closed"], lead, Actor(user_id=lead.id))
         close(db.session, made["closed"], lead, "Done.", Actor(user_id=lead.id))
@@ -260,8 +307,12 @@ def test_mark_urgent_is_audited_once(journey_app: Flask) -> None:
         db.session.commit()
         assert alert.urgent and alert.urgent_at is not None
         assert alert_for_response(db.session, alert.response_id).id == alert.id
-        assert len(db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "safeguarding.urgent")).all()) == 1
+        assert (
+            len(
+                db.session.scalars(select(AuditEvent).where(AuditEvent.action == "safeguarding.urgent")).all()
+            )
+            == 1
+        )
     page = lead_client(journey_app).get(f"/provider/alerts/{alert.id}").get_data(as_text=True)
     assert "The person asked to talk to someone now" in page
 
@@ -291,17 +342,27 @@ def test_check_answer_returns_the_alert_only_for_a_signal(journey_app: Flask) ->
 def test_an_experts_observations_of_one_visit_make_one_alert(tmp_path: Path) -> None:
     """app/visits calls check_stored after it stores an observation (the checklist's "safe" question)."""
     app = make_app(tmp_path)
-    checklist = next(q for q in app.extensions["easyvoice.surveys"].questionnaires.values()
-                     if q.audience == "expert")
+    checklist = next(
+        q for q in app.extensions["easyvoice.surveys"].questionnaires.values() if q.audience == "expert"
+    )
     flagged = [q for q in checklist.questions if q.safeguarding]
     with app.app_context():
         service = db.session.scalars(select(Service)).first()
-        response = journey.start_response(db.session, questionnaire=checklist, service=service,
-                                          client_id="visit-1-observations", answered_by="self",
-                                          language="en_GB")
-        stored = journey.record_answer(db.session, response, flagged[0].id,
-                                       journey.Given(kind=journey.AnswerKind.OPTION,
-                                                     values=tuple(flagged[0].alert_values)[:1]), "s1")
+        response = journey.start_response(
+            db.session,
+            questionnaire=checklist,
+            service=service,
+            client_id="visit-1-observations",
+            answered_by="self",
+            language="en_GB",
+        )
+        stored = journey.record_answer(
+            db.session,
+            response,
+            flagged[0].id,
+            journey.Given(kind=journey.AnswerKind.OPTION, values=tuple(flagged[0].alert_values)[:1]),
+            "s1",
+        )
         alert = check_stored(db.session, response, flagged[0], stored)
         note = journey.Given(journey.AnswerKind.TEXT, text="A staff member shouted at a man.")
         other = next(q for q in checklist.questions if q.id != flagged[0].id)
@@ -339,8 +400,13 @@ def test_the_open_alert_count_is_on_every_staff_page(journey_app: Flask) -> None
     journey_with(journey_app, "sad")
     journey_with(journey_app, "sad")
     lead = lead_client(journey_app)
-    for path in ("/provider/", "/provider/alerts", "/provider/assessments", "/visits/reports",
-                 "/auth/account"):
+    for path in (
+        "/provider/",
+        "/provider/alerts",
+        "/provider/assessments",
+        "/visits/reports",
+        "/auth/account",
+    ):
         page = lead.get(path)
         assert page.status_code == 200, path
         assert "2 open safeguarding alerts" in page.get_data(as_text=True), path
@@ -386,10 +452,18 @@ def test_lead_is_chosen_by_a_quality_lead_with_csrf(tmp_path: Path) -> None:
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.email == "admin@demo.example"))
     assert client.post("/provider/alerts/lead", data={"user_id": admin.id}).status_code == 400  # no token
-    assert client.post("/provider/alerts/lead", data={"user_id": admin.id,
-                                                      "csrf_token": csrf_token(page)}).status_code == 302
-    assert client.post("/provider/alerts/words", data={"word": "Pinched", "csrf_token": csrf_token(page)}
-                       ).status_code == 302
+    assert (
+        client.post(
+            "/provider/alerts/lead", data={"user_id": admin.id, "csrf_token": csrf_token(page)}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            "/provider/alerts/words", data={"word": "Pinched", "csrf_token": csrf_token(page)}
+        ).status_code
+        == 302
+    )
     assert "pinched" in client.get("/provider/alerts").get_data(as_text=True)
 
 
@@ -401,9 +475,11 @@ def test_concern_words_match_whole_words_only() -> None:
 
 
 def test_alert_on_is_checked_by_the_loader(tmp_path: Path) -> None:
-    base = ("version: 1\nid: t\ntitle: Test\naudience: staff\nsymbol: work\nquestions:\n"
-            "  - id: worried\n    type: yes_no\n    text: Did you see anything that worried you?\n"
-            "    symbol: worried\n    sections: [cqc:safe]\n")
+    base = (
+        "version: 1\nid: t\ntitle: Test\naudience: staff\nsymbol: work\nquestions:\n"
+        "  - id: worried\n    type: yes_no\n    text: Did you see anything that worried you?\n"
+        "    symbol: worried\n    sections: [cqc:safe]\n"
+    )
     good = tmp_path / "good.yaml"
     good.write_text(base + "    safeguarding: true\n    alert_on: [yes]\n")
     question = load_questionnaire(good, {"cqc:safe"}, None).questions[0]

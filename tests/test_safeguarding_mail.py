@@ -23,8 +23,14 @@ EXTERNAL = "https://voice.example.org"
 
 
 def mail_app(tmp_path: Path, port: int, **extra: object) -> Flask:
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=False, MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
-                   EXTERNAL_URL=EXTERNAL, **extra)
+    app = make_app(
+        tmp_path,
+        WTF_CSRF_ENABLED=False,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        EXTERNAL_URL=EXTERNAL,
+        **extra,
+    )
     add_users(app)
     with app.app_context():
         lead = db.session.scalar(select(User).where(User.email == "admin@demo.example"))
@@ -46,9 +52,12 @@ def sad_answer(app: Flask, **headers: str) -> object:
     number = next(n for n, q in enumerate(questions(app), start=1) if q.id == "safe_home")
     page = client.get(f"/q/{number}", headers=headers).get_data(as_text=True)
     from conftest import submission_id
-    return client.post(f"/q/{number}", headers=headers,
-                       data={"submission_id": submission_id(page), "question": "safe_home",
-                             "answer": "sad"})
+
+    return client.post(
+        f"/q/{number}",
+        headers=headers,
+        data={"submission_id": submission_id(page), "question": "safe_home", "answer": "sad"},
+    )
 
 
 def outbox(app: Flask) -> list[MailOutbox]:
@@ -62,8 +71,10 @@ def the_alert(app: Flask) -> SafeguardingAlert:
 
 
 def expected_body(alert_id: int, opening: str) -> str:
-    return (f"{opening}\nPlease sign in to see it and act: {EXTERNAL}/provider/alerts/{alert_id}\n"
-            "This email holds no answer and no personal details on purpose.\n")
+    return (
+        f"{opening}\nPlease sign in to see it and act: {EXTERNAL}/provider/alerts/{alert_id}\n"
+        "This email holds no answer and no personal details on purpose.\n"
+    )
 
 
 def test_the_mail_is_sent_after_commit_without_answer_or_name(tmp_path: Path) -> None:
@@ -76,8 +87,10 @@ def test_the_mail_is_sent_after_commit_without_answer_or_name(tmp_path: Path) ->
         engine = create_engine(url)
         try:
             with engine.connect() as connection:
-                return (connection.execute(text("SELECT count(*) FROM safeguarding_alert")).scalar_one(),
-                        connection.execute(text("SELECT count(*) FROM answer")).scalar_one())
+                return (
+                    connection.execute(text("SELECT count(*) FROM safeguarding_alert")).scalar_one(),
+                    connection.execute(text("SELECT count(*) FROM answer")).scalar_one(),
+                )
         finally:
             engine.dispose()
 
@@ -91,7 +104,8 @@ def test_the_mail_is_sent_after_commit_without_answer_or_name(tmp_path: Path) ->
     assert message["To"] == "admin@demo.example"
     assert message["Subject"] == "EasyVoice: a safeguarding alert needs you"
     assert MailServer.body(message) == expected_body(
-        alert.id, "A safeguarding alert was raised at one of your services.")
+        alert.id, "A safeguarding alert was raised at one of your services."
+    )
     [row] = outbox(app)
     assert row.sent_at is not None and row.attempts == 1 and row.alert_id == alert.id
 
@@ -176,26 +190,29 @@ def test_an_overdue_alert_is_marked_and_sent_again_once_per_period(tmp_path: Pat
         reminder = server.messages[1]
         assert reminder["Subject"] == "EasyVoice: a safeguarding alert is still waiting"
         assert MailServer.body(reminder) == expected_body(
-            alert.id, "Nobody has acknowledged this safeguarding alert in 24 hours.")
+            alert.id, "Nobody has acknowledged this safeguarding alert in 24 hours."
+        )
         nudge()
         nudge()
         assert len(server.messages) == 2  # once per overdue period
         with app.app_context():  # a day later, still nobody: once more
-            db.session.execute(update(SafeguardingAlert).values(
-                reminded_at=utcnow() - timedelta(hours=25)))
+            db.session.execute(update(SafeguardingAlert).values(reminded_at=utcnow() - timedelta(hours=25)))
             db.session.commit()
         nudge()
         assert len(server.messages) == 3
         assert lead.post(f"/provider/alerts/{alert.id}/acknowledge").status_code == 302
         with app.app_context():
-            db.session.execute(update(SafeguardingAlert).values(
-                reminded_at=utcnow() - timedelta(hours=49)))
+            db.session.execute(update(SafeguardingAlert).values(reminded_at=utcnow() - timedelta(hours=49)))
             db.session.commit()
         nudge()
         assert len(server.messages) == 3  # acknowledged: no more reminders
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(MailOutbox).where(
-            MailOutbox.kind == "overdue")) == 2
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(MailOutbox).where(MailOutbox.kind == "overdue")
+            )
+            == 2
+        )
     assert "Overdue" not in lead.get(f"/provider/alerts/{alert.id}").get_data(as_text=True)
 
 
@@ -214,7 +231,8 @@ def test_talk_now_mails_the_lead_as_urgent(tmp_path: Path) -> None:
         assert app.test_cli_runner().invoke(args=["send-mail"]).exit_code == 0
     assert [m["Subject"] for m in server.messages] == [
         "EasyVoice: a safeguarding alert needs you",
-        "EasyVoice: urgent: a person wants to talk to someone now"]
+        "EasyVoice: urgent: a person wants to talk to someone now",
+    ]
     assert "Oak House" not in server.messages[1].as_string()
 
 

@@ -15,8 +15,13 @@ from app.models import Answer, AuditEvent, Response, SafeguardingAlert, utcnow
 from conftest import ROLES, add_users, make_app, sign_in_as
 from test_journey_flow import answer, begin, questions
 
-REQUIRED = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
-            "Referrer-Policy", "Strict-Transport-Security")
+REQUIRED = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Strict-Transport-Security",
+)
 
 
 @pytest.fixture
@@ -76,8 +81,9 @@ def test_purge_deletes_old_responses_and_leaves_an_audit_record(no_csrf_app: Fla
         answer(client, worrying, qs[worrying - 1].id, answer="sad")  # raises an alert
     with no_csrf_app.app_context():
         first = db.session.scalars(select(Response.id).order_by(Response.id)).first()
-        db.session.execute(update(Response).where(Response.id == first)
-                           .values(started_at=utcnow() - timedelta(days=400)))
+        db.session.execute(
+            update(Response).where(Response.id == first).values(started_at=utcnow() - timedelta(days=400))
+        )
         db.session.commit()
     runner = no_csrf_app.test_cli_runner()
     assert "Would delete 1" in runner.invoke(args=["purge", "--older-than", "365", "--dry-run"]).output
@@ -91,8 +97,12 @@ def test_purge_deletes_old_responses_and_leaves_an_audit_record(no_csrf_app: Fla
         assert len(alerts) == 2 and alerts[0].response_id is None and alerts[0].signals[0].answer
         assert alerts[1].response_id is not None
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purge")).one()
-        assert event.detail == {"older_than_days": 365, "responses_deleted": 1, "photos_deleted": 0,
-                                "alert_words_removed": 0}
+        assert event.detail == {
+            "older_than_days": 365,
+            "responses_deleted": 1,
+            "photos_deleted": 0,
+            "alert_words_removed": 0,
+        }
 
 
 def test_templates_need_nothing_the_csp_blocks() -> None:

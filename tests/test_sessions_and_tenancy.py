@@ -26,8 +26,14 @@ def tenancy_app(tmp_path: Path) -> Flask:
     add_users(app)
     with app.app_context():
         other = db.session.scalars(select(Organisation).where(Organisation.slug == "other")).one()
-        create_user(db.session, organisation=other, email="admin@other.example", name="Other admin",
-                    role="admin", password=PASSWORD)
+        create_user(
+            db.session,
+            organisation=other,
+            email="admin@other.example",
+            name="Other admin",
+            role="admin",
+            password=PASSWORD,
+        )
         db.session.commit()
     return app
 
@@ -62,6 +68,7 @@ def change_user(admin: FlaskClient, app: Flask, email: str, **fields: str) -> ob
 
 # -- sessions end when they should ---------------------------------------------------------------
 
+
 def test_a_copied_cookie_stops_working_after_sign_out(tenancy_app: Flask) -> None:
     """Failed on the old code: the copy still downloaded the raw answers (200) after sign-out."""
     lead = signed_in(tenancy_app, "quality_lead@demo.example")
@@ -80,8 +87,9 @@ def test_a_new_password_ends_the_old_sessions(tenancy_app: Flask) -> None:
     lead = signed_in(tenancy_app, "quality_lead@demo.example")
     assert lead.get("/provider/").status_code == 200
     admin = signed_in(tenancy_app, "admin@demo.example")
-    assert change_user(admin, tenancy_app, "quality_lead@demo.example",
-                       password=NEW_PASSWORD).status_code == 302
+    assert (
+        change_user(admin, tenancy_app, "quality_lead@demo.example", password=NEW_PASSWORD).status_code == 302
+    )
     assert to_sign_in(lead.get("/provider/"))
     assert sign_in_as(tenancy_app.test_client(), "quality_lead@demo.example", NEW_PASSWORD).status_code == 302
     assert admin.get("/admin/users").status_code == 200  # the admin's own session goes on
@@ -140,13 +148,15 @@ def test_sessions_from_before_the_upgrade_end_once(tenancy_app: Flask) -> None:
 
 # -- admins manage their own organisation only ---------------------------------------------------
 
+
 def test_an_admin_of_another_organisation_cannot_touch_ours(tenancy_app: Flask) -> None:
     """Failed on the old code: the other admin set a password on our lead (302), signed in as
     them, and read our raw answers with ?org=demo."""
     intruder = signed_in(tenancy_app, "admin@other.example")
     lead = user(tenancy_app, "quality_lead@demo.example")
-    result = intruder.post(f"/admin/users/{lead.id}", data={"role": "quality_lead", "active": "y",
-                                                            "password": NEW_PASSWORD})
+    result = intruder.post(
+        f"/admin/users/{lead.id}", data={"role": "quality_lead", "active": "y", "password": NEW_PASSWORD}
+    )
     assert result.status_code == 404 and "We cannot find this page" in result.get_data(as_text=True)
     assert sign_in_as(tenancy_app.test_client(), lead.email, NEW_PASSWORD).status_code == 401
     assert intruder.post(f"/admin/users/{lead.id}/sign-out").status_code == 404
@@ -156,14 +166,30 @@ def test_an_admin_of_another_organisation_cannot_touch_ours(tenancy_app: Flask) 
         oak = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
         demo_id = oak.organisation_id
     assert intruder.post(f"/admin/services/{oak.id}", data={"name": "Mine now"}).status_code == 404
-    assert intruder.post(f"/admin/organisations/{demo_id}",
-                         data={"name": "Mine", "suppression_threshold": "1"}).status_code == 404
+    assert (
+        intruder.post(
+            f"/admin/organisations/{demo_id}", data={"name": "Mine", "suppression_threshold": "1"}
+        ).status_code
+        == 404
+    )
     # nor can they add a user or a service to our organisation
-    assert intruder.post("/admin/users", data={"organisation_id": demo_id, "email": "spy@x.example",
-                                               "name": "Spy", "role": "admin",
-                                               "password": NEW_PASSWORD}).status_code == 400
-    assert intruder.post("/admin/services", data={"organisation_id": demo_id,
-                                                  "name": "Spy house"}).status_code == 400
+    assert (
+        intruder.post(
+            "/admin/users",
+            data={
+                "organisation_id": demo_id,
+                "email": "spy@x.example",
+                "name": "Spy",
+                "role": "admin",
+                "password": NEW_PASSWORD,
+            },
+        ).status_code
+        == 400
+    )
+    assert (
+        intruder.post("/admin/services", data={"organisation_id": demo_id, "name": "Spy house"}).status_code
+        == 400
+    )
     # and our people, services and audit trail are not on their pages
     for url in ("/admin/users", "/admin/services", "/admin/organisations", "/admin/audit"):
         page = intruder.get(url).get_data(as_text=True)
@@ -177,14 +203,22 @@ def test_an_admin_of_another_organisation_cannot_touch_ours(tenancy_app: Flask) 
 def test_an_admin_still_manages_their_own_organisation(tenancy_app: Flask) -> None:
     admin = signed_in(tenancy_app, "admin@other.example")
     lead = user(tenancy_app, "lead@other.example")
-    assert admin.post(f"/admin/users/{lead.id}", data={"role": "quality_lead", "active": "y",
-                                                       "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        admin.post(
+            f"/admin/users/{lead.id}", data={"role": "quality_lead", "active": "y", "password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     assert sign_in_as(tenancy_app.test_client(), lead.email, NEW_PASSWORD).status_code == 302
     assert admin.get(f"{RAW_CSV}?org=other").status_code == 200
     assert "Elm Court" in admin.get("/admin/services").get_data(as_text=True)
     # but adding organisations is the site operator's job
-    assert admin.post("/admin/organisations", data={"name": "New", "slug": "new",
-                                                    "suppression_threshold": "5"}).status_code == 403
+    assert (
+        admin.post(
+            "/admin/organisations", data={"name": "New", "slug": "new", "suppression_threshold": "5"}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_admin_pages_cannot_make_an_operator(tenancy_app: Flask) -> None:
@@ -193,14 +227,25 @@ def test_the_admin_pages_cannot_make_an_operator(tenancy_app: Flask) -> None:
         client = signed_in(tenancy_app, email)
         with tenancy_app.app_context():
             demo_id = db.session.scalars(select(Organisation.id).where(Organisation.slug == "demo")).one()
-        result = client.post("/admin/users", data={"organisation_id": demo_id, "email": "op2@x.example",
-                                                   "name": "Op", "role": "operator",
-                                                   "password": NEW_PASSWORD})
+        result = client.post(
+            "/admin/users",
+            data={
+                "organisation_id": demo_id,
+                "email": "op2@x.example",
+                "name": "Op",
+                "role": "operator",
+                "password": NEW_PASSWORD,
+            },
+        )
         assert result.status_code == 400, email
-        assert change_user(client, tenancy_app, "viewer@demo.example",
-                           role="operator").status_code == 400, email
-        assert "operator" not in [o for o in client.get("/admin/users").get_data(as_text=True)
-                                  .split('<option value="')[1:] if o.startswith("operator")]
+        assert change_user(client, tenancy_app, "viewer@demo.example", role="operator").status_code == 400, (
+            email
+        )
+        assert "operator" not in [
+            o
+            for o in client.get("/admin/users").get_data(as_text=True).split('<option value="')[1:]
+            if o.startswith("operator")
+        ]
     assert user(tenancy_app, "viewer@demo.example").role == Role.VIEWER
     with tenancy_app.app_context():
         assert db.session.scalar(select(User).where(User.email == "op2@x.example")) is None
@@ -208,29 +253,63 @@ def test_the_admin_pages_cannot_make_an_operator(tenancy_app: Flask) -> None:
     admin = signed_in(tenancy_app, "admin@demo.example")
     operator = user(tenancy_app, "operator@demo.example")
     assert "operator@demo.example" not in admin.get("/admin/users").get_data(as_text=True)
-    assert admin.post(f"/admin/users/{operator.id}", data={"role": "operator", "active": "y",
-                                                           "password": NEW_PASSWORD}).status_code == 404
+    assert (
+        admin.post(
+            f"/admin/users/{operator.id}", data={"role": "operator", "active": "y", "password": NEW_PASSWORD}
+        ).status_code
+        == 404
+    )
 
 
 def test_an_operator_made_by_the_command_line_manages_organisations(tenancy_app: Flask) -> None:
     """Failed on the old code: "operator" was not a role `flask create-user` knew."""
-    result = tenancy_app.test_cli_runner().invoke(args=[
-        "create-user", "--email", "ops@host.example", "--name", "Ops", "--role", "operator",
-        "--organisation", "demo"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = tenancy_app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "--email",
+            "ops@host.example",
+            "--name",
+            "Ops",
+            "--role",
+            "operator",
+            "--organisation",
+            "demo",
+        ],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     ops = signed_in(tenancy_app, "ops@host.example")
     page = ops.get("/admin/organisations").get_data(as_text=True)
     assert "Demo Care" in page and "Other Care" in page and "Add an organisation" in page
-    assert ops.post("/admin/organisations", data={"name": "Birch Trust", "slug": "birch",
-                                                  "suppression_threshold": "5"}).status_code == 302
+    assert (
+        ops.post(
+            "/admin/organisations",
+            data={"name": "Birch Trust", "slug": "birch", "suppression_threshold": "5"},
+        ).status_code
+        == 302
+    )
     with tenancy_app.app_context():
         birch = db.session.scalars(select(Organisation).where(Organisation.slug == "birch")).one()
         other = db.session.scalars(select(Organisation).where(Organisation.slug == "other")).one()
-    assert ops.post(f"/admin/organisations/{other.id}",
-                    data={"name": "Other Care Ltd", "suppression_threshold": "10"}).status_code == 302
-    assert ops.post("/admin/users", data={"organisation_id": birch.id, "email": "admin@birch.example",
-                                          "name": "Birch admin", "role": "admin",
-                                          "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        ops.post(
+            f"/admin/organisations/{other.id}", data={"name": "Other Care Ltd", "suppression_threshold": "10"}
+        ).status_code
+        == 302
+    )
+    assert (
+        ops.post(
+            "/admin/users",
+            data={
+                "organisation_id": birch.id,
+                "email": "admin@birch.example",
+                "name": "Birch admin",
+                "role": "admin",
+                "password": NEW_PASSWORD,
+            },
+        ).status_code
+        == 302
+    )
     users_page = ops.get("/admin/users").get_data(as_text=True)
     assert "admin@birch.example" in users_page and "lead@other.example" in users_page
     # the new organisation's admin sees their organisation only
@@ -243,6 +322,7 @@ def test_an_operator_made_by_the_command_line_manages_organisations(tenancy_app:
 
 
 # -- the migration keeps every user ---------------------------------------------------------------
+
 
 def test_migration_0008_keeps_users_and_gives_them_0(tmp_path: Path) -> None:
     from alembic import command
@@ -257,17 +337,25 @@ def test_migration_0008_keeps_users_and_gives_them_0(tmp_path: Path) -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "0004")
-            connection.execute(text("INSERT INTO organisation (name, slug, suppression_threshold) "
-                                    "VALUES ('Old Care', 'old', 5)"))
-            connection.execute(text(
-                "INSERT INTO user_account (organisation_id, email, name, role, password_hash, active, "
-                "failed_sign_ins, created_at) SELECT id, 'old@old.example', 'Old', 'admin', 'x', true, "
-                "2, CURRENT_TIMESTAMP FROM organisation WHERE slug = 'old'"))
+            connection.execute(
+                text(
+                    "INSERT INTO organisation (name, slug, suppression_threshold) "
+                    "VALUES ('Old Care', 'old', 5)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO user_account (organisation_id, email, name, role, password_hash, active, "
+                    "failed_sign_ins, created_at) SELECT id, 'old@old.example', 'Old', 'admin', 'x', true, "
+                    "2, CURRENT_TIMESTAMP FROM organisation WHERE slug = 'old'"
+                )
+            )
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "heads")
-            row = connection.execute(text("SELECT email, role, failed_sign_ins, session_generation "
-                                          "FROM user_account")).one()
+            row = connection.execute(
+                text("SELECT email, role, failed_sign_ins, session_generation FROM user_account")
+            ).one()
         assert tuple(row) == ("old@old.example", "admin", 2, 0)
     finally:
         engine.dispose()

@@ -22,8 +22,11 @@ WRONG = "not the password at all"  # noqa: S105  (test-only)
 
 
 def post_sign_in(client: FlaskClient, email: str, password: str, **headers: str) -> object:
-    return client.post("/auth/sign-in", data={"email": email, "password": password},
-                       headers={k.replace("_", "-"): v for k, v in headers.items()})
+    return client.post(
+        "/auth/sign-in",
+        data={"email": email, "password": password},
+        headers={k.replace("_", "-"): v for k, v in headers.items()},
+    )
 
 
 def normalised(body: str, email: str) -> str:
@@ -133,20 +136,36 @@ def test_trusted_proxies_must_be_a_number() -> None:
     from app import create_app
 
     with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
-        create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://",
-                    "TRUSTED_PROXIES": "lots"})
+        create_app(
+            {"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "TRUSTED_PROXIES": "lots"}
+        )
 
 
-@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/%0d%0a", "\r\n", "/provider/\r\n",
-                                    "//evil.example/x", "/\\evil.example", "https://evil.example/",
-                                    "/no-such-page", "/provider/\u00e9", " /provider/"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\r\nSet-Cookie: x=1",
+        "/%0d%0a",
+        "\r\n",
+        "/provider/\r\n",
+        "//evil.example/x",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/no-such-page",
+        "/provider/\u00e9",
+        " /provider/",
+    ],
+)
 def test_next_only_follows_plain_local_pages(tmp_path: Path, target: str) -> None:
     """Failed on the old code: CR/LF in next= gave a 500, and the sign-in's audit row was lost."""
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
     add_users(app)
     client = app.test_client()
-    result = client.post("/auth/sign-in", query_string={"next": target},
-                         data={"email": "quality_lead@demo.example", "password": PASSWORD})
+    result = client.post(
+        "/auth/sign-in",
+        query_string={"next": target},
+        data={"email": "quality_lead@demo.example", "password": PASSWORD},
+    )
     assert result.status_code == 302 and result.headers["Location"] == "/provider/"
     assert client.get("/provider/").status_code == 200
     with app.app_context():
@@ -156,6 +175,9 @@ def test_next_only_follows_plain_local_pages(tmp_path: Path, target: str) -> Non
 def test_next_still_follows_a_page_of_this_site(tmp_path: Path) -> None:
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
     add_users(app)
-    result = app.test_client().post("/auth/sign-in", query_string={"next": "/visits/reports?year=2025"},
-                                    data={"email": "quality_lead@demo.example", "password": PASSWORD})
+    result = app.test_client().post(
+        "/auth/sign-in",
+        query_string={"next": "/visits/reports?year=2025"},
+        data={"email": "quality_lead@demo.example", "password": PASSWORD},
+    )
     assert result.status_code == 302 and result.headers["Location"] == "/visits/reports?year=2025"

@@ -75,9 +75,18 @@ def respondent_with(app: Flask, value: str) -> FlaskClient:
 
 def to_consent(client: FlaskClient) -> str:
     assert client.get("/begin/your-support").status_code == 302
-    client.post("/settings", data={"who": "self", "text": "normal", "pictures": "on",
-                                   "contrast": "off", "read_aloud": "on", "autoplay": "off",
-                                   "locale": "en_GB"})
+    client.post(
+        "/settings",
+        data={
+            "who": "self",
+            "text": "normal",
+            "pictures": "on",
+            "contrast": "off",
+            "read_aloud": "on",
+            "autoplay": "off",
+            "locale": "en_GB",
+        },
+    )
     return client.get("/consent").get_data(as_text=True)
 
 
@@ -98,8 +107,7 @@ def test_codes_are_unguessable_and_guessed_ones_404(app: Flask) -> None:
         assert len(code) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", code), code  # >= 128 bits
         assert client.get(f"/at/{code}").status_code == 302
     # old-form codes (8 hex digits), names and a code's prefix are not links
-    for guess in ("0badc0de", "a1b2c3d4", "oakhouse", "elmcourt", all_codes(app)[0][1][:8],
-                  "x" * 200):
+    for guess in ("0badc0de", "a1b2c3d4", "oakhouse", "elmcourt", all_codes(app)[0][1][:8], "x" * 200):
         assert client.get(f"/at/{guess}").status_code == 404, guess
 
 
@@ -110,8 +118,10 @@ def test_admin_new_link_works_and_the_old_one_stops(app: Flask, users: dict[str,
     listed = admin.get("/admin/services").get_data(as_text=True)
     assert f"/at/{old}" in listed  # staff see the link
     page = admin.get("/admin/services").get_data(as_text=True)
-    result = admin.post(f"/admin/services/{service_id(app)}",
-                        data={"csrf_token": csrf_token(page), "name": "Oak House", "new_code": "1"})
+    result = admin.post(
+        f"/admin/services/{service_id(app)}",
+        data={"csrf_token": csrf_token(page), "name": "Oak House", "new_code": "1"},
+    )
     assert result.status_code == 302
     new = service_code(app)
     assert new != old and len(new) >= 22
@@ -142,11 +152,18 @@ def test_enrolment_cookie_survives_a_new_session_and_thank_you(app: Flask, users
     start = tablet.get("/").get_data(as_text=True)
     assert ASK_PAGE not in start and "/begin/your-support" in start
     page = to_consent(tablet)
-    assert tablet.post("/consent", data={"csrf_token": csrf_token(page), "action": "yes",
-                                         "submission_id": submission_id(page)}).status_code == 302
+    assert (
+        tablet.post(
+            "/consent",
+            data={"csrf_token": csrf_token(page), "action": "yes", "submission_id": submission_id(page)},
+        ).status_code
+        == 302
+    )
     page = tablet.get("/stop?from=1").get_data(as_text=True)
-    done = tablet.post("/stop?from=1", data={"csrf_token": csrf_token(page), "action": "stop",
-                                             "submission_id": submission_id(page)})
+    done = tablet.post(
+        "/stop?from=1",
+        data={"csrf_token": csrf_token(page), "action": "stop", "submission_id": submission_id(page)},
+    )
     assert done.headers["Location"].endswith("/thank-you")
     tablet.get("/thank-you")
     # after thank you, and in yet another session, the tablet still starts at its service
@@ -160,7 +177,8 @@ def test_enrolment_cookie_survives_a_new_session_and_thank_you(app: Flask, users
 
 
 def test_stop_using_this_tablet_here_ends_the_cookie_even_a_copied_one(
-        app: Flask, users: dict[str, str]) -> None:
+    app: Flask, users: dict[str, str]
+) -> None:
     staff = app.test_client()
     sign_in_as(staff, users["admin"])
     enrol(staff, app)
@@ -186,12 +204,15 @@ def test_a_made_up_or_edited_cookie_opens_nothing(app: Flask, users: dict[str, s
     with app.app_context():
         tablet = db.session.scalars(select(Tablet)).one()
         forged_key = URLSafeTimedSerializer("not-the-secret", salt="easyvoice-tablet").dumps(
-            {"s": tablet.service_id, "t": tablet.id, "n": tablet.nonce})
+            {"s": tablet.service_id, "t": tablet.id, "n": tablet.nonce}
+        )
         wrong_nonce = URLSafeTimedSerializer(app.secret_key, salt="easyvoice-tablet").dumps(
-            {"s": tablet.service_id, "t": tablet.id, "n": "guessed"})
+            {"s": tablet.service_id, "t": tablet.id, "n": "guessed"}
+        )
         # the session cookie's signing is not the tablet's (a different salt)
         session_signed = app.session_interface.get_signing_serializer(app).dumps(
-            {"s": tablet.service_id, "t": tablet.id, "n": tablet.nonce})
+            {"s": tablet.service_id, "t": tablet.id, "n": tablet.nonce}
+        )
     for value in (forged_key, wrong_nonce, session_signed, good[:-3] + "abc", "", "x" * 3000):
         tablet = respondent_with(app, value)
         assert ASK_PAGE in tablet.get("/").get_data(as_text=True), value[:40]
@@ -223,8 +244,9 @@ def test_another_organisations_staff_cannot_enrol_a_tablet_here(app: Flask, user
     assert enrol(other, app, "Elm Court").status_code == 302 and tablet_cookie(other)
 
 
-@pytest.mark.parametrize(("role", "allowed"), [("admin", True), ("quality_lead", True),
-                                               ("expert", True), ("viewer", False)])
+@pytest.mark.parametrize(
+    ("role", "allowed"), [("admin", True), ("quality_lead", True), ("expert", True), ("viewer", False)]
+)
 def test_who_may_set_up_a_tablet(app: Flask, users: dict[str, str], role: str, allowed: bool) -> None:
     client = app.test_client()
     sign_in_as(client, users[role])
@@ -240,23 +262,25 @@ def engine(tmp_path: Path) -> Iterator[sa.Engine]:
     yield from empty_database(tmp_path)
 
 
-
-
-
-
 def test_migration_ends_every_old_code_and_keeps_the_services(engine: sa.Engine) -> None:
     migrate(engine, "0009_merge_round_two")
     with engine.begin() as connection:
-        org = connection.execute(sa.text("INSERT INTO organisation (name, slug, suppression_threshold)"
-                                         " VALUES ('Old Care', 'old', 5) RETURNING id")).scalar()
+        org = connection.execute(
+            sa.text(
+                "INSERT INTO organisation (name, slug, suppression_threshold)"
+                " VALUES ('Old Care', 'old', 5) RETURNING id"
+            )
+        ).scalar()
         for name, code in (("North", "1a2b3c4d"), ("South", "5e6f7a8b")):
-            connection.execute(sa.text("INSERT INTO service (organisation_id, name, code) "
-                                       "VALUES (:org, :name, :code)"),
-                               {"org": org, "name": name, "code": code})
+            connection.execute(
+                sa.text("INSERT INTO service (organisation_id, name, code) VALUES (:org, :name, :code)"),
+                {"org": org, "name": name, "code": code},
+            )
     migrate(engine, "0010_tablets")
     with engine.connect() as connection:
-        rows = connection.execute(sa.text("SELECT name, code, organisation_id FROM service "
-                                          "ORDER BY name")).all()
+        rows = connection.execute(
+            sa.text("SELECT name, code, organisation_id FROM service ORDER BY name")
+        ).all()
     assert [(r.name, r.organisation_id) for r in rows] == [("North", org), ("South", org)]
     codes = [r.code for r in rows]
     assert "1a2b3c4d" not in codes and "5e6f7a8b" not in codes

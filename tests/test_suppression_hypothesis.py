@@ -28,8 +28,13 @@ small_counts = st.integers(min_value=0, max_value=14)
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def value_range(n_vars: int, rows: list[tuple[dict[int, int], int]], lows: list[int], highs: list[int],
-                target: dict[int, int]) -> tuple[int, int]:
+def value_range(
+    n_vars: int,
+    rows: list[tuple[dict[int, int], int]],
+    lows: list[int],
+    highs: list[int],
+    target: dict[int, int],
+) -> tuple[int, int]:
     """Lowest and highest of sum(target[v] * x[v]) with every row sum(coef * x) == rhs."""
     c = np.zeros(n_vars)
     for var, coef in target.items():
@@ -60,8 +65,11 @@ def published_bounds(shown: Shown) -> tuple[int, int]:
 def assert_published_values_safe(figures: list[Shown], threshold: int) -> None:
     for figure in figures:
         if figure.value is not None:
-            assert figure.value == 0 or figure.value >= figure.threshold >= min(threshold, 3) or \
-                figure.threshold == 1
+            assert (
+                figure.value == 0
+                or figure.value >= figure.threshold >= min(threshold, 3)
+                or figure.threshold == 1
+            )
 
 
 class LineSystem:
@@ -141,8 +149,9 @@ def grid_system(grid, rows: list[str], cols: list[str]) -> LineSystem:  # type: 
 
 @SETTINGS
 @given(grids(), thresholds, st.booleans())
-def test_grid_hides_small_numbers_and_no_hidden_cell_can_be_worked_out(grid_data, threshold: int,
-                                                                       fixed: bool) -> None:
+def test_grid_hides_small_numbers_and_no_hidden_cell_can_be_worked_out(
+    grid_data, threshold: int, fixed: bool
+) -> None:
     rows, cols, counts = grid_data
     col_counts = {c: sum(counts[(r, c)] for r in rows) for c in cols}
     fixed_cols = suppress_counts(col_counts, threshold) if fixed else None
@@ -165,7 +174,8 @@ def test_grid_hides_small_numbers_and_no_hidden_cell_can_be_worked_out(grid_data
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(1, 3), st.integers(2, 3), st.integers(2, 3), st.data(), thresholds)
 def test_two_breakdowns_of_one_question_together_reveal_no_hidden_cell(
-        n_services: int, n_helped: int, n_options: int, data: st.DataObject, threshold: int) -> None:
+    n_services: int, n_helped: int, n_options: int, data: st.DataObject, threshold: int
+) -> None:
     """The dashboard shows a question by service and by who answered; a reader may combine both."""
     services = [f"s{n}" for n in range(n_services)]
     helped = [f"h{n}" for n in range(n_helped)]

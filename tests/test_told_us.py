@@ -21,8 +21,15 @@ from app.easyread.phrases import PHRASES
 from app.models import Response, SafeguardingAlert, User
 from conftest import add_users, service_code, submission_id
 
-SETTINGS = {"who": "self", "text": "normal", "pictures": "on", "contrast": "off",
-            "read_aloud": "on", "autoplay": "off", "locale": "en_GB"}
+SETTINGS = {
+    "who": "self",
+    "text": "normal",
+    "pictures": "on",
+    "contrast": "off",
+    "read_aloud": "on",
+    "autoplay": "off",
+    "locale": "en_GB",
+}
 TOLD = PHRASES["told_title"]
 PROMISE = PHRASES["told_lead"]
 
@@ -37,8 +44,9 @@ def begin(client: FlaskClient, slug: str = "your-support") -> None:
     page = client.get("/settings").get_data(as_text=True)
     assert client.post("/settings", data={**SETTINGS, **_csrf(page)}).status_code == 302
     page = client.get("/consent").get_data(as_text=True)
-    started = client.post("/consent", data={"submission_id": submission_id(page), "action": "yes",
-                                            **_csrf(page)})
+    started = client.post(
+        "/consent", data={"submission_id": submission_id(page), "action": "yes", **_csrf(page)}
+    )
     assert started.headers["Location"] == "/q/1"
 
 
@@ -60,18 +68,24 @@ def total(app: Flask, slug: str = "your-support") -> int:
 
 def answer(client: FlaskClient, number: int, question: str, **fields: object):
     page = client.get(f"/q/{number}").get_data(as_text=True)
-    return client.post(f"/q/{number}", data={"submission_id": submission_id(page),
-                                             "question": question, **_csrf(page), **fields})
+    return client.post(
+        f"/q/{number}",
+        data={"submission_id": submission_id(page), "question": question, **_csrf(page), **fields},
+    )
 
 
 def closing(client: FlaskClient, text: str = "") -> object:
     """Who helped, who was in the room, anything else: the last page's answer comes back."""
     result = None
-    for step, fields in (("helped", {"action": "nobody"}), ("room", {"action": "nobody"}),
-                         ("anything_else", {"text": text, "action": "answer"})):
+    for step, fields in (
+        ("helped", {"action": "nobody"}),
+        ("room", {"action": "nobody"}),
+        ("anything_else", {"text": text, "action": "answer"}),
+    ):
         page = client.get(f"/end/{step}").get_data(as_text=True)
-        result = client.post(f"/end/{step}", data={"submission_id": submission_id(page),
-                                                   **_csrf(page), **fields})
+        result = client.post(
+            f"/end/{step}", data={"submission_id": submission_id(page), **_csrf(page), **fields}
+        )
     return result
 
 
@@ -84,8 +98,9 @@ def told_page(client: FlaskClient, location: str) -> str:
 def choose(client: FlaskClient, location: str, action: str):
     page = told_page(client, location)
     then = re.search(r'name="then" value="([^"]*)"', page).group(1)
-    return client.post("/told-us", data={"submission_id": submission_id(page), "action": action,
-                                         "then": then, **_csrf(page)})
+    return client.post(
+        "/told-us", data={"submission_id": submission_id(page), "action": action, "then": then, **_csrf(page)}
+    )
 
 
 def the_alert(app: Flask) -> SafeguardingAlert | None:
@@ -106,8 +121,17 @@ def test_sad_to_the_safety_question_shows_what_happens_next_before_the_next_ques
     result = answer(client, n, "safe_home", answer="sad")
     assert result.headers["Location"] == f"/told-us?then={n + 1}"  # not /q/n+1
     page = told_page(client, result.headers["Location"])
-    for name in ("told_title", "told_safe", "told_lead", "told_read", "told_talk", "told_help",
-                 "told_talk_now", "told_go_on", "listen_all"):
+    for name in (
+        "told_title",
+        "told_safe",
+        "told_lead",
+        "told_read",
+        "told_talk",
+        "told_help",
+        "told_talk_now",
+        "told_go_on",
+        "listen_all",
+    ):
         assert PHRASES[name] in page, name
     # The lead is named by role, never by a person's name.
     with app.app_context():
@@ -241,8 +265,9 @@ def test_csrf_is_required_on_the_told_us_page(app: Flask) -> None:
     n = number_of(app, "safe_home")
     told = answer(client, n, "safe_home", answer="sad").headers["Location"]
     page = told_page(client, told)
-    result = client.post("/told-us", data={"submission_id": submission_id(page), "action": "talk",
-                                           "then": str(n + 1)})
+    result = client.post(
+        "/told-us", data={"submission_id": submission_id(page), "action": "talk", "then": str(n + 1)}
+    )
     assert result.status_code == 400
     assert not the_alert(app).urgent
 
@@ -251,25 +276,49 @@ def test_the_new_texts_are_in_the_audio_build(app: Flask) -> None:
     from app.cli import spoken_texts
 
     spoken = {text for _locale, text in spoken_texts(app)}
-    for name in ("told_title", "told_safe", "told_lead", "told_read", "told_talk", "told_help",
-                 "told_ask", "told_talk_now", "told_go_on", "told_finish", "talk_title",
-                 "talk_telling", "talk_show_expert", "talk_show_anyone", "talk_then", "talk_stop",
-                 "thanks_told", "thanks_talk", "thanks_next", "thanks_help", "give_back_urgent",
-                 "give_back_tell_lead", "listen_all"):
+    for name in (
+        "told_title",
+        "told_safe",
+        "told_lead",
+        "told_read",
+        "told_talk",
+        "told_help",
+        "told_ask",
+        "told_talk_now",
+        "told_go_on",
+        "told_finish",
+        "talk_title",
+        "talk_telling",
+        "talk_show_expert",
+        "talk_show_anyone",
+        "talk_then",
+        "talk_stop",
+        "thanks_told",
+        "thanks_talk",
+        "thanks_next",
+        "thanks_help",
+        "give_back_urgent",
+        "give_back_tell_lead",
+        "listen_all",
+    ):
         assert PHRASES[name] in spoken, name
 
 
 # -- on an Expert by Experience visit ------------------------------------------------------------
-def test_on_a_visit_talk_now_tells_the_person_to_show_the_expert_and_the_expert_sees_it(
-        app: Flask) -> None:
+def test_on_a_visit_talk_now_tells_the_person_to_show_the_expert_and_the_expert_sees_it(app: Flask) -> None:
     add_users(app)
     expert = signed_in(app)
     visit_id = plan_visit(expert, app, ("your-support",))
     open_visit(expert, visit_id)
     visit_page = expert.get(f"/visits/{visit_id}").get_data(as_text=True)
     assert PHRASES["give_back_urgent"] not in visit_page
-    handed = post(expert, f"/visits/{visit_id}/hand-over", f"/visits/{visit_id}",
-                  questionnaire="your-support", mode="alone")
+    handed = post(
+        expert,
+        f"/visits/{visit_id}/hand-over",
+        f"/visits/{visit_id}",
+        questionnaire="your-support",
+        mode="alone",
+    )
     assert handed.headers["Location"] == "/begin/your-support"
     begin(expert)
     n = number_of(app, "safe_home")
@@ -304,15 +353,19 @@ def test_on_a_visit_without_talk_now_the_expert_sees_no_signal(app: Flask) -> No
     expert = signed_in(app)
     visit_id = plan_visit(expert, app, ("your-support",))
     open_visit(expert, visit_id)
-    post(expert, f"/visits/{visit_id}/hand-over", f"/visits/{visit_id}",
-         questionnaire="your-support", mode="alone")
+    post(
+        expert,
+        f"/visits/{visit_id}/hand-over",
+        f"/visits/{visit_id}",
+        questionnaire="your-support",
+        mode="alone",
+    )
     begin(expert)
     n = number_of(app, "safe_home")
     told = answer(expert, n, "safe_home", answer="sad").headers["Location"]
     choose(expert, told, "go_on")
     page = expert.get(f"/stop?from={n + 1}").get_data(as_text=True)
-    expert.post("/stop", data={"submission_id": submission_id(page), "action": "stop",
-                               **_csrf(page)})
+    expert.post("/stop", data={"submission_id": submission_id(page), "action": "stop", **_csrf(page)})
     page = expert.get("/visits/give-back?thanks=1").get_data(as_text=True)
     assert PHRASES["thanks_told"] in page and PHRASES["thanks_talk"] not in page
     assert PHRASES["give_back_urgent"] not in page

@@ -21,8 +21,9 @@ TODAY = date.today().isoformat()
 # -- helpers shared by the visits tests --------------------------------------------------------------
 def token_in(html: str) -> str:
     """The CSRF token of the first form on a page (rendered by WTForms or by hand)."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
     assert match, "no CSRF token on the page"
     return match.group(1)
 
@@ -37,8 +38,15 @@ def add_expert(app: Flask, email: str, *, org_slug: str = "demo", pin: str | Non
 
     with app.app_context():
         org = db.session.scalars(select(Organisation).where(Organisation.slug == org_slug)).one()
-        user = create_user(db.session, organisation=org, email=email, name=email.split("@")[0].title(),
-                           role="expert", password=PASSWORD, pin=pin)
+        user = create_user(
+            db.session,
+            organisation=org,
+            email=email,
+            name=email.split("@")[0].title(),
+            role="expert",
+            password=PASSWORD,
+            pin=pin,
+        )
         db.session.commit()
         return user.id
 
@@ -55,10 +63,22 @@ def post(client: FlaskClient, url: str, page_url: str | None = None, **data: obj
     return client.post(url, data={"csrf_token": token_in(page), **data})
 
 
-def plan_visit(client: FlaskClient, app: Flask, slugs: tuple[str, ...] = ("your-support",),
-               co_checker: int | None = None, supporter: str = "Sam") -> int:
-    result = post(client, "/visits/plan", service=service_id(app), visit_date=TODAY,
-                  questionnaires=list(slugs), co_checker=co_checker or "", supporter_name=supporter)
+def plan_visit(
+    client: FlaskClient,
+    app: Flask,
+    slugs: tuple[str, ...] = ("your-support",),
+    co_checker: int | None = None,
+    supporter: str = "Sam",
+) -> int:
+    result = post(
+        client,
+        "/visits/plan",
+        service=service_id(app),
+        visit_date=TODAY,
+        questionnaires=list(slugs),
+        co_checker=co_checker or "",
+        supporter_name=supporter,
+    )
     assert result.status_code == 302, result.get_data(as_text=True)
     return int(result.headers["Location"].rsplit("/", 1)[1])
 
@@ -81,8 +101,9 @@ def visit_row(app: Flask, visit_id: int) -> Visit:
 
 def actions(app: Flask, prefix: str = "") -> list[str]:
     with app.app_context():
-        rows = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith(prefix))
-                                  .order_by(AuditEvent.id))
+        rows = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.startswith(prefix)).order_by(AuditEvent.id)
+        )
         return list(rows)
 
 
@@ -107,7 +128,10 @@ def test_expert_plans_a_visit_and_it_is_audited(app: Flask) -> None:
     visit_id = plan_visit(client, app, ("your-support", "family-support"))
     visit = visit_row(app, visit_id)
     assert (visit.status, visit.questionnaires, visit.supporter_name) == (
-        "planned", ["your-support", "family-support"], "Sam")
+        "planned",
+        ["your-support", "family-support"],
+        "Sam",
+    )
     assert visit.visit_date.isoformat() == TODAY
     assert actions(app, "visit.") == ["visit.create"]
     listing = client.get("/visits/").get_data(as_text=True)
@@ -124,10 +148,14 @@ def test_a_plan_naming_things_it_may_not_is_refused_and_nothing_is_stored(app: F
         ({"service": demo, "questionnaires": ["observations"]}, "Choose the questions to ask."),
         ({"service": demo, "questionnaires": ["no-such-survey"]}, "Choose the questions to ask."),
         ({"service": demo, "questionnaires": []}, "Choose the questions to ask."),
-        ({"service": demo, "questionnaires": ["your-support"], "co_checker": other_expert},
-         "Choose who checks with you."),
-        ({"service": demo, "questionnaires": ["your-support"], "visit_date": "31/02/2026"},
-         "Choose the day of the visit."),
+        (
+            {"service": demo, "questionnaires": ["your-support"], "co_checker": other_expert},
+            "Choose who checks with you.",
+        ),
+        (
+            {"service": demo, "questionnaires": ["your-support"], "visit_date": "31/02/2026"},
+            "Choose the day of the visit.",
+        ),
     ]
     for fields, message in cases:
         result = post(client, "/visits/plan", **{"visit_date": TODAY, **fields})
@@ -141,13 +169,23 @@ def test_a_planned_visit_can_be_changed_until_it_opens(app: Flask) -> None:
     co = add_expert(app, "co@demo.example")
     client = signed_in(app)
     visit_id = plan_visit(client, app)
-    result = post(client, f"/visits/{visit_id}/change", service=service_id(app, "Riverside Day Service"),
-                  visit_date="2030-01-15", questionnaires=["working-here"], co_checker=co,
-                  supporter_name="")
+    result = post(
+        client,
+        f"/visits/{visit_id}/change",
+        service=service_id(app, "Riverside Day Service"),
+        visit_date="2030-01-15",
+        questionnaires=["working-here"],
+        co_checker=co,
+        supporter_name="",
+    )
     assert result.status_code == 302
     visit = visit_row(app, visit_id)
-    assert (visit.visit_date.isoformat(), visit.questionnaires, visit.co_checker_id,
-            visit.supporter_name) == ("2030-01-15", ["working-here"], co, None)
+    assert (
+        visit.visit_date.isoformat(),
+        visit.questionnaires,
+        visit.co_checker_id,
+        visit.supporter_name,
+    ) == ("2030-01-15", ["working-here"], co, None)
     with app.app_context():
         change = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "visit.change")).one()
         assert change.detail["changes"]["questionnaires"] == [["your-support"], ["working-here"]]
@@ -187,10 +225,17 @@ def test_finishing_a_visit_asks_are_you_sure_first(app: Flask) -> None:
         assert visit_row(app, visit_id).status == "open"
     assert actions(app, "visit.") == ["visit.create", "visit.open"]
     ask = client.get(f"/visits/{visit_id}/finish").get_data(as_text=True)
-    for words in ("Are you sure you want to finish the visit?", "What happened on this visit",
-                  "People who took part: 0.", "Questions you answered about what you saw: 0.",
-                  "Photos you took: 0.", "Your check is not signed yet.", "Yes, finish the visit",
-                  "No, go back", "Nobody can answer on this visit after you finish it."):
+    for words in (
+        "Are you sure you want to finish the visit?",
+        "What happened on this visit",
+        "People who took part: 0.",
+        "Questions you answered about what you saw: 0.",
+        "Photos you took: 0.",
+        "Your check is not signed yet.",
+        "Yes, finish the visit",
+        "No, go back",
+        "Nobody can answer on this visit after you finish it.",
+    ):
         assert words in ask, words
     assert "Safety worries still open" not in ask
     assert f'href="/visits/{visit_id}"' in ask  # "No, go back"
@@ -209,19 +254,31 @@ def test_another_organisations_visit_is_not_found(app: Flask) -> None:
     open_visit(client, visit_id)
     outsider = signed_in(app, "elsewhere@other.example")
     assert "Oak House" not in outsider.get("/visits/").get_data(as_text=True)
-    for url in (f"/visits/{visit_id}", f"/visits/{visit_id}/change", f"/visits/{visit_id}/observations",
-                f"/visits/{visit_id}/observations/1", f"/visits/{visit_id}/photos",
-                f"/visits/{visit_id}/verify", f"/visits/{visit_id}/verify/1/verdict",
-                f"/visits/{visit_id}/sign", f"/visits/{visit_id}/report",
-                f"/visits/{visit_id}/report/print"):
+    for url in (
+        f"/visits/{visit_id}",
+        f"/visits/{visit_id}/change",
+        f"/visits/{visit_id}/observations",
+        f"/visits/{visit_id}/observations/1",
+        f"/visits/{visit_id}/photos",
+        f"/visits/{visit_id}/verify",
+        f"/visits/{visit_id}/verify/1/verdict",
+        f"/visits/{visit_id}/sign",
+        f"/visits/{visit_id}/report",
+        f"/visits/{visit_id}/report/print",
+    ):
         assert_easy_read_error(outsider.get(url), 404)
     own_page = outsider.get("/visits/").get_data(as_text=True)
-    for url, data in ((f"/visits/{visit_id}/hand-over", {"questionnaire": "your-support", "mode": "alone"}),
-                      (f"/visits/{visit_id}/open", {}), (f"/visits/{visit_id}/close", {})):
+    for url, data in (
+        (f"/visits/{visit_id}/hand-over", {"questionnaire": "your-support", "mode": "alone"}),
+        (f"/visits/{visit_id}/open", {}),
+        (f"/visits/{visit_id}/close", {}),
+    ):
         assert_easy_read_error(outsider.post(url, data={"csrf_token": token_in(own_page), **data}), 404)
     assert_easy_read_error(outsider.get(f"/visits/{visit_id}/finish"), 404)
-    assert_easy_read_error(outsider.post(f"/visits/{visit_id}/close",
-                                         data={"csrf_token": token_in(own_page), "confirm": "yes"}), 404)
+    assert_easy_read_error(
+        outsider.post(f"/visits/{visit_id}/close", data={"csrf_token": token_in(own_page), "confirm": "yes"}),
+        404,
+    )
     other_lead = signed_in(app, "lead@other.example")
     assert_easy_read_error(other_lead.get(f"/visits/{visit_id}/report"), 404)
     assert visit_row(app, visit_id).status == "open"
@@ -255,10 +312,14 @@ def test_posts_without_a_csrf_token_are_refused_and_change_nothing(app: Flask) -
     add_users(app)
     client = signed_in(app)
     visit_id = plan_visit(client, app)
-    for url, data in (("/visits/plan", {"service": service_id(app), "visit_date": TODAY,
-                                        "questionnaires": ["your-support"]}),
-                      (f"/visits/{visit_id}/open", {}),
-                      (f"/visits/{visit_id}/hand-over", {"questionnaire": "your-support", "mode": "alone"})):
+    for url, data in (
+        (
+            "/visits/plan",
+            {"service": service_id(app), "visit_date": TODAY, "questionnaires": ["your-support"]},
+        ),
+        (f"/visits/{visit_id}/open", {}),
+        (f"/visits/{visit_id}/hand-over", {"questionnaire": "your-support", "mode": "alone"}),
+    ):
         result = client.post(url, data=data)
         assert_easy_read_error(result, 400)
         assert "This page was open too long" in result.get_data(as_text=True)

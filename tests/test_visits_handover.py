@@ -21,8 +21,16 @@ from app.models import AuditEvent, Handover, Response, Visit
 from conftest import PASSWORD, add_users, service_code, sign_in_as, submission_id
 from test_journey_flow import questions
 
-STAFF_PAGES = ("/visits/", "/visits/plan", "/admin/", "/admin/users", "/auth/home", "/visits/reports",
-               "/visits/statements", "/provider/")
+STAFF_PAGES = (
+    "/visits/",
+    "/visits/plan",
+    "/admin/",
+    "/admin/users",
+    "/auth/home",
+    "/visits/reports",
+    "/visits/statements",
+    "/provider/",
+)
 
 
 def open_visit_for(app: Flask, slugs: tuple[str, ...] = ("your-support",)) -> tuple[FlaskClient, int]:
@@ -33,10 +41,10 @@ def open_visit_for(app: Flask, slugs: tuple[str, ...] = ("your-support",)) -> tu
     return client, visit_id
 
 
-def hand_over(client: FlaskClient, visit_id: int, mode: str = "alone",
-              slug: str = "your-support") -> None:
-    result = post(client, f"/visits/{visit_id}/hand-over", f"/visits/{visit_id}",
-                  questionnaire=slug, mode=mode)
+def hand_over(client: FlaskClient, visit_id: int, mode: str = "alone", slug: str = "your-support") -> None:
+    result = post(
+        client, f"/visits/{visit_id}/hand-over", f"/visits/{visit_id}", questionnaire=slug, mode=mode
+    )
     assert result.status_code == 302 and result.headers["Location"] == f"/begin/{slug}"
 
 
@@ -44,26 +52,48 @@ def answer_all(client: FlaskClient, app: Flask, slug: str = "your-support", text
     """A respondent goes through the whole questionnaire; returns where the tablet goes after."""
     assert client.get(f"/begin/{slug}").status_code == 302
     page = client.get("/settings").get_data(as_text=True)
-    settings = {"who": "self", "text": "normal", "pictures": "on", "contrast": "off",
-                "read_aloud": "on", "autoplay": "off", "locale": "en_GB", "csrf_token": token_in(page)}
+    settings = {
+        "who": "self",
+        "text": "normal",
+        "pictures": "on",
+        "contrast": "off",
+        "read_aloud": "on",
+        "autoplay": "off",
+        "locale": "en_GB",
+        "csrf_token": token_in(page),
+    }
     assert client.post("/settings", data=settings).status_code == 302
     page = client.get("/consent").get_data(as_text=True)
-    client.post("/consent", data={"submission_id": submission_id(page), "action": "yes",
-                                  "csrf_token": token_in(page)})
+    client.post(
+        "/consent", data={"submission_id": submission_id(page), "action": "yes", "csrf_token": token_in(page)}
+    )
     for number, question in enumerate(questions(app, slug), start=1):
         page = client.get(f"/q/{number}").get_data(as_text=True)
-        fields = ({"text": text, "action": "answer"} if question.type == "free_text"
-                  else {"answer": question.choices[0].value})
-        result = client.post(f"/q/{number}", data={"submission_id": submission_id(page),
-                                                   "question": question.id,
-                                                   "csrf_token": token_in(page), **fields})
+        fields = (
+            {"text": text, "action": "answer"}
+            if question.type == "free_text"
+            else {"answer": question.choices[0].value}
+        )
+        result = client.post(
+            f"/q/{number}",
+            data={
+                "submission_id": submission_id(page),
+                "question": question.id,
+                "csrf_token": token_in(page),
+                **fields,
+            },
+        )
         assert result.status_code == 302
-    for step, fields in (("helped", {"action": "nobody"}),
-                         ("room", {"people": ["staff"], "action": "answer"}),
-                         ("anything_else", {"text": "", "action": "answer"})):
+    for step, fields in (
+        ("helped", {"action": "nobody"}),
+        ("room", {"people": ["staff"], "action": "answer"}),
+        ("anything_else", {"text": "", "action": "answer"}),
+    ):
         page = client.get(f"/end/{step}").get_data(as_text=True)
-        result = client.post(f"/end/{step}", data={"submission_id": submission_id(page),
-                                                   "csrf_token": token_in(page), **fields})
+        result = client.post(
+            f"/end/{step}",
+            data={"submission_id": submission_id(page), "csrf_token": token_in(page), **fields},
+        )
     assert result.headers["Location"] == "/thank-you"
     return client.get("/thank-you").headers["Location"]
 
@@ -115,9 +145,17 @@ def test_two_people_answer_one_alone_one_together_and_the_visit_counts_them(app:
 def test_a_respondent_cannot_reach_the_experts_screens(app: Flask) -> None:
     client, visit_id = open_visit_for(app)
     hand_over(client, visit_id)
-    for url in (*STAFF_PAGES, f"/visits/{visit_id}", f"/visits/{visit_id}/report", "/",
-                f"/at/{service_code(app)}", "/begin/family-support", "/begin/observations",
-                "/thank-you", "/no-such-page"):
+    for url in (
+        *STAFF_PAGES,
+        f"/visits/{visit_id}",
+        f"/visits/{visit_id}/report",
+        "/",
+        f"/at/{service_code(app)}",
+        "/begin/family-support",
+        "/begin/observations",
+        "/thank-you",
+        "/no-such-page",
+    ):
         result = client.get(url)
         assert result.status_code == 302, url
         assert result.headers["Location"].startswith("/visits/give-back"), url
@@ -191,12 +229,16 @@ def test_a_handover_needs_an_open_visit_and_one_of_its_questionnaires(app: Flask
     client = signed_in(app)
     visit_id = plan_visit(client, app)
     page = client.get(f"/visits/{visit_id}").get_data(as_text=True)
-    planned = client.post(f"/visits/{visit_id}/hand-over", data={
-        "csrf_token": token_in(page), "questionnaire": "your-support", "mode": "alone"})
+    planned = client.post(
+        f"/visits/{visit_id}/hand-over",
+        data={"csrf_token": token_in(page), "questionnaire": "your-support", "mode": "alone"},
+    )
     assert_easy_read_error(planned, 400)
     open_visit(client, visit_id)
-    for fields in ({"questionnaire": "working-here", "mode": "alone"},
-                   {"questionnaire": "your-support", "mode": "sideways"}):
+    for fields in (
+        {"questionnaire": "working-here", "mode": "alone"},
+        {"questionnaire": "your-support", "mode": "sideways"},
+    ):
         result = client.post(f"/visits/{visit_id}/hand-over", data={"csrf_token": token_in(page), **fields})
         assert_easy_read_error(result, 400)
     assert handovers(app) == [] and client.get("/visits/").status_code == 200

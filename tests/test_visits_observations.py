@@ -45,14 +45,30 @@ def open_visit_for(app: Flask) -> tuple[FlaskClient, int]:
 def observe(client: FlaskClient, visit_id: int, number: int, question: str, **fields: object) -> object:
     url = f"/visits/{visit_id}/observations/{number}"
     page = client.get(url).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": token_in(page), "submission_id": submission_id(page),
-                                  "question": question, **fields})
+    return client.post(
+        url,
+        data={
+            "csrf_token": token_in(page),
+            "submission_id": submission_id(page),
+            "question": question,
+            **fields,
+        },
+    )
 
 
-def photo_bytes(size: tuple[int, int] = (64, 48), fmt: str = "JPEG", *, gps: bool = False,
-                noise: bool = False, mode: str = "RGB") -> bytes:
-    image = (Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)) if noise
-             else Image.new(mode, size, 1 if mode == "1" else (200, 120, 40)))
+def photo_bytes(
+    size: tuple[int, int] = (64, 48),
+    fmt: str = "JPEG",
+    *,
+    gps: bool = False,
+    noise: bool = False,
+    mode: str = "RGB",
+) -> bytes:
+    image = (
+        Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+        if noise
+        else Image.new(mode, size, 1 if mode == "1" else (200, 120, 40))
+    )
     out = io.BytesIO()
     if gps:
         exif = Image.Exif()
@@ -64,8 +80,16 @@ def photo_bytes(size: tuple[int, int] = (64, 48), fmt: str = "JPEG", *, gps: boo
     return out.getvalue()
 
 
-def upload(client: FlaskClient, visit_id: int, data: bytes, *, name: str = "photo.jpg",
-           no_people: bool = True, caption: str = "The kitchen", with_token: bool = True) -> object:
+def upload(
+    client: FlaskClient,
+    visit_id: int,
+    data: bytes,
+    *,
+    name: str = "photo.jpg",
+    no_people: bool = True,
+    caption: str = "The kitchen",
+    with_token: bool = True,
+) -> object:
     page = client.get(f"/visits/{visit_id}/photos").get_data(as_text=True)
     form: dict[str, object] = {"photo": (io.BytesIO(data), name), "caption": caption}
     if no_people:
@@ -100,7 +124,10 @@ def test_observations_use_the_same_cards_and_keep_a_note(app: Flask) -> None:
     with app.app_context():
         response = db.session.scalars(select(Response)).one()
         assert (response.visit_id, response.respondent_role, response.asked_by_expert) == (
-            visit_id, "expert", False)
+            visit_id,
+            "expert",
+            False,
+        )
         answers = {a.question_key: a for a in db.session.scalars(select(Answer))}
         assert answers["friendly"].values == ["happy"] and answers["friendly"].note == "Staff smiled at us."
         assert answers["worried"].note == "A fire door was propped open."
@@ -125,8 +152,15 @@ class FormFields(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag in ("input", "textarea", "button") and found.get("name") not in (None, "csrf_token"):
-            self.fields.append((tag, found.get("name") or "", found.get("type") or "",
-                                found.get("value") or "", "checked" in found))
+            self.fields.append(
+                (
+                    tag,
+                    found.get("name") or "",
+                    found.get("type") or "",
+                    found.get("value") or "",
+                    "checked" in found,
+                )
+            )
 
 
 def fields_of(page: str) -> list[tuple[str, str, str, str, bool]]:
@@ -153,14 +187,25 @@ def test_a_face_and_a_note_are_sent_together_faces_first(app: Flask) -> None:
     assert last_face < note < send < min(escapes), fields  # faces, note, send, then the escapes
     assert "Save and go on" in page and "Then tap Save and go on." in page
     # Faces and the note arrive in one post, as "Save and go on" sends them, and both are kept.
-    result = client.post(url, data={"csrf_token": token_in(page), "submission_id": submission_id(page),
-                                    "question": "friendly", "answer": "ok", "action": "answer",
-                                    "note": "We waited 10 minutes at the door."})
+    result = client.post(
+        url,
+        data={
+            "csrf_token": token_in(page),
+            "submission_id": submission_id(page),
+            "question": "friendly",
+            "answer": "ok",
+            "action": "answer",
+            "note": "We waited 10 minutes at the door.",
+        },
+    )
     assert result.headers["Location"] == f"/visits/{visit_id}/observations/2"
     with app.app_context():
         answer = db.session.scalars(select(Answer).where(Answer.question_key == "friendly")).one()
         assert (answer.kind, answer.values, answer.note) == (
-            AnswerKind.OPTION, ["ok"], "We waited 10 minutes at the door.")
+            AnswerKind.OPTION,
+            ["ok"],
+            "We waited 10 minutes at the door.",
+        )
     # Opened again: the stored face is checked (and only it) and the note is filled in.
     again = client.get(url).get_data(as_text=True)
     checked = [f[3] for f in fields_of(again) if f[1] == "answer" and f[4]]
@@ -220,6 +265,7 @@ def test_a_photo_is_stored_without_its_metadata_and_shown_only_to_its_organisati
     assert app.test_client().get(f"/visits/photos/{photo.id}").headers["Location"].startswith("/auth/sign-in")
     with app.app_context():
         from app.models import AuditEvent
+
         assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "photo.add")).one()
 
 
@@ -252,9 +298,16 @@ def test_the_upload_limit_is_raised_for_the_photo_route_only(app: Flask) -> None
     assert len(stored_photos(app)[0]) == 1
     # Any other route keeps the 2 MB default.
     page = client.get(f"/visits/{visit_id}/observations/1").get_data(as_text=True)
-    result = client.post(f"/visits/{visit_id}/observations/1", data={
-        "csrf_token": token_in(page), "submission_id": submission_id(page), "question": "friendly",
-        "answer": "happy", "note": "x" * (3 * 1024 * 1024)})
+    result = client.post(
+        f"/visits/{visit_id}/observations/1",
+        data={
+            "csrf_token": token_in(page),
+            "submission_id": submission_id(page),
+            "question": "friendly",
+            "answer": "happy",
+            "note": "x" * (3 * 1024 * 1024),
+        },
+    )
     assert_easy_read_error(result, 413)
     # A whole request over the photo limit is refused with the photo page's own message.
     huge = upload(client, visit_id, b"\0" * (11 * 1024 * 1024))
@@ -265,8 +318,9 @@ def test_the_upload_limit_is_raised_for_the_photo_route_only(app: Flask) -> None
 def test_photos_live_in_the_instance_folder_by_default(tmp_path: Path) -> None:
     from app import create_app
 
-    default = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x",
-                          "DATABASE_URL": "sqlite://"})
+    default = create_app(
+        {"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"}
+    )
     assert default.config["PHOTO_DIR"] == str(tmp_path / "instance" / "photos")
 
 
@@ -282,9 +336,11 @@ def test_only_the_visits_experts_add_photos(app: Flask) -> None:
     colleague = signed_in(app, "colleague@demo.example")
     assert_easy_read_error(colleague.get(f"/visits/{visit_id}/photos"), 403)
     page = colleague.get("/visits/").get_data(as_text=True)
-    result = colleague.post(f"/visits/{visit_id}/photos", data={
-        "csrf_token": token_in(page), "photo": (io.BytesIO(photo_bytes()), "p.jpg"), "no_people": "y"},
-        content_type="multipart/form-data")
+    result = colleague.post(
+        f"/visits/{visit_id}/photos",
+        data={"csrf_token": token_in(page), "photo": (io.BytesIO(photo_bytes()), "p.jpg"), "no_people": "y"},
+        content_type="multipart/form-data",
+    )
     assert_easy_read_error(result, 403)
     assert stored_photos(app) == ([], [])
 
@@ -306,7 +362,7 @@ def test_an_observation_of_concern_raises_a_safeguarding_alert(app: Flask) -> No
 
 
 def test_the_finish_page_counts_what_happened_and_open_safety_worries(app: Flask) -> None:
-    """"Are you sure?" says what the visit holds, and that a safety worry from it is still open."""
+    """ "Are you sure?" says what the visit holds, and that a safety worry from it is still open."""
     from app.models import SafeguardingAlert
 
     client, visit_id = open_visit_for(app)

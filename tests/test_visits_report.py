@@ -17,8 +17,9 @@ from conftest import add_users
 
 def set_threshold(app: Flask, threshold: int) -> None:
     with app.app_context():
-        db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one() \
-            .suppression_threshold = threshold
+        db.session.scalars(
+            select(Organisation).where(Organisation.slug == "demo")
+        ).one().suppression_threshold = threshold
         db.session.commit()
 
 
@@ -81,6 +82,8 @@ def test_printing_is_an_audited_export(app: Flask) -> None:
         assert [(e.object_id, e.user.email) for e in events] == [(str(visit_id), "expert@demo.example")]
     assert_easy_read_error(signed_in(app, "lead@other.example").get(f"/visits/{visit_id}/report/print"), 404)
     with app.app_context():
-        assert len(db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "visit_report.print")).all()) == 1
+        assert (
+            len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "visit_report.print")).all())
+            == 1
+        )
     assert post(client, f"/visits/{visit_id}/open", f"/visits/{visit_id}").status_code == 302

@@ -44,8 +44,9 @@ def assessment_id(app: Flask, year: int | None = None) -> int | None:
         return found.id if found else None
 
 
-def statement_for(app: Flask, section: str = "1", text: str = STATEMENT,
-                  year: int | None = None) -> FlaskClient:
+def statement_for(
+    app: Flask, section: str = "1", text: str = STATEMENT, year: int | None = None
+) -> FlaskClient:
     """The quality lead writes the section's statement in the self-assessment composer (starting
     the year's self-assessment first if there is none)."""
     lead = signed_in(app, "quality_lead@demo.example")
@@ -74,13 +75,20 @@ def seen_on(html: str) -> str:
     return match.group(1)
 
 
-def check_section(client: FlaskClient, visit_id: int, section: str = "1", verdict: str = "partly",
-                  reasons: tuple[str, ...] = ("people_said", "we_saw"), why: str = "Most people said so.",
-                  todo: str = "Ask everyone, not only some.") -> None:
+def check_section(
+    client: FlaskClient,
+    visit_id: int,
+    section: str = "1",
+    verdict: str = "partly",
+    reasons: tuple[str, ...] = ("people_said", "we_saw"),
+    why: str = "Most people said so.",
+    todo: str = "Ask everyone, not only some.",
+) -> None:
     base = f"/visits/{visit_id}/verify/{section}"
     page = client.get(f"{base}/verdict").get_data(as_text=True)
-    result = client.post(f"{base}/verdict", data={"csrf_token": token_in(page), "verdict": verdict,
-                                                  "seen": seen_on(page)})
+    result = client.post(
+        f"{base}/verdict", data={"csrf_token": token_in(page), "verdict": verdict, "seen": seen_on(page)}
+    )
     assert result.headers["Location"] == f"{base}/why"
     assert post(client, f"{base}/why", reasons=list(reasons), why=why).headers["Location"] == f"{base}/todo"
     assert post(client, f"{base}/todo", text=todo).status_code == 302
@@ -102,15 +110,19 @@ def sign(client: FlaskClient, visit_id: int, co_pin: str = "", agent: str = "Tes
 def verdict_rows(app: Flask) -> list[tuple]:
     with app.app_context():
         rows = db.session.scalars(select(VerificationVerdict).order_by(VerificationVerdict.section_ref))
-        return [(r.section_ref, r.verdict, r.reasons, r.why, r.provider_should, r.statement_text)
-                for r in rows]
+        return [
+            (r.section_ref, r.verdict, r.reasons, r.why, r.provider_should, r.statement_text) for r in rows
+        ]
 
 
 def entry_id(app: Flask, section: str = "1") -> int:
     with app.app_context():
         aid = assessment_id(app)
-        return db.session.scalars(select(SectionEntry.id).where(
-            SectionEntry.self_assessment_id == aid, SectionEntry.section_ref == f"duq:{section}")).one()
+        return db.session.scalars(
+            select(SectionEntry.id).where(
+                SectionEntry.self_assessment_id == aid, SectionEntry.section_ref == f"duq:{section}"
+            )
+        ).one()
 
 
 def test_experts_check_the_self_assessments_statement(app: Flask) -> None:
@@ -154,8 +166,14 @@ def test_experts_check_a_section_in_easy_read_and_sign(app: Flask) -> None:
     check_section(client, visit_id)
     check_section(client, visit_id, "3", "disagree", ("not_seen",), "", "")
     assert verdict_rows(app) == [
-        ("duq:1", "partly", ["people_said", "we_saw"], "Most people said so.",
-         "Ask everyone, not only some.", STATEMENT),
+        (
+            "duq:1",
+            "partly",
+            ["people_said", "we_saw"],
+            "Most people said so.",
+            "Ask everyone, not only some.",
+            STATEMENT,
+        ),
         ("duq:3", "disagree", ["not_seen"], None, None, ""),
     ]
     summary = client.get(f"/visits/{visit_id}/verify").get_data(as_text=True)
@@ -187,13 +205,17 @@ def test_a_signed_verification_cannot_be_changed_only_added_to(app: Flask) -> No
     check_section(client, visit_id)
     sign(client, visit_id)
     before = verdict_rows(app)
-    for step, fields in (("verdict", {"verdict": "agree"}), ("why", {"reasons": ["we_read"], "why": "x"}),
-                         ("todo", {"text": "Nothing"})):
+    for step, fields in (
+        ("verdict", {"verdict": "agree"}),
+        ("why", {"reasons": ["we_read"], "why": "x"}),
+        ("todo", {"text": "Nothing"}),
+    ):
         result = post(client, f"/visits/{visit_id}/verify/1/{step}", f"/visits/{visit_id}/verify", **fields)
         html = result.get_data(as_text=True)
         assert result.status_code == 409 and "You cannot change a signed check." in html, step
-    result = post(client, f"/visits/{visit_id}/verify/2/verdict", f"/visits/{visit_id}/verify",
-                  verdict="agree")
+    result = post(
+        client, f"/visits/{visit_id}/verify/2/verdict", f"/visits/{visit_id}/verify", verdict="agree"
+    )
     assert result.status_code == 409
     assert sign(client, visit_id).status_code == 409  # signing again changes nothing either
     assert verdict_rows(app) == before
@@ -201,11 +223,16 @@ def test_a_signed_verification_cannot_be_changed_only_added_to(app: Flask) -> No
         assert len(db.session.scalars(select(VerificationSignature)).all()) == 1
 
     # The one change allowed: a dated note.
-    result = post(client, f"/visits/{visit_id}/notes", f"/visits/{visit_id}/verify",
-                  text="The manager sent us the new plan after the visit.")
+    result = post(
+        client,
+        f"/visits/{visit_id}/notes",
+        f"/visits/{visit_id}/verify",
+        text="The manager sent us the new plan after the visit.",
+    )
     assert result.status_code == 302
-    assert_easy_read_error(post(client, f"/visits/{visit_id}/notes", f"/visits/{visit_id}/verify",
-                                text="   "), 400)
+    assert_easy_read_error(
+        post(client, f"/visits/{visit_id}/notes", f"/visits/{visit_id}/verify", text="   "), 400
+    )
     with app.app_context():
         note = db.session.scalars(select(VerificationNote)).one()
         assert note.added_at is not None and note.text.startswith("The manager")
@@ -224,8 +251,9 @@ def test_the_service_and_the_database_session_refuse_changes_after_signing(app: 
         expert = visit.expert
         refs = ["duq:1", "duq:2"]
         with pytest.raises(verification.VerificationSigned):
-            verification.record_verdict(db.session, visit, expert, "duq:1", "agree", refs,
-                                        seen=verification.digest(""))
+            verification.record_verdict(
+                db.session, visit, expert, "duq:1", "agree", refs, seen=verification.digest("")
+            )
         with pytest.raises(verification.VerificationSigned):
             verification.record_why(db.session, visit, expert, "duq:1", [], "new", refs)
         row = db.session.scalars(select(VerificationVerdict)).one()
@@ -297,8 +325,12 @@ def test_verifications_for_gives_signed_verdicts_in_the_period(app: Flask) -> No
         assert only.section_entry_id == judged
         assert only.signed_by == ("Expert",) and only.service_name == "Oak House"
         assert [text for _when, text in only.notes] == ["Seen again later."]
-        assert verification.verifications_for(db.session, org, today + timedelta(days=1),
-                                              today + timedelta(days=30)) == []
+        assert (
+            verification.verifications_for(
+                db.session, org, today + timedelta(days=1), today + timedelta(days=30)
+            )
+            == []
+        )
         assert verification.verifications_for(db.session, org + 1, today, today) == []
 
 
@@ -307,8 +339,9 @@ def signed_state(app: Flask) -> tuple[object, int, list[str]]:
     with app.app_context():
         checked = db.session.scalars(select(Verification)).one()
         signatures = len(db.session.scalars(select(VerificationSignature)).all())
-        signs = list(db.session.scalars(select(AuditEvent.action)
-                                        .where(AuditEvent.action == "verification.sign")))
+        signs = list(
+            db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "verification.sign"))
+        )
         return checked.signed_at, signatures, signs
 
 
@@ -327,16 +360,22 @@ def test_signing_with_parts_not_checked_needs_a_second_step(app: Flask) -> None:
     # The one-tap post, and a post that confirms only some of the parts, are refused: nothing signed.
     token = token_in(page)
     for confirmed in ("", "duq:2 duq:3"):
-        refused = client.post(f"/visits/{visit_id}/sign", data={"csrf_token": token,
-                                                              "unchecked_ok": confirmed})
+        refused = client.post(
+            f"/visits/{visit_id}/sign", data={"csrf_token": token, "unchecked_ok": confirmed}
+        )
         html = refused.get_data(as_text=True)
         assert refused.status_code == 409, confirmed
         assert "Do you want to sign anyway?" in html and "Tap Sign anyway if you want to sign." in html
         assert signed_state(app) == (None, 0, [])
 
     second = client.get(f"/visits/{visit_id}/sign/unchecked").get_data(as_text=True)
-    for words in ("Do you want to sign anyway?", "Some parts are not checked.", "Go back and check",
-                  "Sign anyway", "You checked 1 of 5 parts."):
+    for words in (
+        "Do you want to sign anyway?",
+        "Some parts are not checked.",
+        "Go back and check",
+        "Sign anyway",
+        "You checked 1 of 5 parts.",
+    ):
         assert words in second
     assert f'href="/visits/{visit_id}/verify"' in second  # "Go back and check"
     assert 'value="duq:2 duq:3 duq:4 duq:5"' in second
@@ -357,8 +396,15 @@ def test_the_service_refuses_to_sign_parts_not_confirmed(app: Flask) -> None:
     with app.app_context():
         visit = db.session.get(Visit, visit_id)
         with pytest.raises(verification.UncheckedParts) as refused:
-            verification.sign(db.session, visit, [visit.expert], device=None, session_ref=None,
-                              known_refs=refs, unchecked_ok=["duq:2"])
+            verification.sign(
+                db.session,
+                visit,
+                [visit.expert],
+                device=None,
+                session_ref=None,
+                known_refs=refs,
+                unchecked_ok=["duq:2"],
+            )
         assert refused.value.missing == ("duq:3", "duq:4", "duq:5")
         db.session.rollback()
     assert signed_state(app) == (None, 0, [])
@@ -409,8 +455,7 @@ def test_a_verdict_on_a_text_that_changed_meanwhile_is_not_stored(app: Flask) ->
     page = client.get(base).get_data(as_text=True)
     changed = "We changed this while the experts were reading."
     statement_for(app, text=changed)
-    result = client.post(base, data={"csrf_token": token_in(page), "verdict": "agree",
-                                     "seen": seen_on(page)})
+    result = client.post(base, data={"csrf_token": token_in(page), "verdict": "agree", "seen": seen_on(page)})
     html = result.get_data(as_text=True)
     assert result.status_code == 409
     assert "The provider changed this text. Please read it again." in html and changed in html
@@ -444,10 +489,10 @@ def test_the_published_page_shows_each_verdict_beside_the_text_it_judged(app: Fl
         assert snap["duq:2"]["verdicts"][0]["same_statement"] is False
         slug = item.organisation.slug
     public = app.test_client().get(f"/published/{slug}/{aid}").get_data(as_text=True)
-    first = public[public.index(STATEMENT):]
+    first = public[public.index(STATEMENT) :]
     assert "The Experts by Experience checked this text:" in public
     assert "It is the text we published above." in first and "They said: We agree." in first
-    second = public[public.index("What we do for part 2. We ask people."):]
+    second = public[public.index("What we do for part 2. We ask people.") :]
     assert "We changed our text after they checked it." in second
     assert "They said: We partly agree." in second
     # The evidence pack (from the published snapshot) holds the judged text too.

@@ -9,8 +9,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 class OrganisationForm(FlaskForm):
     name = StringField(validators=[DataRequired(), Length(max=200)])
-    slug = StringField(validators=[DataRequired(), Length(max=80),
-                                   Regexp(r"^[a-z0-9][a-z0-9-]*$", message="Use a-z, 0-9 and -.")])
+    slug = StringField(
+        validators=[
+            DataRequired(),
+            Length(max=80),
+            Regexp(r"^[a-z0-9][a-z0-9-]*$", message="Use a-z, 0-9 and -."),
+        ]
+    )
     suppression_threshold = IntegerField(default=5, validators=[NumberRange(min=1, max=100)])
 
 

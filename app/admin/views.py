@@ -99,18 +99,20 @@ def _own_user(user_id: int) -> User:
 def index() -> str:
     """Counts and links to each admin page."""
     counts = {
-        "organisation": db.session.scalar(_scoped(select(func.count()).select_from(Organisation),
-                                                  Organisation.id)),
-        "service": db.session.scalar(_scoped(select(func.count()).select_from(Service),
-                                             Service.organisation_id)),
+        "organisation": db.session.scalar(
+            _scoped(select(func.count()).select_from(Organisation), Organisation.id)
+        ),
+        "service": db.session.scalar(
+            _scoped(select(func.count()).select_from(Service), Service.organisation_id)
+        ),
         "user_account": db.session.scalar(_visible_users(select(func.count()).select_from(User))),
-        "audit_event": db.session.scalar(_scoped(select(func.count()).select_from(AuditEvent),
-                                                 AuditEvent.organisation_id)),
+        "audit_event": db.session.scalar(
+            _scoped(select(func.count()).select_from(AuditEvent), AuditEvent.organisation_id)
+        ),
     }
     # The alert after 10 wrong PINs in a row: whose PIN is locked (own organisation only).
     pin_locked = pin_locked_users(db.session, None if _sees_all() else _me().organisation_id)
-    return render_template("admin/index.html", counts=counts, sees_all=_sees_all(),
-                           pin_locked=pin_locked)
+    return render_template("admin/index.html", counts=counts, sees_all=_sees_all(), pin_locked=pin_locked)
 
 
 @bp.get("/organisations")
@@ -130,21 +132,30 @@ def organisation_create() -> str | HTTPResponse | tuple[str, int]:
     if db.session.scalar(select(Organisation).where(Organisation.slug == form.slug.data)):
         form.slug.errors.append("That short name is taken.")
         return _page_organisations(form), 400
-    org = Organisation(name=form.name.data.strip(), slug=form.slug.data,
-                       suppression_threshold=form.suppression_threshold.data)
+    org = Organisation(
+        name=form.name.data.strip(),
+        slug=form.slug.data,
+        suppression_threshold=form.suppression_threshold.data,
+    )
     db.session.add(org)
     db.session.flush()
-    audit.record(db.session, actor(), "organisation.create", organisation_id=org.id,
-                 object_type="organisation", object_id=org.id)
+    audit.record(
+        db.session,
+        actor(),
+        "organisation.create",
+        organisation_id=org.id,
+        object_type="organisation",
+        object_id=org.id,
+    )
     flash(f"Added {org.name}.")
     return redirect(url_for("admin.organisations"))
 
 
 def _page_organisations(form: OrganisationForm) -> str:
-    rows = db.session.scalars(_scoped(select(Organisation), Organisation.id)
-                              .order_by(Organisation.name)).all()
-    return render_template("admin/organisations.html", form=form, organisations=rows,
-                           sees_all=_sees_all())
+    rows = db.session.scalars(
+        _scoped(select(Organisation), Organisation.id).order_by(Organisation.name)
+    ).all()
+    return render_template("admin/organisations.html", form=form, organisations=rows, sees_all=_sees_all())
 
 
 @bp.post("/organisations/<int:org_id>")
@@ -158,9 +169,16 @@ def organisation_edit(org_id: int) -> HTTPResponse:
         abort(400)
     before = {"name": org.name, "threshold": org.suppression_threshold}
     org.name, org.suppression_threshold = form.name.data.strip(), form.suppression_threshold.data
-    audit.record(db.session, actor(), "organisation.change", organisation_id=org.id,
-                 object_type="organisation", object_id=org.id, before=before,
-                 after={"name": org.name, "threshold": org.suppression_threshold})
+    audit.record(
+        db.session,
+        actor(),
+        "organisation.change",
+        organisation_id=org.id,
+        object_type="organisation",
+        object_id=org.id,
+        before=before,
+        after={"name": org.name, "threshold": org.suppression_threshold},
+    )
     flash(f"Saved {org.name}.")
     return redirect(url_for("admin.organisations"))
 
@@ -177,18 +195,28 @@ def services() -> str | HTTPResponse | tuple[str, int]:
         service = Service(organisation=org, name=form.name.data.strip(), code=new_start_code())
         db.session.add(service)
         db.session.flush()
-        audit.record(db.session, actor(), "service.create", organisation_id=org.id,
-                     object_type="service", object_id=service.id)
+        audit.record(
+            db.session,
+            actor(),
+            "service.create",
+            organisation_id=org.id,
+            object_type="service",
+            object_id=service.id,
+        )
         flash(f"Added {service.name}.")
         return redirect(url_for("admin.services"))
     return _page_services(form)
 
 
 def _page_services(form: ServiceForm) -> str:
-    rows = db.session.scalars(_scoped(select(Service).join(Organisation), Service.organisation_id)
-                              .order_by(Organisation.name, Service.name)).all()
-    orgs = db.session.scalars(_scoped(select(Organisation), Organisation.id)
-                              .order_by(Organisation.name)).all()
+    rows = db.session.scalars(
+        _scoped(select(Service).join(Organisation), Service.organisation_id).order_by(
+            Organisation.name, Service.name
+        )
+    ).all()
+    orgs = db.session.scalars(
+        _scoped(select(Organisation), Organisation.id).order_by(Organisation.name)
+    ).all()
     return render_template("admin/services.html", form=form, services=rows, organisations=orgs)
 
 
@@ -204,9 +232,17 @@ def service_edit(service_id: int) -> HTTPResponse:
     service.name = name
     if request.form.get("new_code"):  # the old start link answers 404 from now on
         service.code = new_start_code()
-    audit.record(db.session, actor(), "service.change", organisation_id=service.organisation_id,
-                 object_type="service", object_id=service.id, before=before, after=name,
-                 new_code=bool(request.form.get("new_code")))
+    audit.record(
+        db.session,
+        actor(),
+        "service.change",
+        organisation_id=service.organisation_id,
+        object_type="service",
+        object_id=service.id,
+        before=before,
+        after=name,
+        new_code=bool(request.form.get("new_code")),
+    )
     flash(f"Saved {service.name}.")
     return redirect(url_for("admin.services"))
 
@@ -214,8 +250,7 @@ def service_edit(service_id: int) -> HTTPResponse:
 # -- tablets enrolled to a service (they keep it in a long-lived signed cookie) ----------------
 def _this_tablet() -> Any:
     """This tablet's live enrolment, if it is one of a service this user manages."""
-    found = enrolment.enrolled(db.session, current_app.secret_key,
-                               request.cookies.get(enrolment.COOKIE))
+    found = enrolment.enrolled(db.session, current_app.secret_key, request.cookies.get(enrolment.COOKIE))
     if found is None or not (_sees_all() or found.service.organisation_id == _me().organisation_id):
         return None
     return found
@@ -225,50 +260,76 @@ def _this_tablet() -> Any:
 @tablet_staff
 def tablet() -> str:
     """Set this tablet up for one of the organisation's services, or stop using it there."""
-    rows = db.session.scalars(_scoped(select(Service).join(Organisation), Service.organisation_id)
-                              .order_by(Organisation.name, Service.name)).all()
+    rows = db.session.scalars(
+        _scoped(select(Service).join(Organisation), Service.organisation_id).order_by(
+            Organisation.name, Service.name
+        )
+    ).all()
     current = _this_tablet()
-    return render_template("admin/tablet.html", services=rows,
-                           current=current.service if current is not None else None)
+    return render_template(
+        "admin/tablet.html", services=rows, current=current.service if current is not None else None
+    )
 
 
 @bp.post("/tablet/<int:service_id>")
 @tablet_staff
 def tablet_enrol(service_id: int) -> HTTPResponse:
-    """"Use this tablet for <service>": the tablet starts there until staff stop it (audited)."""
+    """ "Use this tablet for <service>": the tablet starts there until staff stop it (audited)."""
     service = _own_service(service_id)
     previous = _this_tablet()
     if previous is not None:
         enrolment.stop(previous)
     tablet = enrolment.enrol(db.session, service, _me())
-    audit.record(db.session, actor(), "tablet.enrol", organisation_id=service.organisation_id,
-                 object_type="service", object_id=service.id, tablet_id=tablet.id,
-                 replaced=previous.id if previous is not None else None)
+    audit.record(
+        db.session,
+        actor(),
+        "tablet.enrol",
+        organisation_id=service.organisation_id,
+        object_type="service",
+        object_id=service.id,
+        tablet_id=tablet.id,
+        replaced=previous.id if previous is not None else None,
+    )
     flash(f"This tablet is now used for {service.name}. Sign out before you give it to someone.")
     page = redirect(url_for("admin.tablet"))
     config = current_app.config
-    page.set_cookie(enrolment.COOKIE, enrolment.cookie_value(current_app.secret_key, tablet),
-                    max_age=enrolment.MAX_AGE, path="/", httponly=True,
-                    secure=bool(config["SESSION_COOKIE_SECURE"]),
-                    samesite=config["SESSION_COOKIE_SAMESITE"] or "Lax")
+    page.set_cookie(
+        enrolment.COOKIE,
+        enrolment.cookie_value(current_app.secret_key, tablet),
+        max_age=enrolment.MAX_AGE,
+        path="/",
+        httponly=True,
+        secure=bool(config["SESSION_COOKIE_SECURE"]),
+        samesite=config["SESSION_COOKIE_SAMESITE"] or "Lax",
+    )
     return page
 
 
 @bp.post("/tablet/stop")
 @tablet_staff
 def tablet_stop() -> HTTPResponse:
-    """"Stop using this tablet here": its cookie is cleared and its enrolment ends (audited)."""
+    """ "Stop using this tablet here": its cookie is cleared and its enrolment ends (audited)."""
     current = _this_tablet()
     if current is not None:
         enrolment.stop(current)
-        audit.record(db.session, actor(), "tablet.stop",
-                     organisation_id=current.service.organisation_id, object_type="service",
-                     object_id=current.service_id, tablet_id=current.id)
+        audit.record(
+            db.session,
+            actor(),
+            "tablet.stop",
+            organisation_id=current.service.organisation_id,
+            object_type="service",
+            object_id=current.service_id,
+            tablet_id=current.id,
+        )
     flash("This tablet is not used for any service now.")
     page = redirect(url_for("admin.tablet"))
-    page.delete_cookie(enrolment.COOKIE, path="/", httponly=True,
-                       secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
-                       samesite=current_app.config["SESSION_COOKIE_SAMESITE"] or "Lax")
+    page.delete_cookie(
+        enrolment.COOKIE,
+        path="/",
+        httponly=True,
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        samesite=current_app.config["SESSION_COOKIE_SAMESITE"] or "Lax",
+    )
     return page
 
 
@@ -282,14 +343,27 @@ def users() -> str | HTTPResponse | tuple[str, int]:
             return _page_users(form), 400
         org = _chosen_organisation(form.organisation_id.data)
         try:
-            user = create_user(db.session, organisation=org, email=form.email.data,
-                               name=form.name.data, role=form.role.data, password=form.password.data,
-                               pin=form.pin.data or None)
+            user = create_user(
+                db.session,
+                organisation=org,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.password.data,
+                pin=form.pin.data or None,
+            )
         except AccountError as exc:
             form.email.errors.append(str(exc))
             return _page_users(form), 400
-        audit.record(db.session, actor(), "user.create", organisation_id=org.id, object_type="user",
-                     object_id=user.id, role=user.role.value)
+        audit.record(
+            db.session,
+            actor(),
+            "user.create",
+            organisation_id=org.id,
+            object_type="user",
+            object_id=user.id,
+            role=user.role.value,
+        )
         flash(f"Added {user.email}.")
         return redirect(url_for("admin.users"))
     return _page_users(form)
@@ -297,10 +371,17 @@ def users() -> str | HTTPResponse | tuple[str, int]:
 
 def _page_users(form: UserForm) -> str:
     rows = db.session.scalars(_visible_users(select(User)).order_by(User.email)).all()
-    orgs = db.session.scalars(_scoped(select(Organisation), Organisation.id)
-                              .order_by(Organisation.name)).all()
-    return render_template("admin/users.html", form=form, users=rows, organisations=orgs,
-                           roles=list(ASSIGNABLE_ROLES), change_form=UserChangeForm())
+    orgs = db.session.scalars(
+        _scoped(select(Organisation), Organisation.id).order_by(Organisation.name)
+    ).all()
+    return render_template(
+        "admin/users.html",
+        form=form,
+        users=rows,
+        organisations=orgs,
+        roles=list(ASSIGNABLE_ROLES),
+        change_form=UserChangeForm(),
+    )
 
 
 @bp.post("/users/<int:user_id>")
@@ -335,9 +416,16 @@ def user_edit(user_id: int) -> HTTPResponse:
         changes["pin"] = ["", "new"]
     if changes:
         end_sessions(user)
-    audit.record(db.session, actor(), "user.change", organisation_id=user.organisation_id,
-                 object_type="user", object_id=user.id, changes=changes,
-                 sessions_ended=bool(changes))
+    audit.record(
+        db.session,
+        actor(),
+        "user.change",
+        organisation_id=user.organisation_id,
+        object_type="user",
+        object_id=user.id,
+        changes=changes,
+        sessions_ended=bool(changes),
+    )
     flash(f"Saved {user.email}.")
     return redirect(url_for("admin.users"))
 
@@ -348,8 +436,15 @@ def user_unlock_pin(user_id: int) -> HTTPResponse:
     """Open a PIN locked after 10 wrong ones (the person's password never locked)."""
     user = _own_user(user_id)
     if unlock_pin(user):
-        audit.record(db.session, actor(), "user.pin_unlocked", organisation_id=user.organisation_id,
-                     object_type="user", object_id=user.id, how="admin")
+        audit.record(
+            db.session,
+            actor(),
+            "user.pin_unlocked",
+            organisation_id=user.organisation_id,
+            object_type="user",
+            object_id=user.id,
+            how="admin",
+        )
         flash(f"Unlocked the PIN of {user.email}.")
     return redirect(url_for("admin.users"))
 
@@ -360,8 +455,14 @@ def user_sign_out(user_id: int) -> HTTPResponse:
     """Sign a user out everywhere (a lost tablet, a shared password)."""
     user = _own_user(user_id)
     end_sessions(user)
-    audit.record(db.session, actor(), "user.sign_out_everywhere", organisation_id=user.organisation_id,
-                 object_type="user", object_id=user.id)
+    audit.record(
+        db.session,
+        actor(),
+        "user.sign_out_everywhere",
+        organisation_id=user.organisation_id,
+        object_type="user",
+        object_id=user.id,
+    )
     flash(f"Signed out {user.email} everywhere.")
     return redirect(url_for("admin.users"))
 
@@ -372,7 +473,8 @@ def audit_events() -> str:
     """The audit trail, newest first, filtered by action, user, organisation and dates."""
     form = AuditFilterForm(request.args)
     query = _scoped(select(AuditEvent), AuditEvent.organisation_id).order_by(
-        AuditEvent.at.desc(), AuditEvent.id.desc())
+        AuditEvent.at.desc(), AuditEvent.id.desc()
+    )
     if form.validate():
         if form.action.data:
             query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
@@ -387,9 +489,14 @@ def audit_events() -> str:
     page = min(max(1, request.args.get("page", 1, type=int)), 100_000)
     events = db.session.scalars(query.limit(PAGE + 1).offset((page - 1) * PAGE)).all()
     return render_template(
-        "admin/audit.html", form=form, events=events[:PAGE], page=page, more=len(events) > PAGE,
+        "admin/audit.html",
+        form=form,
+        events=events[:PAGE],
+        page=page,
+        more=len(events) > PAGE,
         users=db.session.scalars(_scoped(select(User), User.organisation_id).order_by(User.email)).all(),
-        organisations=db.session.scalars(_scoped(select(Organisation), Organisation.id)).all())
+        organisations=db.session.scalars(_scoped(select(Organisation), Organisation.id)).all(),
+    )
 
 
 def _day(text: str) -> datetime:

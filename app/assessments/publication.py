@@ -88,8 +88,9 @@ class NotConfirmed(AssessmentError):
     """Publishing needs the explicit "Yes, publish it" of the confirmation page."""
 
 
-def text_problems(db: Session, assessment: SelfAssessment, reasons: Mapping[str, str],
-                  words: list[str] | None = None) -> list[TextProblem]:
+def text_problems(
+    db: Session, assessment: SelfAssessment, reasons: Mapping[str, str], words: list[str] | None = None
+) -> list[TextProblem]:
     """Every text that would be public and must change first, in section order."""
     words = words if words is not None else concern_words(db, assessment.organisation_id)
     problems: list[TextProblem] = []
@@ -124,8 +125,12 @@ def held_quotes(db: Session, assessment: SelfAssessment) -> list[HeldQuote]:
     words = concern_words(db, org)
     if not assessment.frozen:
         reasons = quote_rules.held_back(db, assessment.entries, org, words)
-        return [HeldQuote(e.section_ref, q.text, reasons[q.id])
-                for e in assessment.entries for q in e.quotes if q.id in reasons]
+        return [
+            HeldQuote(e.section_ref, q.text, reasons[q.id])
+            for e in assessment.entries
+            for q in e.quotes
+            if q.id in reasons
+        ]
     out = []
     for ref, _quote, text, reason in _snapshot_quotes(db, assessment, words):
         if reason is not None:
@@ -133,20 +138,36 @@ def held_quotes(db: Session, assessment: SelfAssessment) -> list[HeldQuote]:
     return out
 
 
-def summary(db: Session, assessment: SelfAssessment,
-            verdicts: Mapping[str, list[dict[str, Any]]]) -> list[SectionSummary]:
+def summary(
+    db: Session, assessment: SelfAssessment, verdicts: Mapping[str, list[dict[str, Any]]]
+) -> list[SectionSummary]:
     held = quote_rules.held_back(db, assessment.entries, assessment.organisation_id)
-    return [SectionSummary(section_ref=e.section_ref, written=bool(e.statement.strip()),
-                           figures=len(e.evidence_questions),
-                           quotes=sum(1 for q in e.quotes if q.id not in held),
-                           held_back=sum(1 for q in e.quotes if q.id in held),
-                           actions=len(e.actions), verdicts=len(verdicts.get(e.section_ref, [])))
-            for e in assessment.entries]
+    return [
+        SectionSummary(
+            section_ref=e.section_ref,
+            written=bool(e.statement.strip()),
+            figures=len(e.evidence_questions),
+            quotes=sum(1 for q in e.quotes if q.id not in held),
+            held_back=sum(1 for q in e.quotes if q.id in held),
+            actions=len(e.actions),
+            verdicts=len(verdicts.get(e.section_ref, [])),
+        )
+        for e in assessment.entries
+    ]
 
 
-def publish(db: Session, assessment: SelfAssessment, by: User, actor: Actor, threshold: int,
-            questionnaires: Mapping[str, Questionnaire], verdicts: Mapping[str, list[dict[str, Any]]],
-            *, reasons: Mapping[str, str] | None = None, confirmed: bool = False) -> None:
+def publish(
+    db: Session,
+    assessment: SelfAssessment,
+    by: User,
+    actor: Actor,
+    threshold: int,
+    questionnaires: Mapping[str, Questionnaire],
+    verdicts: Mapping[str, list[dict[str, Any]]],
+    *,
+    reasons: Mapping[str, str] | None = None,
+    confirmed: bool = False,
+) -> None:
     """Check, then freeze: figures, vetted quotes, verdicts and action points go into the snapshot.
 
     Raises CannotPublish (naming each text to change) before anything changes.
@@ -181,11 +202,22 @@ def publish(db: Session, assessment: SelfAssessment, by: User, actor: Actor, thr
     if people:
         grid, _names = participation(db, org, threshold, assessment.period, people)
         took_part = {"value": grid.total.value, "label": grid.total.label}
-    assessment.snapshot = {"period": assessment.period, "sections": sections, "took_part": took_part,
-                           "you_said_we_did": you_said_we_did(assessment)}
+    assessment.snapshot = {
+        "period": assessment.period,
+        "sections": sections,
+        "took_part": took_part,
+        "you_said_we_did": you_said_we_did(assessment),
+    }
     assessment.status, assessment.published_at, assessment.published_by_id = "published", utcnow(), by.id
-    audit.record(db, actor, "self_assessment.publish", organisation_id=org,
-                 object_type="self_assessment", object_id=assessment.id, quotes_held_back=len(held))
+    audit.record(
+        db,
+        actor,
+        "self_assessment.publish",
+        organisation_id=org,
+        object_type="self_assessment",
+        object_id=assessment.id,
+        quotes_held_back=len(held),
+    )
     db.flush()
 
 
@@ -199,8 +231,9 @@ def _vetted_verdict(verdict: Mapping[str, Any], words: list[str]) -> dict[str, A
     return out
 
 
-def _snapshot_quotes(db: Session, assessment: SelfAssessment, words: list[str]
-                     ) -> list[tuple[str, PickedQuote | None, str, str | None]]:
+def _snapshot_quotes(
+    db: Session, assessment: SelfAssessment, words: list[str]
+) -> list[tuple[str, PickedQuote | None, str, str | None]]:
     """Each quote in the frozen snapshot: (section, its picked quote, its words, why held or None).
 
     Snapshots from before the review step list quotes as plain words; they are matched to their
@@ -222,8 +255,9 @@ def _snapshot_quotes(db: Session, assessment: SelfAssessment, words: list[str]
             if quote is None:
                 reason = quote_rules.CONCERN if matches(text, words) else None
             else:
-                reason = quote_rules.quote_problem(db, quote, assessment.organisation_id, words,
-                                                   reviewed=False, alerts=alerts)
+                reason = quote_rules.quote_problem(
+                    db, quote, assessment.organisation_id, words, reviewed=False, alerts=alerts
+                )
             out.append((ref, quote, text, reason))
     return out
 

@@ -51,8 +51,13 @@ MAX_QUOTE = 1000
 
 # Why an answer or a quote cannot be used (codes; REASONS has the words staff see).
 NOT_FOUND, NOT_OURS, NOT_WRITTEN, NO_CONSENT = "not_found", "not_ours", "not_written", "no_consent"
-CONCERN, ALERT, NOT_REVIEWED, ADDED, UNCONFIRMED = ("concern_word", "alert", "not_reviewed",
-                                                    "added_words", "unconfirmed")
+CONCERN, ALERT, NOT_REVIEWED, ADDED, UNCONFIRMED = (
+    "concern_word",
+    "alert",
+    "not_reviewed",
+    "added_words",
+    "unconfirmed",
+)
 REASONS = {
     NOT_FOUND: N_("We cannot find this answer."),
     NOT_OURS: N_("This answer is not from your organisation."),
@@ -93,12 +98,18 @@ def alerted(db: Session, response_ids: Iterable[int | None]) -> set[int]:
     ids = {i for i in response_ids if i is not None}
     if not ids:
         return set()
-    return {i for i in db.scalars(select(SafeguardingAlert.response_id)
-                                  .where(SafeguardingAlert.response_id.in_(ids))) if i is not None}
+    return {
+        i
+        for i in db.scalars(
+            select(SafeguardingAlert.response_id).where(SafeguardingAlert.response_id.in_(ids))
+        )
+        if i is not None
+    }
 
 
-def quotable(db: Session, answer: Answer | None, organisation_id: int,
-             words: list[str] | None = None) -> str | None:
+def quotable(
+    db: Session, answer: Answer | None, organisation_id: int, words: list[str] | None = None
+) -> str | None:
     """None when the answer may be offered as a quote; otherwise why not (a REASONS key)."""
     if answer is None:
         return NOT_FOUND
@@ -117,24 +128,41 @@ def quotable(db: Session, answer: Answer | None, organisation_id: int,
     return None
 
 
-def candidates(db: Session, organisation_id: int, keys: Iterable[str], version_ids: Iterable[int],
-               start: datetime, end: datetime, exclude: Iterable[int] = (), limit: int = 40
-               ) -> list[Answer]:
+def candidates(
+    db: Session,
+    organisation_id: int,
+    keys: Iterable[str],
+    version_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    exclude: Iterable[int] = (),
+    limit: int = 40,
+) -> list[Answer]:
     """Written answers of the period that may be quoted, newest first (the rule above, in SQL
     for alerts and in Python for concern words)."""
     words = concern_words(db, organisation_id)
     left_out = set(exclude)
     has_alert = exists().where(SafeguardingAlert.response_id == Answer.response_id)
     rows = db.scalars(
-        select(Answer).join(Response, Response.id == Answer.response_id)
+        select(Answer)
+        .join(Response, Response.id == Answer.response_id)
         .join(Service, Service.id == Response.service_id)
-        .where(Service.organisation_id == organisation_id, Answer.kind == AnswerKind.TEXT,
-               Answer.question_key.in_(list(keys)), Response.version_id.in_(list(version_ids)),
-               Response.consent.is_(True), Response.started_at >= start, Response.started_at < end,
-               ~has_alert)
-        .order_by(Answer.created_at.desc(), Answer.id.desc()).limit(limit * 4))
-    out = [a for a in rows if a.id not in left_out and a.text and a.text.strip()
-           and not matches(a.text, words)]
+        .where(
+            Service.organisation_id == organisation_id,
+            Answer.kind == AnswerKind.TEXT,
+            Answer.question_key.in_(list(keys)),
+            Response.version_id.in_(list(version_ids)),
+            Response.consent.is_(True),
+            Response.started_at >= start,
+            Response.started_at < end,
+            ~has_alert,
+        )
+        .order_by(Answer.created_at.desc(), Answer.id.desc())
+        .limit(limit * 4)
+    )
+    out = [
+        a for a in rows if a.id not in left_out and a.text and a.text.strip() and not matches(a.text, words)
+    ]
     return out[:limit]
 
 
@@ -154,9 +182,14 @@ def context(db: Session, answer: Answer) -> QuoteContext:
     else:
         asked = answer.question_key
     service = db.get(Service, response.service_id)
-    return QuoteContext(answer_id=answer.id, text=answer.text or "", question=asked,
-                        questionnaire=definition.title, service=service.name if service else "",
-                        given_on=response.started_at.date())
+    return QuoteContext(
+        answer_id=answer.id,
+        text=answer.text or "",
+        question=asked,
+        questionnaire=definition.title,
+        service=service.name if service else "",
+        given_on=response.started_at.date(),
+    )
 
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -169,8 +202,18 @@ def only_shortened(original: str, quoted: str) -> bool:
     return all(any(word == have for have in source) for word in (w.lower() for w in WORD.findall(quoted)))
 
 
-def pick(db: Session, assessment: SelfAssessment, ref: str, answer_id: int, text: str, *,
-         names_nobody: bool, tells_no_harm: bool, by: User, actor: Actor) -> PickedQuote:
+def pick(
+    db: Session,
+    assessment: SelfAssessment,
+    ref: str,
+    answer_id: int,
+    text: str,
+    *,
+    names_nobody: bool,
+    tells_no_harm: bool,
+    by: User,
+    actor: Actor,
+) -> PickedQuote:
     """Store a quote after its review. Refuses (NotQuotable) a disclosure, added words, or a review
     without both confirmations; nothing is stored then."""
     ensure_editable(assessment)
@@ -195,17 +238,38 @@ def pick(db: Session, assessment: SelfAssessment, ref: str, answer_id: int, text
     if any(q.answer_id == answer.id for q in entry.quotes):
         raise AssessmentError("already picked")
     now = utcnow()
-    quote = PickedQuote(answer_id=answer.id, text=quoted, picked_by_id=by.id, picked_at=now,
-                        confirmed_by_id=by.id, confirmed_at=now)
+    quote = PickedQuote(
+        answer_id=answer.id,
+        text=quoted,
+        picked_by_id=by.id,
+        picked_at=now,
+        confirmed_by_id=by.id,
+        confirmed_at=now,
+    )
     entry.quotes.append(quote)
     db.flush()
-    audit.record(db, actor, "quote.pick", organisation_id=assessment.organisation_id,
-                 object_type="picked_quote", object_id=quote.id, answer=answer.id, confirmed=True)
+    audit.record(
+        db,
+        actor,
+        "quote.pick",
+        organisation_id=assessment.organisation_id,
+        object_type="picked_quote",
+        object_id=quote.id,
+        answer=answer.id,
+        confirmed=True,
+    )
     return quote
 
 
-def quote_problem(db: Session, quote: PickedQuote, organisation_id: int, words: list[str], *,
-                  reviewed: bool = True, alerts: set[int] | None = None) -> str | None:
+def quote_problem(
+    db: Session,
+    quote: PickedQuote,
+    organisation_id: int,
+    words: list[str],
+    *,
+    reviewed: bool = True,
+    alerts: set[int] | None = None,
+) -> str | None:
     """Why a quote already picked must be held back now, or None.
 
     ``reviewed``: whether an unconfirmed quote (picked before the review step) is held back too.
@@ -226,14 +290,26 @@ def quote_problem(db: Session, quote: PickedQuote, organisation_id: int, words: 
     return ALERT if answer.response_id in found else None
 
 
-def held_back(db: Session, entries: Iterable[SectionEntry], organisation_id: int,
-              words: list[str] | None = None, reviewed: bool = True
-              ) -> dict[int, str]:
+def held_back(
+    db: Session,
+    entries: Iterable[SectionEntry],
+    organisation_id: int,
+    words: list[str] | None = None,
+    reviewed: bool = True,
+) -> dict[int, str]:
     """Picked quote id -> why it is held back, for the quotes of these sections that fail now."""
     words = words if words is not None else concern_words(db, organisation_id)
     quotes = [q for e in entries for q in e.quotes]
-    answers = {a.id: a for a in db.scalars(select(Answer).where(
-        Answer.id.in_([q.answer_id for q in quotes if q.answer_id is not None])))} if quotes else {}
+    answers = (
+        {
+            a.id: a
+            for a in db.scalars(
+                select(Answer).where(Answer.id.in_([q.answer_id for q in quotes if q.answer_id is not None]))
+            )
+        }
+        if quotes
+        else {}
+    )
     alerts = alerted(db, [a.response_id for a in answers.values()])
     out = {}
     for quote in quotes:

@@ -54,30 +54,53 @@ def section_refs(frameworks: Mapping[str, Framework], framework_id: str = "duq")
     return [f"{framework_id}:{s.id}" for s in framework.sections] if framework else []
 
 
-def start(db: Session, organisation_id: int, period: int, refs: list[str], by: User,
-          actor: Actor) -> SelfAssessment:
+def start(
+    db: Session, organisation_id: int, period: int, refs: list[str], by: User, actor: Actor
+) -> SelfAssessment:
     """A new draft; after a published one it starts as a copy (statements, open action points)."""
-    previous = db.scalar(select(SelfAssessment)
-                         .where(SelfAssessment.organisation_id == organisation_id,
-                                SelfAssessment.status == "published")
-                         .order_by(SelfAssessment.published_at.desc()).limit(1))
-    draft = SelfAssessment(organisation_id=organisation_id, period=period, status="draft",
-                           previous_id=previous.id if previous else None)
+    previous = db.scalar(
+        select(SelfAssessment)
+        .where(SelfAssessment.organisation_id == organisation_id, SelfAssessment.status == "published")
+        .order_by(SelfAssessment.published_at.desc())
+        .limit(1)
+    )
+    draft = SelfAssessment(
+        organisation_id=organisation_id,
+        period=period,
+        status="draft",
+        previous_id=previous.id if previous else None,
+    )
     db.add(draft)
     for ref in refs:
         old = previous.entry(ref) if previous else None
-        entry = SectionEntry(section_ref=ref, statement=old.statement if old else "",
-                             evidence_questions=list(old.evidence_questions) if old else [])
+        entry = SectionEntry(
+            section_ref=ref,
+            statement=old.statement if old else "",
+            evidence_questions=list(old.evidence_questions) if old else [],
+        )
         draft.entries.append(entry)
         for action in old.actions if old else []:
             if action.status in ("planned", "started"):
-                entry.actions.append(ActionPoint(what=action.what, who=action.who,
-                                                 by_when=action.by_when, status=action.status,
-                                                 copied_from_id=action.id))
+                entry.actions.append(
+                    ActionPoint(
+                        what=action.what,
+                        who=action.who,
+                        by_when=action.by_when,
+                        status=action.status,
+                        copied_from_id=action.id,
+                    )
+                )
     db.flush()
-    audit.record(db, actor, "self_assessment.start", organisation_id=organisation_id,
-                 object_type="self_assessment", object_id=draft.id, period=period,
-                 copied_from=previous.id if previous else None)
+    audit.record(
+        db,
+        actor,
+        "self_assessment.start",
+        organisation_id=organisation_id,
+        object_type="self_assessment",
+        object_id=draft.id,
+        period=period,
+        copied_from=previous.id if previous else None,
+    )
     return draft
 
 
@@ -86,8 +109,9 @@ def ensure_editable(assessment: SelfAssessment) -> None:
         raise Frozen("published")
 
 
-def edit_section(db: Session, assessment: SelfAssessment, ref: str, statement: str,
-                 evidence: list[str], actor: Actor) -> SectionEntry:
+def edit_section(
+    db: Session, assessment: SelfAssessment, ref: str, statement: str, evidence: list[str], actor: Actor
+) -> SectionEntry:
     ensure_editable(assessment)
     entry = assessment.entry(ref)
     if entry is None:
@@ -97,14 +121,22 @@ def edit_section(db: Session, assessment: SelfAssessment, ref: str, statement: s
     entry.statement, entry.evidence_questions = statement.strip(), sorted(set(evidence))
     if assessment.status == "reviewed":  # a change after review needs another review
         assessment.status = "draft"
-    audit.record(db, actor, "self_assessment.edit", organisation_id=assessment.organisation_id,
-                 object_type="section_entry", object_id=entry.id, section=ref)
+    audit.record(
+        db,
+        actor,
+        "self_assessment.edit",
+        organisation_id=assessment.organisation_id,
+        object_type="section_entry",
+        object_id=entry.id,
+        section=ref,
+    )
     db.flush()
     return entry
 
 
-def add_action(db: Session, assessment: SelfAssessment, ref: str, what: str, who: str,
-               by_when: date, actor: Actor) -> ActionPoint:
+def add_action(
+    db: Session, assessment: SelfAssessment, ref: str, what: str, who: str, by_when: date, actor: Actor
+) -> ActionPoint:
     ensure_editable(assessment)
     entry = assessment.entry(ref)
     if entry is None or not what.strip() or not who.strip():
@@ -112,13 +144,27 @@ def add_action(db: Session, assessment: SelfAssessment, ref: str, what: str, who
     action = ActionPoint(what=what.strip()[:500], who=who.strip()[:200], by_when=by_when)
     entry.actions.append(action)
     db.flush()
-    audit.record(db, actor, "action_point.add", organisation_id=assessment.organisation_id,
-                 object_type="action_point", object_id=action.id)
+    audit.record(
+        db,
+        actor,
+        "action_point.add",
+        organisation_id=assessment.organisation_id,
+        object_type="action_point",
+        object_id=action.id,
+    )
     return action
 
 
-def update_action(db: Session, assessment: SelfAssessment, action: ActionPoint, status: str,
-                  outcome: str, actor: Actor, what: str | None = None, who: str | None = None) -> None:
+def update_action(
+    db: Session,
+    assessment: SelfAssessment,
+    action: ActionPoint,
+    status: str,
+    outcome: str,
+    actor: Actor,
+    what: str | None = None,
+    who: str | None = None,
+) -> None:
     """How it is going; ``what`` and ``who`` change only when given (and then not empty)."""
     ensure_editable(assessment)
     if status not in ACTION_STATUSES:
@@ -130,36 +176,61 @@ def update_action(db: Session, assessment: SelfAssessment, action: ActionPoint, 
         action.what = what.strip()[:500]
     if who is not None:
         action.who = who.strip()[:200]
-    audit.record(db, actor, "action_point.update", organisation_id=assessment.organisation_id,
-                 object_type="action_point", object_id=action.id, status=status)
+    audit.record(
+        db,
+        actor,
+        "action_point.update",
+        organisation_id=assessment.organisation_id,
+        object_type="action_point",
+        object_id=action.id,
+        status=status,
+    )
     db.flush()
 
 
 def review(db: Session, assessment: SelfAssessment, by: User, actor: Actor) -> None:
     ensure_editable(assessment)
     assessment.status, assessment.reviewed_at, assessment.reviewed_by_id = "reviewed", utcnow(), by.id
-    audit.record(db, actor, "self_assessment.review", organisation_id=assessment.organisation_id,
-                 object_type="self_assessment", object_id=assessment.id)
+    audit.record(
+        db,
+        actor,
+        "self_assessment.review",
+        organisation_id=assessment.organisation_id,
+        object_type="self_assessment",
+        object_id=assessment.id,
+    )
     db.flush()
 
 
 def figure_snapshot(figure: QuestionFigures) -> dict[str, Any]:
     """A question's suppressed figures as plain data: values are numbers or None (hidden)."""
+
     def text(column: str) -> str:
         option = figure.question.choice(column)
         return option.text if option else NOT_ANSWERS.get(column, "Written answer")
 
-    return {"key": figure.key, "question": figure.question.text, "symbol": figure.question.symbol,
-            "columns": figure.columns, "texts": {c: text(c) for c in figure.columns},
-            "labels": {c: figure.overall.cells[c].label for c in figure.columns},
-            "values": {c: figure.overall.cells[c].value for c in figure.columns},
-            "percent": {c: percent(figure.overall.cells[c], figure.overall.total) for c in figure.columns},
-            "total": figure.overall.total.value, "total_label": figure.overall.total.label}
+    return {
+        "key": figure.key,
+        "question": figure.question.text,
+        "symbol": figure.question.symbol,
+        "columns": figure.columns,
+        "texts": {c: text(c) for c in figure.columns},
+        "labels": {c: figure.overall.cells[c].label for c in figure.columns},
+        "values": {c: figure.overall.cells[c].value for c in figure.columns},
+        "percent": {c: percent(figure.overall.cells[c], figure.overall.total) for c in figure.columns},
+        "total": figure.overall.total.value,
+        "total_label": figure.overall.total.label,
+    }
 
 
 def action_snapshot(action: ActionPoint) -> dict[str, Any]:
-    return {"what": action.what, "who": action.who, "by_when": action.by_when.isoformat(),
-            "status": action.status, "outcome": action.outcome}
+    return {
+        "what": action.what,
+        "who": action.who,
+        "by_when": action.by_when.isoformat(),
+        "status": action.status,
+        "outcome": action.outcome,
+    }
 
 
 def you_said_we_did(assessment: SelfAssessment) -> list[dict[str, Any]]:
@@ -172,24 +243,42 @@ def you_said_we_did(assessment: SelfAssessment) -> list[dict[str, Any]]:
     for entry in previous.entries:
         for action in entry.actions:
             now = copies.get(action.id)
-            out.append({**action_snapshot(action), "section": entry.section_ref,
-                        "status": now.status if now else action.status,
-                        "outcome": (now.outcome if now else "") or action.outcome})
+            out.append(
+                {
+                    **action_snapshot(action),
+                    "section": entry.section_ref,
+                    "status": now.status if now else action.status,
+                    "outcome": (now.outcome if now else "") or action.outcome,
+                }
+            )
     return out
 
 
 # -- challenges -------------------------------------------------------------------------------------
-def add_challenge(db: Session, assessment: SelfAssessment, what: str, relation: str,
-                  contact: str | None) -> Challenge:
+def add_challenge(
+    db: Session, assessment: SelfAssessment, what: str, relation: str, contact: str | None
+) -> Challenge:
     if not assessment.frozen:
         raise AssessmentError("only a published self-assessment can be challenged")
     now = utcnow()
-    challenge = Challenge(self_assessment_id=assessment.id, received_at=now, due_at=now + ANSWER_WITHIN,
-                          what=what, relation=relation, contact=contact or None)
+    challenge = Challenge(
+        self_assessment_id=assessment.id,
+        received_at=now,
+        due_at=now + ANSWER_WITHIN,
+        what=what,
+        relation=relation,
+        contact=contact or None,
+    )
     db.add(challenge)
     db.flush()
-    audit.record(db, Actor(), "challenge.receive", organisation_id=assessment.organisation_id,
-                 object_type="challenge", object_id=challenge.id)
+    audit.record(
+        db,
+        Actor(),
+        "challenge.receive",
+        organisation_id=assessment.organisation_id,
+        object_type="challenge",
+        object_id=challenge.id,
+    )
     return challenge
 
 
@@ -202,12 +291,23 @@ def answer_challenge(db: Session, challenge: Challenge, text: str, by: User, act
     if found:  # the answer is public: it must not tell of harm to anyone
         raise NeedsChange(found)
     challenge.answer, challenge.answered_at, challenge.answered_by_id = text.strip(), utcnow(), by.id
-    audit.record(db, actor, "challenge.answer", organisation_id=challenge.assessment.organisation_id,
-                 object_type="challenge", object_id=challenge.id)
+    audit.record(
+        db,
+        actor,
+        "challenge.answer",
+        organisation_id=challenge.assessment.organisation_id,
+        object_type="challenge",
+        object_id=challenge.id,
+    )
     db.flush()
 
 
 def challenges_for(db: Session, organisation_id: int) -> list[Challenge]:
-    return list(db.scalars(select(Challenge).join(SelfAssessment)
-                           .where(SelfAssessment.organisation_id == organisation_id)
-                           .order_by(Challenge.due_at)))
+    return list(
+        db.scalars(
+            select(Challenge)
+            .join(SelfAssessment)
+            .where(SelfAssessment.organisation_id == organisation_id)
+            .order_by(Challenge.due_at)
+        )
+    )

@@ -60,10 +60,12 @@ def actor() -> Actor:
     """Who is acting, for the audit trail: the user, a hash of the session, the device."""
     user = current_user()
     sid = session.get("sid") or session.get("ev_response") or ""
-    return Actor(user_id=user.id if user else None,
-                 organisation_id=user.organisation_id if user else None,
-                 session_ref=hashlib.sha256(sid.encode()).hexdigest()[:16] if sid else None,
-                 device=request.headers.get("User-Agent", "")[:200])
+    return Actor(
+        user_id=user.id if user else None,
+        organisation_id=user.organisation_id if user else None,
+        session_ref=hashlib.sha256(sid.encode()).hexdigest()[:16] if sid else None,
+        device=request.headers.get("User-Agent", "")[:200],
+    )
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
@@ -105,8 +107,13 @@ def check_session() -> Any:
 
 def home_for(user: User) -> str:
     """Where a user lands after signing in."""
-    endpoint = {Role.ADMIN: "admin.index", Role.OPERATOR: "admin.index", Role.EXPERT: "visits.index",
-                Role.QUALITY_LEAD: "provider.index", Role.VIEWER: "provider.index"}[user.role]
+    endpoint = {
+        Role.ADMIN: "admin.index",
+        Role.OPERATOR: "admin.index",
+        Role.EXPERT: "visits.index",
+        Role.QUALITY_LEAD: "provider.index",
+        Role.VIEWER: "provider.index",
+    }[user.role]
     if endpoint in current_app.view_functions:
         return url_for(endpoint)
     return url_for("auth.home")

@@ -58,8 +58,16 @@ class SignInResult:
     pin_unlocked: bool = False
 
 
-def create_user(db: Session, *, organisation: Organisation, email: str, name: str, role: Role | str,
-                password: str, pin: str | None = None) -> User:
+def create_user(
+    db: Session,
+    *,
+    organisation: Organisation,
+    email: str,
+    name: str,
+    role: Role | str,
+    password: str,
+    pin: str | None = None,
+) -> User:
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise AccountError("That does not look like an email address.")
@@ -134,9 +142,15 @@ class PinCheck:
     failures: int = 0
 
 
-def check_pin_counted(db: Session, user: User, pin: str, actor: Actor, *,
-                      on_refused: Callable[[Session, PinCheck], None] | None = None,
-                      **where: Any) -> PinCheck:
+def check_pin_counted(
+    db: Session,
+    user: User,
+    pin: str,
+    actor: Actor,
+    *,
+    on_refused: Callable[[Session, PinCheck], None] | None = None,
+    **where: Any,
+) -> PinCheck:
     """Check ``user``'s PIN, counting wrong ones for the account over every visit and handover.
 
     Every place a PIN is checked goes through here. The try is counted before the hash is checked
@@ -152,16 +166,20 @@ def check_pin_counted(db: Session, user: User, pin: str, actor: Actor, *,
 
     def count_try(own: Session) -> int | None:
         """One more try, unless the PIN is locked (None) or this try is past the limit (locks)."""
-        done = own.execute(update(User).where(User.id == user_id, User.pin_locked_at.is_(None))
-                           .values(pin_failures=User.pin_failures + 1))
+        done = own.execute(
+            update(User)
+            .where(User.id == user_id, User.pin_locked_at.is_(None))
+            .values(pin_failures=User.pin_failures + 1)
+        )
         if done.rowcount == 0:
             return None
         return int(own.scalar(select(User.pin_failures).where(User.id == user_id)) or 0)
 
     tries = throttle.kept(db, count_try)
     if tries is not None and tries <= PIN_LOCK_AFTER and user.active and user.check_pin(pin):
-        throttle.kept(db, lambda own: own.execute(update(User).where(User.id == user_id)
-                                                  .values(pin_failures=0)))
+        throttle.kept(
+            db, lambda own: own.execute(update(User).where(User.id == user_id).values(pin_failures=0))
+        )
         check = PinCheck(ok=True)
     else:
         wrong = tries is not None and tries <= PIN_LOCK_AFTER
@@ -170,15 +188,32 @@ def check_pin_counted(db: Session, user: User, pin: str, actor: Actor, *,
             failures = int(own.scalar(select(User.pin_failures).where(User.id == user_id)) or 0)
             just_locked = False
             if tries is not None and failures >= PIN_LOCK_AFTER:
-                just_locked = own.execute(
-                    update(User).where(User.id == user_id, User.pin_locked_at.is_(None))
-                    .values(pin_locked_at=utcnow())).rowcount == 1
+                just_locked = (
+                    own.execute(
+                        update(User)
+                        .where(User.id == user_id, User.pin_locked_at.is_(None))
+                        .values(pin_locked_at=utcnow())
+                    ).rowcount
+                    == 1
+                )
             if just_locked:
-                audit.record(own, actor, "user.pin_locked", organisation_id=user.organisation_id,
-                             object_type="user", object_id=user_id, failures=failures, **where)
-            refused = PinCheck(ok=False, wrong=wrong, locked=tries is None or just_locked
-                               or failures >= PIN_LOCK_AFTER, just_locked=just_locked,
-                               failures=failures)
+                audit.record(
+                    own,
+                    actor,
+                    "user.pin_locked",
+                    organisation_id=user.organisation_id,
+                    object_type="user",
+                    object_id=user_id,
+                    failures=failures,
+                    **where,
+                )
+            refused = PinCheck(
+                ok=False,
+                wrong=wrong,
+                locked=tries is None or just_locked or failures >= PIN_LOCK_AFTER,
+                just_locked=just_locked,
+                failures=failures,
+            )
             if on_refused is not None:
                 on_refused(own, refused)
             return refused

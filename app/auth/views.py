@@ -38,8 +38,12 @@ MAX_NEXT = 2000
 
 @bp.app_context_processor
 def inject_user() -> dict[str, Any]:
-    return {"current_user": current_user, "staff_areas": STAFF_AREAS,
-            "view_functions": current_app.view_functions, "audio_not_built": audio_not_built}
+    return {
+        "current_user": current_user,
+        "staff_areas": STAFF_AREAS,
+        "view_functions": current_app.view_functions,
+        "audio_not_built": audio_not_built,
+    }
 
 
 def audio_not_built() -> bool:
@@ -100,10 +104,15 @@ def sign_in_view() -> str | HTTPResponse | tuple[str, int]:
         if result.user is None:
             throttle.hit(db.session, ip_key, SIGN_IN_WINDOW)
             account = result.account
-            audit.record(db.session, actor(), "auth.sign_in_failed", locked=result.locked,
-                         organisation_id=account.organisation_id if account else None,
-                         object_type="user" if account else None,
-                         object_id=account.id if account else None)
+            audit.record(
+                db.session,
+                actor(),
+                "auth.sign_in_failed",
+                locked=result.locked,
+                organisation_id=account.organisation_id if account else None,
+                object_type="user" if account else None,
+                object_id=account.id if account else None,
+            )
             db.session.commit()  # the failure must count even though the answer is an error
             return render_template("auth/sign_in.html", form=form, problem="wrong"), 401
         sign_in(result.user, secrets.token_urlsafe(24))

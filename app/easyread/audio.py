@@ -63,8 +63,11 @@ class AudioStore:
 
     def path(self, name: str) -> Path | None:
         """The path of a stored file, or None for a name that is not one of ours."""
-        if len(name) != 28 or not name.endswith(".ogg") or not all(
-                ch in "0123456789abcdef" for ch in name[:-4]):
+        if (
+            len(name) != 28
+            or not name.endswith(".ogg")
+            or not all(ch in "0123456789abcdef" for ch in name[:-4])
+        ):
             return None
         path = self.directory / name
         return path if path.is_file() else None
@@ -88,9 +91,14 @@ class AudioStore:
             return self._index
 
     # -- building (from the CLI, never inside a request) ---------------------------------------
-    def build(self, texts: Iterable[tuple[str, str]], voices: dict[str, str], rate: int,
-              recordings: dict[tuple[str, str], Path] | None = None,
-              progress: Callable[[str], None] | None = None) -> BuildReport:
+    def build(
+        self,
+        texts: Iterable[tuple[str, str]],
+        voices: dict[str, str],
+        rate: int,
+        recordings: dict[tuple[str, str], Path] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> BuildReport:
         """Make sure every (locale, text) has a file; synthesise only what is missing."""
         self.directory.mkdir(parents=True, exist_ok=True)
         recordings = recordings or {}
@@ -133,8 +141,7 @@ class AudioStore:
             count = max(1, int(len(mono) * SAMPLE_RATE / rate))
             mono = np.interp(np.linspace(0, len(mono) - 1, count), np.arange(len(mono)), mono)
         tmp = dest.with_suffix(f".{os.getpid()}.tmp")
-        sf.write(str(tmp), mono, SAMPLE_RATE, format="OGG", subtype="OPUS",
-                 compression_level=OPUS_LEVEL)
+        sf.write(str(tmp), mono, SAMPLE_RATE, format="OGG", subtype="OPUS", compression_level=OPUS_LEVEL)
         os.replace(tmp, dest)  # atomic: another host never sees half a file
         report.seconds_of_speech += len(mono) / SAMPLE_RATE
         report.bytes_written += dest.stat().st_size

@@ -304,11 +304,15 @@ PHRASES: dict[str, str] = {
 #: ahead of time for the small numbers listed (its own PHRASES entry, "name:3:5"); a bigger number
 #: falls back to the browser's own speech.
 COUNTED: dict[str, tuple[str, list[dict[str, int]]]] = {
-    "sign_count": (N_("You checked %(done)s of %(total)s parts."),
-                   [{"done": d, "total": t} for t in range(1, 7) for d in range(t + 1)]),
+    "sign_count": (
+        N_("You checked %(done)s of %(total)s parts."),
+        [{"done": d, "total": t} for t in range(1, 7) for d in range(t + 1)],
+    ),
     "finish_people": (N_("People who took part: %(num)s."), [{"num": n} for n in range(21)]),
-    "finish_observed": (N_("Questions you answered about what you saw: %(num)s."),
-                        [{"num": n} for n in range(13)]),
+    "finish_observed": (
+        N_("Questions you answered about what you saw: %(num)s."),
+        [{"num": n} for n in range(13)],
+    ),
     "finish_photos": (N_("Photos you took: %(num)s."), [{"num": n} for n in range(11)]),
     "finish_alerts": (N_("Safety worries still open: %(num)s."), [{"num": n} for n in range(1, 6)]),
 }

@@ -24,7 +24,8 @@ SYMBOLS_DIR = Path(__file__).resolve().parents[2] / "easyread_assets" / "symbols
 
 ReasonCode = Literal["empty", "too_big", "not_image", "format", "too_many_pixels", "corrupt"]
 REASON_CODES: frozenset[str] = frozenset(
-    {"empty", "too_big", "not_image", "format", "too_many_pixels", "corrupt"})
+    {"empty", "too_big", "not_image", "format", "too_many_pixels", "corrupt"}
+)
 
 # Formats we recognise only to say "wrong kind of picture" rather than "not a picture".
 # Everything else is never handed to a Pillow parser, which keeps the parsing surface small.
@@ -143,8 +144,9 @@ def _normalise(text: str) -> str:
 
 
 # -- high contrast ------------------------------------------------------------------------------
-def high_contrast(image: Image.Image, *, threshold: int = 128,
-                  background: Literal["transparent", "white"] = "transparent") -> Image.Image:
+def high_contrast(
+    image: Image.Image, *, threshold: int = 128, background: Literal["transparent", "white"] = "transparent"
+) -> Image.Image:
     """A black-and-white copy of a symbol for people who need high contrast.
 
     Light colours (the yellow of a face) become white and dark lines black; pixels that are
@@ -169,9 +171,14 @@ def write_high_contrast_png(src_png: str | os.PathLike[str], dest_png: str | os.
 
 
 # -- uploaded images ----------------------------------------------------------------------------
-def check_image(data: bytes, *, max_bytes: int = 10 * 1024 * 1024, max_pixels: int = 40_000_000,
-                allowed_formats: tuple[str, ...] = ("JPEG", "PNG", "WEBP"),
-                max_decoded_bytes: int = MAX_DECODED_BYTES) -> CheckedImage:
+def check_image(
+    data: bytes,
+    *,
+    max_bytes: int = 10 * 1024 * 1024,
+    max_pixels: int = 40_000_000,
+    allowed_formats: tuple[str, ...] = ("JPEG", "PNG", "WEBP"),
+    max_decoded_bytes: int = MAX_DECODED_BYTES,
+) -> CheckedImage:
     """Check that ``data`` is a whole, reasonably sized image of an allowed format.
 
     The size is read from the header and refused *before* any pixel is decoded, so a
@@ -218,13 +225,13 @@ def _bounded_decode(image: Image.Image, max_decoded_bytes: int) -> None:
     """Ask JPEG to decode at a reduced scale where the stored size allows, then refuse any image
     whose decoded pixels would still take more than ``max_decoded_bytes`` (before decoding)."""
     if image.format in ("JPEG", "MPO"):
-        image.draft(image.mode if image.mode in ("L", "RGB") else "RGB",
-                    (MAX_STORED_SIDE, MAX_STORED_SIDE))
+        image.draft(image.mode if image.mode in ("L", "RGB") else "RGB", (MAX_STORED_SIDE, MAX_STORED_SIDE))
     width, height = image.size
     if width * height * 4 > max_decoded_bytes:
-        raise BadImage("too_many_pixels",
-                       f"{width}x{height} would take {width * height * 4} bytes to decode, "
-                       f"limit {max_decoded_bytes}")
+        raise BadImage(
+            "too_many_pixels",
+            f"{width}x{height} would take {width * height * 4} bytes to decode, limit {max_decoded_bytes}",
+        )
 
 
 def strip_metadata(data: bytes) -> bytes:

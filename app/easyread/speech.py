@@ -38,7 +38,8 @@ class Speaker:
             raise SpeechUnavailable(
                 "espeak-ng is not installed, so no audio can be made. "
                 f"Install it with: {_install_command('espeak-ng')}  (then run flask build-audio again). "
-                "Until then pages use the browser's own speech.")
+                "Until then pages use the browser's own speech."
+            )
         try:
             import pyttsx3
 
@@ -55,8 +56,9 @@ class Speaker:
                 cls._instance = cls()
             return cls._instance
 
-    def to_wav(self, text: str, voice: str, rate: int, dest: Path, attempts: int = 3,
-               timeout: float = 10.0) -> None:
+    def to_wav(
+        self, text: str, voice: str, rate: int, dest: Path, attempts: int = 3, timeout: float = 10.0
+    ) -> None:
         """Speak ``text`` into the WAV file ``dest``; wait until the file is really written.
 
         The driver now and then finishes without writing anything; then we ask again.

@@ -38,26 +38,58 @@ _SENTENCE_END_RE = re.compile(r"[.?!]+['\"\u2019\u201d)\]]*(?=\s|$)")
 _DOTTED_ABBREVIATION_RE = re.compile(r"(?:^|[\s(\[])(?:[A-Za-z]\.){2,}$")
 
 # Abbreviations with a single full stop that do not end a sentence.
-_ABBREVIATIONS = frozenset(
-    {"dr", "mr", "mrs", "ms", "st", "etc", "vs", "approx"}
-)
+_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "st", "etc", "vs", "approx"})
 
 # Number words that must be written as digits. "one" is left out on purpose:
 # it is often a pronoun ("the one I like").
 _NUMBER_WORDS = frozenset(
     {
-        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-        "seventeen", "eighteen", "nineteen", "twenty",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
     }
 )
 _NUMBER_DIGITS = {
     word: str(value)
     for value, word in enumerate(
         [
-            "zero", "one", "two", "three", "four", "five", "six", "seven",
-            "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen",
-            "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
         ]
     )
 }
@@ -158,12 +190,7 @@ def _word_parts(word: str) -> list[str]:
 
 def _is_initials(part: str) -> bool:
     """Tell whether ``part`` is an all-capitals word of 2 or more letters."""
-    return (
-        len(part) >= 2
-        and part.isalpha()
-        and part.isupper()
-        and part not in _ALLOWED_CAPITALS
-    )
+    return len(part) >= 2 and part.isalpha() and part.isupper() and part not in _ALLOWED_CAPITALS
 
 
 def check_easy_read(text: str | None, max_words: int = DEFAULT_MAX_WORDS) -> list[Problem]:
@@ -194,8 +221,7 @@ def check_easy_read(text: str | None, max_words: int = DEFAULT_MAX_WORDS) -> lis
             problems.append(
                 Problem(
                     "too_long",
-                    f"This sentence has {len(words)} words. "
-                    f"Use {max_words} or fewer.",
+                    f"This sentence has {len(words)} words. Use {max_words} or fewer.",
                     sentence,
                 )
             )
@@ -206,8 +232,7 @@ def check_easy_read(text: str | None, max_words: int = DEFAULT_MAX_WORDS) -> lis
                     problems.append(
                         Problem(
                             "number_word",
-                            f'Write numbers as digits. Use "{_NUMBER_DIGITS[lower]}", '
-                            f'not "{part}".',
+                            f'Write numbers as digits. Use "{_NUMBER_DIGITS[lower]}", not "{part}".',
                             sentence,
                         )
                     )
@@ -215,8 +240,7 @@ def check_easy_read(text: str | None, max_words: int = DEFAULT_MAX_WORDS) -> lis
                     problems.append(
                         Problem(
                             "initials",
-                            f'Do not use initials like "{part}". '
-                            "Write the words in full.",
+                            f'Do not use initials like "{part}". Write the words in full.',
                             sentence,
                         )
                     )

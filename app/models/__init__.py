@@ -27,11 +27,39 @@ from .visit import (
     Visit,
 )
 
-__all__ = ["Answer", "AnswerChoice", "AnswerKind", "AuditEvent", "Base", "Organisation",
-           "QuestionnaireVersion", "Response", "Role", "Service", "Throttle", "User", "utcnow",
-           "Handover", "Photo", "Verification", "VerificationNote",
-           "VerificationSignature", "VerificationVerdict", "Visit"]
-__all__ += ["ACTION_STATUSES", "CHALLENGER_RELATIONSHIPS", "ActionPoint", "Challenge", "ConcernWord",
-            "PickedQuote", "SafeguardingAlert", "SafeguardingLead", "SectionEntry", "SelfAssessment"]
+__all__ = [
+    "Answer",
+    "AnswerChoice",
+    "AnswerKind",
+    "AuditEvent",
+    "Base",
+    "Organisation",
+    "QuestionnaireVersion",
+    "Response",
+    "Role",
+    "Service",
+    "Throttle",
+    "User",
+    "utcnow",
+    "Handover",
+    "Photo",
+    "Verification",
+    "VerificationNote",
+    "VerificationSignature",
+    "VerificationVerdict",
+    "Visit",
+]
+__all__ += [
+    "ACTION_STATUSES",
+    "CHALLENGER_RELATIONSHIPS",
+    "ActionPoint",
+    "Challenge",
+    "ConcernWord",
+    "PickedQuote",
+    "SafeguardingAlert",
+    "SafeguardingLead",
+    "SectionEntry",
+    "SelfAssessment",
+]
 __all__ += ["MailOutbox", "SafeguardingSignal"]
 __all__ += ["Tablet", "new_start_code"]

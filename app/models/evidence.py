@@ -44,10 +44,12 @@ class SelfAssessment(Base):
 
     organisation: Mapped[Organisation] = relationship()
     previous: Mapped[SelfAssessment | None] = relationship(remote_side="SelfAssessment.id")
-    entries: Mapped[list[SectionEntry]] = relationship(back_populates="assessment",
-                                                      order_by="SectionEntry.id")
-    challenges: Mapped[list[Challenge]] = relationship(back_populates="assessment",
-                                                      order_by="Challenge.received_at")
+    entries: Mapped[list[SectionEntry]] = relationship(
+        back_populates="assessment", order_by="SectionEntry.id"
+    )
+    challenges: Mapped[list[Challenge]] = relationship(
+        back_populates="assessment", order_by="Challenge.received_at"
+    )
 
     @property
     def frozen(self) -> bool:
@@ -83,9 +85,7 @@ class ActionPoint(Base):
     """What the provider will do: what, who, by when, and how it went."""
 
     __tablename__ = "action_point"
-    __table_args__ = (
-        CheckConstraint("status IN ('planned', 'started', 'done', 'dropped')", name="status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('planned', 'started', 'done', 'dropped')", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     section_entry_id: Mapped[int] = mapped_column(ForeignKey("section_entry.id"), index=True)
@@ -130,8 +130,10 @@ class Challenge(Base):
 
     __tablename__ = "challenge"
     __table_args__ = (
-        CheckConstraint("relation IN ('person_supported', 'family', 'staff', 'commissioner', "
-                        "'public', 'other')", name="relation"),
+        CheckConstraint(
+            "relation IN ('person_supported', 'family', 'staff', 'commissioner', 'public', 'other')",
+            name="relation",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -31,8 +31,7 @@ class Organisation(Base):
     #: counts under this number are hidden in every summary (DESIGN.md, Reports)
     suppression_threshold: Mapped[int] = mapped_column(default=5)
 
-    services: Mapped[list[Service]] = relationship(back_populates="organisation",
-                                                   order_by="Service.name")
+    services: Mapped[list[Service]] = relationship(back_populates="organisation", order_by="Service.name")
 
 
 class Service(Base):

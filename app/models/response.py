@@ -57,8 +57,7 @@ class Response(Base):
 
     version: Mapped[QuestionnaireVersion] = relationship()
     service: Mapped[Service] = relationship()
-    answers: Mapped[list[Answer]] = relationship(back_populates="response",
-                                                 cascade="all, delete-orphan")
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
     @property
     def is_open(self) -> bool:
@@ -76,7 +75,8 @@ class Answer(Base):
     #: the question's id in the questionnaire version ("_anything_else" for the closing question)
     question_key: Mapped[str] = mapped_column(String(80))
     kind: Mapped[AnswerKind] = mapped_column(
-        Enum(AnswerKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
+        Enum(AnswerKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
     #: free text, only for kind == text
     text: Mapped[str | None] = mapped_column(Text)
     #: the id of the form submission that last wrote this answer (a replay changes nothing)
@@ -89,8 +89,9 @@ class Answer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="answers")
-    choices: Mapped[list[AnswerChoice]] = relationship(cascade="all, delete-orphan",
-                                                       order_by="AnswerChoice.id")
+    choices: Mapped[list[AnswerChoice]] = relationship(
+        cascade="all, delete-orphan", order_by="AnswerChoice.id"
+    )
 
     @property
     def values(self) -> list[str]:

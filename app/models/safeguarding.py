@@ -92,7 +92,8 @@ class SafeguardingAlert(Base):
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
     signals: Mapped[list[SafeguardingSignal]] = relationship(
-        back_populates="alert", order_by="SafeguardingSignal.id")
+        back_populates="alert", order_by="SafeguardingSignal.id"
+    )
 
 
 class SafeguardingSignal(Base):

@@ -34,7 +34,8 @@ class User(Base):
     #: the name shown to colleagues (never stored with a respondent's answers)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
     #: werkzeug's scrypt hash
     password_hash: Mapped[str] = mapped_column(String(255))
     #: an Expert by Experience's 4-digit PIN for getting a tablet back after a handover

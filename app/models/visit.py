@@ -25,8 +25,7 @@ class Visit(Base):
     __tablename__ = "visit"
     __table_args__ = (
         CheckConstraint("status IN ('planned', 'open', 'closed')", name="status"),
-        CheckConstraint("co_checker_id IS NULL OR co_checker_id <> expert_id",
-                        name="co_checker_not_expert"),
+        CheckConstraint("co_checker_id IS NULL OR co_checker_id <> expert_id", name="co_checker_not_expert"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,9 +128,9 @@ class Verification(Base):
 
     visit: Mapped[Visit] = relationship()
     verdicts: Mapped[list[VerificationVerdict]] = relationship(
-        back_populates="verification", order_by="VerificationVerdict.section_ref")
-    signatures: Mapped[list[VerificationSignature]] = relationship(
-        order_by="VerificationSignature.id")
+        back_populates="verification", order_by="VerificationVerdict.section_ref"
+    )
+    signatures: Mapped[list[VerificationSignature]] = relationship(order_by="VerificationSignature.id")
     notes: Mapped[list[VerificationNote]] = relationship(order_by="VerificationNote.id")
 
     @property
@@ -155,8 +154,7 @@ class VerificationVerdict(Base):
     #: the provider's statement as the experts saw it (the statement may change later)
     statement_text: Mapped[str] = mapped_column(Text, default="")
     #: the self-assessment section whose statement they judged (NULL: the provider had none)
-    section_entry_id: Mapped[int | None] = mapped_column(ForeignKey("section_entry.id"),
-                                                         index=True)
+    section_entry_id: Mapped[int | None] = mapped_column(ForeignKey("section_entry.id"), index=True)
     verdict: Mapped[str] = mapped_column(String(16))
     #: codes of the reasons picked with symbols (see app/visits/verification.py REASONS)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)

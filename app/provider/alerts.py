@@ -40,16 +40,22 @@ def _open_alert_count() -> int | None:
     Called only by the staff layout, so a respondent's page never queries for it."""
     if "open_alert_count" not in g:
         user = current_user()
-        g.open_alert_count = (safeguarding.open_count(db.session, user.organisation_id)
-                              if user is not None and user.role in (Role.QUALITY_LEAD, Role.ADMIN)
-                              else None)
+        g.open_alert_count = (
+            safeguarding.open_count(db.session, user.organisation_id)
+            if user is not None and user.role in (Role.QUALITY_LEAD, Role.ADMIN)
+            else None
+        )
     return g.open_alert_count
 
 
 def staff_alert_count() -> dict[str, Any]:
     """Template helpers for staff pages (registered for the whole app; evaluated only when used)."""
-    return {"open_alert_count": _open_alert_count, "alert_name": alert_name, "local_time": local_time,
-            "alert_overdue": lambda alert: safeguarding.is_overdue(alert, current_app.config)}
+    return {
+        "open_alert_count": _open_alert_count,
+        "alert_name": alert_name,
+        "local_time": local_time,
+        "alert_overdue": lambda alert: safeguarding.is_overdue(alert, current_app.config),
+    }
 
 
 def _own_alert(alert_id: int) -> SafeguardingAlert:
@@ -64,15 +70,29 @@ def _own_alert(alert_id: int) -> SafeguardingAlert:
 def alerts() -> str:
     org = organisation()
     rows = safeguarding.alerts_in_order(db.session, org.id)
-    people = db.session.scalars(select(User).where(User.organisation_id == org.id, User.active.is_(True),
-                                                   User.role.in_([Role.QUALITY_LEAD, Role.ADMIN]))
-                                .order_by(User.name)).all()
-    words = db.session.scalars(select(ConcernWord).where(ConcernWord.organisation_id == org.id)
-                               .order_by(ConcernWord.word)).all()
-    return render_template("provider/alerts.html", alerts=rows, people=people, words=words,
-                           built_in=safeguarding.CONCERN_WORDS,
-                           lead=safeguarding.lead_for(db.session, org.id),
-                           lead_form=LeadForm(), word_form=ConcernWordForm(), org=org)
+    people = db.session.scalars(
+        select(User)
+        .where(
+            User.organisation_id == org.id,
+            User.active.is_(True),
+            User.role.in_([Role.QUALITY_LEAD, Role.ADMIN]),
+        )
+        .order_by(User.name)
+    ).all()
+    words = db.session.scalars(
+        select(ConcernWord).where(ConcernWord.organisation_id == org.id).order_by(ConcernWord.word)
+    ).all()
+    return render_template(
+        "provider/alerts.html",
+        alerts=rows,
+        people=people,
+        words=words,
+        built_in=safeguarding.CONCERN_WORDS,
+        lead=safeguarding.lead_for(db.session, org.id),
+        lead_form=LeadForm(),
+        word_form=ConcernWordForm(),
+        org=org,
+    )
 
 
 @bp.post("/alerts/lead")
@@ -89,8 +109,14 @@ def set_lead() -> HTTPResponse:
         db.session.add(SafeguardingLead(organisation_id=org.id, user_id=user.id))
     else:
         row.user_id = user.id
-    audit.record(db.session, actor(), "safeguarding.set_lead", organisation_id=org.id,
-                 object_type="user", object_id=user.id)
+    audit.record(
+        db.session,
+        actor(),
+        "safeguarding.set_lead",
+        organisation_id=org.id,
+        object_type="user",
+        object_id=user.id,
+    )
     flash(gettext("%(name)s now receives safeguarding alerts.", name=user.name))
     return redirect(url_for("provider.alerts"))
 
@@ -115,11 +141,23 @@ def add_word() -> HTTPResponse:
 @can_work
 def alert(alert_id: int) -> str:
     item = _own_alert(alert_id)
-    audit.record(db.session, actor(), "safeguarding.view", organisation_id=item.organisation_id,
-                 object_type="safeguarding_alert", object_id=item.id)
-    return render_template("provider/alert.html", alert=item, form=ButtonForm(), close_form=CloseAlertForm(),
-                           plain=plain, overdue=safeguarding.is_overdue(item, current_app.config),
-                           hours=current_app.config.get("ALERT_OVERDUE_HOURS") or 24)
+    audit.record(
+        db.session,
+        actor(),
+        "safeguarding.view",
+        organisation_id=item.organisation_id,
+        object_type="safeguarding_alert",
+        object_id=item.id,
+    )
+    return render_template(
+        "provider/alert.html",
+        alert=item,
+        form=ButtonForm(),
+        close_form=CloseAlertForm(),
+        plain=plain,
+        overdue=safeguarding.is_overdue(item, current_app.config),
+        hours=current_app.config.get("ALERT_OVERDUE_HOURS") or 24,
+    )
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")

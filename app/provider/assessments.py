@@ -55,10 +55,14 @@ def _guard(call, *args, **kwargs):  # type: ignore[no-untyped-def]
 @can_look
 def assessments() -> str:
     org = organisation()
-    rows = db.session.scalars(select(SelfAssessment).where(SelfAssessment.organisation_id == org.id)
-                              .order_by(SelfAssessment.created_at.desc())).all()
-    return render_template("provider/assessments.html", assessments=rows, form=StartForm(), org=org,
-                           may_work=may_work(me()))
+    rows = db.session.scalars(
+        select(SelfAssessment)
+        .where(SelfAssessment.organisation_id == org.id)
+        .order_by(SelfAssessment.created_at.desc())
+    ).all()
+    return render_template(
+        "provider/assessments.html", assessments=rows, form=StartForm(), org=org, may_work=may_work(me())
+    )
 
 
 @bp.post("/assessments")
@@ -67,8 +71,9 @@ def start_assessment() -> HTTPResponse:
     form = StartForm()
     if not form.validate():
         abort(400)
-    draft = service.start(db.session, me().organisation_id, form.period.data,
-                          service.section_refs(frameworks()), me(), actor())
+    draft = service.start(
+        db.session, me().organisation_id, form.period.data, service.section_refs(frameworks()), me(), actor()
+    )
     return redirect(url_for("provider.assessment", assessment_id=draft.id))
 
 
@@ -77,10 +82,16 @@ def start_assessment() -> HTTPResponse:
 def assessment(assessment_id: int) -> str:
     item = own_assessment(assessment_id)
     held = publication.held_quotes(db.session, item) if may_work(me()) else []
-    return render_template("provider/assessment.html", item=item, form=ButtonForm(),
-                           section_title=section_title, may_work=may_work(me()),
-                           you_said=service.you_said_we_did(item), held=held,
-                           quote_reasons=quotes.REASONS)
+    return render_template(
+        "provider/assessment.html",
+        item=item,
+        form=ButtonForm(),
+        section_title=section_title,
+        may_work=may_work(me()),
+        you_said=service.you_said_we_did(item),
+        held=held,
+        quote_reasons=quotes.REASONS,
+    )
 
 
 @bp.post("/assessments/<int:assessment_id>/review")
@@ -95,23 +106,37 @@ def review(assessment_id: int) -> HTTPResponse:
 
 def _reasons(item: SelfAssessment) -> dict[str, str]:
     """The reasons typed for unwritten sections (one field per section: reason-<section>)."""
-    return {e.section_ref: request.form.get(f"reason-{e.section_ref}", "")[:publication.MAX_REASON + 1]
-            for e in item.entries}
+    return {
+        e.section_ref: request.form.get(f"reason-{e.section_ref}", "")[: publication.MAX_REASON + 1]
+        for e in item.entries
+    }
 
 
-def _confirm_page(item: SelfAssessment, reasons: dict[str, str], problems: list, status: int = 200
-                  ) -> tuple[str, int]:
+def _confirm_page(
+    item: SelfAssessment, reasons: dict[str, str], problems: list, status: int = 200
+) -> tuple[str, int]:
     verdicts = exports.verdicts_by_section(db.session, item.organisation_id, item.period)
-    return render_template("provider/publish_confirm.html", item=item, form=PublishForm(),
-                           summary=publication.summary(db.session, item, verdicts),
-                           held=publication.held_quotes(db.session, item), reasons=reasons,
-                           missing={p.section_ref: p.part for p in problems},
-                           section_title=section_title, quote_reasons=quotes.REASONS), status
+    return render_template(
+        "provider/publish_confirm.html",
+        item=item,
+        form=PublishForm(),
+        summary=publication.summary(db.session, item, verdicts),
+        held=publication.held_quotes(db.session, item),
+        reasons=reasons,
+        missing={p.section_ref: p.part for p in problems},
+        section_title=section_title,
+        quote_reasons=quotes.REASONS,
+    ), status
 
 
 def _refused_page(item: SelfAssessment, problems: list, status: int) -> tuple[str, int]:
-    return render_template("provider/publish_refused.html", item=item, problems=problems,
-                           parts=publication.PARTS, section_title=section_title), status
+    return render_template(
+        "provider/publish_refused.html",
+        item=item,
+        problems=problems,
+        parts=publication.PARTS,
+        section_title=section_title,
+    ), status
 
 
 def _word_problems(problems: list) -> list:
@@ -121,7 +146,7 @@ def _word_problems(problems: list) -> list:
 @bp.get("/assessments/<int:assessment_id>/publish")
 @can_work
 def publish_confirm(assessment_id: int) -> tuple[str, int]:
-    """"Are you sure?": what will be published, the reasons asked for, quotes held back."""
+    """ "Are you sure?": what will be published, the reasons asked for, quotes held back."""
     item = editable_assessment(assessment_id)
     found = _word_problems(publication.text_problems(db.session, item, {}))
     if found:  # texts to change first: no point asking anything else yet
@@ -143,8 +168,17 @@ def publish(assessment_id: int) -> HTTPResponse | tuple[str, int]:
     reasons = _reasons(item)
     verdicts = exports.verdicts_by_section(db.session, item.organisation_id, item.period)
     try:
-        publication.publish(db.session, item, me(), actor(), item.organisation.suppression_threshold,
-                            questionnaires(), verdicts, reasons=reasons, confirmed=True)
+        publication.publish(
+            db.session,
+            item,
+            me(),
+            actor(),
+            item.organisation.suppression_threshold,
+            questionnaires(),
+            verdicts,
+            reasons=reasons,
+            confirmed=True,
+        )
     except publication.CannotPublish as refused:
         found = _word_problems(refused.problems)
         if found:
@@ -166,8 +200,15 @@ def save_section(assessment_id: int, ref: str) -> HTTPResponse:
     form = SectionForm()
     if not form.validate():
         abort(400)
-    _guard(service.edit_section, db.session, item, ref, form.statement.data or "",
-           request.form.getlist("evidence"), actor())
+    _guard(
+        service.edit_section,
+        db.session,
+        item,
+        ref,
+        form.statement.data or "",
+        request.form.getlist("evidence"),
+        actor(),
+    )
     return redirect(url_for("provider.section_entry", assessment_id=item.id, ref=ref))
 
 
@@ -179,27 +220,48 @@ def section_entry(assessment_id: int, ref: str) -> str:
     form = SectionForm()
     form.statement.data = entry.statement
     org = item.organisation
-    figures = question_figures(db.session, org.id, org.suppression_threshold, item.period,
-                               questionnaires(), section=ref)
+    figures = question_figures(
+        db.session, org.id, org.suppression_threshold, item.period, questionnaires(), section=ref
+    )
     working = may_work(me())
     held = quotes.held_back(db.session, [entry], org.id) if working else {}
-    return render_template("provider/section_entry.html", item=item, entry=entry, form=form,
-                           figures=figures, title=section_title(ref), may_work=working,
-                           action_form=ActionForm(), update_form=ActionUpdateForm(), held=held,
-                           quote_reasons=quotes.REASONS,
-                           offered=_quotable(item, ref) if working and not item.frozen else [])
+    return render_template(
+        "provider/section_entry.html",
+        item=item,
+        entry=entry,
+        form=form,
+        figures=figures,
+        title=section_title(ref),
+        may_work=working,
+        action_form=ActionForm(),
+        update_form=ActionUpdateForm(),
+        held=held,
+        quote_reasons=quotes.REASONS,
+        offered=_quotable(item, ref) if working and not item.frozen else [],
+    )
 
 
 def _quotable(item: SelfAssessment, ref: str) -> list[Answer]:
     """Written answers of the year that speak to this section and may be quoted (never one that
     may be a disclosure: app/assessments/quotes.py), for the quality lead to pick from."""
-    keys = {q.id for form in questionnaires().values() for q in form.questions
-            if q.type == "free_text" and ref in q.sections} | {ANYTHING_ELSE}
+    keys = {
+        q.id
+        for form in questionnaires().values()
+        for q in form.questions
+        if q.type == "free_text" and ref in q.sections
+    } | {ANYTHING_ELSE}
     start, end = year_bounds(item.period)
     picked = {q.answer_id for q in item.entry(ref).quotes}  # type: ignore[union-attr]
-    return quotes.candidates(db.session, item.organisation_id, keys,
-                             version_ids(db.session, questionnaires()), start, end,
-                             exclude=picked, limit=QUOTES_OFFERED)
+    return quotes.candidates(
+        db.session,
+        item.organisation_id,
+        keys,
+        version_ids(db.session, questionnaires()),
+        start,
+        end,
+        exclude=picked,
+        limit=QUOTES_OFFERED,
+    )
 
 
 @bp.post("/assessments/<int:assessment_id>/section/<ref>/actions")
@@ -209,8 +271,9 @@ def add_action(assessment_id: int, ref: str) -> HTTPResponse:
     form = ActionForm()
     if not form.validate():
         abort(400)
-    _guard(service.add_action, db.session, item, ref, form.what.data, form.who.data, form.by_when.data,
-           actor())
+    _guard(
+        service.add_action, db.session, item, ref, form.what.data, form.who.data, form.by_when.data, actor()
+    )
     return redirect(url_for("provider.section_entry", assessment_id=item.id, ref=ref))
 
 
@@ -224,14 +287,28 @@ def update_action(assessment_id: int, action_id: int) -> HTTPResponse:
     form = ActionUpdateForm()
     if not form.validate():
         abort(400)
-    _guard(service.update_action, db.session, item, action, form.status.data, form.outcome.data or "",
-           actor(), what=form.what.data or None, who=form.who.data or None)
+    _guard(
+        service.update_action,
+        db.session,
+        item,
+        action,
+        form.status.data,
+        form.outcome.data or "",
+        actor(),
+        what=form.what.data or None,
+        who=form.who.data or None,
+    )
     return redirect(url_for("provider.section_entry", assessment_id=item.id, ref=action.entry.section_ref))
 
 
 def _quote_refused(item: SelfAssessment, ref: str, reason: str) -> tuple[str, int]:
-    return render_template("provider/quote_refused.html", item=item, ref=ref, title=section_title(ref),
-                           reason=quotes.REASONS[reason]), 409
+    return render_template(
+        "provider/quote_refused.html",
+        item=item,
+        ref=ref,
+        title=section_title(ref),
+        reason=quotes.REASONS[reason],
+    ), 409
 
 
 def _answer_to_review(item: SelfAssessment, ref: str, answer_id: int) -> tuple[Answer | None, str | None]:
@@ -245,11 +322,23 @@ def _answer_to_review(item: SelfAssessment, ref: str, answer_id: int) -> tuple[A
     return answer, reason
 
 
-def _review_page(item: SelfAssessment, ref: str, answer: Answer, form: QuoteForm,
-                 problem: str | None = None, status: int = 200) -> tuple[str, int]:
-    return render_template("provider/quote_review.html", item=item, ref=ref, title=section_title(ref),
-                           seen=quotes.context(db.session, answer), form=form,
-                           problem=quotes.REASONS[problem] if problem else None), status
+def _review_page(
+    item: SelfAssessment,
+    ref: str,
+    answer: Answer,
+    form: QuoteForm,
+    problem: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    return render_template(
+        "provider/quote_review.html",
+        item=item,
+        ref=ref,
+        title=section_title(ref),
+        seen=quotes.context(db.session, answer),
+        form=form,
+        problem=quotes.REASONS[problem] if problem else None,
+    ), status
 
 
 @bp.get("/assessments/<int:assessment_id>/section/<ref>/quotes/<int:answer_id>")
@@ -276,9 +365,17 @@ def pick_quote(assessment_id: int, ref: str, answer_id: int) -> HTTPResponse | t
     if not form.validate():
         abort(400)
     try:
-        quotes.pick(db.session, item, ref, answer.id, form.text.data or "",
-                    names_nobody=bool(form.names_nobody.data), tells_no_harm=bool(form.tells_no_harm.data),
-                    by=me(), actor=actor())
+        quotes.pick(
+            db.session,
+            item,
+            ref,
+            answer.id,
+            form.text.data or "",
+            names_nobody=bool(form.names_nobody.data),
+            tells_no_harm=bool(form.tells_no_harm.data),
+            by=me(),
+            actor=actor(),
+        )
     except quotes.NotQuotable as refused:
         if refused.reason in quotes.DISCLOSURE:
             return _quote_refused(item, ref, refused.reason)
@@ -296,19 +393,44 @@ def evidence_pack(assessment_id: int, ref: str) -> Response:
     if item.entry(ref) is None:
         abort(404)
     org = item.organisation
-    figures = {f.key: f for f in question_figures(db.session, org.id, org.suppression_threshold,
-                                                  item.period, questionnaires(), section=ref)}
+    figures = {
+        f.key: f
+        for f in question_figures(
+            db.session, org.id, org.suppression_threshold, item.period, questionnaires(), section=ref
+        )
+    }
     verdicts = exports.verdicts_by_section(db.session, org.id, item.period).get(ref, [])
     if item.frozen:
-        data = exports.evidence_pack(item, ref, section_title(ref), figures, verdicts, [],
-                                     publication.public_snapshot(db.session, item))
+        data = exports.evidence_pack(
+            item,
+            ref,
+            section_title(ref),
+            figures,
+            verdicts,
+            [],
+            publication.public_snapshot(db.session, item),
+        )
     else:
         entry = item.entry(ref)
         held = quotes.held_back(db.session, [entry], org.id)  # type: ignore[list-item]
-        data = exports.evidence_pack(item, ref, section_title(ref), figures, verdicts,
-                                     [q.text for q in entry.quotes if q.id not in held])  # type: ignore[union-attr]
-    audit.record(db.session, actor(), "export.evidence_pack", organisation_id=org.id,
-                 object_type="self_assessment", object_id=item.id, section=ref)
+        data = exports.evidence_pack(
+            item,
+            ref,
+            section_title(ref),
+            figures,
+            verdicts,
+            [q.text for q in entry.quotes if q.id not in held],
+        )  # type: ignore[union-attr]
+    audit.record(
+        db.session,
+        actor(),
+        "export.evidence_pack",
+        organisation_id=org.id,
+        object_type="self_assessment",
+        object_id=item.id,
+        section=ref,
+    )
     name = f"{org.slug}-{item.period}-{ref.replace(':', '-')}.zip"
-    return Response(data, mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        data, mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

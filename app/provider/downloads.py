@@ -28,8 +28,9 @@ def _language() -> str:
 
 
 def _csv(lines: Iterator[str], name: str) -> Response:
-    return Response(lines, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        lines, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @bp.get("/download/answers.csv")
@@ -37,8 +38,16 @@ def _csv(lines: Iterator[str], name: str) -> Response:
 def raw_csv() -> Response:
     """Every answer of the year, one row each, labels in the chosen language (no names)."""
     org, year, lang = organisation(), chosen_year(), _language()
-    audit.record(db.session, actor(), "export.raw_csv", organisation_id=org.id, object_type="organisation",
-                 object_id=org.id, year=year, language=lang)
+    audit.record(
+        db.session,
+        actor(),
+        "export.raw_csv",
+        organisation_id=org.id,
+        object_type="organisation",
+        object_id=org.id,
+        year=year,
+        language=lang,
+    )
     db.session.commit()  # the record stands even if the download is broken off
     secret = current_app.config["SECRET_KEY"]
 
@@ -55,11 +64,25 @@ def summary_csv() -> Response:
     """The dashboard's figures, suppressed exactly as on screen."""
     org, year, lang = organisation(), chosen_year(), _language()
     with force_locale(lang):
-        figures = question_figures(db.session, org.id, org.suppression_threshold, year, questionnaires(),
-                                   as_of=start_of_day(utcnow(), current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        figures = question_figures(
+            db.session,
+            org.id,
+            org.suppression_threshold,
+            year,
+            questionnaires(),
+            as_of=start_of_day(utcnow(), current_app.config["BABEL_DEFAULT_TIMEZONE"]),
+        )
         body = "".join(exports.summary_rows(figures, gettext))
-    audit.record(db.session, actor(), "export.summary_csv", organisation_id=org.id,
-                 object_type="organisation", object_id=org.id, year=year, language=lang)
+    audit.record(
+        db.session,
+        actor(),
+        "export.summary_csv",
+        organisation_id=org.id,
+        object_type="organisation",
+        object_id=org.id,
+        year=year,
+        language=lang,
+    )
     return _csv(iter([body]), f"{org.slug}-summary-{year}.csv")
 
 
@@ -72,9 +95,21 @@ def report_pdf() -> Response:
     if group not in GROUPS:
         abort(400)
     with force_locale(lang):
-        data = told_us.report_pdf(db.session, org, year, questionnaires(),
-                                  Path(current_app.config["ASSETS_DIR"]), audience=group)
-    audit.record(db.session, actor(), "export.report_pdf", organisation_id=org.id,
-                 object_type="organisation", object_id=org.id, year=year, group=group)
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{org.slug}-what-people-told-us-{year}.pdf"'})
+        data = told_us.report_pdf(
+            db.session, org, year, questionnaires(), Path(current_app.config["ASSETS_DIR"]), audience=group
+        )
+    audit.record(
+        db.session,
+        actor(),
+        "export.report_pdf",
+        organisation_id=org.id,
+        object_type="organisation",
+        object_id=org.id,
+        year=year,
+        group=group,
+    )
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{org.slug}-what-people-told-us-{year}.pdf"'},
+    )

@@ -34,10 +34,17 @@ def _as_of() -> datetime:
 
 
 def _common(year: int) -> dict[str, object]:
-    return {"year": year, "percent": percent, "difference": difference,
-            "as_of_day": format_date(_as_of(), "d MMMM yyyy"),
-            "how_label": lambda how: gettext(HOW_LABELS[how]),
-            "not_answers": NOT_ANSWERS, "TEXT": TEXT, "may_work": may_work(me()), "org": organisation()}
+    return {
+        "year": year,
+        "percent": percent,
+        "difference": difference,
+        "as_of_day": format_date(_as_of(), "d MMMM yyyy"),
+        "how_label": lambda how: gettext(HOW_LABELS[how]),
+        "not_answers": NOT_ANSWERS,
+        "TEXT": TEXT,
+        "may_work": may_work(me()),
+        "org": organisation(),
+    }
 
 
 @bp.get("/")
@@ -46,18 +53,26 @@ def index() -> str:
     """The overview: alerts and overdue challenges first, then who took part, then the figures."""
     org, year, user = organisation(), chosen_year(), me()
     forms = questionnaires()
-    grid, names = participation(db.session, org.id, org.suppression_threshold, year, list(forms),
-                                as_of=_as_of())
+    grid, names = participation(
+        db.session, org.id, org.suppression_threshold, year, list(forms), as_of=_as_of()
+    )
     working = may_work(user)
     challenges = assessment_service.challenges_for(db.session, org.id) if working else []
     groups: dict[str, list] = {}
     for questionnaire in forms.values():
         groups.setdefault(questionnaire.audience, []).append(questionnaire)
-    return render_template("provider/index.html", participation=grid, service_names=names,
-                           forms=forms, groups=groups, frameworks=frameworks(),
-                           alerts=open_alerts(db.session, org.id) if working else [],
-                           challenges=[c for c in challenges if c.answered_at is None],
-                           now=utcnow(), **_common(year))
+    return render_template(
+        "provider/index.html",
+        participation=grid,
+        service_names=names,
+        forms=forms,
+        groups=groups,
+        frameworks=frameworks(),
+        alerts=open_alerts(db.session, org.id) if working else [],
+        challenges=[c for c in challenges if c.answered_at is None],
+        now=utcnow(),
+        **_common(year),
+    )
 
 
 @bp.get("/questionnaire/<slug>")
@@ -67,13 +82,17 @@ def questionnaire(slug: str) -> str:
     if slug not in forms:
         abort(404)
     org, year = organisation(), chosen_year()
-    figures = question_figures(db.session, org.id, org.suppression_threshold, year, {slug: forms[slug]},
-                               as_of=_as_of())
-    texts = _free_texts(org.id, slug, year, [f.question.id for f in figures
-                                             if f.question.type == "free_text"]) \
-        if may_work(me()) else {}
-    return render_template("provider/figures.html", title=forms[slug].title, figures=figures,
-                           texts=texts, **_common(year))
+    figures = question_figures(
+        db.session, org.id, org.suppression_threshold, year, {slug: forms[slug]}, as_of=_as_of()
+    )
+    texts = (
+        _free_texts(org.id, slug, year, [f.question.id for f in figures if f.question.type == "free_text"])
+        if may_work(me())
+        else {}
+    )
+    return render_template(
+        "provider/figures.html", title=forms[slug].title, figures=figures, texts=texts, **_common(year)
+    )
 
 
 @bp.get("/section/<ref>")
@@ -85,10 +104,18 @@ def section(ref: str) -> str:
     if found is None:
         abort(404)
     org, year = organisation(), chosen_year()
-    figures = question_figures(db.session, org.id, org.suppression_threshold, year, questionnaires(),
-                               section=ref, as_of=_as_of())
-    return render_template("provider/figures.html", title=found.title, section=found,
-                           framework=framework, figures=figures, texts={}, **_common(year))
+    figures = question_figures(
+        db.session, org.id, org.suppression_threshold, year, questionnaires(), section=ref, as_of=_as_of()
+    )
+    return render_template(
+        "provider/figures.html",
+        title=found.title,
+        section=found,
+        framework=framework,
+        figures=figures,
+        texts={},
+        **_common(year),
+    )
 
 
 def _free_texts(organisation_id: int, slug: str, year: int, keys: list[str]) -> dict[str, list[Answer]]:
@@ -100,12 +127,20 @@ def _free_texts(organisation_id: int, slug: str, year: int, keys: list[str]) -> 
     start, end = year_bounds(year)
     versions = list(version_ids(db.session, [slug]))
     rows = db.session.scalars(
-        select(Answer).join(Response, Response.id == Answer.response_id)
+        select(Answer)
+        .join(Response, Response.id == Answer.response_id)
         .join(Service, Service.id == Response.service_id)
-        .where(Service.organisation_id == organisation_id, Response.version_id.in_(versions),
-               Answer.question_key.in_(keys), Answer.kind == AnswerKind.TEXT,
-               Response.started_at >= start, Response.started_at < end)
-        .order_by(Answer.created_at.desc()).limit(FREE_TEXT_SHOWN * len(keys)))
+        .where(
+            Service.organisation_id == organisation_id,
+            Response.version_id.in_(versions),
+            Answer.question_key.in_(keys),
+            Answer.kind == AnswerKind.TEXT,
+            Response.started_at >= start,
+            Response.started_at < end,
+        )
+        .order_by(Answer.created_at.desc())
+        .limit(FREE_TEXT_SHOWN * len(keys))
+    )
     out: dict[str, list[Answer]] = {}
     for answer in rows:
         out.setdefault(answer.question_key, []).append(answer)

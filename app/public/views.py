@@ -48,44 +48,60 @@ def _published(org_slug: str, assessment_id: int) -> SelfAssessment:
 @bp.get("/<org_slug>/")
 def index(org_slug: str) -> str:
     org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug)) or abort(404)
-    items = db.session.scalars(select(SelfAssessment).where(SelfAssessment.organisation_id == org.id,
-                                                            SelfAssessment.status == "published")
-                               .order_by(SelfAssessment.published_at.desc())).all()
+    items = db.session.scalars(
+        select(SelfAssessment)
+        .where(SelfAssessment.organisation_id == org.id, SelfAssessment.status == "published")
+        .order_by(SelfAssessment.published_at.desc())
+    ).all()
     return render_template("public/index.html", org=org, items=items)
 
 
 @bp.get("/<org_slug>/<int:assessment_id>")
 def assessment(org_slug: str, assessment_id: int) -> str:
     item = _published(org_slug, assessment_id)
-    return render_template("public/assessment.html", item=item,
-                           snap=publication.public_snapshot(db.session, item), now=utcnow(),
-                           withheld=publication.withheld_challenges(db.session, item),
-                           section_title=_section_title)
+    return render_template(
+        "public/assessment.html",
+        item=item,
+        snap=publication.public_snapshot(db.session, item),
+        now=utcnow(),
+        withheld=publication.withheld_challenges(db.session, item),
+        section_title=_section_title,
+    )
 
 
 @bp.get("/<org_slug>/<int:assessment_id>/easy-read")
 def easy_read(org_slug: str, assessment_id: int) -> str:
     item = _published(org_slug, assessment_id)
-    return render_template("public/easy_read.html", item=item,
-                           snap=publication.public_snapshot(db.session, item), now=utcnow(),
-                           withheld=publication.withheld_challenges(db.session, item),
-                           section_easy=_section_easy)
+    return render_template(
+        "public/easy_read.html",
+        item=item,
+        snap=publication.public_snapshot(db.session, item),
+        now=utcnow(),
+        withheld=publication.withheld_challenges(db.session, item),
+        section_easy=_section_easy,
+    )
 
 
 @bp.get("/<org_slug>/<int:assessment_id>/report.pdf")
 def report_pdf(org_slug: str, assessment_id: int) -> Response:
     """The published easy-read PDF: made once per content, at most PDFS_PER_WINDOW per address."""
     key = f"public_pdf:ip:{request.remote_addr}"
-    if not throttle.kept(db.session, lambda own: throttle.allow(own, key, PDFS_PER_WINDOW,
-                                                                WINDOW_SECONDS)):
+    if not throttle.kept(db.session, lambda own: throttle.allow(own, key, PDFS_PER_WINDOW, WINDOW_SECONDS)):
         abort(429)
     item = _published(org_slug, assessment_id)
     forms = current_app.extensions["easyvoice.surveys"].questionnaires
-    data = told_us.published_pdf(item.organisation, item.period,
-                                 publication.public_snapshot(db.session, item), forms,
-                                 Path(current_app.config["ASSETS_DIR"]))
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{org_slug}-{item.period}.pdf"'})
+    data = told_us.published_pdf(
+        item.organisation,
+        item.period,
+        publication.public_snapshot(db.session, item),
+        forms,
+        Path(current_app.config["ASSETS_DIR"]),
+    )
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{org_slug}-{item.period}.pdf"'},
+    )
 
 
 @bp.route("/<org_slug>/<int:assessment_id>/challenge", methods=["GET", "POST"])
@@ -93,12 +109,14 @@ def challenge(org_slug: str, assessment_id: int) -> str | HTTPResponse | tuple[s
     item = _published(org_slug, assessment_id)
     form = ChallengeForm()
     if request.method == "GET":
-        return render_template("public/challenge.html", item=item, form=form, problem=None,
-                               relations=CHALLENGER_RELATIONSHIPS)
+        return render_template(
+            "public/challenge.html", item=item, form=form, problem=None, relations=CHALLENGER_RELATIONSHIPS
+        )
     key = f"challenge:ip:{request.remote_addr}"
     # counted on its own connection: the count stays although this request may be refused
-    if not throttle.kept(db.session, lambda own: throttle.allow(own, key, CHALLENGES_PER_WINDOW,
-                                                                WINDOW_SECONDS)):
+    if not throttle.kept(
+        db.session, lambda own: throttle.allow(own, key, CHALLENGES_PER_WINDOW, WINDOW_SECONDS)
+    ):
         abort(429)
     if not form.validate():
         abort(400)
@@ -113,8 +131,9 @@ def challenge(org_slug: str, assessment_id: int) -> str | HTTPResponse | tuple[s
         abort(400)
     if problem:
         form.what.data = what[:MAX_CHALLENGE]
-        return render_template("public/challenge.html", item=item, form=form, problem=problem,
-                               relations=CHALLENGER_RELATIONSHIPS), status
+        return render_template(
+            "public/challenge.html", item=item, form=form, problem=problem, relations=CHALLENGER_RELATIONSHIPS
+        ), status
     assessment_service.add_challenge(db.session, item, what, form.relation.data, contact or None)
     return redirect(url_for("public.challenge_sent", org_slug=org_slug, assessment_id=item.id))
 

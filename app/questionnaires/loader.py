@@ -77,8 +77,9 @@ class _LineLoader(_BASE_LOADER):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Lined:  # type: ignore[override]
         mapping = _Lined(super().construct_mapping(node, deep=deep))
         mapping.line = node.start_mark.line + 1
-        mapping.lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
-                         if isinstance(k, yaml.ScalarNode)}
+        mapping.lines = {
+            k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+        }
         return mapping
 
 
@@ -102,8 +103,12 @@ class _Checker:
 
     def mapping(self, parent: Any, key: str | None, value: Any, what: str) -> _Lined:
         if not isinstance(value, _Lined):
-            self.fail(parent, key, f"{what} should be a set of 'name: value' lines.",
-                      "Check the indentation against surveys/README.md.")
+            self.fail(
+                parent,
+                key,
+                f"{what} should be a set of 'name: value' lines.",
+                "Check the indentation against surveys/README.md.",
+            )
         return value
 
     def text(self, m: _Lined, key: str, *, required: bool = True, limit: int = 400) -> str | None:
@@ -115,35 +120,54 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.fail(m, key, f"'{key}' should be some words.", f"Write the {key} as plain text.")
         if len(value) > limit:
-            self.fail(m, key, f"'{key}' is {len(value)} characters long.",
-                      f"Make it shorter than {limit} characters.")
+            self.fail(
+                m,
+                key,
+                f"'{key}' is {len(value)} characters long.",
+                f"Make it shorter than {limit} characters.",
+            )
         return " ".join(value.split())
 
     def key(self, m: _Lined, key: str, pattern: re.Pattern[str]) -> str:
         value = m.get(key)
         if not isinstance(value, str) or not pattern.match(value):
-            self.fail(m, key if key in m else None, f"'{key}' is missing or has odd characters.",
-                      "Use lower-case letters, digits and '_' or '-' only.")
+            self.fail(
+                m,
+                key if key in m else None,
+                f"'{key}' is missing or has odd characters.",
+                "Use lower-case letters, digits and '_' or '-' only.",
+            )
         return value
 
     def symbol(self, m: _Lined, symbols: set[str] | None) -> str:
         name = self.text(m, "symbol", limit=80) or ""
         if symbols is not None and name not in symbols:
-            self.fail(m, "symbol", f"There is no symbol called '{name}'.",
-                      "Pick a name from easyread_assets/symbols/index.json.")
+            self.fail(
+                m,
+                "symbol",
+                f"There is no symbol called '{name}'.",
+                "Pick a name from easyread_assets/symbols/index.json.",
+            )
         return name
 
     def check_version(self, m: _Lined) -> None:
         if m.get("version") != FORMAT_VERSION:
-            self.fail(m, "version" if "version" in m else None,
-                      f"The file should say 'version: {FORMAT_VERSION}'.",
-                      f"Put 'version: {FORMAT_VERSION}' at the top of the file.")
+            self.fail(
+                m,
+                "version" if "version" in m else None,
+                f"The file should say 'version: {FORMAT_VERSION}'.",
+                f"Put 'version: {FORMAT_VERSION}' at the top of the file.",
+            )
 
     def unknown_keys(self, m: _Lined, allowed: Iterable[str]) -> None:
         extra = sorted(set(m) - set(allowed))
         if extra:
-            self.fail(m, extra[0], f"'{extra[0]}' is not a field this format knows.",
-                      "Check the spelling against surveys/README.md.")
+            self.fail(
+                m,
+                extra[0],
+                f"'{extra[0]}' is not a field this format knows.",
+                "Check the spelling against surveys/README.md.",
+            )
 
 
 def _size(n: int) -> str:
@@ -170,18 +194,26 @@ def _read(path: Path, label: str, max_bytes: int) -> bytes:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise _fail(label, 1, f"The file cannot be opened ({exc.strerror or exc}).",
-                    "Check that it is a plain file the app may read.") from exc
+        raise _fail(
+            label,
+            1,
+            f"The file cannot be opened ({exc.strerror or exc}).",
+            "Check that it is a plain file the app may read.",
+        ) from exc
     if len(raw) > max_bytes:
         what = _size(size) if size > max_bytes else f"more than {_size(max_bytes)}"
-        raise _fail(label, 1, f"The file is {what}; the limit is {_size(max_bytes)}.",
-                    "Split it into smaller survey files, or ask whoever runs the app to raise "
-                    "SURVEY_MAX_BYTES.")
+        raise _fail(
+            label,
+            1,
+            f"The file is {what}; the limit is {_size(max_bytes)}.",
+            "Split it into smaller survey files, or ask whoever runs the app to raise SURVEY_MAX_BYTES.",
+        )
     return raw
 
 
-_TOO_DEEP = ("Check the indentation and the brackets against surveys/README.md: a survey needs "
-             "5 levels at most.")
+_TOO_DEEP = (
+    "Check the indentation and the brackets against surveys/README.md: a survey needs 5 levels at most."
+)
 
 
 def _check_shape(text: str, label: str, max_expanded: int) -> None:
@@ -199,12 +231,17 @@ def _check_shape(text: str, label: str, max_expanded: int) -> None:
         line = event.start_mark.line + 1 if event.start_mark else 1
         parts += 1
         if parts > MAX_PARTS + 6:  # + the stream, document and end events
-            raise _fail(label, line, f"The file has more than {MAX_PARTS} parts (texts, lists and "
-                        "blocks).", "Split it into smaller survey files.")
+            raise _fail(
+                label,
+                line,
+                f"The file has more than {MAX_PARTS} parts (texts, lists and blocks).",
+                "Split it into smaller survey files.",
+            )
         if isinstance(event, yaml.CollectionStartEvent):
             if len(stack) + 1 > MAX_NESTING:
-                raise _fail(label, line, f"The file is nested more than {MAX_NESTING} levels deep "
-                            "here.", _TOO_DEEP)
+                raise _fail(
+                    label, line, f"The file is nested more than {MAX_NESTING} levels deep here.", _TOO_DEEP
+                )
             total += 1
             stack.append([event.anchor, total - 1, 0])
             continue
@@ -221,21 +258,33 @@ def _check_shape(text: str, label: str, max_expanded: int) -> None:
         elif isinstance(event, yaml.AliasEvent):
             size, height = anchors.get(event.anchor, (1, 0))  # an unknown one: the parser says so
             if len(stack) + height > MAX_NESTING:
-                raise _fail(label, line, f"'*{event.anchor}' repeats a part that makes the file "
-                            f"nested more than {MAX_NESTING} levels deep.",
-                            "Write the part out in full instead of using '&' and '*'.")
+                raise _fail(
+                    label,
+                    line,
+                    f"'*{event.anchor}' repeats a part that makes the file "
+                    f"nested more than {MAX_NESTING} levels deep.",
+                    "Write the part out in full instead of using '&' and '*'.",
+                )
             total += size
             if total > max_expanded:
-                raise _fail(label, line, f"Parts repeated with '*' (YAML aliases) make the file "
-                            f"more than {_size(max_expanded)} when written out in full.",
-                            "Write the parts out in full instead of using '&' and '*'.")
+                raise _fail(
+                    label,
+                    line,
+                    f"Parts repeated with '*' (YAML aliases) make the file "
+                    f"more than {_size(max_expanded)} when written out in full.",
+                    "Write the parts out in full instead of using '&' and '*'.",
+                )
         else:
             continue
         if stack:
             stack[-1][2] = max(stack[-1][2], height)
     if total > max_expanded:  # reached without aliases only if the limits are set oddly
-        raise _fail(label, 1, f"The file is more than {_size(max_expanded)} when written out.",
-                    "Split it into smaller survey files.")
+        raise _fail(
+            label,
+            1,
+            f"The file is more than {_size(max_expanded)} when written out.",
+            "Split it into smaller survey files.",
+        )
 
 
 def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES) -> Any:
@@ -243,8 +292,9 @@ def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _fail(label, raw[:exc.start].count(b"\n") + 1, "The file is not UTF-8 text.",
-                    "Save it as UTF-8.") from exc
+        raise _fail(
+            label, raw[: exc.start].count(b"\n") + 1, "The file is not UTF-8 text.", "Save it as UTF-8."
+        ) from exc
     try:
         _check_shape(text, label, MAX_EXPANSION * max_bytes)
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader
@@ -252,19 +302,27 @@ def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         if "nesting depth" in str(exc.problem):  # libyaml's own limit, met while looking ahead
-            raise _fail(label, line, f"The file is nested more than {MAX_NESTING} levels deep.",
-                        _TOO_DEEP) from exc
-        raise _fail(label, line, f"The file cannot be read as YAML ({exc.problem}).",
-                    "Check the indentation and the quotes on this line and the line before.") from exc
+            raise _fail(
+                label, line, f"The file is nested more than {MAX_NESTING} levels deep.", _TOO_DEEP
+            ) from exc
+        raise _fail(
+            label,
+            line,
+            f"The file cannot be read as YAML ({exc.problem}).",
+            "Check the indentation and the quotes on this line and the line before.",
+        ) from exc
     except yaml.reader.ReaderError as exc:  # a control character (libyaml counts bytes)
-        before = raw[:exc.position] if _BASE_LOADER is not yaml.SafeLoader else text[:exc.position]
-        raise _fail(label, before.count(b"\n" if isinstance(before, bytes) else "\n") + 1,
-                    f"The file has a character that cannot be in a survey file (#x{exc.character:04x}"
-                    ").", "Delete the odd character on this line and save the file as plain "
-                    "text.") from exc
+        before = raw[: exc.position] if _BASE_LOADER is not yaml.SafeLoader else text[: exc.position]
+        raise _fail(
+            label,
+            before.count(b"\n" if isinstance(before, bytes) else "\n") + 1,
+            f"The file has a character that cannot be in a survey file (#x{exc.character:04x}).",
+            "Delete the odd character on this line and save the file as plain text.",
+        ) from exc
     except yaml.YAMLError as exc:
-        raise _fail(label, 1, f"The file cannot be read as YAML ({exc}).",
-                    "Check it against surveys/README.md.") from exc
+        raise _fail(
+            label, 1, f"The file cannot be read as YAML ({exc}).", "Check it against surveys/README.md."
+        ) from exc
 
 
 def _plain(value: Any) -> Any:
@@ -272,8 +330,7 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
-def load_framework(path: Path, label: str | None = None,
-                   max_bytes: int = SURVEY_MAX_BYTES) -> Framework:
+def load_framework(path: Path, label: str | None = None, max_bytes: int = SURVEY_MAX_BYTES) -> Framework:
     label = label or path.name
     c = _Checker(label)
     doc = c.mapping(None, None, _parse(path, label, max_bytes), "The file")
@@ -283,8 +340,12 @@ def load_framework(path: Path, label: str | None = None,
     title = c.text(doc, "title")
     raw_sections = doc.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
-        c.fail(doc, "sections" if "sections" in doc else None, "'sections' should be a list.",
-               "List each section under 'sections:' with '- id: ...'.")
+        c.fail(
+            doc,
+            "sections" if "sections" in doc else None,
+            "'sections' should be a list.",
+            "List each section under 'sections:' with '- id: ...'.",
+        )
     sections, seen = [], set()
     for raw in raw_sections:
         s = c.mapping(doc, "sections", raw, "A section")
@@ -293,22 +354,33 @@ def load_framework(path: Path, label: str | None = None,
         if not isinstance(sid, str | int) or str(sid) in seen:
             c.fail(s, "id", "A section id is missing or used twice.", "Give each section its own id.")
         seen.add(str(sid))
-        sections.append(Section(str(sid), c.text(s, "title") or "", c.text(s, "easy_read", required=False),
-                                c.text(s, "symbol", required=False, limit=80),
-                                bool(s.get("needs_check", False))))
+        sections.append(
+            Section(
+                str(sid),
+                c.text(s, "title") or "",
+                c.text(s, "easy_read", required=False),
+                c.text(s, "symbol", required=False, limit=80),
+                bool(s.get("needs_check", False)),
+            )
+        )
     return Framework(fid, title or "", tuple(sections), source=label)
 
 
-def load_questionnaire(path: Path, section_refs: set[str], symbols: set[str] | None,
-                       label: str | None = None,
-                       max_bytes: int = SURVEY_MAX_BYTES) -> Questionnaire:
+def load_questionnaire(
+    path: Path,
+    section_refs: set[str],
+    symbols: set[str] | None,
+    label: str | None = None,
+    max_bytes: int = SURVEY_MAX_BYTES,
+) -> Questionnaire:
     """Read and check one questionnaire file; raise SurveyFileError at its first mistake."""
     label = label or path.name
     c = _Checker(label)
     doc = c.mapping(None, None, _parse(path, label, max_bytes), "The file")
     c.check_version(doc)
-    c.unknown_keys(doc, {"version", "id", "title", "audience", "symbol", "intro", "introduction",
-                         "consent", "questions"})
+    c.unknown_keys(
+        doc, {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
+    )
     c.key(doc, "id", QUESTIONNAIRE_ID)
     c.text(doc, "title", limit=120)
     c.text(doc, "intro", required=False)
@@ -316,12 +388,20 @@ def load_questionnaire(path: Path, section_refs: set[str], symbols: set[str] | N
     for key in ("introduction", "consent"):
         _check_lines(c, doc, key, symbols)
     if doc.get("audience") not in AUDIENCES:
-        c.fail(doc, "audience" if "audience" in doc else None, "'audience' is missing or unknown.",
-               f"Use one of: {', '.join(AUDIENCES)}.")
+        c.fail(
+            doc,
+            "audience" if "audience" in doc else None,
+            "'audience' is missing or unknown.",
+            f"Use one of: {', '.join(AUDIENCES)}.",
+        )
     questions = doc.get("questions")
     if not isinstance(questions, list) or not questions:
-        c.fail(doc, "questions" if "questions" in doc else None, "There are no questions.",
-               "List the questions under 'questions:' with '- id: ...'.")
+        c.fail(
+            doc,
+            "questions" if "questions" in doc else None,
+            "There are no questions.",
+            "List the questions under 'questions:' with '- id: ...'.",
+        )
     seen: set[str] = set()
     for raw in questions:
         q = c.mapping(doc, "questions", raw, "A question")
@@ -338,8 +418,12 @@ def _check_lines(c: _Checker, doc: _Lined, key: str, symbols: set[str] | None) -
         return
     lines = doc[key]
     if not isinstance(lines, list) or not 1 <= len(lines) <= MAX_LINES:
-        c.fail(doc, key, f"'{key}' should be a list of 1 to {MAX_LINES} lines.",
-               f"List each line under '{key}:' with '- text: ...' and 'symbol: ...'.")
+        c.fail(
+            doc,
+            key,
+            f"'{key}' should be a list of 1 to {MAX_LINES} lines.",
+            f"List each line under '{key}:' with '- text: ...' and 'symbol: ...'.",
+        )
     for raw in lines:
         line = c.mapping(doc, key, raw, f"A line of '{key}'")
         c.unknown_keys(line, {"text", "symbol"})
@@ -347,30 +431,55 @@ def _check_lines(c: _Checker, doc: _Lined, key: str, symbols: set[str] | None) -
         c.symbol(line, symbols)
 
 
-def _check_question(c: _Checker, q: _Lined, seen: set[str], section_refs: set[str],
-                    symbols: set[str] | None) -> None:
-    c.unknown_keys(q, {"id", "type", "text", "symbol", "help", "sections", "safeguarding",
-                       "options", "max_length", "alert_on"})
+def _check_question(
+    c: _Checker, q: _Lined, seen: set[str], section_refs: set[str], symbols: set[str] | None
+) -> None:
+    c.unknown_keys(
+        q,
+        {
+            "id",
+            "type",
+            "text",
+            "symbol",
+            "help",
+            "sections",
+            "safeguarding",
+            "options",
+            "max_length",
+            "alert_on",
+        },
+    )
     qid = c.key(q, "id", KEY)
     if qid in seen:
         c.fail(q, "id", f"The question id '{qid}' is used twice.", "Give each question its own id.")
     seen.add(qid)
     qtype = q.get("type")
     if qtype not in QUESTION_TYPES:
-        c.fail(q, "type" if "type" in q else None, f"Question '{qid}' has no known type.",
-               f"Use one of: {', '.join(QUESTION_TYPES)}.")
+        c.fail(
+            q,
+            "type" if "type" in q else None,
+            f"Question '{qid}' has no known type.",
+            f"Use one of: {', '.join(QUESTION_TYPES)}.",
+        )
     c.text(q, "text", limit=200)
     c.text(q, "help", required=False)
     c.symbol(q, symbols)
     sections = q.get("sections")
     if not isinstance(sections, list) or not sections:
-        c.fail(q, "sections" if "sections" in q else None,
-               f"Question '{qid}' does not say which sections it gives evidence for.",
-               "Add 'sections: [duq:1, cqc:safe]' (or the right ones).")
+        c.fail(
+            q,
+            "sections" if "sections" in q else None,
+            f"Question '{qid}' does not say which sections it gives evidence for.",
+            "Add 'sections: [duq:1, cqc:safe]' (or the right ones).",
+        )
     for ref in sections:
         if str(ref) not in section_refs:
-            c.fail(q, "sections", f"There is no framework section '{ref}'.",
-                   f"Use one of: {', '.join(sorted(section_refs))}.")
+            c.fail(
+                q,
+                "sections",
+                f"There is no framework section '{ref}'.",
+                f"Use one of: {', '.join(sorted(section_refs))}.",
+            )
     if not isinstance(q.get("safeguarding", False), bool):
         c.fail(q, "safeguarding", "'safeguarding' should be true or false.", "Write true or false.")
     if "max_length" in q and (not isinstance(q["max_length"], int) or not 1 <= q["max_length"] <= 2000):
@@ -379,23 +488,35 @@ def _check_question(c: _Checker, q: _Lined, seen: set[str], section_refs: set[st
     _check_alert_on(c, q, qtype, options)
     if qtype in ("choose_one", "choose_many"):
         if not isinstance(options, list) or not 2 <= len(options) <= 8:
-            c.fail(q, "options" if "options" in q else None,
-                   f"Question '{qid}' needs 2 to 8 options.", "List them under 'options:'.")
+            c.fail(
+                q,
+                "options" if "options" in q else None,
+                f"Question '{qid}' needs 2 to 8 options.",
+                "List them under 'options:'.",
+            )
         values: set[str] = set()
         for raw in options:
             o = c.mapping(q, "options", raw, "An option")
             c.unknown_keys(o, {"value", "text", "symbol", "help"})
             value = c.key(o, "value", KEY)
             if value in values or value in ("dont_know", "dont_want_to_say", "skipped"):
-                c.fail(o, "value", f"The option value '{value}' is used twice or is reserved.",
-                       "Give each option its own value.")
+                c.fail(
+                    o,
+                    "value",
+                    f"The option value '{value}' is used twice or is reserved.",
+                    "Give each option its own value.",
+                )
             values.add(value)
             c.text(o, "text", limit=40)
             c.text(o, "help", required=False)
             c.symbol(o, symbols)
     elif options is not None:
-        c.fail(q, "options", f"A '{qtype}' question has its answers built in.",
-               "Remove the 'options' list from this question.")
+        c.fail(
+            q,
+            "options",
+            f"A '{qtype}' question has its answers built in.",
+            "Remove the 'options' list from this question.",
+        )
 
 
 def _check_alert_on(c: _Checker, q: _Lined, qtype: Any, options: Any) -> None:
@@ -404,20 +525,29 @@ def _check_alert_on(c: _Checker, q: _Lined, qtype: Any, options: Any) -> None:
         return
     alert_on = q["alert_on"]
     if isinstance(alert_on, list):  # YAML reads a bare yes / no as true / false
-        alert_on = q["alert_on"] = [{True: "yes", False: "no"}.get(v, v) if isinstance(v, bool) else v
-                                    for v in alert_on]
+        alert_on = q["alert_on"] = [
+            {True: "yes", False: "no"}.get(v, v) if isinstance(v, bool) else v for v in alert_on
+        ]
     if q.get("safeguarding") is not True:
-        c.fail(q, "alert_on", "'alert_on' is only for a question with 'safeguarding: true'.",
-               "Add 'safeguarding: true' or remove 'alert_on'.")
+        c.fail(
+            q,
+            "alert_on",
+            "'alert_on' is only for a question with 'safeguarding: true'.",
+            "Add 'safeguarding: true' or remove 'alert_on'.",
+        )
     known = {"faces": {"happy", "ok", "sad"}, "yes_no": {"yes", "no", "not_sure"}}.get(
-        str(qtype), {str(o.get("value")) for o in options or () if isinstance(o, dict)})
+        str(qtype), {str(o.get("value")) for o in options or () if isinstance(o, dict)}
+    )
     if not isinstance(alert_on, list) or not alert_on or any(str(v) not in known for v in alert_on):
-        c.fail(q, "alert_on", "'alert_on' should list answers this question offers.",
-               f"Use some of: {', '.join(sorted(known))}.")
+        c.fail(
+            q,
+            "alert_on",
+            "'alert_on' should list answers this question offers.",
+            f"Use some of: {', '.join(sorted(known))}.",
+        )
 
 
-def load_all(surveys_dir: Path, symbols: set[str] | None = None,
-             max_bytes: int | None = None) -> LoadResult:
+def load_all(surveys_dir: Path, symbols: set[str] | None = None, max_bytes: int | None = None) -> LoadResult:
     """Load every framework, then every questionnaire, collecting errors instead of stopping.
 
     ``max_bytes``: the size limit of one file (the SURVEY_MAX_BYTES setting; None: the default).
@@ -442,9 +572,15 @@ def load_all(surveys_dir: Path, symbols: set[str] | None = None,
             result.errors.append(exc.error)
             continue
         if questionnaire.id in result.questionnaires:
-            result.errors.append(SurveyError(label, 1, f"The id '{questionnaire.id}' is used by "
-                                             f"{result.questionnaires[questionnaire.id].source}.",
-                                             "Give each questionnaire its own id."))
+            result.errors.append(
+                SurveyError(
+                    label,
+                    1,
+                    f"The id '{questionnaire.id}' is used by "
+                    f"{result.questionnaires[questionnaire.id].source}.",
+                    "Give each questionnaire its own id.",
+                )
+            )
             continue
         result.questionnaires[questionnaire.id] = questionnaire
     return result

@@ -71,8 +71,10 @@ _HURT_YOU = N_("If you tell us someone hurts you, we must tell someone who can h
 _HURT_SOMEONE = N_("If you tell us someone is hurt, we must tell someone who can help.")
 _FAMILY_WHY = N_("We want to know what you think about the support your family member gets.")
 DEFAULT_INTRODUCTION: dict[str, tuple[Line, ...]] = {
-    "person_supported": (Line(N_("We want to know what you think about your support."), "question"),
-                         _WHY_USE),
+    "person_supported": (
+        Line(N_("We want to know what you think about your support."), "question"),
+        _WHY_USE,
+    ),
     "family": (Line(_FAMILY_WHY, "family"), _WHY_USE),
     "staff": (Line(N_("We want to know what it is like to work here."), "work"), _WHY_USE),
 }
@@ -81,9 +83,11 @@ DEFAULT_CONSENT: dict[str, tuple[Line, ...]] = {
     "family": (_NAME,),
     "staff": (_NAME,),
 }
-_CHOICE_STOP_SKIP = (Line(N_("You do not have to answer."), "choice"),
-                     Line(N_("You can stop at any time."), "stop"),
-                     Line(N_("You can skip any question."), "skip"))
+_CHOICE_STOP_SKIP = (
+    Line(N_("You do not have to answer."), "choice"),
+    Line(N_("You can stop at any time."), "stop"),
+    Line(N_("You can skip any question."), "skip"),
+)
 RIGHTS: dict[str, tuple[Line, ...]] = {
     "person_supported": (*_CHOICE_STOP_SKIP, Line(_HURT_YOU, "safe")),
     "family": (*_CHOICE_STOP_SKIP, Line(_HURT_SOMEONE, "safe")),
@@ -172,8 +176,7 @@ class Questionnaire:
     @property
     def consent(self) -> tuple[Line, ...]:
         """Who sees the answers (and what else the file says before the person decides)."""
-        return self.own_consent or DEFAULT_CONSENT.get(self.audience,
-                                                       DEFAULT_CONSENT["person_supported"])
+        return self.own_consent or DEFAULT_CONSENT.get(self.audience, DEFAULT_CONSENT["person_supported"])
 
     @property
     def rights(self) -> tuple[Line, ...]:
@@ -204,23 +207,37 @@ class Questionnaire:
         """Build from a definition that has already been validated (by the loader)."""
         questions = tuple(
             Question(
-                id=q["id"], type=q["type"], text=q["text"], symbol=q["symbol"],
-                sections=tuple(q.get("sections", ())), help=q.get("help"),
+                id=q["id"],
+                type=q["type"],
+                text=q["text"],
+                symbol=q["symbol"],
+                sections=tuple(q.get("sections", ())),
+                help=q.get("help"),
                 safeguarding=bool(q.get("safeguarding", False)),
-                options=tuple(Option(o["value"], o["text"], o["symbol"], o.get("help"))
-                              for o in q.get("options", ())),
+                options=tuple(
+                    Option(o["value"], o["text"], o["symbol"], o.get("help")) for o in q.get("options", ())
+                ),
                 max_length=int(q.get("max_length", 500)),
                 alert_on=tuple(q.get("alert_on", ())),
             )
             for q in data["questions"]
         )
+
         def lines(key: str) -> tuple[Line, ...]:
             return tuple(Line(item["text"], item["symbol"]) for item in data.get(key, ()))
 
-        return cls(id=data["id"], title=data["title"], audience=data["audience"],
-                   symbol=data["symbol"], intro=data.get("intro"), questions=questions,
-                   own_introduction=lines("introduction"), own_consent=lines("consent"),
-                   definition=data, source=source)
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            audience=data["audience"],
+            symbol=data["symbol"],
+            intro=data.get("intro"),
+            questions=questions,
+            own_introduction=lines("introduction"),
+            own_consent=lines("consent"),
+            definition=data,
+            source=source,
+        )
 
 
 @dataclass(frozen=True)

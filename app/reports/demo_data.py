@@ -61,14 +61,23 @@ def _answer(rng: random.Random, question: Question) -> tuple[str, list[str], str
     return "option", [rng.choice(values)], None
 
 
-def add_responses(db: Session, organisation: Organisation, questionnaires: Iterable[Questionnaire],
-                  count: int, *, seed: int = 2024, now: datetime | None = None) -> int:
+def add_responses(
+    db: Session,
+    organisation: Organisation,
+    questionnaires: Iterable[Questionnaire],
+    count: int,
+    *,
+    seed: int = 2024,
+    now: datetime | None = None,
+) -> int:
     """Add ``count`` finished responses across the organisation's services; returns answers added."""
     rng = random.Random(seed)  # noqa: S311 - demo data, repeatable on purpose
     now = now or utcnow()
     for name in EXTRA_SERVICES:
-        if db.scalar(select(Service).where(Service.organisation_id == organisation.id,
-                                           Service.name == name)) is None:
+        if (
+            db.scalar(select(Service).where(Service.organisation_id == organisation.id, Service.name == name))
+            is None
+        ):
             db.add(Service(organisation_id=organisation.id, name=name))  # code: new_start_code()
     db.flush()
     services = list(db.scalars(select(Service.id).where(Service.organisation_id == organisation.id)))
@@ -83,28 +92,55 @@ def add_responses(db: Session, organisation: Organisation, questionnaires: Itera
         for questionnaire, version in chosen:
             started = start + timedelta(seconds=rng.random() * span)
             by = _pick(rng, ANSWERED_BY)
-            rows.append(dict(client_id=secrets.token_hex(16), token=secrets.token_hex(16),
-                             version_id=version.id, service_id=rng.choice(services),
-                             respondent_role=questionnaire.audience, answered_by=by, language="en_GB",
-                             helped_by=rng.choice(("", "", "", "staff", "family", "advocate")),
-                             others_present=rng.choice(("", "", "staff", "family")), consent=True,
-                             status="finished", started_at=started,
-                             finished_at=started + timedelta(minutes=rng.randint(5, 40))))
-        ids = db.execute(insert(Response).returning(Response.id, sort_by_parameter_order=True),
-                         rows).scalars().all()
+            rows.append(
+                dict(
+                    client_id=secrets.token_hex(16),
+                    token=secrets.token_hex(16),
+                    version_id=version.id,
+                    service_id=rng.choice(services),
+                    respondent_role=questionnaire.audience,
+                    answered_by=by,
+                    language="en_GB",
+                    helped_by=rng.choice(("", "", "", "staff", "family", "advocate")),
+                    others_present=rng.choice(("", "", "staff", "family")),
+                    consent=True,
+                    status="finished",
+                    started_at=started,
+                    finished_at=started + timedelta(minutes=rng.randint(5, 40)),
+                )
+            )
+        ids = (
+            db.execute(insert(Response).returning(Response.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
         answer_rows, choice_values = [], []
         for response_id, (questionnaire, _v), row in zip(ids, chosen, rows, strict=True):
             for question in questionnaire.questions:
                 kind, values, text = _answer(rng, question)
-                answer_rows.append(dict(response_id=response_id, question_key=question.id, kind=kind,
-                                        text=text, submission_id=secrets.token_hex(8),
-                                        supported=row["helped_by"] != "" and rng.random() < 0.5,
-                                        created_at=row["started_at"], updated_at=row["started_at"]))
+                answer_rows.append(
+                    dict(
+                        response_id=response_id,
+                        question_key=question.id,
+                        kind=kind,
+                        text=text,
+                        submission_id=secrets.token_hex(8),
+                        supported=row["helped_by"] != "" and rng.random() < 0.5,
+                        created_at=row["started_at"],
+                        updated_at=row["started_at"],
+                    )
+                )
                 choice_values.append(values)
-        answer_ids = db.execute(insert(Answer).returning(Answer.id, sort_by_parameter_order=True),
-                                answer_rows).scalars().all()
-        choices = [dict(answer_id=aid, value=v) for aid, values in zip(answer_ids, choice_values, strict=True)
-                   for v in values]
+        answer_ids = (
+            db.execute(insert(Answer).returning(Answer.id, sort_by_parameter_order=True), answer_rows)
+            .scalars()
+            .all()
+        )
+        choices = [
+            dict(answer_id=aid, value=v)
+            for aid, values in zip(answer_ids, choice_values, strict=True)
+            for v in values
+        ]
         if choices:
             db.execute(insert(AnswerChoice), choices)
         answers_added += len(answer_rows)

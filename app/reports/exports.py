@@ -26,9 +26,23 @@ from ..questionnaires import Questionnaire
 from .figures import HOW_LABELS, NOT_ANSWERS, TEXT, QuestionFigures, year_bounds
 from .suppression import percent
 
-RAW_HEADER = ["response", "questionnaire", "version", "service", "respondent_group", "answered_by",
-              "helped_by", "asked_together", "started", "question", "question_text", "answer_kind",
-              "answer_values", "answer_labels", "text"]
+RAW_HEADER = [
+    "response",
+    "questionnaire",
+    "version",
+    "service",
+    "respondent_group",
+    "answered_by",
+    "helped_by",
+    "asked_together",
+    "started",
+    "question",
+    "question_text",
+    "answer_kind",
+    "answer_values",
+    "answer_labels",
+    "text",
+]
 
 
 def pseudonym(secret: str, response_id: int) -> str:
@@ -46,21 +60,40 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def raw_rows(db: Session, organisation_id: int, year: int, secret: str,
-             translate: Callable[[str], str]) -> Iterator[str]:
+def raw_rows(
+    db: Session, organisation_id: int, year: int, secret: str, translate: Callable[[str], str]
+) -> Iterator[str]:
     """The raw CSV, line by line (streamed: a big year never sits in memory)."""
     yield _csv_line(RAW_HEADER)
     start, end = year_bounds(year)
     definitions: dict[int, Questionnaire] = {}
-    stmt = (select(Answer.id, Answer.question_key, Answer.kind, Answer.text, Answer.supported,
-                   AnswerChoice.value, Response.id, Response.version_id, Response.respondent_role,
-                   Response.answered_by, Response.helped_by, Response.started_at, Service.name)
-            .join(Response, Response.id == Answer.response_id)
-            .join(Service, Service.id == Response.service_id)
-            .outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
-            .where(Service.organisation_id == organisation_id, Response.consent.is_(True),
-                   Response.started_at >= start, Response.started_at < end)
-            .order_by(Response.id, Answer.id, AnswerChoice.id))
+    stmt = (
+        select(
+            Answer.id,
+            Answer.question_key,
+            Answer.kind,
+            Answer.text,
+            Answer.supported,
+            AnswerChoice.value,
+            Response.id,
+            Response.version_id,
+            Response.respondent_role,
+            Response.answered_by,
+            Response.helped_by,
+            Response.started_at,
+            Service.name,
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .join(Service, Service.id == Response.service_id)
+        .outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
+        .where(
+            Service.organisation_id == organisation_id,
+            Response.consent.is_(True),
+            Response.started_at >= start,
+            Response.started_at < end,
+        )
+        .order_by(Response.id, Answer.id, AnswerChoice.id)
+    )
     current: list[Any] | None = None
     for row in db.execute(stmt.execution_options(yield_per=2000)):
         if current is not None and current[0] != row[0]:
@@ -74,10 +107,28 @@ def raw_rows(db: Session, organisation_id: int, year: int, secret: str,
         yield _raw_line(db, current, definitions, secret, translate)
 
 
-def _raw_line(db: Session, row: list[Any], definitions: dict[int, Questionnaire], secret: str,
-              translate: Callable[[str], str]) -> str:
-    (_aid, key, kind, text, supported, values, response_id, version_id, role, answered_by,
-     helped_by, started, service) = row
+def _raw_line(
+    db: Session,
+    row: list[Any],
+    definitions: dict[int, Questionnaire],
+    secret: str,
+    translate: Callable[[str], str],
+) -> str:
+    (
+        _aid,
+        key,
+        kind,
+        text,
+        supported,
+        values,
+        response_id,
+        version_id,
+        role,
+        answered_by,
+        helped_by,
+        started,
+        service,
+    ) = row
     if version_id not in definitions:
         version = db.get(QuestionnaireVersion, version_id)
         definitions[version_id] = Questionnaire.from_dict(version.definition)  # type: ignore[union-attr]
@@ -89,38 +140,94 @@ def _raw_line(db: Session, row: list[Any], definitions: dict[int, Questionnaire]
         labels.append(translate(option.text) if option else value)
     if not values and str(kind) in NOT_ANSWERS:
         labels.append(translate(NOT_ANSWERS[str(kind)]))
-    return _csv_line([pseudonym(secret, response_id), questionnaire.id, questionnaire.content_hash,
-                      service, role, answered_by, helped_by, "yes" if supported else "no",
-                      started.date().isoformat(), key,
-                      translate(question.text) if question else key, str(kind.value if hasattr(kind, "value")
-                                                                         else kind),
-                      ";".join(values), ";".join(labels), text])
+    return _csv_line(
+        [
+            pseudonym(secret, response_id),
+            questionnaire.id,
+            questionnaire.content_hash,
+            service,
+            role,
+            answered_by,
+            helped_by,
+            "yes" if supported else "no",
+            started.date().isoformat(),
+            key,
+            translate(question.text) if question else key,
+            str(kind.value if hasattr(kind, "value") else kind),
+            ";".join(values),
+            ";".join(labels),
+            text,
+        ]
+    )
 
 
 def summary_rows(figures: list[QuestionFigures], translate: Callable[[str], str]) -> Iterator[str]:
     """The summary CSV: every published figure, with hidden ones as their label, never a number."""
-    yield _csv_line(["questionnaire", "question", "question_text", "breakdown", "group", "answer",
-                     "answer_label", "count", "percent_of_group"])
+    yield _csv_line(
+        [
+            "questionnaire",
+            "question",
+            "question_text",
+            "breakdown",
+            "group",
+            "answer",
+            "answer_label",
+            "count",
+            "percent_of_group",
+        ]
+    )
     for figure in figures:
         text = translate(figure.question.text)
-        groups: list[tuple[str, str, Any, Any]] = [("all", gettext("Everyone"), figure.overall.cells,
-                                                    figure.overall.total)]
+        groups: list[tuple[str, str, Any, Any]] = [
+            ("all", gettext("Everyone"), figure.overall.cells, figure.overall.total)
+        ]
         for sid in figure.by_service.rows:
-            groups.append(("service", figure.service_names.get(sid, str(sid)),
-                           {c: figure.by_service.cells[(sid, c)] for c in figure.columns},
-                           figure.by_service.row_totals[sid]))
+            groups.append(
+                (
+                    "service",
+                    figure.service_names.get(sid, str(sid)),
+                    {c: figure.by_service.cells[(sid, c)] for c in figure.columns},
+                    figure.by_service.row_totals[sid],
+                )
+            )
         for how in figure.by_how.rows:
-            groups.append(("answered", translate(HOW_LABELS[how]),
-                           {c: figure.by_how.cells[(how, c)] for c in figure.columns},
-                           figure.by_how.row_totals[how]))
+            groups.append(
+                (
+                    "answered",
+                    translate(HOW_LABELS[how]),
+                    {c: figure.by_how.cells[(how, c)] for c in figure.columns},
+                    figure.by_how.row_totals[how],
+                )
+            )
         for breakdown, group, cells, total in groups:
             for column in figure.columns:
                 cell = cells[column]
-                yield _csv_line([figure.slug, figure.question.id, text, breakdown, group, column,
-                                 answer_label(figure, column, translate), cell.label,
-                                 percent(cell, total) if percent(cell, total) is not None else ""])
-            yield _csv_line([figure.slug, figure.question.id, text, breakdown, group, "total",
-                             gettext("All answers"), total.label, ""])
+                yield _csv_line(
+                    [
+                        figure.slug,
+                        figure.question.id,
+                        text,
+                        breakdown,
+                        group,
+                        column,
+                        answer_label(figure, column, translate),
+                        cell.label,
+                        percent(cell, total) if percent(cell, total) is not None else "",
+                    ]
+                )
+            yield _csv_line(
+                [
+                    figure.slug,
+                    figure.question.id,
+                    text,
+                    breakdown,
+                    group,
+                    "total",
+                    gettext("All answers"),
+                    total.label,
+                    "",
+                ]
+            )
 
 
 def answer_label(figure: QuestionFigures, column: str, translate: Callable[[str], str]) -> str:
@@ -132,8 +239,9 @@ def answer_label(figure: QuestionFigures, column: str, translate: Callable[[str]
     return translate(NOT_ANSWERS.get(column, column))
 
 
-def verdicts_by_section(db: Session, organisation_id: int, year: int,
-                        assessment: SelfAssessment | None = None) -> dict[str, list[dict[str, Any]]]:
+def verdicts_by_section(
+    db: Session, organisation_id: int, year: int, assessment: SelfAssessment | None = None
+) -> dict[str, list[dict[str, Any]]]:
     """Experts by Experience's signed verdicts for the year, by section (no expert's name).
 
     Each verdict carries the exact text the experts judged (``statement_text``), the section entry
@@ -149,16 +257,29 @@ def verdicts_by_section(db: Session, organisation_id: int, year: int,
     out: dict[str, list[dict[str, Any]]] = {}
     for v in verifications_for(db, organisation_id, date(year, 1, 1), date(year, 12, 31)):
         out.setdefault(v.section_ref, []).append(
-            {"verdict": v.verdict, "why": v.why, "provider_should": v.provider_should,
-             "service": v.service_name, "visit_date": v.visit_date.isoformat(),
-             "statement_text": v.statement_text, "section_entry_id": v.section_entry_id,
-             "same_statement": v.statement_text == statements.get(v.section_ref)})
+            {
+                "verdict": v.verdict,
+                "why": v.why,
+                "provider_should": v.provider_should,
+                "service": v.service_name,
+                "visit_date": v.visit_date.isoformat(),
+                "statement_text": v.statement_text,
+                "section_entry_id": v.section_entry_id,
+                "same_statement": v.statement_text == statements.get(v.section_ref),
+            }
+        )
     return out
 
 
-def evidence_pack(assessment: SelfAssessment, ref: str, section_title: str,
-                  figures: Mapping[str, QuestionFigures], verdicts: list[dict[str, Any]],
-                  quotes: list[str], published: Mapping[str, Any] | None = None) -> bytes:
+def evidence_pack(
+    assessment: SelfAssessment,
+    ref: str,
+    section_title: str,
+    figures: Mapping[str, QuestionFigures],
+    verdicts: list[dict[str, Any]],
+    quotes: list[str],
+    published: Mapping[str, Any] | None = None,
+) -> bytes:
     """A zip for CQC and commissioners: a page, the figures as CSV, picked quotes only.
 
     ``quotes``: a draft's picked quotes that pass the quote rules now (held-back ones left out);
@@ -173,17 +294,27 @@ def evidence_pack(assessment: SelfAssessment, ref: str, section_title: str,
         data = {k: frozen.get(k, []) for k in ("figures", "quotes", "verdicts", "actions")}
         statement = frozen.get("statement", "")
     else:
-        data = {"figures": [figure_snapshot(figures[k]) for k in entry.evidence_questions if k in figures],
-                "quotes": list(quotes), "verdicts": verdicts,
-                "actions": [action_snapshot(a) for a in entry.actions]}
+        data = {
+            "figures": [figure_snapshot(figures[k]) for k in entry.evidence_questions if k in figures],
+            "quotes": list(quotes),
+            "verdicts": verdicts,
+            "actions": [action_snapshot(a) for a in entry.actions],
+        }
         statement = entry.statement
     table = io.StringIO()
     writer = csv.writer(table)
     writer.writerow(["question", "question_text", "answer", "count", "percent"])
     for fig in data["figures"]:
         for column in fig["columns"]:
-            writer.writerow([fig["key"], _safe_cell(fig["question"]), column, fig["labels"][column],
-                             fig["percent"][column] if fig["percent"][column] is not None else ""])
+            writer.writerow(
+                [
+                    fig["key"],
+                    _safe_cell(fig["question"]),
+                    column,
+                    fig["labels"][column],
+                    fig["percent"][column] if fig["percent"][column] is not None else "",
+                ]
+            )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
         pack.writestr("figures.csv", table.getvalue())
@@ -191,27 +322,38 @@ def evidence_pack(assessment: SelfAssessment, ref: str, section_title: str,
     return buffer.getvalue()
 
 
-def _pack_html(assessment: SelfAssessment, ref: str, title: str, statement: str,
-               data: dict[str, list[Any]]) -> str:
+def _pack_html(
+    assessment: SelfAssessment, ref: str, title: str, statement: str, data: dict[str, list[Any]]
+) -> str:
     e = escape
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title>"
-             "</head><body>", f"<h1>{e(title)} ({e(ref)}), {assessment.period}</h1>",
-             f"<p>{e(gettext('Status'))}: {e(assessment.status)}</p>",
-             f"<h2>{e(gettext('What we say'))}</h2><p>{e(statement)}</p>",
-             f"<h2>{e(gettext('What people told us'))}</h2>"]
+    parts = [
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title></head><body>",
+        f"<h1>{e(title)} ({e(ref)}), {assessment.period}</h1>",
+        f"<p>{e(gettext('Status'))}: {e(assessment.status)}</p>",
+        f"<h2>{e(gettext('What we say'))}</h2><p>{e(statement)}</p>",
+        f"<h2>{e(gettext('What people told us'))}</h2>",
+    ]
     for fig in data["figures"]:
-        rows = "".join(f"<tr><th scope='row'>{e(c)}</th><td>{e(fig['labels'][c])}</td></tr>"
-                       for c in fig["columns"])
+        rows = "".join(
+            f"<tr><th scope='row'>{e(c)}</th><td>{e(fig['labels'][c])}</td></tr>" for c in fig["columns"]
+        )
         parts.append(f"<table><caption>{e(fig['question'])}</caption>{rows}</table>")
     parts.append(f"<h2>{e(gettext('Quotes we picked'))}</h2><ul>")
     parts += [f"<li>{e(q)}</li>" for q in data["quotes"]] + ["</ul>"]
     parts.append(f"<h2>{e(gettext('What Experts by Experience said'))}</h2><ul>")
-    parts += [f"<li>{e(v['visit_date'])}, {e(v['service'])}: {e(v['verdict'])}. {e(v.get('why') or '')}"
-              + (f"<p>{e(gettext('The text they checked:'))}</p>"
-                 f"<blockquote>{e(v['statement_text'])}</blockquote>" if v.get("statement_text") else "")
-              + "</li>"
-              for v in data["verdicts"]] + ["</ul>"]
+    parts += [
+        f"<li>{e(v['visit_date'])}, {e(v['service'])}: {e(v['verdict'])}. {e(v.get('why') or '')}"
+        + (
+            f"<p>{e(gettext('The text they checked:'))}</p><blockquote>{e(v['statement_text'])}</blockquote>"
+            if v.get("statement_text")
+            else ""
+        )
+        + "</li>"
+        for v in data["verdicts"]
+    ] + ["</ul>"]
     parts.append(f"<h2>{e(gettext('What we will do'))}</h2><ul>")
-    parts += [f"<li>{e(a['what'])} ({e(a['who'])}, {e(a['by_when'])}): {e(a['status'])}</li>"
-              for a in data["actions"]] + ["</ul></body></html>"]
+    parts += [
+        f"<li>{e(a['what'])} ({e(a['who'])}, {e(a['by_when'])}): {e(a['status'])}</li>"
+        for a in data["actions"]
+    ] + ["</ul></body></html>"]
     return "".join(parts)

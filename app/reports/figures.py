@@ -26,8 +26,11 @@ from .suppression import SuppressedCounts, SuppressedGrid, suppress_counts, supp
 DONT_KNOW, DONT_WANT_TO_SAY, TEXT = "dont_know", "dont_want_to_say", "text"
 #: who gave the answer: the person alone, the person with help, or someone for them (a proxy)
 HOW = ("own", "helped", "proxy")
-HOW_LABELS = {"own": N_("Their own answer"), "helped": N_("Answered with help"),
-              "proxy": N_("Someone answered for them")}
+HOW_LABELS = {
+    "own": N_("Their own answer"),
+    "helped": N_("Answered with help"),
+    "proxy": N_("Someone answered for them"),
+}
 NOT_ANSWERS = {DONT_KNOW: N_("I don't know"), DONT_WANT_TO_SAY: N_("I don't want to say")}
 
 
@@ -48,9 +51,11 @@ def start_of_day(now: datetime, timezone: str) -> datetime:
 
 def how_answered():  # type: ignore[no-untyped-def]
     """SQL: 'proxy' when someone answered for the person, 'helped' when someone helped."""
-    return case((Response.answered_by != "self", "proxy"),
-                (or_(Answer.supported.is_(True), func.coalesce(Response.helped_by, "") != ""), "helped"),
-                else_="own")
+    return case(
+        (Response.answered_by != "self", "proxy"),
+        (or_(Answer.supported.is_(True), func.coalesce(Response.helped_by, "") != ""), "helped"),
+        else_="own",
+    )
 
 
 def answer_value():  # type: ignore[no-untyped-def]
@@ -58,8 +63,12 @@ def answer_value():  # type: ignore[no-untyped-def]
     return func.coalesce(AnswerChoice.value, cast(Answer.kind, String(20)))
 
 
-def counts_query(organisation_id: int, version_ids: Iterable[int], year: int,  # type: ignore[no-untyped-def]
-                 as_of: datetime | None = None):
+def counts_query(
+    organisation_id: int,
+    version_ids: Iterable[int],
+    year: int,  # type: ignore[no-untyped-def]
+    as_of: datetime | None = None,
+):
     """The one GROUP BY behind the dashboard: answers of this year and last, skips left out.
 
     ``as_of``: count only responses started before then (see :func:`start_of_day`).
@@ -72,16 +81,29 @@ def counts_query(organisation_id: int, version_ids: Iterable[int], year: int,  #
     how = how_answered().label("how")
     value = answer_value().label("value")
     services = select(Service.id).where(Service.organisation_id == organisation_id)
-    return (select(this_year, Response.version_id, Response.service_id, how, Answer.question_key,
-                   value, func.count().label("n"))
-            .select_from(Answer)
-            .join(Response, Response.id == Answer.response_id)
-            .outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
-            .where(Response.service_id.in_(services), Response.version_id.in_(list(version_ids)),
-                   Response.consent.is_(True), Response.started_at >= start_last,
-                   Response.started_at < end_this, Answer.kind != AnswerKind.SKIPPED)
-            .group_by(this_year, Response.version_id, Response.service_id, how,
-                      Answer.question_key, value))
+    return (
+        select(
+            this_year,
+            Response.version_id,
+            Response.service_id,
+            how,
+            Answer.question_key,
+            value,
+            func.count().label("n"),
+        )
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
+        .where(
+            Response.service_id.in_(services),
+            Response.version_id.in_(list(version_ids)),
+            Response.consent.is_(True),
+            Response.started_at >= start_last,
+            Response.started_at < end_this,
+            Answer.kind != AnswerKind.SKIPPED,
+        )
+        .group_by(this_year, Response.version_id, Response.service_id, how, Answer.question_key, value)
+    )
 
 
 @dataclass
@@ -110,22 +132,35 @@ def columns_for(question: Question) -> list[str]:
 
 
 def version_ids(db: Session, slugs: Iterable[str]) -> dict[int, str]:
-    rows = db.execute(select(QuestionnaireVersion.id, QuestionnaireVersion.slug)
-                      .where(QuestionnaireVersion.slug.in_(list(slugs))))
+    rows = db.execute(
+        select(QuestionnaireVersion.id, QuestionnaireVersion.slug).where(
+            QuestionnaireVersion.slug.in_(list(slugs))
+        )
+    )
     return {vid: slug for vid, slug in rows}
 
 
-def question_figures(db: Session, organisation_id: int, threshold: int, year: int,
-                     questionnaires: Mapping[str, Questionnaire],
-                     section: str | None = None, as_of: datetime | None = None) -> list[QuestionFigures]:
+def question_figures(
+    db: Session,
+    organisation_id: int,
+    threshold: int,
+    year: int,
+    questionnaires: Mapping[str, Questionnaire],
+    section: str | None = None,
+    as_of: datetime | None = None,
+) -> list[QuestionFigures]:
     """Suppressed figures for every question of ``questionnaires`` (only ``section``'s, if given).
 
     ``as_of``: only responses started before then count (the staff dashboard's daily cut-off).
     """
     versions = version_ids(db, questionnaires)
-    services = dict(db.execute(select(Service.id, Service.name)
-                               .where(Service.organisation_id == organisation_id)
-                               .order_by(Service.name)).all())
+    services = dict(
+        db.execute(
+            select(Service.id, Service.name)
+            .where(Service.organisation_id == organisation_id)
+            .order_by(Service.name)
+        ).all()
+    )
     # (this_year, slug, question) -> (service, how, value) -> n
     grouped: dict[tuple[int, str, str], dict[tuple[int, str, str], int]] = defaultdict(dict)
     if versions:
@@ -138,15 +173,29 @@ def question_figures(db: Session, organisation_id: int, threshold: int, year: in
         for question in questionnaire.questions:
             if section and section not in question.sections:
                 continue
-            out.append(_suppress_question(slug, question, threshold, list(services),
-                                          grouped.get((1, slug, question.id), {}),
-                                          grouped.get((0, slug, question.id), {}), services))
+            out.append(
+                _suppress_question(
+                    slug,
+                    question,
+                    threshold,
+                    list(services),
+                    grouped.get((1, slug, question.id), {}),
+                    grouped.get((0, slug, question.id), {}),
+                    services,
+                )
+            )
     return out
 
 
-def _suppress_question(slug: str, question: Question, threshold: int, service_ids: list[int],
-                       this: dict[tuple[int, str, str], int], last: dict[tuple[int, str, str], int],
-                       names: dict[int, str]) -> QuestionFigures:
+def _suppress_question(
+    slug: str,
+    question: Question,
+    threshold: int,
+    service_ids: list[int],
+    this: dict[tuple[int, str, str], int],
+    last: dict[tuple[int, str, str], int],
+    names: dict[int, str],
+) -> QuestionFigures:
     columns = columns_for(question)
     overall_counts = {c: 0 for c in columns}
     by_service: dict[tuple[int, str], int] = defaultdict(int)
@@ -163,29 +212,49 @@ def _suppress_question(slug: str, question: Question, threshold: int, service_id
             last_counts[value] += n
     overall = suppress_counts(overall_counts, threshold)
     return QuestionFigures(
-        slug=slug, question=question, columns=columns, overall=overall,
+        slug=slug,
+        question=question,
+        columns=columns,
+        overall=overall,
         last_year=suppress_counts(last_counts, threshold),
         by_service=suppress_grid(by_service, service_ids, columns, threshold, fixed_cols=overall),
         by_how=suppress_grid(by_how, list(HOW), columns, threshold, fixed_cols=overall),
-        service_names=names)
+        service_names=names,
+    )
 
 
-def participation(db: Session, organisation_id: int, threshold: int, year: int,
-                  slugs: list[str], as_of: datetime | None = None
-                  ) -> tuple[SuppressedGrid[int, str], dict[int, str]]:
+def participation(
+    db: Session,
+    organisation_id: int,
+    threshold: int,
+    year: int,
+    slugs: list[str],
+    as_of: datetime | None = None,
+) -> tuple[SuppressedGrid[int, str], dict[int, str]]:
     """How many took part: responses with consent, per service and questionnaire (suppressed)."""
     start, end = year_bounds(year)
     if as_of is not None:
         end = min(end, as_of)
-    services = dict(db.execute(select(Service.id, Service.name)
-                               .where(Service.organisation_id == organisation_id)
-                               .order_by(Service.name)).all())
+    services = dict(
+        db.execute(
+            select(Service.id, Service.name)
+            .where(Service.organisation_id == organisation_id)
+            .order_by(Service.name)
+        ).all()
+    )
     rows = db.execute(
         select(Response.service_id, QuestionnaireVersion.slug, func.count())
         .join(QuestionnaireVersion, QuestionnaireVersion.id == Response.version_id)
-        .where(and_(Response.service_id.in_(list(services)), Response.consent.is_(True),
-                    Response.started_at >= start, Response.started_at < end,
-                    QuestionnaireVersion.slug.in_(slugs)))
-        .group_by(Response.service_id, QuestionnaireVersion.slug))
+        .where(
+            and_(
+                Response.service_id.in_(list(services)),
+                Response.consent.is_(True),
+                Response.started_at >= start,
+                Response.started_at < end,
+                QuestionnaireVersion.slug.in_(slugs),
+            )
+        )
+        .group_by(Response.service_id, QuestionnaireVersion.slug)
+    )
     counts = {(sid, slug): n for sid, slug, n in rows}
     return suppress_grid(counts, list(services), slugs, threshold), services

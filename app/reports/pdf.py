@@ -73,8 +73,9 @@ class Pages:
         self.y = MARGIN
         number = f"{len(self.pages)}"
         self.draw.text((MARGIN, PAGE[1] - MARGIN + 20), self.footer, font=self.small, fill=INK)
-        self.draw.text((PAGE[0] - MARGIN, PAGE[1] - MARGIN + 20), number, font=self.small, fill=INK,
-                       anchor="ra")
+        self.draw.text(
+            (PAGE[0] - MARGIN, PAGE[1] - MARGIN + 20), number, font=self.small, fill=INK, anchor="ra"
+        )
 
     def room(self, height: int) -> None:
         if self.y + height > PAGE[1] - MARGIN - 20:
@@ -156,8 +157,12 @@ class Pages:
             self.draw.text((tx, top + self.line_height(self.bold)), bar.label, font=self.body, fill=INK)
             if bar.value is not None and bar.value > 0:
                 length = max(8, round(bw * bar.value / most))
-                self.draw.rectangle((bx, top + 24, bx + length, top + self.row_height() - 40), fill=BAR,
-                                    outline=BAR_EDGE, width=3)
+                self.draw.rectangle(
+                    (bx, top + 24, bx + length, top + self.row_height() - 40),
+                    fill=BAR,
+                    outline=BAR_EDGE,
+                    width=3,
+                )
             self.y = top + self.row_height()
         self.y += 30
 

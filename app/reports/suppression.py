@@ -118,6 +118,7 @@ class SuppressedGrid(Generic[R, C]):
 
 # -- the shared machinery: entries of a zero-sum grid --------------------------------------------
 
+
 @dataclass
 class _Entry:
     value: int  # the true value, in natural (not negated) terms
@@ -166,7 +167,8 @@ def _can_move(entries: dict[tuple[int, int], _Entry], key: tuple[int, int], thre
     i, j = key
     entry = entries[key]
     return (entry.room(threshold, +1) and reachable(("c", j), ("r", i))) or (
-        entry.room(threshold, -1) and reachable(("r", i), ("c", j)))
+        entry.room(threshold, -1) and reachable(("r", i), ("c", j))
+    )
 
 
 def _protect(entries: dict[tuple[int, int], _Entry], threshold: int) -> bool:
@@ -188,8 +190,12 @@ def _protect(entries: dict[tuple[int, int], _Entry], threshold: int) -> bool:
         entries[choice].hidden = entries[choice].secondary = True
 
 
-def _rank(entries: dict[tuple[int, int], _Entry], candidate: tuple[int, int], exposed: tuple[int, int],
-          threshold: int) -> tuple[bool, int]:
+def _rank(
+    entries: dict[tuple[int, int], _Entry],
+    candidate: tuple[int, int],
+    exposed: tuple[int, int],
+    threshold: int,
+) -> tuple[bool, int]:
     """Candidates that make the exposed entry safe come first, then the smallest."""
     entry = entries[candidate]
     entry.hidden = entry.secondary = True
@@ -209,6 +215,7 @@ def _as_shown(entry: _Entry, threshold: int) -> Shown:
 
 
 # -- 1-D: one line of counts and their total -------------------------------------------------------
+
 
 def suppress_counts(counts: Mapping[K, int], threshold: int) -> SuppressedCounts[K]:
     """Suppress one line of counts (e.g. happy / OK / sad for one question) and its total.
@@ -253,8 +260,7 @@ class _Line:
             if not entry.room(t, step):
                 continue
             # the line sum stays zero when another entry moves by -step in grid terms
-            if any(other.hidden and k != key and other.room(t, -step)
-                   for k, other in self.entries.items()):
+            if any(other.hidden and k != key and other.room(t, -step) for k, other in self.entries.items()):
                 return True
         return False
 
@@ -273,9 +279,14 @@ class _Line:
 
 # -- 2-D: a grid with row, column and grand totals -------------------------------------------------
 
-def suppress_grid(counts: Mapping[tuple[R, C], int], rows: Sequence[R], cols: Sequence[C],
-                  threshold: int, fixed_cols: SuppressedCounts[C] | None = None
-                  ) -> SuppressedGrid[R, C]:
+
+def suppress_grid(
+    counts: Mapping[tuple[R, C], int],
+    rows: Sequence[R],
+    cols: Sequence[C],
+    threshold: int,
+    fixed_cols: SuppressedCounts[C] | None = None,
+) -> SuppressedGrid[R, C]:
     """Suppress a grid (e.g. service x answer) with its totals.
 
     ``fixed_cols``: the already published 1-D figures for the columns (e.g. the whole
@@ -290,14 +301,19 @@ def suppress_grid(counts: Mapping[tuple[R, C], int], rows: Sequence[R], cols: Se
     col_sum = {c: sum(values[(r, c)] for r in rows) for c in cols}
     grand = sum(row_sum.values())
     if fixed_cols is not None:
-        if any(fixed_cols.cells[c].value not in (None, col_sum[c]) for c in cols) or \
-                fixed_cols.total.value not in (None, grand):
+        if any(
+            fixed_cols.cells[c].value not in (None, col_sum[c]) for c in cols
+        ) or fixed_cols.total.value not in (None, grand):
             raise ValueError("fixed column totals do not match the grid")
     if t == 1:
-        return SuppressedGrid({k: Shown(v, t) for k, v in values.items()},
-                              {r: Shown(row_sum[r], t) for r in rows},
-                              {c: Shown(col_sum[c], t) for c in cols}, Shown(grand, t),
-                              rows=list(rows), cols=list(cols))
+        return SuppressedGrid(
+            {k: Shown(v, t) for k, v in values.items()},
+            {r: Shown(row_sum[r], t) for r in rows},
+            {c: Shown(col_sum[c], t) for c in cols},
+            Shown(grand, t),
+            rows=list(rows),
+            cols=list(cols),
+        )
 
     nr, nc = len(rows), len(cols)
     entries: dict[tuple[int, int], _Entry] = {}
@@ -314,16 +330,25 @@ def suppress_grid(counts: Mapping[tuple[R, C], int], rows: Sequence[R], cols: Se
             {(r, c): _as_shown(entries[(i, j)], t) for i, r in enumerate(rows) for j, c in enumerate(cols)},
             {r: _as_shown(entries[(i, nc)], t) for i, r in enumerate(rows)},
             {c: _as_shown(entries[(nr, j)], t) for j, c in enumerate(cols)},
-            _as_shown(entries[(nr, nc)], t), rows=list(rows), cols=list(cols))
+            _as_shown(entries[(nr, nc)], t),
+            rows=list(rows),
+            cols=list(cols),
+        )
     withheld = Shown(None, t, secondary=True)
     return SuppressedGrid(
-        {(r, c): withheld for r in rows for c in cols}, {r: withheld for r in rows},
+        {(r, c): withheld for r in rows for c in cols},
+        {r: withheld for r in rows},
         {c: _as_shown(entries[(nr, j)], t) for j, c in enumerate(cols)},
-        _as_shown(entries[(nr, nc)], t), withheld=True, rows=list(rows), cols=list(cols))
+        _as_shown(entries[(nr, nc)], t),
+        withheld=True,
+        rows=list(rows),
+        cols=list(cols),
+    )
 
 
 def _fixed_or_new(value: int, sign: int, t: int, fixed: Shown | None) -> _Entry:
     if fixed is None:
         return _Entry(value, sign, hidden=_primary(value, t))
-    return _Entry(value, sign, hidden=fixed.hidden, secondary=fixed.secondary, fixed=True,
-                  maybe_zero=fixed.maybe_zero)
+    return _Entry(
+        value, sign, hidden=fixed.hidden, secondary=fixed.secondary, fixed=True, maybe_zero=fixed.maybe_zero
+    )

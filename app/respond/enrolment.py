@@ -47,12 +47,17 @@ def enrolled(db: Session, secret: str, value: str | None) -> Tablet | None:
         data = _serializer(secret).loads(value, max_age=MAX_AGE)
     except BadSignature:  # also SignatureExpired
         return None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), t) for k, t in
-                                             (("s", int), ("t", int), ("n", str))):
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k), t) for k, t in (("s", int), ("t", int), ("n", str))
+    ):
         return None
     tablet = db.get(Tablet, data["t"])
-    if (tablet is None or tablet.ended_at is not None or tablet.service_id != data["s"]
-            or not hmac.compare_digest(tablet.nonce, data["n"])):
+    if (
+        tablet is None
+        or tablet.ended_at is not None
+        or tablet.service_id != data["s"]
+        or not hmac.compare_digest(tablet.nonce, data["n"])
+    ):
         return None
     return tablet
 

@@ -57,8 +57,7 @@ class PeopleForm(SubmissionForm):
 
 #: The settings a respondent can change: field -> [(value, phrase name)], first is the default.
 SETTINGS_CHOICES: dict[str, list[tuple[str, str]]] = {
-    "who": [("self", "who_self"), ("family", "who_family"), ("staff", "who_staff"),
-            ("other", "who_other")],
+    "who": [("self", "who_self"), ("family", "who_family"), ("staff", "who_staff"), ("other", "who_other")],
     "text": [("normal", "text_normal"), ("big", "text_big"), ("bigger", "text_bigger")],
     "pictures": [("on", "on"), ("off", "off")],
     "contrast": [("off", "off"), ("on", "on")],

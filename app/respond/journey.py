@@ -46,18 +46,31 @@ def version_for(db: Session, questionnaire: Questionnaire) -> QuestionnaireVersi
         return found
     try:
         with db.begin_nested():
-            db.add(QuestionnaireVersion(slug=questionnaire.id, content_hash=digest,
-                                        title=questionnaire.title, audience=questionnaire.audience,
-                                        definition=questionnaire.definition))
+            db.add(
+                QuestionnaireVersion(
+                    slug=questionnaire.id,
+                    content_hash=digest,
+                    title=questionnaire.title,
+                    audience=questionnaire.audience,
+                    definition=questionnaire.definition,
+                )
+            )
     except IntegrityError:  # another worker stored it first
         pass
-    return db.scalars(select(QuestionnaireVersion)
-                      .where(QuestionnaireVersion.content_hash == digest)).one()
+    return db.scalars(select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == digest)).one()
 
 
-def start_response(db: Session, *, questionnaire: Questionnaire, service: Service, client_id: str,
-                   answered_by: str, language: str, visit_id: int | None = None,
-                   asked_by_expert: bool = False) -> Response:
+def start_response(
+    db: Session,
+    *,
+    questionnaire: Questionnaire,
+    service: Service,
+    client_id: str,
+    answered_by: str,
+    language: str,
+    visit_id: int | None = None,
+    asked_by_expert: bool = False,
+) -> Response:
     """Start (or, for a repeated start form, find) the response with this client id.
 
     ``visit_id`` and ``asked_by_expert`` are given when an Expert by Experience handed the tablet
@@ -69,10 +82,18 @@ def start_response(db: Session, *, questionnaire: Questionnaire, service: Servic
     if existing is not None:
         return _same_start(existing, questionnaire, service, visit_id)
     version = version_for(db, questionnaire)
-    response = Response(client_id=client_id, token=secrets.token_urlsafe(32), version=version,
-                        service=service, respondent_role=questionnaire.audience,
-                        answered_by=answered_by, language=language, consent=True,
-                        visit_id=visit_id, asked_by_expert=asked_by_expert)
+    response = Response(
+        client_id=client_id,
+        token=secrets.token_urlsafe(32),
+        version=version,
+        service=service,
+        respondent_role=questionnaire.audience,
+        answered_by=answered_by,
+        language=language,
+        consent=True,
+        visit_id=visit_id,
+        asked_by_expert=asked_by_expert,
+    )
     try:
         with db.begin_nested():
             db.add(response)
@@ -82,15 +103,20 @@ def start_response(db: Session, *, questionnaire: Questionnaire, service: Servic
     return response
 
 
-def _same_start(found: Response, questionnaire: Questionnaire, service: Service,
-                visit_id: int | None) -> Response:
+def _same_start(
+    found: Response, questionnaire: Questionnaire, service: Service, visit_id: int | None
+) -> Response:
     """A repeated start form finds its own response, and never anybody else's.
 
     The caller makes sure the id came from this browser session; this is the second wall: the
     response must be open and started here, on this questionnaire, in the same visit (or none).
     """
-    if (found.service_id != service.id or found.version.slug != questionnaire.id
-            or found.visit_id != visit_id or not found.is_open):
+    if (
+        found.service_id != service.id
+        or found.version.slug != questionnaire.id
+        or found.visit_id != visit_id
+        or not found.is_open
+    ):
         raise JourneyError("that id belongs to another response")
     return found
 
@@ -113,9 +139,11 @@ def _built(digest: str, definition: Callable[[], dict]) -> Questionnaire:
 
 def open_response(db: Session, token: str) -> tuple[Response, Questionnaire] | None:
     """The open response with this session token and its questionnaire, in one query."""
-    row = db.execute(select(Response, QuestionnaireVersion.content_hash)
-                     .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
-                     .where(Response.token == token)).first()
+    row = db.execute(
+        select(Response, QuestionnaireVersion.content_hash)
+        .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
+        .where(Response.token == token)
+    ).first()
     if row is None or not row[0].is_open:
         return None
     response, digest = row
@@ -124,9 +152,15 @@ def open_response(db: Session, token: str) -> tuple[Response, Questionnaire] | N
 
 def answer_to(db: Session, response: Response, question_key: str) -> Answer | None:
     """This response's answer to one question, with its choices, in one query."""
-    return db.scalars(select(Answer).options(joinedload(Answer.choices))
-                      .where(Answer.response_id == response.id,
-                             Answer.question_key == question_key)).unique().one_or_none()
+    return (
+        db.scalars(
+            select(Answer)
+            .options(joinedload(Answer.choices))
+            .where(Answer.response_id == response.id, Answer.question_key == question_key)
+        )
+        .unique()
+        .one_or_none()
+    )
 
 
 def normalise_text(text: str | None) -> str:
@@ -134,12 +168,14 @@ def normalise_text(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def parse_given(question: Question, action: str | None, values: list[str],
-                text: str | None) -> Given:
+def parse_given(question: Question, action: str | None, values: list[str], text: str | None) -> Given:
     """Turn the posted fields into an answer, refusing anything the question does not offer."""
     if action in ("dont_know", "dont_want_to_say", "skip"):
-        kind = {"skip": AnswerKind.SKIPPED, "dont_know": AnswerKind.DONT_KNOW,
-                "dont_want_to_say": AnswerKind.DONT_WANT_TO_SAY}[action]
+        kind = {
+            "skip": AnswerKind.SKIPPED,
+            "dont_know": AnswerKind.DONT_KNOW,
+            "dont_want_to_say": AnswerKind.DONT_WANT_TO_SAY,
+        }[action]
         return Given(kind)
     if action not in (None, "", "answer"):
         raise JourneyError("unknown action")
@@ -158,8 +194,16 @@ def parse_given(question: Question, action: str | None, values: list[str],
     return Given(AnswerKind.OPTION, values=chosen)
 
 
-def record_answer(db: Session, response: Response, question_key: str, given: Given,
-                  submission_id: str, *, supported: bool = False, note: str | None = None) -> Answer:
+def record_answer(
+    db: Session,
+    response: Response,
+    question_key: str,
+    given: Given,
+    submission_id: str,
+    *,
+    supported: bool = False,
+    note: str | None = None,
+) -> Answer:
     """Store ``given`` as the answer to ``question_key``; a replayed submission changes nothing.
 
     ``supported``: given in "ask together" mode. ``note``: a short note with the answer (an
@@ -170,27 +214,40 @@ def record_answer(db: Session, response: Response, question_key: str, given: Giv
     if note is not None and len(note) > NOTE_LENGTH:
         raise JourneyError("note too long")
     now = utcnow()
-    values = {"response_id": response.id, "question_key": question_key, "kind": given.kind.value,
-              "text": given.text, "submission_id": submission_id, "supported": supported,
-              "note": note, "created_at": now, "updated_at": now}
+    values = {
+        "response_id": response.id,
+        "question_key": question_key,
+        "kind": given.kind.value,
+        "text": given.text,
+        "submission_id": submission_id,
+        "supported": supported,
+        "note": note,
+        "created_at": now,
+        "updated_at": now,
+    }
     # One statement, whatever else is running: the unique (response, question) constraint decides,
     # never a check-then-insert. A replay (same submission id) updates nothing and returns no row.
     upsert = _dialect_insert(db)(Answer).values(**values)
     upsert = upsert.on_conflict_do_update(
         index_elements=[Answer.response_id, Answer.question_key],
-        set_={key: upsert.excluded[key] for key in
-              ("kind", "text", "submission_id", "supported", "note", "updated_at")},
+        set_={
+            key: upsert.excluded[key]
+            for key in ("kind", "text", "submission_id", "supported", "note", "updated_at")
+        },
         where=Answer.submission_id != upsert.excluded.submission_id,
     ).returning(Answer.id)
     answer_id = db.execute(upsert).scalar()
     if answer_id is not None:  # a new or changed answer: its choices are replaced with it
         db.execute(delete(AnswerChoice).where(AnswerChoice.answer_id == answer_id))
         if given.values:
-            db.execute(insert(AnswerChoice), [{"answer_id": answer_id, "value": value}
-                                              for value in given.values])
-    answer = db.scalars(select(Answer).where(Answer.response_id == response.id,
-                                             Answer.question_key == question_key)
-                        .execution_options(populate_existing=True)).one()
+            db.execute(
+                insert(AnswerChoice), [{"answer_id": answer_id, "value": value} for value in given.values]
+            )
+    answer = db.scalars(
+        select(Answer)
+        .where(Answer.response_id == response.id, Answer.question_key == question_key)
+        .execution_options(populate_existing=True)
+    ).one()
     return answer
 
 
@@ -206,8 +263,9 @@ def answers_by_question(db: Session, response: Response) -> dict[str, Answer]:
     return {answer.question_key: answer for answer in rows}
 
 
-def record_context(response: Response, *, helped_by: list[str] | None = None,
-                   in_room: list[str] | None = None) -> None:
+def record_context(
+    response: Response, *, helped_by: list[str] | None = None, in_room: list[str] | None = None
+) -> None:
     """Store who helped and who else was in the room (fixed codes only)."""
     if not response.is_open:
         raise JourneyError("response closed")
@@ -234,8 +292,9 @@ def finish(response: Response, *, stopped: bool = False) -> None:
 AWAKE, ASK, ASKING, GONE = "awake", "ask", "asking", "gone"
 
 
-def quiet_state(now: float, seen: float | None, asked: float | None, *, quiet_seconds: float,
-                answer_seconds: float) -> str:
+def quiet_state(
+    now: float, seen: float | None, asked: float | None, *, quiet_seconds: float, answer_seconds: float
+) -> str:
     """Where a respondent's request stands after a quiet spell (times in seconds since the epoch).
 
     ``seen``: the person's last request; ``asked``: when "Are you still there?" was first shown.

@@ -38,8 +38,14 @@ from .forms import (
     new_submission_id,
 )
 
-PREFS_DEFAULT = {"text": "normal", "pictures": "on", "contrast": "off", "read_aloud": "on",
-                 "autoplay": "off", "who": "self"}
+PREFS_DEFAULT = {
+    "text": "normal",
+    "pictures": "on",
+    "contrast": "off",
+    "read_aloud": "on",
+    "autoplay": "off",
+    "who": "self",
+}
 CLOSING_STEPS = ("helped", "room", "anything_else")
 #: where "go on" leads after the last closing question's answer worried us: finish
 FINISH = "finish"
@@ -48,8 +54,7 @@ THANKS_TOLD_KEY = "ev_thanks_told"  # thank you repeats the promise: "told" or "
 SEEN_KEY = "ev_seen"  # when this person's last request came (seconds): a quiet tablet asks
 ASKED_KEY = "ev_asked"  # when "Are you still there?" was first shown for this quiet spell
 #: what the tablet forgets when the person is done (thank you, start again, walked away)
-PERSON_KEYS = ("ev_response", "ev_questionnaire", "ev_prefs", "ev_start_id", TOLD_KEY,
-               SEEN_KEY, ASKED_KEY)
+PERSON_KEYS = ("ev_response", "ev_questionnaire", "ev_prefs", "ev_start_id", TOLD_KEY, SEEN_KEY, ASKED_KEY)
 QUIET_ANSWERS = ("still_here", "start_again")  # the two cards of "Are you still there?"
 SEEN_EVERY = 15  # seconds: how often the time of the last request is written into the session
 
@@ -80,8 +85,9 @@ def current_service() -> Service | None:
 def enrolled_tablet() -> Tablet | None:
     """The enrolment in this tablet's signed cookie, if it is still in use."""
     if "tablet" not in g:
-        g.tablet = enrolment.enrolled(db.session, current_app.secret_key,
-                                      request.cookies.get(enrolment.COOKIE))
+        g.tablet = enrolment.enrolled(
+            db.session, current_app.secret_key, request.cookies.get(enrolment.COOKIE)
+        )
     return g.tablet
 
 
@@ -119,10 +125,13 @@ def _seconds(value: object) -> float | None:
 def _mind_quiet(response: Response, answering_quiet: bool) -> None:
     config, now = current_app.config, time.time()
     quiet = config["VISIT_QUIET_MINUTES"] if visit_context() else config["QUIET_MINUTES"]
-    state = journey.quiet_state(now, _seconds(session.get(SEEN_KEY)),
-                                _seconds(session.get(ASKED_KEY)),
-                                quiet_seconds=float(quiet) * 60,
-                                answer_seconds=float(config["QUIET_ANSWER_MINUTES"]) * 60)
+    state = journey.quiet_state(
+        now,
+        _seconds(session.get(SEEN_KEY)),
+        _seconds(session.get(ASKED_KEY)),
+        quiet_seconds=float(quiet) * 60,
+        answer_seconds=float(config["QUIET_ANSWER_MINUTES"]) * 60,
+    )
     if state == journey.GONE:  # walked away: keep what was given, show nothing of it again
         journey.finish(response, stopped=True)
         _forget_person()
@@ -154,13 +163,13 @@ def _still_there_page(answer_seconds: float) -> HTTPResponse:
     came_from = came_from if _is_step(came_from) else ""
     form = ConsentForm()
     form.submission_id.data = new_submission_id()
-    page = make_response(render_template("respond/still_there.html", form=form,
-                                         came_from=came_from))
+    page = make_response(render_template("respond/still_there.html", form=form, came_from=came_from))
     # Nobody taps: the page asks again just after the time is up, and that closes the response.
     # (The Refresh header rather than <meta http-equiv="refresh">: the page itself is the warning
     # that WCAG 2.2.1 asks for, with a simple way to have more time.)
-    page.headers["Refresh"] = (f"{int(answer_seconds) + 2}; url="
-                               f"{url_for('respond.stop', **{'from': came_from})}")
+    page.headers["Refresh"] = (
+        f"{int(answer_seconds) + 2}; url={url_for('respond.stop', **{'from': came_from})}"
+    )
     return page
 
 
@@ -211,8 +220,7 @@ def start() -> str:
     service = current_service()
     if service is None:
         return render_template("respond/ask_for_link.html")
-    return render_template("respond/start.html", service=service,
-                           questionnaires=respondent_questionnaires())
+    return render_template("respond/start.html", service=service, questionnaires=respondent_questionnaires())
 
 
 @bp.get("/at/<code>")
@@ -221,8 +229,7 @@ def at_service(code: str) -> HTTPResponse:
 
     Codes are unguessable (models.new_start_code) and shown only to the organisation's staff.
     """
-    service = (db.session.scalar(select(Service).where(Service.code == code))
-               if len(code) <= 64 else None)
+    service = db.session.scalar(select(Service).where(Service.code == code)) if len(code) <= 64 else None
     if service is None:
         abort(404)
     session.clear()
@@ -253,8 +260,7 @@ def settings() -> str | HTTPResponse:
         chosen = {key: getattr(form, key).data for key in (*PREFS_DEFAULT, "locale")}
         session["ev_prefs"] = chosen
         return redirect(url_for("respond.consent"))
-    return render_template("respond/settings.html", form=form, choices=SETTINGS_CHOICES,
-                           locales=locales)
+    return render_template("respond/settings.html", form=form, choices=SETTINGS_CHOICES, locales=locales)
 
 
 @bp.route("/consent", methods=["GET", "POST"])
@@ -276,10 +282,15 @@ def consent() -> str | HTTPResponse:
             abort(400)
         try:
             response = journey.start_response(
-                db.session, questionnaire=questionnaires()[slug], service=service,
-                client_id=form.submission_id.data, answered_by=prefs()["who"],
-                language=str(get_locale()), visit_id=visit_context().get("id"),
-                asked_by_expert=bool(visit_context()))
+                db.session,
+                questionnaire=questionnaires()[slug],
+                service=service,
+                client_id=form.submission_id.data,
+                answered_by=prefs()["who"],
+                language=str(get_locale()),
+                visit_id=visit_context().get("id"),
+                asked_by_expert=bool(visit_context()),
+            )
         except journey.JourneyError as error:
             fail_bad_input(error)
         session["ev_response"] = response.token
@@ -311,10 +322,17 @@ def question(number: int) -> str | HTTPResponse:
         if request.form.get("question") != item.id:
             abort(400)  # the page was changed on its way here
         try:
-            given = journey.parse_given(item, form.action.data or None, form.answer.data or [],
-                                        form.text.data)
-            journey.record_answer(db.session, response, item.id, given, form.submission_id.data,
-                                  supported=bool(visit_context().get("together")))
+            given = journey.parse_given(
+                item, form.action.data or None, form.answer.data or [], form.text.data
+            )
+            journey.record_answer(
+                db.session,
+                response,
+                item.id,
+                given,
+                form.submission_id.data,
+                supported=bool(visit_context().get("together")),
+            )
             alert = safeguarding.check_answer(db.session, response, item, item.id, given)
         except journey.JourneyError as error:
             fail_bad_input(error)
@@ -326,10 +344,15 @@ def question(number: int) -> str | HTTPResponse:
     form.submission_id.data = new_submission_id()
     if answer is not None and answer.kind == AnswerKind.TEXT:
         form.text.data = answer.text
-    return render_template("respond/question.html", form=form, question=item, number=number,
-                           total=len(questions), answer=answer,
-                           back_url=url_for("respond.question", number=number - 1)
-                           if number > 1 else None)
+    return render_template(
+        "respond/question.html",
+        form=form,
+        question=item,
+        number=number,
+        total=len(questions),
+        answer=answer,
+        back_url=url_for("respond.question", number=number - 1) if number > 1 else None,
+    )
 
 
 @bp.route("/end/<step>", methods=["GET", "POST"])
@@ -354,16 +377,23 @@ def closing(step: str) -> str | HTTPResponse:
         journey.finish(response)
         return _thank_you(response)
     form.submission_id.data = new_submission_id()
-    back = (url_for("respond.closing", step=CLOSING_STEPS[index - 1]) if index
-            else url_for("respond.question", number=len(g.questionnaire.questions)))
+    back = (
+        url_for("respond.closing", step=CLOSING_STEPS[index - 1])
+        if index
+        else url_for("respond.question", number=len(g.questionnaire.questions))
+    )
     existing = journey.answers_by_question(db.session, response).get(journey.ANYTHING_ELSE)
     if step == "anything_else" and existing is not None:
         form.text.data = existing.text
     chosen = (response.helped_by if step == "helped" else response.others_present) or ""
-    return render_template(f"respond/{step}.html", form=form, back_url=back, step=step,
-                           chosen=set(filter(None, chosen.split(","))),
-                           asked=(response.helped_by if step == "helped"
-                                  else response.others_present) is not None)
+    return render_template(
+        f"respond/{step}.html",
+        form=form,
+        back_url=back,
+        step=step,
+        chosen=set(filter(None, chosen.split(","))),
+        asked=(response.helped_by if step == "helped" else response.others_present) is not None,
+    )
 
 
 def _store_closing(response: Response, step: str, form: Any) -> Any:
@@ -373,9 +403,14 @@ def _store_closing(response: Response, step: str, form: Any) -> Any:
         if len(text) > current_app.config["MAX_FREE_TEXT"]:
             raise journey.JourneyError("text too long")
         given = journey.Given(AnswerKind.TEXT, text=text) if text else journey.Given(AnswerKind.SKIPPED)
-        journey.record_answer(db.session, response, journey.ANYTHING_ELSE, given,
-                              form.submission_id.data,
-                              supported=bool(visit_context().get("together")))
+        journey.record_answer(
+            db.session,
+            response,
+            journey.ANYTHING_ELSE,
+            given,
+            form.submission_id.data,
+            supported=bool(visit_context().get("together")),
+        )
         return safeguarding.check_answer(db.session, response, None, journey.ANYTHING_ELSE, given)
     people = [] if form.action.data == "nobody" else list(form.people.data or [])
     if step == "helped":
@@ -408,8 +443,9 @@ def stop() -> str | HTTPResponse:
             return redirect(_new_person_url())
         return _thank_you(response)
     form.submission_id.data = new_submission_id()
-    return render_template("respond/stop.html", form=form,
-                           continue_url=_continue_url(request.args.get("from", "")))
+    return render_template(
+        "respond/stop.html", form=form, continue_url=_continue_url(request.args.get("from", ""))
+    )
 
 
 def _question_number(value: str) -> int | None:
@@ -536,4 +572,3 @@ def audio(name: str) -> HTTPResponse:
     response = send_file(path, mimetype="audio/ogg", max_age=31536000, conditional=True)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
-

@@ -24,7 +24,27 @@ from .alerts import (
 from .detection import CONCERN_WORDS, concern_words, matches
 from .outbox import lead_for, recipients, send_pending, sweep
 
-__all__ = ["ANYTHING_ELSE_TEXT", "CONCERN_WORDS", "AlertError", "acknowledge", "add_signal",
-           "alert_for_response", "alerts_in_order", "check_answer", "check_stored", "close",
-           "concern_words", "is_overdue", "lead_for", "mark_urgent", "matches", "open_alerts",
-           "open_count", "overdue_cutoff", "recipients", "remind_overdue", "send_pending", "sweep"]
+__all__ = [
+    "ANYTHING_ELSE_TEXT",
+    "CONCERN_WORDS",
+    "AlertError",
+    "acknowledge",
+    "add_signal",
+    "alert_for_response",
+    "alerts_in_order",
+    "check_answer",
+    "check_stored",
+    "close",
+    "concern_words",
+    "is_overdue",
+    "lead_for",
+    "mark_urgent",
+    "matches",
+    "open_alerts",
+    "open_count",
+    "overdue_cutoff",
+    "recipients",
+    "remind_overdue",
+    "send_pending",
+    "sweep",
+]

@@ -47,9 +47,16 @@ class AlertError(ValueError):
 
 
 # -- raising -------------------------------------------------------------------------------------
-def check_answer(db: Session, response: Response, question: Question | None, question_key: str,
-                 given: Any, *, question_text: str | None = None,
-                 note: str | None = None) -> SafeguardingAlert | None:
+def check_answer(
+    db: Session,
+    response: Response,
+    question: Question | None,
+    question_key: str,
+    given: Any,
+    *,
+    question_text: str | None = None,
+    note: str | None = None,
+) -> SafeguardingAlert | None:
     """Check one answer just stored; when it is a safeguarding signal, list it in the response's
     alert (raising the alert with its first signal) and return the alert. Otherwise None.
 
@@ -65,10 +72,16 @@ def check_answer(db: Session, response: Response, question: Question | None, que
         if not worrying:
             return None
         shown = ", ".join(_label(question, v) for v in worrying)
-        return add_signal(db, response, source="observation" if observed else "answer",
-                          question_key=question_key,
-                          question_text=question_text or question.text, answer=shown,
-                          values=worrying, note=note)
+        return add_signal(
+            db,
+            response,
+            source="observation" if observed else "answer",
+            question_key=question_key,
+            question_text=question_text or question.text,
+            answer=shown,
+            values=worrying,
+            note=note,
+        )
     if kind == AnswerKind.TEXT and text:
         service = db.get(Service, response.service_id)
         if service is None:
@@ -77,20 +90,45 @@ def check_answer(db: Session, response: Response, question: Question | None, que
         if not found:
             return None
         if question_text is None:
-            question_text = (question.text if question is not None
-                             else ANYTHING_ELSE_TEXT if question_key == ANYTHING_ELSE_KEY else None)
-        return add_signal(db, response, source="observation" if observed else "free_text",
-                          question_key=question_key, question_text=question_text, answer=text,
-                          matched=found, note=note)
+            question_text = (
+                question.text
+                if question is not None
+                else ANYTHING_ELSE_TEXT
+                if question_key == ANYTHING_ELSE_KEY
+                else None
+            )
+        return add_signal(
+            db,
+            response,
+            source="observation" if observed else "free_text",
+            question_key=question_key,
+            question_text=question_text,
+            answer=text,
+            matched=found,
+            note=note,
+        )
     return None
 
 
-def check_stored(db: Session, response: Response, question: Question | None, answer: Any, *,
-                 question_text: str | None = None) -> SafeguardingAlert | None:
+def check_stored(
+    db: Session,
+    response: Response,
+    question: Question | None,
+    answer: Any,
+    *,
+    question_text: str | None = None,
+) -> SafeguardingAlert | None:
     """The same check for an answer already stored (e.g. an expert's observation on a visit)."""
     given = SimpleNamespace(kind=answer.kind, values=tuple(answer.values), text=answer.text)
-    return check_answer(db, response, question, answer.question_key, given, question_text=question_text,
-                        note=getattr(answer, "note", None))
+    return check_answer(
+        db,
+        response,
+        question,
+        answer.question_key,
+        given,
+        question_text=question_text,
+        note=getattr(answer, "note", None),
+    )
 
 
 def _label(question: Question, value: str) -> str:
@@ -99,9 +137,12 @@ def _label(question: Question, value: str) -> str:
 
 
 def context_of(response: Response) -> dict[str, Any]:
-    return {"questionnaire": response.version.slug if response.version else None,
-            "answered_by": response.answered_by, "helped_by": response.helped_by,
-            "others_present": response.others_present}
+    return {
+        "questionnaire": response.version.slug if response.version else None,
+        "answered_by": response.answered_by,
+        "helped_by": response.helped_by,
+        "others_present": response.others_present,
+    }
 
 
 def alert_for_response(db: Session, response_id: int) -> SafeguardingAlert | None:
@@ -109,9 +150,18 @@ def alert_for_response(db: Session, response_id: int) -> SafeguardingAlert | Non
     return db.scalar(select(SafeguardingAlert).where(SafeguardingAlert.response_id == response_id))
 
 
-def add_signal(db: Session, response: Response, *, source: str, question_key: str | None,
-               question_text: str | None, answer: str, values: list[str] | None = None,
-               matched: list[str] | None = None, note: str | None = None) -> SafeguardingAlert | None:
+def add_signal(
+    db: Session,
+    response: Response,
+    *,
+    source: str,
+    question_key: str | None,
+    question_text: str | None,
+    answer: str,
+    values: list[str] | None = None,
+    matched: list[str] | None = None,
+    note: str | None = None,
+) -> SafeguardingAlert | None:
     """List one signal in the response's alert, raising the alert if it is the first."""
     alert = alert_for_response(db, response.id)
     raised = False
@@ -119,9 +169,14 @@ def add_signal(db: Session, response: Response, *, source: str, question_key: st
         service = db.get(Service, response.service_id)
         if service is None:
             return None
-        alert = SafeguardingAlert(organisation_id=service.organisation_id, service_id=service.id,
-                                  source=source, response_id=response.id,
-                                  context=context_of(response), raised_at=utcnow())
+        alert = SafeguardingAlert(
+            organisation_id=service.organisation_id,
+            service_id=service.id,
+            source=source,
+            response_id=response.id,
+            context=context_of(response),
+            raised_at=utcnow(),
+        )
         try:
             with db.begin_nested():
                 db.add(alert)
@@ -133,10 +188,17 @@ def add_signal(db: Session, response: Response, *, source: str, question_key: st
             raised = True
     if any(s.question_key == question_key for s in alert.signals):
         return alert  # an answer changed after Back, or sent twice: the first signal stands
-    signal = SafeguardingSignal(alert_id=alert.id, source=source, question_key=question_key,
-                                question_text=(question_text or "")[:500] or None, answer=answer,
-                                values=list(values or []), matched=list(matched or []),
-                                note=(note or "")[:500] or None, given_at=utcnow())
+    signal = SafeguardingSignal(
+        alert_id=alert.id,
+        source=source,
+        question_key=question_key,
+        question_text=(question_text or "")[:500] or None,
+        answer=answer,
+        values=list(values or []),
+        matched=list(matched or []),
+        note=(note or "")[:500] or None,
+        given_at=utcnow(),
+    )
     try:
         with db.begin_nested():
             db.add(signal)
@@ -145,13 +207,27 @@ def add_signal(db: Session, response: Response, *, source: str, question_key: st
         return alert
     db.expire(alert, ["signals"])
     if raised:
-        audit.record(db, Actor(), "safeguarding.raise", organisation_id=alert.organisation_id,
-                     object_type="safeguarding_alert", object_id=alert.id, source=source)
+        audit.record(
+            db,
+            Actor(),
+            "safeguarding.raise",
+            organisation_id=alert.organisation_id,
+            object_type="safeguarding_alert",
+            object_id=alert.id,
+            source=source,
+        )
         outbox.tell_lead(db, alert, "raised")
     else:
-        audit.record(db, Actor(), "safeguarding.signal", organisation_id=alert.organisation_id,
-                     object_type="safeguarding_alert", object_id=alert.id, source=source,
-                     signal_id=signal.id)
+        audit.record(
+            db,
+            Actor(),
+            "safeguarding.signal",
+            organisation_id=alert.organisation_id,
+            object_type="safeguarding_alert",
+            object_id=alert.id,
+            source=source,
+            signal_id=signal.id,
+        )
         if alert.status != "raised":  # someone is already acting: tell them there is more
             outbox.tell_lead(db, alert, "more")
     return alert
@@ -162,8 +238,14 @@ def mark_urgent(db: Session, alert: SafeguardingAlert, actor: Actor) -> None:
     if alert.urgent:
         return
     alert.urgent, alert.urgent_at = True, utcnow()
-    audit.record(db, actor, "safeguarding.urgent", organisation_id=alert.organisation_id,
-                 object_type="safeguarding_alert", object_id=alert.id)
+    audit.record(
+        db,
+        actor,
+        "safeguarding.urgent",
+        organisation_id=alert.organisation_id,
+        object_type="safeguarding_alert",
+        object_id=alert.id,
+    )
     outbox.tell_lead(db, alert, "urgent")
     db.flush()
 
@@ -173,8 +255,14 @@ def acknowledge(db: Session, alert: SafeguardingAlert, by: User, actor: Actor) -
     if alert.status != "raised":
         raise AlertError("already acknowledged")
     alert.status, alert.acknowledged_at, alert.acknowledged_by_id = "acknowledged", utcnow(), by.id
-    audit.record(db, actor, "safeguarding.acknowledge", organisation_id=alert.organisation_id,
-                 object_type="safeguarding_alert", object_id=alert.id)
+    audit.record(
+        db,
+        actor,
+        "safeguarding.acknowledge",
+        organisation_id=alert.organisation_id,
+        object_type="safeguarding_alert",
+        object_id=alert.id,
+    )
     db.flush()
 
 
@@ -185,8 +273,14 @@ def close(db: Session, alert: SafeguardingAlert, by: User, outcome: str, actor: 
         raise AlertError("say what was done")
     alert.status, alert.closed_at, alert.closed_by_id = "closed", utcnow(), by.id
     alert.outcome = outcome.strip()
-    audit.record(db, actor, "safeguarding.close", organisation_id=alert.organisation_id,
-                 object_type="safeguarding_alert", object_id=alert.id)
+    audit.record(
+        db,
+        actor,
+        "safeguarding.close",
+        organisation_id=alert.organisation_id,
+        object_type="safeguarding_alert",
+        object_id=alert.id,
+    )
     db.flush()
 
 
@@ -202,10 +296,13 @@ def is_overdue(alert: SafeguardingAlert, config: Mapping[str, Any], now: datetim
 
 def _work_order() -> tuple[Any, ...]:
     """Urgent first, then what nobody acknowledged (oldest first), then acknowledged, then closed."""
-    stage = (SafeguardingAlert.status == "raised",
-             SafeguardingAlert.status == "acknowledged")
-    return (SafeguardingAlert.urgent.desc(), *(s.desc() for s in stage), SafeguardingAlert.raised_at,
-            SafeguardingAlert.id)
+    stage = (SafeguardingAlert.status == "raised", SafeguardingAlert.status == "acknowledged")
+    return (
+        SafeguardingAlert.urgent.desc(),
+        *(s.desc() for s in stage),
+        SafeguardingAlert.raised_at,
+        SafeguardingAlert.id,
+    )
 
 
 def alerts_in_order(db: Session, organisation_id: int) -> list[SafeguardingAlert]:
@@ -214,29 +311,43 @@ def alerts_in_order(db: Session, organisation_id: int) -> list[SafeguardingAlert
     Open alerts come first (urgent ones at the very top; then raised, oldest first; then
     acknowledged, oldest first); closed alerts last, newest first.
     """
-    open_rows = list(db.scalars(
-        select(SafeguardingAlert).where(SafeguardingAlert.organisation_id == organisation_id,
-                                        SafeguardingAlert.status != "closed")
-        .order_by(*_work_order())))
-    closed = list(db.scalars(
-        select(SafeguardingAlert).where(SafeguardingAlert.organisation_id == organisation_id,
-                                        SafeguardingAlert.status == "closed")
-        .order_by(SafeguardingAlert.raised_at.desc(), SafeguardingAlert.id.desc())))
+    open_rows = list(
+        db.scalars(
+            select(SafeguardingAlert)
+            .where(SafeguardingAlert.organisation_id == organisation_id, SafeguardingAlert.status != "closed")
+            .order_by(*_work_order())
+        )
+    )
+    closed = list(
+        db.scalars(
+            select(SafeguardingAlert)
+            .where(SafeguardingAlert.organisation_id == organisation_id, SafeguardingAlert.status == "closed")
+            .order_by(SafeguardingAlert.raised_at.desc(), SafeguardingAlert.id.desc())
+        )
+    )
     return open_rows + closed
 
 
 def open_alerts(db: Session, organisation_id: int) -> list[SafeguardingAlert]:
     """Alerts not closed yet, urgent and oldest unacknowledged first."""
-    return list(db.scalars(select(SafeguardingAlert)
-                           .where(SafeguardingAlert.organisation_id == organisation_id,
-                                  SafeguardingAlert.status != "closed")
-                           .order_by(*_work_order())))
+    return list(
+        db.scalars(
+            select(SafeguardingAlert)
+            .where(SafeguardingAlert.organisation_id == organisation_id, SafeguardingAlert.status != "closed")
+            .order_by(*_work_order())
+        )
+    )
 
 
 def open_count(db: Session, organisation_id: int) -> int:
-    return db.scalar(select(func.count()).select_from(SafeguardingAlert).where(
-        SafeguardingAlert.organisation_id == organisation_id,
-        SafeguardingAlert.status != "closed")) or 0
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(SafeguardingAlert)
+            .where(SafeguardingAlert.organisation_id == organisation_id, SafeguardingAlert.status != "closed")
+        )
+        or 0
+    )
 
 
 # -- reminders -----------------------------------------------------------------------------------
@@ -245,24 +356,42 @@ def remind_overdue(db: Session, config: Mapping[str, Any], now: datetime | None 
     overdue period. Returns how many reminders were written to the outbox (in this transaction)."""
     now = now or utcnow()
     cutoff = overdue_cutoff(config, now)
-    due = db.scalars(select(SafeguardingAlert).where(
-        SafeguardingAlert.status == "raised", SafeguardingAlert.raised_at < cutoff,
-        or_(SafeguardingAlert.reminded_at.is_(None), SafeguardingAlert.reminded_at < cutoff))
-        .order_by(SafeguardingAlert.id)).all()
+    due = db.scalars(
+        select(SafeguardingAlert)
+        .where(
+            SafeguardingAlert.status == "raised",
+            SafeguardingAlert.raised_at < cutoff,
+            or_(SafeguardingAlert.reminded_at.is_(None), SafeguardingAlert.reminded_at < cutoff),
+        )
+        .order_by(SafeguardingAlert.id)
+    ).all()
     written = 0
     for alert in due:
         before = alert.reminded_at
         # compare-and-set: two senders sweeping at once write one reminder, not two
-        claimed = db.execute(update(SafeguardingAlert).where(
-            SafeguardingAlert.id == alert.id, SafeguardingAlert.status == "raised",
-            SafeguardingAlert.reminded_at.is_(None) if before is None
-            else SafeguardingAlert.reminded_at == before)
-            .values(reminded_at=now).execution_options(synchronize_session=False)).rowcount
+        claimed = db.execute(
+            update(SafeguardingAlert)
+            .where(
+                SafeguardingAlert.id == alert.id,
+                SafeguardingAlert.status == "raised",
+                SafeguardingAlert.reminded_at.is_(None)
+                if before is None
+                else SafeguardingAlert.reminded_at == before,
+            )
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if claimed != 1:
             continue
         alert.reminded_at = now
-        audit.record(db, Actor(), "safeguarding.overdue", organisation_id=alert.organisation_id,
-                     object_type="safeguarding_alert", object_id=alert.id)
+        audit.record(
+            db,
+            Actor(),
+            "safeguarding.overdue",
+            organisation_id=alert.organisation_id,
+            object_type="safeguarding_alert",
+            object_id=alert.id,
+        )
         outbox.tell_lead(db, alert, "overdue")
         written += 1
     db.flush()

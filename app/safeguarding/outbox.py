@@ -44,9 +44,15 @@ def recipients(db: Session, organisation_id: int) -> list[str]:
     lead = lead_for(db, organisation_id)
     if lead is not None:
         return [lead.email]
-    return list(db.scalars(select(User.email).where(
-        User.organisation_id == organisation_id, User.role == Role.QUALITY_LEAD,
-        User.active.is_(True)).order_by(User.id)))
+    return list(
+        db.scalars(
+            select(User.email)
+            .where(
+                User.organisation_id == organisation_id, User.role == Role.QUALITY_LEAD, User.active.is_(True)
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def _config() -> Mapping[str, Any]:
@@ -54,8 +60,9 @@ def _config() -> Mapping[str, Any]:
 
 
 def alert_link(alert_id: int, config: Mapping[str, Any] | None = None) -> str:
-    base = str((config if config is not None else _config()).get("EXTERNAL_URL")
-               or "http://127.0.0.1:5000").rstrip("/")
+    base = str(
+        (config if config is not None else _config()).get("EXTERNAL_URL") or "http://127.0.0.1:5000"
+    ).rstrip("/")
     return f"{base}/provider/alerts/{alert_id}"
 
 
@@ -70,14 +77,19 @@ def _message(kind: str, link: str, hours: object) -> tuple[str, str]:
     openings = {
         "raised": gettext("A safeguarding alert was raised at one of your services."),
         "urgent": gettext("The person asked to talk to someone now. Please act today."),
-        "overdue": gettext("Nobody has acknowledged this safeguarding alert in %(hours)s hours.",
-                           hours=hours),
+        "overdue": gettext(
+            "Nobody has acknowledged this safeguarding alert in %(hours)s hours.", hours=hours
+        ),
         "more": gettext("Something more that worries us was added to a safeguarding alert."),
     }
-    body = "\n".join((openings[kind],
-                      gettext("Please sign in to see it and act: %(link)s", link=link),
-                      gettext("This email holds no answer and no personal details on purpose."),
-                      ""))
+    body = "\n".join(
+        (
+            openings[kind],
+            gettext("Please sign in to see it and act: %(link)s", link=link),
+            gettext("This email holds no answer and no personal details on purpose."),
+            "",
+        )
+    )
     return subjects[kind], body
 
 
@@ -87,10 +99,11 @@ def tell_lead(db: Session, alert: SafeguardingAlert, kind: str) -> list[MailOutb
     config = _config()
     # in the staff's language (the default locale), never the respondent's
     with force_locale(config.get("BABEL_DEFAULT_LOCALE") or "en_GB"):
-        subject, body = _message(kind, alert_link(alert.id, config),
-                                 config.get("ALERT_OVERDUE_HOURS") or 24)
-    rows = [MailOutbox(to=to, subject=subject, body=body, kind=kind, alert_id=alert.id,
-                       created_at=utcnow()) for to in recipients(db, alert.organisation_id)]
+        subject, body = _message(kind, alert_link(alert.id, config), config.get("ALERT_OVERDUE_HOURS") or 24)
+    rows = [
+        MailOutbox(to=to, subject=subject, body=body, kind=kind, alert_id=alert.id, created_at=utcnow())
+        for to in recipients(db, alert.organisation_id)
+    ]
     db.add_all(rows)
     if rows:
         db.info[QUEUED] = True
@@ -107,8 +120,11 @@ class _Connection:
     def send(self, message: EmailMessage) -> None:
         if self.smtp is None:
             config = self.config
-            smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25),
-                                timeout=float(config.get("MAIL_TIMEOUT") or 10))
+            smtp = smtplib.SMTP(
+                config["MAIL_SERVER"],
+                int(config.get("MAIL_PORT") or 25),
+                timeout=float(config.get("MAIL_TIMEOUT") or 10),
+            )
             try:
                 if config.get("MAIL_USE_TLS"):
                     smtp.starttls()
@@ -129,8 +145,9 @@ class _Connection:
             self.smtp = None
 
 
-def send_pending(session_factory: Any, config: Mapping[str, Any], *, retry_all: bool = False,
-                 limit: int = 100) -> tuple[int, int]:
+def send_pending(
+    session_factory: Any, config: Mapping[str, Any], *, retry_all: bool = False, limit: int = 100
+) -> tuple[int, int]:
     """Send unsent mail; returns (sent, failed). Each step is its own short transaction: no
     transaction is open while the mail server is spoken to.
 
@@ -144,7 +161,8 @@ def send_pending(session_factory: Any, config: Mapping[str, Any], *, retry_all: 
     with session_factory() as db:
         query = select(MailOutbox.id, MailOutbox.claimed_at).where(
             MailOutbox.sent_at.is_(None),
-            or_(MailOutbox.claimed_at.is_(None), MailOutbox.claimed_at < now - STALE_CLAIM))
+            or_(MailOutbox.claimed_at.is_(None), MailOutbox.claimed_at < now - STALE_CLAIM),
+        )
         if not retry_all and wait:
             query = query.where(or_(MailOutbox.tried_at.is_(None), MailOutbox.tried_at < now - wait))
         due = db.execute(query.order_by(MailOutbox.id).limit(limit)).all()
@@ -170,15 +188,22 @@ def send_pending(session_factory: Any, config: Mapping[str, Any], *, retry_all: 
     return sent, failed
 
 
-def _claim(session_factory: Any, row_id: int, claimed_at: Any,
-           config: Mapping[str, Any]) -> EmailMessage | None:
+def _claim(
+    session_factory: Any, row_id: int, claimed_at: Any, config: Mapping[str, Any]
+) -> EmailMessage | None:
     with session_factory() as db, db.begin():
-        taken = db.execute(update(MailOutbox).where(
-            MailOutbox.id == row_id, MailOutbox.sent_at.is_(None),
-            MailOutbox.claimed_at.is_(None) if claimed_at is None
-            else MailOutbox.claimed_at == claimed_at)
+        taken = db.execute(
+            update(MailOutbox)
+            .where(
+                MailOutbox.id == row_id,
+                MailOutbox.sent_at.is_(None),
+                MailOutbox.claimed_at.is_(None)
+                if claimed_at is None
+                else MailOutbox.claimed_at == claimed_at,
+            )
             .values(claimed_at=utcnow(), attempts=MailOutbox.attempts + 1)
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if taken != 1:
             return None
         row = db.get(MailOutbox, row_id)

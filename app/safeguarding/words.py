@@ -26,16 +26,23 @@ def _facts(alert: SafeguardingAlert) -> dict[str, Any]:
     """The response's own final answers while it exists, else what was kept when it was raised."""
     response = alert.response
     if response is not None:
-        return {"answered_by": response.answered_by, "helped_by": response.helped_by,
-                "others_present": response.others_present,
-                "expert": response.respondent_role == "expert",
-                "on_visit": response.visit_id is not None,
-                "asked_by_expert": bool(response.asked_by_expert)}
+        return {
+            "answered_by": response.answered_by,
+            "helped_by": response.helped_by,
+            "others_present": response.others_present,
+            "expert": response.respondent_role == "expert",
+            "on_visit": response.visit_id is not None,
+            "asked_by_expert": bool(response.asked_by_expert),
+        }
     context = alert.context or {}
-    return {"answered_by": context.get("answered_by"), "helped_by": context.get("helped_by"),
-            "others_present": context.get("others_present"),
-            "expert": alert.source == "observation", "on_visit": alert.source == "observation",
-            "asked_by_expert": False}
+    return {
+        "answered_by": context.get("answered_by"),
+        "helped_by": context.get("helped_by"),
+        "others_present": context.get("others_present"),
+        "expert": alert.source == "observation",
+        "on_visit": alert.source == "observation",
+        "asked_by_expert": False,
+    }
 
 
 def people(codes: str) -> str:
@@ -85,6 +92,8 @@ def question_asked(signal: SafeguardingSignal) -> str:
 
 
 def signal_kind(signal: SafeguardingSignal) -> str:
-    return {"answer": gettext("A worrying answer"),
-            "free_text": gettext("Written words that worry us"),
-            "observation": gettext("What an Expert by Experience saw")}.get(signal.source, "")
+    return {
+        "answer": gettext("A worrying answer"),
+        "free_text": gettext("Written words that worry us"),
+        "observation": gettext("What an Expert by Experience saw"),
+    }.get(signal.source, "")

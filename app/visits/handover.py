@@ -39,15 +39,27 @@ class PinResult:
     pin_locked: bool = False
 
 
-def start_handover(db: Session, visit: Visit, expert: User, questionnaire: str, *,
-                   together: bool, suspended_sid_ref: str | None) -> Handover:
+def start_handover(
+    db: Session,
+    visit: Visit,
+    expert: User,
+    questionnaire: str,
+    *,
+    together: bool,
+    suspended_sid_ref: str | None,
+) -> Handover:
     if visit.status != "open":
         raise HandoverError("the visit is not open")
     if questionnaire not in visit.questionnaires:
         raise HandoverError("the visit does not use this questionnaire")
-    handover = Handover(visit=visit, expert=expert, token=secrets.token_urlsafe(32),
-                        questionnaire=questionnaire, together=together,
-                        suspended_sid_ref=suspended_sid_ref)
+    handover = Handover(
+        visit=visit,
+        expert=expert,
+        token=secrets.token_urlsafe(32),
+        questionnaire=questionnaire,
+        together=together,
+        suspended_sid_ref=suspended_sid_ref,
+    )
     db.add(handover)
     db.flush()
     return handover
@@ -80,22 +92,34 @@ def try_pin(db: Session, handover: Handover, pin: str, actor: Actor) -> PinResul
             if row.failed_pins >= PIN_TRIES:
                 row.locked_at = utcnow()
         own.flush()
-        audit.record(own, actor, "handover.pin_wrong", object_type="handover", object_id=handover_id,
-                     tries=row.failed_pins, locked=row.locked_at is not None,
-                     pin_locked=bool(check and check.locked))
+        audit.record(
+            own,
+            actor,
+            "handover.pin_wrong",
+            object_type="handover",
+            object_id=handover_id,
+            tries=row.failed_pins,
+            locked=row.locked_at is not None,
+            pin_locked=bool(check and check.locked),
+        )
 
     if handover.locked_at is not None:
         throttle.kept(db, lambda own: refused(own, None))
         return PinResult(None, locked=True, tries_left=0)
     expert = handover.expert
-    check = check_pin_counted(db, expert, pin, actor, on_refused=refused,
-                              visit_id=handover.visit_id, handover_id=handover_id)
+    check = check_pin_counted(
+        db, expert, pin, actor, on_refused=refused, visit_id=handover.visit_id, handover_id=handover_id
+    )
     if check.ok:
         end(handover, "pin")
         return PinResult(expert)
     db.refresh(handover, attribute_names=["failed_pins", "locked_at"])
-    return PinResult(None, locked=handover.locked_at is not None,
-                     tries_left=max(0, PIN_TRIES - handover.failed_pins), pin_locked=check.locked)
+    return PinResult(
+        None,
+        locked=handover.locked_at is not None,
+        tries_left=max(0, PIN_TRIES - handover.failed_pins),
+        pin_locked=check.locked,
+    )
 
 
 def end(handover: Handover, reason: str) -> None:
@@ -108,16 +132,22 @@ def end(handover: Handover, reason: str) -> None:
 
 def was_suspended(db: Session, sid_ref: str) -> bool:
     """Did a handover suspend this session? Then it must never be used again (an old cookie)."""
-    return db.scalar(select(Handover.id).where(Handover.suspended_sid_ref == sid_ref)
-                     .limit(1)) is not None
+    return db.scalar(select(Handover.id).where(Handover.suspended_sid_ref == sid_ref).limit(1)) is not None
 
 
 def lock_alerts(db: Session, visit: Visit) -> list[Handover]:
     """Locked handovers of this visit that nobody has marked as seen yet."""
-    return list(db.scalars(select(Handover).where(Handover.visit_id == visit.id,
-                                                  Handover.locked_at.is_not(None),
-                                                  Handover.alert_seen_at.is_(None))
-                           .order_by(Handover.locked_at)))
+    return list(
+        db.scalars(
+            select(Handover)
+            .where(
+                Handover.visit_id == visit.id,
+                Handover.locked_at.is_not(None),
+                Handover.alert_seen_at.is_(None),
+            )
+            .order_by(Handover.locked_at)
+        )
+    )
 
 
 def mark_alerts_seen(db: Session, visit: Visit) -> list[int]:
@@ -136,7 +166,14 @@ def urgent_talks(db: Session, visit_id: int) -> int:
     The expert sees it when the tablet comes back (give-back page, visit page): tell the
     safeguarding lead now. Only the count: never what was said.
     """
-    return len(db.scalars(select(SafeguardingAlert.id)
-                          .join(Response, SafeguardingAlert.response_id == Response.id)
-                          .where(Response.visit_id == visit_id, SafeguardingAlert.urgent.is_(True),
-                                 SafeguardingAlert.status == "raised")).all())
+    return len(
+        db.scalars(
+            select(SafeguardingAlert.id)
+            .join(Response, SafeguardingAlert.response_id == Response.id)
+            .where(
+                Response.visit_id == visit_id,
+                SafeguardingAlert.urgent.is_(True),
+                SafeguardingAlert.status == "raised",
+            )
+        ).all()
+    )

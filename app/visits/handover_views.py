@@ -24,13 +24,25 @@ def hand_over(visit_id: int) -> HTTPResponse:
     sid = session.get("sid")
     try:
         started = handover.start_handover(
-            db.session, visit, me(), form.questionnaire.data, together=form.mode.data == "together",
-            suspended_sid_ref=tablet.sid_ref(sid) if sid else None)
+            db.session,
+            visit,
+            me(),
+            form.questionnaire.data,
+            together=form.mode.data == "together",
+            suspended_sid_ref=tablet.sid_ref(sid) if sid else None,
+        )
     except handover.HandoverError:
         abort(400)
-    audit.record(db.session, actor(), "handover.start", object_type="handover",
-                 object_id=started.id, visit_id=visit.id, questionnaire=started.questionnaire,
-                 together=started.together)
+    audit.record(
+        db.session,
+        actor(),
+        "handover.start",
+        object_type="handover",
+        object_id=started.id,
+        visit_id=visit.id,
+        questionnaire=started.questionnaire,
+        together=started.together,
+    )
     tablet.hand_over(started, visit)
     return redirect(url_for("respond.begin", slug=started.questionnaire))
 
@@ -55,9 +67,15 @@ def give_back() -> str | HTTPResponse | tuple[str, int]:
     # The wrong tries are counted and audited on their own connection (they stick on an error).
     result = handover.try_pin(db.session, current, pin, tablet.handover_actor(current))
     if result.expert is not None:
-        audit.record(db.session, tablet.handover_actor(current), "handover.end",
-                     object_type="handover", object_id=current.id, how="pin",
-                     user=result.expert.id)
+        audit.record(
+            db.session,
+            tablet.handover_actor(current),
+            "handover.end",
+            object_type="handover",
+            object_id=current.id,
+            how="pin",
+            user=result.expert.id,
+        )
         tablet.give_back_to(result.expert)
         return redirect(url_for("visits.show", visit_id=current.visit_id))
     if result.locked:
@@ -67,16 +85,29 @@ def give_back() -> str | HTTPResponse | tuple[str, int]:
     return _page(form, current, problem="pin_wrong", tries_left=result.tries_left), 401
 
 
-def _page(form: PinForm, current: handover.Handover, *, thanks: bool = False,
-          problem: str | None = None, tries_left: int | None = None) -> str:
+def _page(
+    form: PinForm,
+    current: handover.Handover,
+    *,
+    thanks: bool = False,
+    problem: str | None = None,
+    tries_left: int | None = None,
+) -> str:
     # After thank you: did something the person said worry us? (set by respond's _thank_you)
     told = session.pop("ev_thanks_told", None) if thanks else None
-    return render_template("visits/give_back.html", form=form, thanks=thanks,
-                           locked=current.locked_at is not None, problem=problem,
-                           tries_left=tries_left, has_pin=bool(current.expert.pin_hash),
-                           pin_locked=current.expert.pin_locked_at is not None,
-                           sign_in_next=url_for("visits.show", visit_id=current.visit_id),
-                           told=told, urgent=handover.urgent_talks(db.session, current.visit_id))
+    return render_template(
+        "visits/give_back.html",
+        form=form,
+        thanks=thanks,
+        locked=current.locked_at is not None,
+        problem=problem,
+        tries_left=tries_left,
+        has_pin=bool(current.expert.pin_hash),
+        pin_locked=current.expert.pin_locked_at is not None,
+        sign_in_next=url_for("visits.show", visit_id=current.visit_id),
+        told=told,
+        urgent=handover.urgent_talks(db.session, current.visit_id),
+    )
 
 
 @bp.app_template_global()

@@ -26,8 +26,7 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
 #: the whole upload request may be a little bigger than the photo (the other form fields)
 PHOTO_REQUEST_LIMIT = PHOTO_MAX_BYTES + 256 * 1024
-MEDIA_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"),
-               "WEBP": ("image/webp", "webp")}
+MEDIA_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 
 
 class PhotoRefused(ValueError):
@@ -38,21 +37,36 @@ class PhotoRefused(ValueError):
         self.reason = reason
 
 
-def observation_response(db: Session, visit: Visit, checklist: Questionnaire,
-                         language: str) -> Response:
+def observation_response(db: Session, visit: Visit, checklist: Questionnaire, language: str) -> Response:
     """The visit's one observation response (started the first time it is needed)."""
-    return journey.start_response(db, questionnaire=checklist, service=visit.service,
-                                  client_id=f"visit-{visit.id}-observations", answered_by="self",
-                                  language=language, visit_id=visit.id, asked_by_expert=False)
+    return journey.start_response(
+        db,
+        questionnaire=checklist,
+        service=visit.service,
+        client_id=f"visit-{visit.id}-observations",
+        answered_by="self",
+        language=language,
+        visit_id=visit.id,
+        asked_by_expert=False,
+    )
 
 
 def find_observations(db: Session, visit: Visit) -> Response | None:
     return db.scalar(select(Response).where(Response.client_id == f"visit-{visit.id}-observations"))
 
 
-def record_observation(db: Session, visit: Visit, response: Response, question: Question, *,
-                       action: str | None, values: list[str], text: str | None, note: str | None,
-                       submission_id: str) -> Answer:
+def record_observation(
+    db: Session,
+    visit: Visit,
+    response: Response,
+    question: Question,
+    *,
+    action: str | None,
+    values: list[str],
+    text: str | None,
+    note: str | None,
+    submission_id: str,
+) -> Answer:
     """Store the expert's answer to one checklist question, with its note."""
     if visit.status != "open":
         raise journey.JourneyError("the visit is not open")
@@ -68,8 +82,9 @@ def raise_concerns(db: Session, visit_response: Response, question: Question, an
         return
     if answer.note:
         note = journey.Given(AnswerKind.TEXT, text=answer.note)
-        safeguarding.check_answer(db, visit_response, question, answer.question_key, note,
-                                  question_text=question.text)
+        safeguarding.check_answer(
+            db, visit_response, question, answer.question_key, note, question_text=question.text
+        )
 
 
 def finish_observations(db: Session, visit: Visit) -> None:
@@ -79,8 +94,9 @@ def finish_observations(db: Session, visit: Visit) -> None:
         journey.finish(response)
 
 
-def add_photo(db: Session, visit: Visit, user: User, data: bytes, *, no_people: bool,
-              caption: str, folder: Path) -> Photo:
+def add_photo(
+    db: Session, visit: Visit, user: User, data: bytes, *, no_people: bool, caption: str, folder: Path
+) -> Photo:
     """Check the photo, strip its metadata, store the file and its row; or store nothing."""
     if visit.status != "open":
         raise PhotoRefused("closed")
@@ -95,10 +111,17 @@ def add_photo(db: Session, visit: Visit, user: User, data: bytes, *, no_people: 
     except BadImage as exc:
         raise PhotoRefused(exc.reason_code) from exc
     media_type, extension = MEDIA_TYPES[checked.format]
-    photo = Photo(visit=visit, file_name=f"{secrets.token_hex(16)}.{extension}",
-                  media_type=media_type, width=checked.width, height=checked.height,
-                  size_bytes=len(clean), caption=caption.strip()[:200] or None, no_people=True,
-                  uploaded_by_id=user.id)
+    photo = Photo(
+        visit=visit,
+        file_name=f"{secrets.token_hex(16)}.{extension}",
+        media_type=media_type,
+        width=checked.width,
+        height=checked.height,
+        size_bytes=len(clean),
+        caption=caption.strip()[:200] or None,
+        no_people=True,
+        uploaded_by_id=user.id,
+    )
     target = photo_path(folder, visit, photo)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")

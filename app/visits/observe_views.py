@@ -22,10 +22,16 @@ from .common import me, read_visits, run_visits, surveys, visit_to_run
 from .forms import ObservationForm, PhotoForm
 
 #: photo refusals -> (phrase name, status)
-PHOTO_PROBLEMS = {"people": ("photo_people", 400), "empty": ("photo_empty", 400),
-                  "not_image": ("photo_not_image", 400), "format": ("photo_not_image", 400),
-                  "corrupt": ("photo_corrupt", 400), "too_big": ("photo_too_big", 413),
-                  "too_many_pixels": ("photo_too_many_pixels", 413), "closed": ("visit_closed", 409)}
+PHOTO_PROBLEMS = {
+    "people": ("photo_people", 400),
+    "empty": ("photo_empty", 400),
+    "not_image": ("photo_not_image", 400),
+    "format": ("photo_not_image", 400),
+    "corrupt": ("photo_corrupt", 400),
+    "too_big": ("photo_too_big", 413),
+    "too_many_pixels": ("photo_too_many_pixels", 413),
+    "closed": ("visit_closed", 409),
+}
 
 
 def photo_folder() -> Path:
@@ -35,8 +41,9 @@ def photo_folder() -> Path:
 def _checklist(visit_id: int) -> tuple[object, Response | None, Questionnaire]:
     visit = visit_to_run(visit_id)
     response = observations.find_observations(db.session, visit)
-    checklist = (journey.questionnaire_of(response) if response is not None
-                 else surveys().get(observations.CHECKLIST))
+    checklist = (
+        journey.questionnaire_of(response) if response is not None else surveys().get(observations.CHECKLIST)
+    )
     if checklist is None:
         abort(404)
     return visit, response, checklist
@@ -48,8 +55,7 @@ def observations_start(visit_id: int) -> str:
     """What you saw: the checklist's questions, which are answered, and photos."""
     visit, response, checklist = _checklist(visit_id)
     answers = journey.answers_by_question(db.session, response) if response else {}
-    return render_template("visits/observations.html", visit=visit, checklist=checklist,
-                           answers=answers)
+    return render_template("visits/observations.html", visit=visit, checklist=checklist, answers=answers)
 
 
 @bp.route("/<int:visit_id>/observations/<int:number>", methods=["GET", "POST"])
@@ -68,17 +74,30 @@ def observe(visit_id: int, number: int) -> str | HTTPResponse:
         if not form.validate() or request.form.get("question") != item.id:
             abort(400)
         if response is None:
-            response = observations.observation_response(db.session, visit, checklist,
-                                                         str(get_locale()))
+            response = observations.observation_response(db.session, visit, checklist, str(get_locale()))
         try:
             answer = observations.record_observation(
-                db.session, visit, response, item, action=form.action.data or None,
-                values=form.answer.data or [], text=form.text.data, note=form.note.data,
-                submission_id=form.submission_id.data)
+                db.session,
+                visit,
+                response,
+                item,
+                action=form.action.data or None,
+                values=form.answer.data or [],
+                text=form.text.data,
+                note=form.note.data,
+                submission_id=form.submission_id.data,
+            )
         except journey.JourneyError:
             abort(400)
-        audit.record(db.session, actor(), "observation.answer", object_type="answer",
-                     object_id=answer.id, visit_id=visit.id, question=item.id)
+        audit.record(
+            db.session,
+            actor(),
+            "observation.answer",
+            object_type="answer",
+            object_id=answer.id,
+            visit_id=visit.id,
+            question=item.id,
+        )
         # What an expert saw that worried them reaches the safeguarding lead, as answers do.
         observations.raise_concerns(db.session, response, item, answer)
         if number < len(questions):
@@ -89,10 +108,21 @@ def observe(visit_id: int, number: int) -> str | HTTPResponse:
     form.note.data = answer.note if answer else ""
     if answer is not None and answer.kind.value == "text":
         form.text.data = answer.text
-    back = (url_for("visits.observe", visit_id=visit.id, number=number - 1) if number > 1
-            else url_for("visits.observations_start", visit_id=visit.id))
-    return render_template("visits/observe.html", visit=visit, form=form, question=item,
-                           number=number, total=len(questions), answer=answer, back_url=back)
+    back = (
+        url_for("visits.observe", visit_id=visit.id, number=number - 1)
+        if number > 1
+        else url_for("visits.observations_start", visit_id=visit.id)
+    )
+    return render_template(
+        "visits/observe.html",
+        visit=visit,
+        form=form,
+        question=item,
+        number=number,
+        total=len(questions),
+        answer=answer,
+        back_url=back,
+    )
 
 
 @bp.get("/<int:visit_id>/photos")
@@ -103,9 +133,14 @@ def photos(visit_id: int) -> str:
 
 
 def _photos_page(visit: object, form: PhotoForm, problem: str | None = None) -> str:
-    return render_template("visits/photos.html", visit=visit, form=form, problem=problem,
-                           photos=observations.photos_of(db.session, visit),  # type: ignore[arg-type]
-                           limit_mb=observations.PHOTO_MAX_BYTES // (1024 * 1024))
+    return render_template(
+        "visits/photos.html",
+        visit=visit,
+        form=form,
+        problem=problem,
+        photos=observations.photos_of(db.session, visit),  # type: ignore[arg-type]
+        limit_mb=observations.PHOTO_MAX_BYTES // (1024 * 1024),
+    )
 
 
 @bp.post("/<int:visit_id>/photos")
@@ -126,14 +161,29 @@ def photo_upload(visit_id: int) -> HTTPResponse | tuple[str, int]:
     if not form.validate():
         abort(400)
     try:
-        photo = observations.add_photo(db.session, visit, me(), data,
-                                       no_people=bool(form.no_people.data),
-                                       caption=form.caption.data or "", folder=photo_folder())
+        photo = observations.add_photo(
+            db.session,
+            visit,
+            me(),
+            data,
+            no_people=bool(form.no_people.data),
+            caption=form.caption.data or "",
+            folder=photo_folder(),
+        )
     except observations.PhotoRefused as refused:
         phrase, status = PHOTO_PROBLEMS.get(refused.reason, ("photo_corrupt", 400))
         return _photos_page(visit, form, phrase), status
-    audit.record(db.session, actor(), "photo.add", object_type="photo", object_id=photo.id,
-                 visit_id=visit.id, bytes=photo.size_bytes, width=photo.width, height=photo.height)
+    audit.record(
+        db.session,
+        actor(),
+        "photo.add",
+        object_type="photo",
+        object_id=photo.id,
+        visit_id=visit.id,
+        bytes=photo.size_bytes,
+        width=photo.width,
+        height=photo.height,
+    )
     return redirect(url_for("visits.photos", visit_id=visit.id))
 
 

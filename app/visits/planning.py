@@ -53,15 +53,27 @@ def askable(questionnaires: Iterable[Questionnaire]) -> list[Questionnaire]:
 
 
 def services_of(db: Session, user: User) -> list[Service]:
-    return list(db.scalars(select(Service).where(Service.organisation_id == user.organisation_id)
-                           .order_by(Service.name)))
+    return list(
+        db.scalars(
+            select(Service).where(Service.organisation_id == user.organisation_id).order_by(Service.name)
+        )
+    )
 
 
 def experts_of(db: Session, user: User) -> list[User]:
     """The other active Experts by Experience of the user's organisation (possible co-checkers)."""
-    return list(db.scalars(select(User).where(User.organisation_id == user.organisation_id,
-                                              User.role == Role.EXPERT, User.active.is_(True),
-                                              User.id != user.id).order_by(User.name)))
+    return list(
+        db.scalars(
+            select(User)
+            .where(
+                User.organisation_id == user.organisation_id,
+                User.role == Role.EXPERT,
+                User.active.is_(True),
+                User.id != user.id,
+            )
+            .order_by(User.name)
+        )
+    )
 
 
 def visit_for(db: Session, user: User, visit_id: int) -> Visit | None:
@@ -80,8 +92,13 @@ def can_run(user: User, visit: Visit) -> bool:
 def visits_of(db: Session, user: User) -> list[Visit]:
     """The organisation's visits: open ones first, then by date (the newest first)."""
     order = case((Visit.status == "open", 0), (Visit.status == "planned", 1), else_=2)
-    return list(db.scalars(select(Visit).where(Visit.organisation_id == user.organisation_id)
-                           .order_by(order, Visit.visit_date.desc(), Visit.id.desc())))
+    return list(
+        db.scalars(
+            select(Visit)
+            .where(Visit.organisation_id == user.organisation_id)
+            .order_by(order, Visit.visit_date.desc(), Visit.id.desc())
+        )
+    )
 
 
 def check_plan(db: Session, user: User, plan: VisitPlan, known: dict[str, Questionnaire]) -> None:
@@ -103,30 +120,38 @@ def check_plan(db: Session, user: User, plan: VisitPlan, known: dict[str, Questi
         raise VisitError("supporter_name", "The supporter's name is too long.")
 
 
-def create_visit(db: Session, user: User, plan: VisitPlan,
-                 known: dict[str, Questionnaire]) -> Visit:
+def create_visit(db: Session, user: User, plan: VisitPlan, known: dict[str, Questionnaire]) -> Visit:
     check_plan(db, user, plan, known)
-    visit = Visit(organisation_id=user.organisation_id, service_id=plan.service_id,
-                  visit_date=plan.visit_date, expert_id=user.id, co_checker_id=plan.co_checker_id,
-                  supporter_name=plan.supporter_name.strip() or None,
-                  questionnaires=list(plan.questionnaires))
+    visit = Visit(
+        organisation_id=user.organisation_id,
+        service_id=plan.service_id,
+        visit_date=plan.visit_date,
+        expert_id=user.id,
+        co_checker_id=plan.co_checker_id,
+        supporter_name=plan.supporter_name.strip() or None,
+        questionnaires=list(plan.questionnaires),
+    )
     db.add(visit)
     db.flush()
     return visit
 
 
-def change_visit(db: Session, user: User, visit: Visit, plan: VisitPlan,
-                 known: dict[str, Questionnaire]) -> dict[str, list[object]]:
+def change_visit(
+    db: Session, user: User, visit: Visit, plan: VisitPlan, known: dict[str, Questionnaire]
+) -> dict[str, list[object]]:
     """Change a planned visit; returns {field: [before, after]} for the audit trail."""
     if visit.status != "planned":
         raise VisitError("status", "You can only change a visit before it starts.")
     check_plan(db, user, plan, known)
     if plan.co_checker_id == visit.expert_id:
         raise VisitError("co_checker", "Choose who checks with you.")
-    after = {"service_id": plan.service_id, "visit_date": plan.visit_date,
-             "co_checker_id": plan.co_checker_id,
-             "supporter_name": plan.supporter_name.strip() or None,
-             "questionnaires": list(plan.questionnaires)}
+    after = {
+        "service_id": plan.service_id,
+        "visit_date": plan.visit_date,
+        "co_checker_id": plan.co_checker_id,
+        "supporter_name": plan.supporter_name.strip() or None,
+        "questionnaires": list(plan.questionnaires),
+    }
     changes: dict[str, list[object]] = {}
     for name, value in after.items():
         before = getattr(visit, name)
@@ -151,10 +176,12 @@ def close_visit(visit: Visit) -> None:
 
 def people_counts(db: Session, visit: Visit) -> dict[str, int]:
     """How many people took part, per questionnaire slug (counts only, never what they said)."""
-    rows = db.execute(select(QuestionnaireVersion.slug, func.count(Response.id))
-                      .join(Response.version)
-                      .where(Response.visit_id == visit.id, Response.asked_by_expert.is_(True))
-                      .group_by(QuestionnaireVersion.slug))
+    rows = db.execute(
+        select(QuestionnaireVersion.slug, func.count(Response.id))
+        .join(Response.version)
+        .where(Response.visit_id == visit.id, Response.asked_by_expert.is_(True))
+        .group_by(QuestionnaireVersion.slug)
+    )
     found = {slug: count for slug, count in rows}
     return {slug: found.get(slug, 0) for slug in [*visit.questionnaires, *found]}
 
@@ -162,10 +189,14 @@ def people_counts(db: Session, visit: Visit) -> dict[str, int]:
 def open_alerts(db: Session, visit: Visit) -> int:
     """How many safeguarding alerts from this visit (its people's answers and the experts'
     observations) are not closed yet. A count only: the alerts are the safeguarding lead's."""
-    return db.scalar(select(func.count(SafeguardingAlert.id))
-                     .join(Response, Response.id == SafeguardingAlert.response_id)
-                     .where(Response.visit_id == visit.id,
-                            SafeguardingAlert.status != "closed")) or 0
+    return (
+        db.scalar(
+            select(func.count(SafeguardingAlert.id))
+            .join(Response, Response.id == SafeguardingAlert.response_id)
+            .where(Response.visit_id == visit.id, SafeguardingAlert.status != "closed")
+        )
+        or 0
+    )
 
 
 def _plain(value: object) -> object:

@@ -15,9 +15,11 @@ from ..respond import journey
 from . import observations, planning, verification
 
 #: the "not an answer" kinds -> (phrase name, symbol)
-NOT_ANSWERS = {AnswerKind.DONT_KNOW: ("dont_know", "dont_know"),
-               AnswerKind.DONT_WANT_TO_SAY: ("dont_want_to_say", "dont_want_to_say"),
-               AnswerKind.SKIPPED: ("report_no_answer", "skip")}
+NOT_ANSWERS = {
+    AnswerKind.DONT_KNOW: ("dont_know", "dont_know"),
+    AnswerKind.DONT_WANT_TO_SAY: ("dont_want_to_say", "dont_want_to_say"),
+    AnswerKind.SKIPPED: ("report_no_answer", "skip"),
+}
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,18 @@ def build(db: Session, visit: Visit, framework: Framework) -> VisitReport:
     checked = verification.verification_of(db, visit)
     signed = checked if checked is not None and checked.is_signed else None
     verdicts = {v.section_ref: v for v in signed.verdicts} if signed else {}
-    sections = [SectionCheck(section, ref, verdicts.get(ref))
-                for section, ref in zip(framework.sections, verification.section_refs(framework),
-                                        strict=True)]
-    return VisitReport(visit=visit, people=people, observed=observed,
-                       photos=observations.photos_of(db, visit), verification=signed,
-                       sections=sections)
+    sections = [
+        SectionCheck(section, ref, verdicts.get(ref))
+        for section, ref in zip(framework.sections, verification.section_refs(framework), strict=True)
+    ]
+    return VisitReport(
+        visit=visit,
+        people=people,
+        observed=observed,
+        photos=observations.photos_of(db, visit),
+        verification=signed,
+        sections=sections,
+    )
 
 
 def _observed(db: Session, response: Response) -> list[Observed]:
@@ -78,8 +86,18 @@ def _observed(db: Session, response: Response) -> list[Observed]:
         if answer is None:
             out.append(Observed(question, (), NOT_ANSWERS[AnswerKind.SKIPPED], None, None))
             continue
-        chosen = tuple((option.text, option.symbol) for value in answer.values
-                       if (option := question.choice(value)) is not None)
-        out.append(Observed(question, chosen, NOT_ANSWERS.get(answer.kind),
-                            answer.text if answer.kind == AnswerKind.TEXT else None, answer.note))
+        chosen = tuple(
+            (option.text, option.symbol)
+            for value in answer.values
+            if (option := question.choice(value)) is not None
+        )
+        out.append(
+            Observed(
+                question,
+                chosen,
+                NOT_ANSWERS.get(answer.kind),
+                answer.text if answer.kind == AnswerKind.TEXT else None,
+                answer.note,
+            )
+        )
     return out

@@ -21,9 +21,15 @@ def reports() -> str:
 def _render(visit_id: int, printable: bool) -> str:
     visit = the_visit(visit_id)
     built = report.build(db.session, visit, framework())
-    return render_template("visits/report.html", report=built, visit=visit, printable=printable,
-                           titles={slug: q.title for slug, q in surveys().items()},
-                           verdicts=verification.VERDICTS, reasons=verification.REASONS)
+    return render_template(
+        "visits/report.html",
+        report=built,
+        visit=visit,
+        printable=printable,
+        titles={slug: q.title for slug, q in surveys().items()},
+        verdicts=verification.VERDICTS,
+        reasons=verification.REASONS,
+    )
 
 
 @bp.get("/<int:visit_id>/report")

@@ -31,10 +31,20 @@ VISIT_KEY = "ev_visit"
 RESPONDENT_KEYS = ("ev_response", "ev_questionnaire", "ev_prefs")
 
 #: pages a respondent may open while the tablet is handed over (the journey after its start)
-RESPONDENT_PAGES = frozenset({"respond.settings", "respond.consent", "respond.no_thanks",
-                              "respond.question", "respond.closing", "respond.stop",
-                              "respond.told_us", "respond.talk_now",
-                              "respond.symbol", "respond.audio"})
+RESPONDENT_PAGES = frozenset(
+    {
+        "respond.settings",
+        "respond.consent",
+        "respond.no_thanks",
+        "respond.question",
+        "respond.closing",
+        "respond.stop",
+        "respond.told_us",
+        "respond.talk_now",
+        "respond.symbol",
+        "respond.audio",
+    }
+)
 ALWAYS_OPEN = frozenset({"static", "visits.give_back", "auth.sign_in"})
 
 
@@ -53,8 +63,7 @@ def hand_over(handover: Handover, visit: Visit) -> None:
         session.pop(key, None)
     g.current_user = None
     session[HANDOVER_KEY] = handover.token
-    session[VISIT_KEY] = {"id": visit.id, "together": handover.together,
-                          "slug": handover.questionnaire}
+    session[VISIT_KEY] = {"id": visit.id, "together": handover.together, "slug": handover.questionnaire}
     session["ev_service"] = visit.service_id
 
 
@@ -70,9 +79,11 @@ def forget_handover() -> None:
 
 def handover_actor(handover: Handover) -> Actor:
     """Who acts during a handover: nobody signed in, on this tablet, for the visit's provider."""
-    return Actor(organisation_id=handover.visit.organisation_id,
-                 session_ref=sid_ref(handover.token),
-                 device=request.headers.get("User-Agent", "")[:200])
+    return Actor(
+        organisation_id=handover.visit.organisation_id,
+        session_ref=sid_ref(handover.token),
+        device=request.headers.get("User-Agent", "")[:200],
+    )
 
 
 def guard() -> HTTPResponse | None:
@@ -103,9 +114,16 @@ def end_after_sign_in(response: HTTPResponse) -> HTTPResponse:
         handover = handovers.open_handover(db.session, token)
         if handover is not None:
             handovers.end(handover, "sign_in")
-            audit.record(db.session, actor(), "handover.end", organisation_id=handover.visit.organisation_id,
-                         object_type="handover", object_id=handover.id, how="sign_in",
-                         was_locked=handover.locked_at is not None)
+            audit.record(
+                db.session,
+                actor(),
+                "handover.end",
+                organisation_id=handover.visit.organisation_id,
+                object_type="handover",
+                object_id=handover.id,
+                how="sign_in",
+                was_locked=handover.locked_at is not None,
+            )
     return response
 
 

@@ -34,12 +34,19 @@ from ..models import (
 from ..questionnaires.schema import Framework
 
 #: verdict -> (phrase name, symbol), in the order the cards are shown
-VERDICTS = {"agree": ("verdict_agree", "thumbs_up"), "partly": ("verdict_partly", "not_sure"),
-            "disagree": ("verdict_disagree", "thumbs_down")}
+VERDICTS = {
+    "agree": ("verdict_agree", "thumbs_up"),
+    "partly": ("verdict_partly", "not_sure"),
+    "disagree": ("verdict_disagree", "thumbs_down"),
+}
 #: reasons the experts can pick, with symbols: code -> (phrase name, symbol)
-REASONS = {"people_said": ("reason_people_said", "talk"), "we_saw": ("reason_we_saw", "eye"),
-           "not_seen": ("reason_not_seen", "cross"), "staff_said": ("reason_staff_said", "staff"),
-           "we_read": ("reason_we_read", "letter")}
+REASONS = {
+    "people_said": ("reason_people_said", "talk"),
+    "we_saw": ("reason_we_saw", "eye"),
+    "not_seen": ("reason_not_seen", "cross"),
+    "staff_said": ("reason_staff_said", "staff"),
+    "we_read": ("reason_we_read", "letter"),
+}
 TEXT_LENGTH = 1000
 FRAMEWORK = "duq"
 
@@ -100,11 +107,12 @@ def statements_for(db: Session, visit: Visit) -> dict[str, SectionEntry]:
 
 def newest_assessment(db: Session, organisation_id: int, period: int) -> SelfAssessment | None:
     """The organisation's newest self-assessment for a year (published or not), or None."""
-    return db.scalar(select(SelfAssessment)
-                     .where(SelfAssessment.organisation_id == organisation_id,
-                            SelfAssessment.period == period)
-                     .order_by(SelfAssessment.created_at.desc(), SelfAssessment.id.desc())
-                     .limit(1))
+    return db.scalar(
+        select(SelfAssessment)
+        .where(SelfAssessment.organisation_id == organisation_id, SelfAssessment.period == period)
+        .order_by(SelfAssessment.created_at.desc(), SelfAssessment.id.desc())
+        .limit(1)
+    )
 
 
 def statement_for(db: Session, visit: Visit, section_ref: str) -> SectionEntry | None:
@@ -125,8 +133,9 @@ def verification_of(db: Session, visit: Visit, *, create: bool = False) -> Verif
     return found
 
 
-def _open_verdict(db: Session, visit: Visit, section_ref: str, known_refs: Iterable[str], *,
-                  create: bool) -> tuple[Verification, VerificationVerdict | None]:
+def _open_verdict(
+    db: Session, visit: Visit, section_ref: str, known_refs: Iterable[str], *, create: bool
+) -> tuple[Verification, VerificationVerdict | None]:
     if visit.status == "planned":
         raise VerificationError("the visit has not started")
     if section_ref not in set(known_refs):
@@ -140,8 +149,16 @@ def _open_verdict(db: Session, visit: Visit, section_ref: str, known_refs: Itera
     return verification, verdict
 
 
-def record_verdict(db: Session, visit: Visit, user: User, section_ref: str, verdict: str,
-                   known_refs: Iterable[str], *, seen: str) -> VerificationVerdict:
+def record_verdict(
+    db: Session,
+    visit: Visit,
+    user: User,
+    section_ref: str,
+    verdict: str,
+    known_refs: Iterable[str],
+    *,
+    seen: str,
+) -> VerificationVerdict:
     """We agree / we partly agree / we don't agree, about the self-assessment's statement.
 
     ``seen`` is the :func:`digest` of the text the experts read; if the statement has changed
@@ -156,8 +173,9 @@ def record_verdict(db: Session, visit: Visit, user: User, section_ref: str, verd
     if seen != digest(text):
         raise StatementChanged("the statement changed")
     if row is None:
-        row = VerificationVerdict(verification=verification, section_ref=section_ref,
-                                  verdict=verdict, reasons=[])
+        row = VerificationVerdict(
+            verification=verification, section_ref=section_ref, verdict=verdict, reasons=[]
+        )
         db.add(row)
     row.verdict, row.statement_text = verdict, text
     row.section_entry_id = entry.id if entry is not None else None
@@ -166,8 +184,15 @@ def record_verdict(db: Session, visit: Visit, user: User, section_ref: str, verd
     return row
 
 
-def record_why(db: Session, visit: Visit, user: User, section_ref: str, reasons: list[str],
-               why: str | None, known_refs: Iterable[str]) -> VerificationVerdict:
+def record_why(
+    db: Session,
+    visit: Visit,
+    user: User,
+    section_ref: str,
+    reasons: list[str],
+    why: str | None,
+    known_refs: Iterable[str],
+) -> VerificationVerdict:
     if any(code not in REASONS for code in reasons):
         raise VerificationError("unknown reason")
     row = _verdict_to_change(db, visit, section_ref, known_refs)
@@ -178,8 +203,9 @@ def record_why(db: Session, visit: Visit, user: User, section_ref: str, reasons:
     return row
 
 
-def record_provider_should(db: Session, visit: Visit, user: User, section_ref: str,
-                           text: str | None, known_refs: Iterable[str]) -> VerificationVerdict:
+def record_provider_should(
+    db: Session, visit: Visit, user: User, section_ref: str, text: str | None, known_refs: Iterable[str]
+) -> VerificationVerdict:
     row = _verdict_to_change(db, visit, section_ref, known_refs)
     row.provider_should = _text(text)
     row.updated_at, row.updated_by_id = utcnow(), user.id
@@ -187,8 +213,9 @@ def record_provider_should(db: Session, visit: Visit, user: User, section_ref: s
     return row
 
 
-def _verdict_to_change(db: Session, visit: Visit, section_ref: str,
-                       known_refs: Iterable[str]) -> VerificationVerdict:
+def _verdict_to_change(
+    db: Session, visit: Visit, section_ref: str, known_refs: Iterable[str]
+) -> VerificationVerdict:
     _verification, row = _open_verdict(db, visit, section_ref, known_refs, create=False)
     if row is None:
         raise VerificationError("no verdict yet")
@@ -217,13 +244,21 @@ class CheckSummary:
 def summary(verification: Verification | None, known_refs: Iterable[str]) -> CheckSummary:
     done = {v.section_ref for v in verification.verdicts} if verification else set()
     refs = list(known_refs)
-    return CheckSummary(checked=tuple(r for r in refs if r in done),
-                        unchecked=tuple(r for r in refs if r not in done))
+    return CheckSummary(
+        checked=tuple(r for r in refs if r in done), unchecked=tuple(r for r in refs if r not in done)
+    )
 
 
-def sign(db: Session, visit: Visit, signers: list[User], *, device: str | None,
-         session_ref: str | None, known_refs: Iterable[str],
-         unchecked_ok: Iterable[str] = ()) -> Verification:
+def sign(
+    db: Session,
+    visit: Visit,
+    signers: list[User],
+    *,
+    device: str | None,
+    session_ref: str | None,
+    known_refs: Iterable[str],
+    unchecked_ok: Iterable[str] = (),
+) -> Verification:
     """Sign for every expert in ``signers``: stamped with the time, the device and the session.
 
     Parts not checked must each be in ``unchecked_ok`` (the experts said "Sign anyway" to them);
@@ -234,15 +269,20 @@ def sign(db: Session, visit: Visit, signers: list[User], *, device: str | None,
         raise VerificationError("nothing to sign")
     if verification.is_signed:
         raise VerificationSigned("signed")
-    missing = tuple(r for r in summary(verification, known_refs).unchecked
-                    if r not in set(unchecked_ok))
+    missing = tuple(r for r in summary(verification, known_refs).unchecked if r not in set(unchecked_ok))
     if missing:
         raise UncheckedParts(missing)
     now = utcnow()
     for user in dict.fromkeys(signers):
-        db.add(VerificationSignature(verification_id=verification.id, user_id=user.id,
-                                     signed_at=now, device=(device or "")[:200] or None,
-                                     session_ref=session_ref))
+        db.add(
+            VerificationSignature(
+                verification_id=verification.id,
+                user_id=user.id,
+                signed_at=now,
+                device=(device or "")[:200] or None,
+                session_ref=session_ref,
+            )
+        )
     verification.signed_at = now
     db.flush()
     return verification
@@ -262,8 +302,7 @@ def add_note(db: Session, visit: Visit, user: User, text: str) -> VerificationNo
     return note
 
 
-def verifications_for(db: Session, organisation_id: int, since: date,
-                      until: date) -> list[SignedVerdict]:
+def verifications_for(db: Session, organisation_id: int, since: date, until: date) -> list[SignedVerdict]:
     """Every signed verdict of the organisation's visits from ``since`` to ``until`` (visit dates,
     both days included), by section, then visit date."""
     rows = db.execute(
@@ -271,20 +310,35 @@ def verifications_for(db: Session, organisation_id: int, since: date,
         .join(Verification, VerificationVerdict.verification_id == Verification.id)
         .join(Visit, Verification.visit_id == Visit.id)
         .join(Service, Visit.service_id == Service.id)
-        .where(Visit.organisation_id == organisation_id, Verification.signed_at.is_not(None),
-               Visit.visit_date >= since, Visit.visit_date <= until)
-        .options(selectinload(Verification.signatures).selectinload(VerificationSignature.user),
-                 selectinload(Verification.notes))
-        .order_by(VerificationVerdict.section_ref, Visit.visit_date, Visit.id))
+        .where(
+            Visit.organisation_id == organisation_id,
+            Verification.signed_at.is_not(None),
+            Visit.visit_date >= since,
+            Visit.visit_date <= until,
+        )
+        .options(
+            selectinload(Verification.signatures).selectinload(VerificationSignature.user),
+            selectinload(Verification.notes),
+        )
+        .order_by(VerificationVerdict.section_ref, Visit.visit_date, Visit.id)
+    )
     out = []
     for verdict, verification, visit, service in rows:
-        out.append(SignedVerdict(
-            section_ref=verdict.section_ref, verdict=verdict.verdict,
-            reasons=tuple(verdict.reasons or ()), why=verdict.why,
-            provider_should=verdict.provider_should, statement_text=verdict.statement_text,
-            section_entry_id=verdict.section_entry_id,
-            visit_id=visit.id, service_name=service.name, visit_date=visit.visit_date,
-            signed_at=verification.signed_at,  # type: ignore[arg-type]  (filtered: not None)
-            signed_by=tuple(s.user.name for s in verification.signatures),
-            notes=tuple((note.added_at, note.text) for note in verification.notes)))
+        out.append(
+            SignedVerdict(
+                section_ref=verdict.section_ref,
+                verdict=verdict.verdict,
+                reasons=tuple(verdict.reasons or ()),
+                why=verdict.why,
+                provider_should=verdict.provider_should,
+                statement_text=verdict.statement_text,
+                section_entry_id=verdict.section_entry_id,
+                visit_id=visit.id,
+                service_name=service.name,
+                visit_date=visit.visit_date,
+                signed_at=verification.signed_at,  # type: ignore[arg-type]  (filtered: not None)
+                signed_by=tuple(s.user.name for s in verification.signatures),
+                notes=tuple((note.added_at, note.text) for note in verification.notes),
+            )
+        )
     return out

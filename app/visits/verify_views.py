@@ -41,12 +41,18 @@ def verify(visit_id: int) -> str:
     visit = the_visit(visit_id)
     checked = verification.verification_of(db.session, visit)
     verdicts = {v.section_ref: v for v in checked.verdicts} if checked else {}
-    current = {ref: entry.statement
-               for ref, entry in verification.statements_for(db.session, visit).items()}
-    return render_template("visits/verify.html", visit=visit, framework=framework(),
-                           verification=checked, verdicts=verdicts, note_form=NoteForm(),
-                           verdicts_cards=verification.VERDICTS, reasons=verification.REASONS,
-                           current=current)
+    current = {ref: entry.statement for ref, entry in verification.statements_for(db.session, visit).items()}
+    return render_template(
+        "visits/verify.html",
+        visit=visit,
+        framework=framework(),
+        verification=checked,
+        verdicts=verdicts,
+        note_form=NoteForm(),
+        verdicts_cards=verification.VERDICTS,
+        reasons=verification.REASONS,
+        current=current,
+    )
 
 
 def _section(section_id: str) -> tuple[str, object]:
@@ -61,8 +67,7 @@ def _signed_page(visit: Visit) -> tuple[str, int]:
     return render_template("visits/signed.html", visit=visit), 409
 
 
-@bp.route("/<int:visit_id>/verify/<section_id>/<any(verdict, why, todo):step>",
-          methods=["GET", "POST"])
+@bp.route("/<int:visit_id>/verify/<section_id>/<any(verdict, why, todo):step>", methods=["GET", "POST"])
 @run_visits
 def verify_step(visit_id: int, section_id: str, step: str) -> str | HTTPResponse | tuple[str, int]:
     """One step for one section: the verdict cards, then why, then what the provider should do."""
@@ -90,40 +95,66 @@ def verify_step(visit_id: int, section_id: str, step: str) -> str | HTTPResponse
         if problem is None:
             following = STEPS.index(step) + 1
             if following < len(STEPS):
-                return redirect(url_for("visits.verify_step", visit_id=visit.id,
-                                        section_id=section_id, step=STEPS[following]))
+                return redirect(
+                    url_for(
+                        "visits.verify_step", visit_id=visit.id, section_id=section_id, step=STEPS[following]
+                    )
+                )
             return redirect(url_for("visits.verify", visit_id=visit.id) + f"#section-{section_id}")
     elif step != "verdict" and current is None:
-        return redirect(url_for("visits.verify_step", visit_id=visit.id, section_id=section_id,
-                                step="verdict"))
+        return redirect(
+            url_for("visits.verify_step", visit_id=visit.id, section_id=section_id, step="verdict")
+        )
     entry = verification.statement_for(db.session, visit, ref)
     text = entry.statement if entry is not None else ""
     if step != "verdict" and current is not None:
         text = current.statement_text  # the why and the todo are about the text judged
-    page = render_template(f"visits/verify_{step}.html", visit=visit, section=section, ref=ref,
-                           statement_text=text, seen=verification.digest(text), current=current,
-                           form=form, reasons=verification.REASONS, verdicts=verification.VERDICTS,
-                           problem=problem)
+    page = render_template(
+        f"visits/verify_{step}.html",
+        visit=visit,
+        section=section,
+        ref=ref,
+        statement_text=text,
+        seen=verification.digest(text),
+        current=current,
+        form=form,
+        reasons=verification.REASONS,
+        verdicts=verification.VERDICTS,
+        problem=problem,
+    )
     return (page, 409) if problem else page
 
 
 def _store_step(visit: Visit, ref: str, step: str, form: Any) -> None:
     user = me()
     if step == "verdict":
-        row = verification.record_verdict(db.session, visit, user, ref, form.verdict.data,
-                                          _refs(), seen=form.seen.data)
-        detail = {"verdict": row.verdict, "section_entry_id": row.section_entry_id,
-                  "statement_text": row.statement_text}
+        row = verification.record_verdict(
+            db.session, visit, user, ref, form.verdict.data, _refs(), seen=form.seen.data
+        )
+        detail = {
+            "verdict": row.verdict,
+            "section_entry_id": row.section_entry_id,
+            "statement_text": row.statement_text,
+        }
     elif step == "why":
-        row = verification.record_why(db.session, visit, user, ref, form.reasons.data or [],
-                                      form.why.data, _refs())
+        row = verification.record_why(
+            db.session, visit, user, ref, form.reasons.data or [], form.why.data, _refs()
+        )
         detail = {"reasons": row.reasons, "why": row.why}
     else:
-        row = verification.record_provider_should(db.session, visit, user, ref, form.text.data,
-                                                  _refs())
+        row = verification.record_provider_should(db.session, visit, user, ref, form.text.data, _refs())
         detail = {"provider_should": row.provider_should}
-    audit.record(db.session, actor(), "verification.change", object_type="verification_verdict",
-                 object_id=row.id, visit_id=visit.id, section=ref, step=step, **detail)
+    audit.record(
+        db.session,
+        actor(),
+        "verification.change",
+        object_type="verification_verdict",
+        object_id=row.id,
+        visit_id=visit.id,
+        section=ref,
+        step=step,
+        **detail,
+    )
 
 
 def _parts(refs: tuple[str, ...]) -> list[tuple[str, Any]]:
@@ -132,11 +163,22 @@ def _parts(refs: tuple[str, ...]) -> list[tuple[str, Any]]:
     return [(sections[ref].id, sections[ref]) for ref in refs if ref in sections]
 
 
-def _sign_page(template: str, visit: Visit, form: SignForm, summary: verification.CheckSummary,
-               problem: str | None = None) -> str:
-    return render_template(template, visit=visit, form=form, partner=_partner(visit, me()),
-                           problem=problem, summary=summary,
-                           unchecked=_parts(summary.unchecked))
+def _sign_page(
+    template: str,
+    visit: Visit,
+    form: SignForm,
+    summary: verification.CheckSummary,
+    problem: str | None = None,
+) -> str:
+    return render_template(
+        template,
+        visit=visit,
+        form=form,
+        partner=_partner(visit, me()),
+        problem=problem,
+        summary=summary,
+        unchecked=_parts(summary.unchecked),
+    )
 
 
 @bp.route("/<int:visit_id>/sign", methods=["GET", "POST"])
@@ -162,8 +204,9 @@ def sign(visit_id: int) -> str | HTTPResponse | tuple[str, int]:
         abort(400)
     confirmed = [ref for ref in (form.unchecked_ok.data or "").split() if ref]
     if any(ref not in confirmed for ref in summary.unchecked):
-        return _sign_page("visits/sign_confirm.html", visit, SignForm(formdata=None), summary,
-                          "not_confirmed"), 409
+        return _sign_page(
+            "visits/sign_confirm.html", visit, SignForm(formdata=None), summary, "not_confirmed"
+        ), 409
     partner = _partner(visit, me())
     signers: list[User] = [me()]
     co_pin = (form.co_pin.data or "").strip()
@@ -172,20 +215,35 @@ def sign(visit_id: int) -> str | HTTPResponse | tuple[str, int]:
         if problem is not None or partner is None:
             template = "visits/sign_confirm.html" if summary.unchecked else "visits/sign.html"
             return _sign_page(template, visit, form, summary, problem or "co_pin_wrong"), (
-                403 if problem == "pin_account_locked" else 400)
+                403 if problem == "pin_account_locked" else 400
+            )
         signers.append(partner)
     sid = session.get("sid")
     try:
-        signed = verification.sign(db.session, visit, signers,
-                                   device=request.headers.get("User-Agent"),
-                                   session_ref=tablet.sid_ref(sid) if sid else None,
-                                   known_refs=_refs(), unchecked_ok=confirmed)
+        signed = verification.sign(
+            db.session,
+            visit,
+            signers,
+            device=request.headers.get("User-Agent"),
+            session_ref=tablet.sid_ref(sid) if sid else None,
+            known_refs=_refs(),
+            unchecked_ok=confirmed,
+        )
     except verification.UncheckedParts:  # checked again by the service: never signed unseen
-        return _sign_page("visits/sign_confirm.html", visit, SignForm(formdata=None), summary,
-                          "not_confirmed"), 409
-    audit.record(db.session, actor(), "verification.sign", object_type="verification",
-                 object_id=signed.id, visit_id=visit.id, signers=[u.id for u in signers],
-                 checked=list(summary.checked), signed_unchecked=list(summary.unchecked))
+        return _sign_page(
+            "visits/sign_confirm.html", visit, SignForm(formdata=None), summary, "not_confirmed"
+        ), 409
+    audit.record(
+        db.session,
+        actor(),
+        "verification.sign",
+        object_type="verification",
+        object_id=signed.id,
+        visit_id=visit.id,
+        signers=[u.id for u in signers],
+        checked=list(summary.checked),
+        signed_unchecked=list(summary.unchecked),
+    )
     return redirect(url_for("visits.verify", visit_id=visit.id))
 
 
@@ -218,15 +276,22 @@ def _co_pin_problem(visit: Visit, partner: User | None, co_pin: str) -> str | No
 
     def refused(own: Any, check: Any = None) -> None:
         throttle.hit(own, key, 900)
-        audit.record(own, actor(), "verification.co_pin_wrong", object_type="visit",
-                     object_id=visit.id, co_checker=partner.id if partner else None,
-                     pin_locked=bool(check and check.locked))
+        audit.record(
+            own,
+            actor(),
+            "verification.co_pin_wrong",
+            object_type="visit",
+            object_id=visit.id,
+            co_checker=partner.id if partner else None,
+            pin_locked=bool(check and check.locked),
+        )
 
     if partner is None:  # nobody to sign with: a wrong try all the same
         throttle.kept(db.session, refused)
         return "co_pin_wrong"
-    check = accounts.check_pin_counted(db.session, partner, co_pin, actor(), on_refused=refused,
-                                       visit_id=visit.id, via="co_sign")
+    check = accounts.check_pin_counted(
+        db.session, partner, co_pin, actor(), on_refused=refused, visit_id=visit.id, via="co_sign"
+    )
     if check.ok:
         return None
     return "pin_account_locked" if check.locked else "co_pin_wrong"
@@ -253,6 +318,12 @@ def add_note(visit_id: int) -> HTTPResponse:
         note = verification.add_note(db.session, visit, me(), form.text.data)
     except verification.VerificationError:
         abort(400)
-    audit.record(db.session, actor(), "verification.note", object_type="verification_note",
-                 object_id=note.id, visit_id=visit.id)
+    audit.record(
+        db.session,
+        actor(),
+        "verification.note",
+        object_type="verification_note",
+        object_id=note.id,
+        visit_id=visit.id,
+    )
     return redirect(url_for("visits.verify", visit_id=visit.id) + "#notes")

@@ -30,18 +30,26 @@ def index() -> str:
 
 
 def _plan_from(form: PlanForm) -> planning.VisitPlan:
-    return planning.VisitPlan(service_id=form.service.data, visit_date=form.visit_date.data,
-                              questionnaires=tuple(form.questionnaires.data or ()),
-                              co_checker_id=form.co_checker.data or None,
-                              supporter_name=form.supporter_name.data or "")
+    return planning.VisitPlan(
+        service_id=form.service.data,
+        visit_date=form.visit_date.data,
+        questionnaires=tuple(form.questionnaires.data or ()),
+        co_checker_id=form.co_checker.data or None,
+        supporter_name=form.supporter_name.data or "",
+    )
 
 
 def _plan_page(form: PlanForm, visit: Visit | None, problem: str | None = None) -> str:
     user = me()
-    return render_template("visits/plan.html", form=form, visit=visit, problem=problem,
-                           services=planning.services_of(db.session, user),
-                           experts=planning.experts_of(db.session, user),
-                           questionnaires=planning.askable(surveys().values()))
+    return render_template(
+        "visits/plan.html",
+        form=form,
+        visit=visit,
+        problem=problem,
+        services=planning.services_of(db.session, user),
+        experts=planning.experts_of(db.session, user),
+        questionnaires=planning.askable(surveys().values()),
+    )
 
 
 @bp.route("/plan", methods=["GET", "POST"])
@@ -56,9 +64,17 @@ def plan() -> str | HTTPResponse | tuple[str, int]:
             visit = planning.create_visit(db.session, me(), _plan_from(form), surveys())
         except planning.VisitError as error:
             return _plan_page(form, None, error.field), 400
-        audit.record(db.session, actor(), "visit.create", object_type="visit", object_id=visit.id,
-                     service_id=visit.service_id, visit_date=visit.visit_date.isoformat(),
-                     questionnaires=visit.questionnaires, co_checker_id=visit.co_checker_id)
+        audit.record(
+            db.session,
+            actor(),
+            "visit.create",
+            object_type="visit",
+            object_id=visit.id,
+            service_id=visit.service_id,
+            visit_date=visit.visit_date.isoformat(),
+            questionnaires=visit.questionnaires,
+            co_checker_id=visit.co_checker_id,
+        )
         return redirect(url_for("visits.show", visit_id=visit.id))
     if not form.visit_date.data:
         form.visit_date.data = today()
@@ -84,8 +100,9 @@ def change(visit_id: int) -> str | HTTPResponse | tuple[str, int]:
             changes = planning.change_visit(db.session, me(), visit, _plan_from(form), surveys())
         except planning.VisitError as error:
             return _plan_page(form, visit, error.field), 400
-        audit.record(db.session, actor(), "visit.change", object_type="visit", object_id=visit.id,
-                     changes=changes)
+        audit.record(
+            db.session, actor(), "visit.change", object_type="visit", object_id=visit.id, changes=changes
+        )
         return redirect(url_for("visits.show", visit_id=visit.id))
     form.service.data, form.visit_date.data = visit.service_id, visit.visit_date
     form.questionnaires.data, form.co_checker.data = list(visit.questionnaires), visit.co_checker_id
@@ -104,13 +121,21 @@ def show(visit_id: int) -> str:
     response = observations.find_observations(db.session, visit)
     checked = verification.verification_of(db.session, visit)
     return render_template(
-        "visits/visit.html", visit=visit, counts=counts, total=sum(counts.values()),
+        "visits/visit.html",
+        visit=visit,
+        counts=counts,
+        total=sum(counts.values()),
         titles={slug: q.title for slug, q in surveys().items()},
-        alerts=handover.lock_alerts(db.session, visit), can_run=planning.can_run(user, visit),
-        has_pin=bool(user.pin_hash), checklist=checklist,
+        alerts=handover.lock_alerts(db.session, visit),
+        can_run=planning.can_run(user, visit),
+        has_pin=bool(user.pin_hash),
+        checklist=checklist,
         observed=len(response.answers) if response else 0,
-        photos=len(observations.photos_of(db.session, visit)), verification=checked,
-        sections=len(framework().sections), form=ActionForm())
+        photos=len(observations.photos_of(db.session, visit)),
+        verification=checked,
+        sections=len(framework().sections),
+        form=ActionForm(),
+    )
 
 
 def _change_status(visit_id: int, action: str) -> HTTPResponse:
@@ -139,7 +164,7 @@ def open_visit(visit_id: int) -> HTTPResponse:
 @bp.get("/<int:visit_id>/finish")
 @run_visits
 def finish(visit_id: int) -> str | HTTPResponse:
-    """"Are you sure?", on its own page: what happened on the visit, then Yes / No."""
+    """ "Are you sure?", on its own page: what happened on the visit, then Yes / No."""
     visit = visit_to_run(visit_id)
     if visit.status != "open":
         return redirect(url_for("visits.show", visit_id=visit.id))
@@ -147,12 +172,17 @@ def finish(visit_id: int) -> str | HTTPResponse:
     response = observations.find_observations(db.session, visit)
     checked = verification.verification_of(db.session, visit)
     return render_template(
-        "visits/finish.html", visit=visit, form=FinishForm(),
-        people=sum(planning.people_counts(db.session, visit).values()), checklist=checklist,
+        "visits/finish.html",
+        visit=visit,
+        form=FinishForm(),
+        people=sum(planning.people_counts(db.session, visit).values()),
+        checklist=checklist,
         observed=len(response.answers) if response else 0,
-        photos=len(observations.photos_of(db.session, visit)), verification=checked,
+        photos=len(observations.photos_of(db.session, visit)),
+        verification=checked,
         summary=verification.summary(checked, verification.section_refs(framework())),
-        open_alerts=planning.open_alerts(db.session, visit))
+        open_alerts=planning.open_alerts(db.session, visit),
+    )
 
 
 @bp.post("/<int:visit_id>/close")
@@ -177,6 +207,7 @@ def alerts_seen(visit_id: int) -> HTTPResponse:
     if not ActionForm().validate():
         abort(400)
     seen = handover.mark_alerts_seen(db.session, visit)
-    audit.record(db.session, actor(), "handover.alert_seen", object_type="visit",
-                 object_id=visit.id, handovers=seen)
+    audit.record(
+        db.session, actor(), "handover.alert_seen", object_type="visit", object_id=visit.id, handovers=seen
+    )
     return redirect(url_for("visits.show", visit_id=visit.id))

@@ -25,9 +25,14 @@ from conftest import _made, drop_database, make_app
 from .helpers import PORTRAIT, LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
 
 
 # -- audio ------------------------------------------------------------------------------------------
@@ -39,8 +44,11 @@ def built_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from app.easyread.speech import SpeechUnavailable
 
     if shutil.which("espeak-ng") is None:
-        pytest.fail("espeak-ng is not installed: the browser tests need real built audio. "
-                    "Install it with: apt-get install espeak-ng", pytrace=False)
+        pytest.fail(
+            "espeak-ng is not installed: the browser tests need real built audio. "
+            "Install it with: apt-get install espeak-ng",
+            pytrace=False,
+        )
     # BROWSER_TESTS_AUDIO_DIR keeps the files between runs (the build then finds them cached).
     kept = os.environ.get("BROWSER_TESTS_AUDIO_DIR")
     audio_dir = Path(kept) if kept else tmp_path_factory.mktemp("built-audio")
@@ -49,11 +57,13 @@ def built_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
         texts = spoken_texts(app)
         try:
             report = app.extensions["easyvoice.audio"].build(
-                texts, app.config["VOICES"], int(app.config["SPEECH_RATE"]),
-                recordings=load_recordings(Path(app.config["ASSETS_DIR"])))
+                texts,
+                app.config["VOICES"],
+                int(app.config["SPEECH_RATE"]),
+                recordings=load_recordings(Path(app.config["ASSETS_DIR"])),
+            )
         except SpeechUnavailable as exc:
-            pytest.fail(f"The audio build failed, so the browser tests cannot run: {exc}",
-                        pytrace=False)
+            pytest.fail(f"The audio build failed, so the browser tests cannot run: {exc}", pytrace=False)
     finally:
         drop_database(app)
     assert not report.problems, report.problems
@@ -95,11 +105,9 @@ def live_server(tmp_path: Path, built_audio: Path) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
-def module_live_server(tmp_path_factory: pytest.TempPathFactory,
-                       built_audio: Path) -> Iterator[LiveServer]:
+def module_live_server(tmp_path_factory: pytest.TempPathFactory, built_audio: Path) -> Iterator[LiveServer]:
     """One server for a module whose tests only look at pages (they share its database)."""
-    yield from serve(server_app(tmp_path_factory.mktemp("module-server"),
-                                AUDIO_DIR=str(built_audio)))
+    yield from serve(server_app(tmp_path_factory.mktemp("module-server"), AUDIO_DIR=str(built_audio)))
 
 
 @pytest.fixture
@@ -146,4 +154,3 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
 def page(new_context: Callable[..., BrowserContext]) -> Page:
     """A 768 x 1024 tablet page."""
     return new_context().new_page()
-

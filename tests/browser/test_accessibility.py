@@ -47,19 +47,22 @@ class Tablet:
     def goto(self, path: str, status: int = 200, page: Page | None = None) -> Page:
         page = page or self.page
         response = page.goto(self.server.url + path)
-        assert response is not None and response.status == status, \
+        assert response is not None and response.status == status, (
             f"{path}: {response.status if response else None}"
+        )
         wait_for_scripts(page)
         return page
 
     def visit_with_session(self, path: str, **values: object) -> Page:
         app = self.server.app
         cookie = app.session_interface.get_signing_serializer(app).dumps(
-            {**values, "ev_prefs": SETTINGS[self.setting]})
+            {**values, "ev_prefs": SETTINGS[self.setting]}
+        )
         context = self.visitor.context
         context.clear_cookies()
-        context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie,
-                              "url": self.server.url}])
+        context.add_cookies(
+            [{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": self.server.url}]
+        )
         return self.goto(path, page=self.visitor)
 
 
@@ -82,8 +85,9 @@ def _start(t: Tablet) -> Page:
 
 def _thank_you(t: Tablet) -> Page:
     # Thank you is drawn with the settings of the person who has just finished.
-    return t.visit_with_session("/thank-you", ev_service=service_id(t.server),
-                                ev_thanks_prefs=SETTINGS[t.setting])
+    return t.visit_with_session(
+        "/thank-you", ev_service=service_id(t.server), ev_thanks_prefs=SETTINGS[t.setting]
+    )
 
 
 def _no_thanks(t: Tablet) -> Page:
@@ -149,8 +153,7 @@ def tablets(browser: Browser, module_live_server: LiveServer) -> Iterator[Callab
     def get(setting: str) -> Tablet:
         if setting not in made:
             page = new_page()
-            begin(page, module_live_server.url, module_live_server.code(),
-                  settings=SETTINGS[setting])
+            begin(page, module_live_server.url, module_live_server.code(), settings=SETTINGS[setting])
             page.goto(module_live_server.url + "/q/11")
             page.click("button.card[value=happy]")
             page.wait_for_url("**/q/12")
@@ -167,8 +170,7 @@ def describe(violations: list[dict]) -> str:
     for violation in violations:
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
         for node in violation["nodes"][:8]:
-            lines.append(f"    {node['target']}: {node.get('failureSummary', '').strip()}"
-                         .replace("\n", " "))
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '').strip()}".replace("\n", " "))
     return "\n".join(lines)
 
 
@@ -181,10 +183,16 @@ def test_no_axe_violations(setting: str, size: str, name: str, tablets) -> None:
     tablet.visitor.set_viewport_size(SIZES[size])
     page = PAGES[name](tablet)
     body_class = page.evaluate("document.body.className")
-    expected_class = {"default": "text-normal", "bigger": "text-bigger",
-                      "no-pictures": "pictures-off", "contrast": "contrast-high"}[setting]
+    expected_class = {
+        "default": "text-normal",
+        "bigger": "text-bigger",
+        "no-pictures": "pictures-off",
+        "contrast": "contrast-high",
+    }[setting]
     assert expected_class in body_class.split(), f"{name} is not in the {setting} look"
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
     violations = results.response["violations"]
-    assert not violations, (f"axe found {len(violations)} problems on {name} "
-                            f"({path_of(page)}), {setting}, {size}:\n{describe(violations)}")
+    assert not violations, (
+        f"axe found {len(violations)} problems on {name} "
+        f"({path_of(page)}), {setting}, {size}:\n{describe(violations)}"
+    )

@@ -96,8 +96,11 @@ def test_every_speaker_has_built_audio(live_server, page: Page) -> None:
         page.goto(f"{live_server.url}/q/{number}")
         speakers = page.locator("button.speak")
         assert speakers.count() >= 4
-        missing = [speakers.nth(i).get_attribute("data-say") for i in range(speakers.count())
-                   if not speakers.nth(i).get_attribute("data-audio")]
+        missing = [
+            speakers.nth(i).get_attribute("data-say")
+            for i in range(speakers.count())
+            if not speakers.nth(i).get_attribute("data-audio")
+        ]
         assert missing == [], f"no built audio on /q/{number} for {missing}"
 
 
@@ -126,8 +129,7 @@ def test_without_built_audio_the_browser_speaks(make_live_server, tmp_path, page
     page.on("request", lambda r: audio_requests.append(r.url) if "/audio/" in r.url else None)
     speaker.click()
     page.wait_for_function("() => window.__spoken.length > 0")
-    assert page.evaluate("() => window.__spoken") == [
-        {"text": "Do staff listen to you?", "lang": "en-GB"}]
+    assert page.evaluate("() => window.__spoken") == [{"text": "Do staff listen to you?", "lang": "en-GB"}]
     assert page.evaluate("() => window.__audio.plays") == []
     assert audio_requests == []
     # An answer card's own speaker says the card's words.

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 # ("tap", value): one tap on an answer card; ("many", [values]): tick the cards, then Next;
 # ("text", words): write, then Next; ("other", action): I don't know / I don't want to say / Skip.
 PLAN: list[tuple[str, str, object]] = [
-    ("listened", "tap", "happy"),          # changed to "ok" later, after Back
+    ("listened", "tap", "happy"),  # changed to "ok" later, after Back
     ("choose_food", "tap", "together"),
     ("choose_day", "tap", "family"),
     ("choose_staff", "tap", "manager"),
@@ -93,8 +93,7 @@ def test_whole_questionnaire_by_touch(live_server, new_context: Callable[..., Br
         if number == 3:
             # Back from question 4 to 3, 2 and 1: each shows what was chosen; change question 1.
             tap_and_wait(page, "a.button-back", "**/q/3")
-            expect(page.locator("button.card[aria-pressed=true]")).to_have_attribute("value",
-                                                                                     "family")
+            expect(page.locator("button.card[aria-pressed=true]")).to_have_attribute("value", "family")
             tap_and_wait(page, "a.button-back", "**/q/2")
             chosen = page.locator("button.card[aria-pressed=true]")
             expect(chosen).to_have_count(1)
@@ -107,8 +106,7 @@ def test_whole_questionnaire_by_touch(live_server, new_context: Callable[..., Br
             expect(page.locator("button.card[name=answer][aria-pressed=false]")).to_have_count(2)
             screenshot(page, "touch-q01-after-back")
             tap_and_wait(page, f"button.card[value={CHANGED[1]}]", "**/q/2")
-            expect(page.locator("button.card[aria-pressed=true]")).to_have_attribute("value",
-                                                                                     "together")
+            expect(page.locator("button.card[aria-pressed=true]")).to_have_attribute("value", "together")
             tap_and_wait(page, "button.card[value=together]", "**/q/3")
             tap_and_wait(page, "button.card[value=family]", "**/q/4")
 
@@ -177,8 +175,9 @@ def test_whole_questionnaire_by_touch(live_server, new_context: Callable[..., Br
             break
         page.wait_for_load_state("load")
         assert path_of(page) in ("/", "/thank-you"), f"Back after thank you opened {path_of(page)}"
-        assert page.locator("button[aria-pressed=true], input:checked[name=answer]").count() == 0, \
+        assert page.locator("button[aria-pressed=true], input:checked[name=answer]").count() == 0, (
             f"Back after thank you shows the last person's answers at {path_of(page)}"
+        )
         assert "seaside" not in page.content()
         assert ANYTHING_ELSE not in page.content()
     assert len(stored_responses(live_server.app)) == 1
@@ -201,8 +200,12 @@ def test_line_breaks_in_free_text_are_kept_as_typed(live_server, page: Page) -> 
 
 
 def test_thank_you_keeps_the_persons_settings(live_server, page: Page) -> None:
-    begin(page, live_server.url, live_server.code(),
-          settings={"text": "bigger", "contrast": "on", "pictures": "off"})
+    begin(
+        page,
+        live_server.url,
+        live_server.code(),
+        settings={"text": "bigger", "contrast": "on", "pictures": "off"},
+    )
     page.click("a.button-stop")
     page.click("button[name=action][value=stop]")
     page.wait_for_url("**/thank-you")

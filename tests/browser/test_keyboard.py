@@ -31,14 +31,16 @@ def tab_to(page: Page, selector: str, *, backwards: bool = False, limit: int = M
     key = "Shift+Tab" if backwards else "Tab"
     visited: list[str] = []
     for _ in range(limit):
-        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)",
-                         selector):
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
             assert_focus_visible(page)
             return
         page.keyboard.press(key)
         visited.append(page.evaluate(DESCRIBE_ACTIVE))
-    pytest.fail(f"{limit} presses of {key} on {path_of(page)} never reached {selector!r}. "
-                f"Focus went: " + " -> ".join(visited[:40]), pytrace=False)
+    pytest.fail(
+        f"{limit} presses of {key} on {path_of(page)} never reached {selector!r}. "
+        f"Focus went: " + " -> ".join(visited[:40]),
+        pytrace=False,
+    )
 
 
 def assert_focus_visible(page: Page) -> None:
@@ -65,8 +67,7 @@ def press_on(page: Page, selector: str, key: str, url_glob: str, *, backwards: b
 PLAN = [
     ("informed", "button.card[value=yes]", "Enter", StoredAnswer("option", ["yes"])),
     ("news", "button.card[value=email]", "Space", StoredAnswer("option", ["email"])),
-    ("listened", "button[name=action][value=dont_want_to_say]", "Enter",
-     StoredAnswer("dont_want_to_say")),
+    ("listened", "button[name=action][value=dont_want_to_say]", "Enter", StoredAnswer("dont_want_to_say")),
     ("know_person", "button.card[value=ok]", "Space", StoredAnswer("option", ["ok"])),
     ("safe", "button.card[value=happy]", "Enter", StoredAnswer("option", ["happy"])),
     ("kind", "button[name=action][value=skip]", "Space", StoredAnswer("skipped")),

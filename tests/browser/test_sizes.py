@@ -29,14 +29,16 @@ MIN_FONT = 20
 MIN_CONTRAST = 7.0
 
 # Every control a respondent can tap (the tick-box card is the label around the tick box).
-CONTROLS = ("button.card, a.card, label.card-check, .other-answers button, button.speak, "
-            "a.button, button.button, summary, label.pill")
+CONTROLS = (
+    "button.card, a.card, label.card-check, .other-answers button, button.speak, "
+    "a.button, button.button, summary, label.pill"
+)
 
 # page name -> path on a started questionnaire (your-support)
 PAGES = {
     "settings": "/settings",
     "consent": "/consent",
-    "faces": "/q/1",          # answered "happy" first, so it also shows a chosen card
+    "faces": "/q/1",  # answered "happy" first, so it also shows a chosen card
     "choose_one": "/q/2",
     "choose_many": "/q/6",
     "yes_no": "/q/7",
@@ -65,8 +67,7 @@ def respondents(browser: Browser, module_live_server: LiveServer) -> Iterator[Ca
             context = browser.new_context(viewport=PORTRAIT)
             contexts.append(context)
             page = context.new_page()
-            begin(page, module_live_server.url, module_live_server.code(),
-                  settings=SETTINGS[setting])
+            begin(page, module_live_server.url, module_live_server.code(), settings=SETTINGS[setting])
             page.click("button.card[value=happy]")
             page.wait_for_url("**/q/2")
             opened[setting] = page
@@ -88,22 +89,23 @@ def test_every_control_is_at_least_64px(name: str, respondents, module_live_serv
     page = respondents("default")
     visit(page, module_live_server, PAGES[name])
     screenshot(page, f"sizes-{name}")
-    boxes = page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
+    boxes = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)]
       .filter(e => e.getClientRects().length)
       .map(e => {
         const r = e.getBoundingClientRect();
         return {what: e.outerHTML.slice(0, 90), width: r.width, height: r.height};
-      })""", CONTROLS)
+      })""",
+        CONTROLS,
+    )
     assert len(boxes) >= 3, f"no controls found on {name}"
     small = [b for b in boxes if b["width"] < MIN_TARGET or b["height"] < MIN_TARGET]
-    assert small == [], "\n".join(
-        f"{b['width']:.0f}x{b['height']:.0f}: {b['what']}" for b in small)
+    assert small == [], "\n".join(f"{b['width']:.0f}x{b['height']:.0f}: {b['what']}" for b in small)
 
 
 @pytest.mark.parametrize("setting", list(SETTINGS))
 @pytest.mark.parametrize("name", list(PAGES))
-def test_text_is_big_and_dark_enough(name: str, setting: str, respondents,
-                                     module_live_server) -> None:
+def test_text_is_big_and_dark_enough(name: str, setting: str, respondents, module_live_server) -> None:
     page = respondents(setting)
     visit(page, module_live_server, PAGES[name])
     body_size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
@@ -127,8 +129,9 @@ def test_text_is_big_and_dark_enough(name: str, setting: str, respondents,
 
 @pytest.mark.parametrize("size", [PORTRAIT, LANDSCAPE], ids=["768x1024", "1024x768"])
 @pytest.mark.parametrize("setting", list(SETTINGS))
-def test_no_page_scrolls_sideways(setting: str, size: dict[str, int], respondents,
-                                  module_live_server) -> None:
+def test_no_page_scrolls_sideways(
+    setting: str, size: dict[str, int], respondents, module_live_server
+) -> None:
     page = respondents(setting)
     page.set_viewport_size(size)
     try:
@@ -146,8 +149,9 @@ def test_no_page_scrolls_sideways(setting: str, size: dict[str, int], respondent
 
 
 @pytest.mark.parametrize("setting,bigger_than", [("big", "normal"), ("bigger", "big")])
-def test_bigger_text_makes_the_words_bigger(setting: str, bigger_than: str, browser: Browser,
-                                            module_live_server) -> None:
+def test_bigger_text_makes_the_words_bigger(
+    setting: str, bigger_than: str, browser: Browser, module_live_server
+) -> None:
     sizes = {}
     for text in (bigger_than, setting):
         context = browser.new_context(viewport=PORTRAIT)

@@ -39,9 +39,11 @@ pytestmark = pytest.mark.browser
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
-CONTROLS = ("button.card, a.card, label.card-check, .other-answers button, button.speak, a.button, "
-            "button.button, summary, label.pill, .staff-nav a, textarea, "
-            "input:not([type=hidden]):not([type=checkbox]):not([type=radio])")
+CONTROLS = (
+    "button.card, a.card, label.card-check, .other-answers button, button.speak, a.button, "
+    "button.button, summary, label.pill, .staff-nav a, textarea, "
+    "input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
+)
 STATEMENT = "We ask each person what they want. Their plan says it in their own words."
 
 
@@ -59,7 +61,8 @@ class Checker:
             results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
             violations = results.response["violations"]
             assert not violations, f"{name} at {size}: " + "; ".join(
-                f"{v['id']}: {[n['target'] for n in v['nodes'][:5]]}" for v in violations)
+                f"{v['id']}: {[n['target'] for n in v['nodes'][:5]]}" for v in violations
+            )
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= size["width"], f"{name} scrolls sideways at {size['width']}px"
         page.set_viewport_size(LANDSCAPE)
@@ -85,8 +88,9 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.wait_for_load_state("load")
 
 
-def answer_questionnaire(page: Page, questions: list, check: Checker | None = None,
-                         sneak: Callable[[], None] | None = None) -> None:
+def answer_questionnaire(
+    page: Page, questions: list, check: Checker | None = None, sneak: Callable[[], None] | None = None
+) -> None:
     """From the settings page to "thank you", tapping the first card of each question."""
     page.wait_for_url("**/settings")
     page.click("button.button-next")
@@ -115,8 +119,9 @@ def photo_bytes() -> bytes:
     return out.getvalue()
 
 
-def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
-                                   new_context: Callable[..., BrowserContext], tmp_path) -> None:
+def test_a_whole_visit_at_1024x768(
+    make_live_server, built_audio, new_context: Callable[..., BrowserContext], tmp_path
+) -> None:
     server = make_live_server(AUDIO_DIR=str(built_audio), PHOTO_DIR=str(tmp_path / "photos"))
     add_users(server.app)
     base, check = server.url, Checker()
@@ -208,8 +213,9 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
         tablet.click("button.button-next:has-text('Save and go on')")
     tablet.wait_for_url("**/visits/1/photos")
     check(tablet, "photos")
-    tablet.set_input_files("#photo", files=[{"name": "kitchen.jpg", "mimeType": "image/jpeg",
-                                              "buffer": photo_bytes()}])
+    tablet.set_input_files(
+        "#photo", files=[{"name": "kitchen.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}]
+    )
     tablet.fill("#caption", "The kitchen")
     tablet.click("label.visit-tick")
     tablet.click("button.button-next")
@@ -315,8 +321,9 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
     check(lead, "reports", easy_read=False)
 
     with server.app.app_context():
-        people = db.session.scalars(select(Response).where(Response.asked_by_expert.is_(True))
-                                    .order_by(Response.id)).all()
+        people = db.session.scalars(
+            select(Response).where(Response.asked_by_expert.is_(True)).order_by(Response.id)
+        ).all()
         assert [r.status for r in people] == ["finished", "finished"]
         supported = [{a.supported for a in r.answers} for r in people]
         assert supported == [{False}, {True}]
@@ -327,5 +334,8 @@ def test_a_whole_visit_at_1024x768(make_live_server, built_audio,
         assert db.session.scalars(select(VerificationVerdict)).one().statement_text == STATEMENT
         assert db.session.get(Visit, 1).status == "closed"
         assert [h.end_reason for h in db.session.scalars(select(Handover).order_by(Handover.id))] == [
-            "pin", "pin", "sign_in"]
+            "pin",
+            "pin",
+            "sign_in",
+        ]
     assert len(check.seen) >= 20

@@ -27,8 +27,7 @@ class _Keeper:
         self.server = server
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
-        message = message_from_bytes(envelope.original_content or envelope.content,
-                                     policy=policy.default)
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         if self.server.on_message is not None:
             self.server.seen_at_arrival.append(self.server.on_message(message))
         with self.server.lock:
@@ -39,8 +38,9 @@ class _Keeper:
 class MailServer:
     """``with MailServer(port) as server: ...``; ``server.messages`` are the emails received."""
 
-    def __init__(self, port: int | None = None,
-                 on_message: Callable[[EmailMessage], Any] | None = None) -> None:
+    def __init__(
+        self, port: int | None = None, on_message: Callable[[EmailMessage], Any] | None = None
+    ) -> None:
         self.port = port or free_port()
         self.on_message = on_message
         self.messages: list[EmailMessage] = []

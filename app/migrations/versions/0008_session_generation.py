@@ -20,8 +20,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("session_generation", sa.Integer(), nullable=False,
-                                      server_default="0"))
+        batch_op.add_column(sa.Column("session_generation", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:

@@ -9,8 +9,12 @@ Revises: 0005_alerts_per_response, 0006_quote_review, 0007_one_statement, 0008_s
 """
 
 revision = "0009_merge_round_two"
-down_revision = ("0005_alerts_per_response", "0006_quote_review", "0007_one_statement",
-                 "0008_session_generation")
+down_revision = (
+    "0005_alerts_per_response",
+    "0006_quote_review",
+    "0007_one_statement",
+    "0008_session_generation",
+)
 branch_labels = None
 depends_on = None
 

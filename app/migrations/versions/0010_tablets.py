@@ -24,13 +24,15 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("service", schema=None) as batch_op:
-        batch_op.alter_column("code", existing_type=sa.String(length=32),
-                              type_=sa.String(length=64), existing_nullable=False)
+        batch_op.alter_column(
+            "code", existing_type=sa.String(length=32), type_=sa.String(length=64), existing_nullable=False
+        )
     connection = op.get_bind()
     service = sa.table("service", sa.column("id", sa.Integer), sa.column("code", sa.String))
     for (service_id,) in connection.execute(sa.select(service.c.id)).all():
-        connection.execute(service.update().where(service.c.id == service_id)
-                           .values(code=secrets.token_urlsafe(24)))
+        connection.execute(
+            service.update().where(service.c.id == service_id).values(code=secrets.token_urlsafe(24))
+        )
     op.create_table(
         "tablet",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -39,10 +41,10 @@ def upgrade() -> None:
         sa.Column("enrolled_by_id", sa.Integer(), nullable=True),
         sa.Column("enrolled_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["enrolled_by_id"], ["user_account.id"],
-                                name=op.f("fk_tablet_enrolled_by_id_user_account")),
-        sa.ForeignKeyConstraint(["service_id"], ["service.id"],
-                                name=op.f("fk_tablet_service_id_service")),
+        sa.ForeignKeyConstraint(
+            ["enrolled_by_id"], ["user_account.id"], name=op.f("fk_tablet_enrolled_by_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(["service_id"], ["service.id"], name=op.f("fk_tablet_service_id_service")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tablet")),
         sa.UniqueConstraint("nonce", name=op.f("uq_tablet_nonce")),
     )
@@ -56,5 +58,6 @@ def downgrade() -> None:
     op.drop_table("tablet")
     # The new codes are 32 characters, so they fit the old column; the old links stay ended.
     with op.batch_alter_table("service", schema=None) as batch_op:
-        batch_op.alter_column("code", existing_type=sa.String(length=64),
-                              type_=sa.String(length=32), existing_nullable=False)
+        batch_op.alter_column(
+            "code", existing_type=sa.String(length=64), type_=sa.String(length=32), existing_nullable=False
+        )

@@ -17,8 +17,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("pin_failures", sa.Integer(), nullable=False,
-                                      server_default="0"))
+        batch_op.add_column(sa.Column("pin_failures", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("pin_locked_at", sa.DateTime(timezone=True), nullable=True))
 
 
