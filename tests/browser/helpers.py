@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page
 from sqlalchemy import select
@@ -39,7 +40,7 @@ def screenshot(page: Page, name: str) -> None:
 def path_of(page: Page) -> str:
     """The page's path (and query), without the server's address."""
     url = page.url
-    return url[url.index("/", len("http://")):]
+    return url[url.index("/", len("http://")) :]
 
 
 def wait_for_scripts(page: Page) -> None:
@@ -73,14 +74,22 @@ def stored_responses(app: Flask) -> list[StoredResponse]:
     with app.app_context():
         out = []
         for response in db.session.scalars(select(Response).order_by(Response.id)):
-            answers = {answer.question_key: StoredAnswer(answer.kind.value, answer.values,
-                                                         answer.text)
-                       for answer in response.answers}
-            out.append(StoredResponse(
-                status=response.status, finished=response.finished_at is not None,
-                consent=response.consent, answered_by=response.answered_by,
-                helped_by=response.helped_by, others_present=response.others_present,
-                questionnaire=response.version.slug, answers=answers))
+            answers = {
+                answer.question_key: StoredAnswer(answer.kind.value, answer.values, answer.text)
+                for answer in response.answers
+            }
+            out.append(
+                StoredResponse(
+                    status=response.status,
+                    finished=response.finished_at is not None,
+                    consent=response.consent,
+                    answered_by=response.answered_by,
+                    helped_by=response.helped_by,
+                    others_present=response.others_present,
+                    questionnaire=response.version.slug,
+                    answers=answers,
+                )
+            )
         return out
 
 
@@ -172,8 +181,9 @@ TEXT_STYLES_JS = """
 
 
 # -- the journey's first pages ------------------------------------------------------------------------
-def begin(page: Page, base_url: str, code: str, slug: str = "your-support",
-          settings: dict[str, str] | None = None) -> None:
+def begin(
+    page: Page, base_url: str, code: str, slug: str = "your-support", settings: dict[str, str] | None = None
+) -> None:
     """From the tablet's start link to question 1, choosing ``settings`` on the way (by clicks)."""
     page.goto(f"{base_url}/at/{code}")
     page.click(f"a[href='/begin/{slug}']")
@@ -189,14 +199,17 @@ def begin(page: Page, base_url: str, code: str, slug: str = "your-support",
 def assert_easy_read_sizes(page: Page, name: str, controls: str) -> None:
     """The easy-read rules measured in the browser: every visible control matching ``controls`` is
     at least 64 x 64 CSS px, and every visible text is at least 20 px with contrast of 7:1."""
-    boxes = page.evaluate("""(selector) => [...document.querySelectorAll(selector)]
+    boxes = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)]
       .filter(e => e.getClientRects().length)
       .map(e => { const r = e.getBoundingClientRect();
                   return {what: e.outerHTML.slice(0, 80), width: r.width, height: r.height}; })""",
-                          controls)
+        controls,
+    )
     small = [b for b in boxes if b["width"] < 64 or b["height"] < 64]
-    assert small == [], f"{name}: " + "; ".join(f"{b['width']:.0f}x{b['height']:.0f} {b['what']}"
-                                                  for b in small)
+    assert small == [], f"{name}: " + "; ".join(
+        f"{b['width']:.0f}x{b['height']:.0f} {b['what']}" for b in small
+    )
     problems = []
     for item in page.evaluate(TEXT_STYLES_JS):
         if item["fontSize"] < 20:
@@ -205,3 +218,17 @@ def assert_easy_read_sizes(page: Page, name: str, controls: str) -> None:
         if ratio < 7:
             problems.append(f"contrast {ratio:.1f} {item['element']} {item['text']!r}")
     assert problems == [], f"{name}: " + "; ".join(problems)
+
+
+#: The axe-core rule sets every page must pass: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+_AXE = Axe()
+
+
+def assert_axe_clean(page: Page, name: str) -> None:
+    """axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
+    results = _AXE.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = results.response["violations"]
+    assert not violations, f"{name} ({path_of(page)}): " + "; ".join(
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:5]]}" for v in violations
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 from sqlalchemy import select
 
@@ -17,12 +16,9 @@ from app.respond import journey
 from app.safeguarding import acknowledge, check_answer, close, mark_urgent
 from conftest import PASSWORD, add_users
 
-from .helpers import LANDSCAPE, PORTRAIT, screenshot, wait_for_scripts
+from .helpers import LANDSCAPE, PORTRAIT, assert_axe_clean, screenshot, wait_for_scripts
 
 pytestmark = pytest.mark.browser
-
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE = Axe()
 
 
 def make_alerts(app) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -35,24 +31,35 @@ def make_alerts(app) -> dict[str, int]:  # type: ignore[no-untyped-def]
         service = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
         lead = db.session.scalars(select(User).where(User.email == "quality_lead@demo.example")).one()
         for number, name in enumerate(("urgent", "overdue", "acknowledged", "closed")):
-            response = journey.start_response(db.session, questionnaire=questionnaire, service=service,
-                                              client_id=f"browser-{name}", answered_by="self",
-                                              language="en_GB")
+            response = journey.start_response(
+                db.session,
+                questionnaire=questionnaire,
+                service=service,
+                client_id=f"browser-{name}",
+                answered_by="self",
+                language="en_GB",
+            )
             response.helped_by, response.others_present = "", "staff" if number % 2 else ""
             alert = check_answer(db.session, response, safe, "safe_home", sad)
             assert alert is not None
             made[name] = alert.id
             if name == "urgent":
-                check_answer(db.session, response, None, journey.ANYTHING_ELSE,
-                             journey.Given(journey.AnswerKind.TEXT, text="Someone took my money"))
+                check_answer(
+                    db.session,
+                    response,
+                    None,
+                    journey.ANYTHING_ELSE,
+                    journey.Given(journey.AnswerKind.TEXT, text="Someone took my money"),
+                )
                 mark_urgent(db.session, alert, Actor())
             if name == "overdue":
                 alert.raised_at = utcnow() - timedelta(hours=30)
             if name in ("acknowledged", "closed"):
                 acknowledge(db.session, alert, lead, Actor(user_id=lead.id))
             if name == "closed":
-                close(db.session, alert, lead, "Spoke with the person and the manager.",
-                      Actor(user_id=lead.id))
+                close(
+                    db.session, alert, lead, "Spoke with the person and the manager.", Actor(user_id=lead.id)
+                )
         db.session.commit()
     return made
 
@@ -62,10 +69,7 @@ def check(page: Page, name: str) -> None:
     for size in (PORTRAIT, LANDSCAPE):
         page.set_viewport_size(size)
         screenshot(page, f"alerts-{name}-{size['width']}x{size['height']}")
-        results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
-        violations = results.response["violations"]
-        assert not violations, f"{name} at {size}: " + "; ".join(
-            f"{v['id']}: {[n['target'] for n in v['nodes'][:5]]}" for v in violations)
+        assert_axe_clean(page, f"{name} at {size}")
 
 
 def test_alert_pages_pass_axe_at_both_tablet_sizes(make_live_server, new_context) -> None:  # type: ignore[no-untyped-def]

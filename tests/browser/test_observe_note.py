@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
@@ -23,6 +22,7 @@ from .helpers import (
     LANDSCAPE,
     PORTRAIT,
     LiveServer,
+    assert_axe_clean,
     assert_easy_read_sizes,
     path_of,
     screenshot,
@@ -31,18 +31,8 @@ from .helpers import (
 
 pytestmark = pytest.mark.browser
 
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE = Axe()
 SIZES = {"768x1024": PORTRAIT, "1024x768": LANDSCAPE}
-CONTROLS = ("label.card-check, .other-answers button, button.speak, a.button, button.button, "
-            "textarea, summary")
-
-
-def assert_axe_clean(page: Page, name: str) -> None:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
-    violations = results.response["violations"]
-    assert not violations, f"{name} ({path_of(page)}): " + "; ".join(
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:5]]}" for v in violations)
+CONTROLS = "label.card-check, .other-answers button, button.speak, a.button, button.button, textarea, summary"
 
 
 def open_a_visit(page: Page, base: str) -> str:
@@ -68,8 +58,10 @@ def top_of(page: Page, selector: str) -> float:
 
 
 def bottom_of_all(page: Page, selector: str) -> float:
-    return max(b["y"] + b["height"] for b in
-               (page.locator(selector).nth(i).bounding_box() for i in range(page.locator(selector).count())))
+    return max(
+        b["y"] + b["height"]
+        for b in (page.locator(selector).nth(i).bounding_box() for i in range(page.locator(selector).count()))
+    )
 
 
 def check_page(page: Page, name: str) -> None:
@@ -110,8 +102,7 @@ def test_a_face_then_a_note_then_save_keeps_both(live_server: LiveServer, page: 
     check_page(page, "observe-note-chosen")
     page.click("button.button-send:has-text('Save and go on')")
     page.wait_for_url(f"**{visit}/observations/2")
-    assert stored(live_server, "friendly") == (
-        AnswerKind.OPTION, ["ok"], "We waited 10 minutes at the door.")
+    assert stored(live_server, "friendly") == (AnswerKind.OPTION, ["ok"], "We waited 10 minutes at the door.")
 
     # Opened again: the stored face is chosen and its note is there. Choosing another face makes
     # the first one look plain again (only one card looks chosen).
@@ -132,8 +123,9 @@ def test_a_face_then_a_note_then_save_keeps_both(live_server: LiveServer, page: 
     assert stored(live_server, "kind_staff") == (AnswerKind.DONT_KNOW, [], "We did not meet the staff.")
 
 
-def test_the_note_is_kept_without_javascript(live_server: LiveServer,
-                                             new_context: Callable[..., BrowserContext]) -> None:
+def test_the_note_is_kept_without_javascript(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
     add_users(live_server.app)
     page = new_context(viewport=PORTRAIT, java_script_enabled=False, has_touch=True).new_page()
     visit = open_a_visit(page, live_server.url)

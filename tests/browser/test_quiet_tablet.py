@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .helpers import (
     LANDSCAPE,
     PORTRAIT,
     LiveServer,
+    assert_axe_clean,
     assert_easy_read_sizes,
     begin,
     path_of,
@@ -30,19 +30,10 @@ from .helpers import (
 
 pytestmark = pytest.mark.browser
 
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE = Axe()
 SIZES = {"768x1024": PORTRAIT, "1024x768": LANDSCAPE}
 CONTROLS = "button.card, a.card, button.speak, a.button, button.button"
 WORDS = "My keyworker takes my money"
 FREE_TEXT = 21
-
-
-def assert_axe_clean(page: Page, name: str) -> None:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
-    violations = results.response["violations"]
-    assert not violations, f"{name} ({path_of(page)}): " + "; ".join(
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:5]]}" for v in violations)
 
 
 def check_page(page: Page, name: str) -> None:
@@ -65,8 +56,7 @@ def move_clock(page: Page, server: LiveServer, key: str, minutes: float) -> None
     cookie = next(c for c in page.context.cookies() if c["name"] == name)
     session = serializer.loads(cookie["value"])
     session[key] = time.time() - minutes * 60
-    page.context.add_cookies([{"name": name, "value": serializer.dumps(session),
-                               "url": server.url}])
+    page.context.add_cookies([{"name": name, "value": serializer.dumps(session), "url": server.url}])
 
 
 def answer_and_walk_away(page: Page, server: LiveServer) -> None:
@@ -87,8 +77,9 @@ def test_a_tablet_with_no_service_explains_how_to_start(live_server: LiveServer,
     check_page(page, "ask-for-link")
 
 
-def test_a_walked_away_tablet_asks_and_then_starts_fresh(make_live_server, built_audio: Path,
-                                                        page: Page) -> None:
+def test_a_walked_away_tablet_asks_and_then_starts_fresh(
+    make_live_server, built_audio: Path, page: Page
+) -> None:
     # QUIET_ANSWER_MINUTES 0.05: the question waits 3 seconds for an answer (2 minutes by default)
     server = make_live_server(AUDIO_DIR=str(built_audio), QUIET_ANSWER_MINUTES=0.05)
     answer_and_walk_away(page, server)
@@ -115,8 +106,7 @@ def test_a_walked_away_tablet_asks_and_then_starts_fresh(make_live_server, built
     assert page.input_value("textarea[name=text]") == ""
 
 
-def test_are_you_still_there_is_easy_read_and_yes_goes_back(live_server: LiveServer,
-                                                            page: Page) -> None:
+def test_are_you_still_there_is_easy_read_and_yes_goes_back(live_server: LiveServer, page: Page) -> None:
     begin(page, live_server.url, live_server.code())
     page.click("button.card[value=sad]")
     page.wait_for_url("**/q/2**")

@@ -7,29 +7,33 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
 from conftest import PASSWORD, add_users
 
-from .helpers import LANDSCAPE, PORTRAIT, LiveServer, assert_easy_read_sizes, path_of, wait_for_scripts
+from .helpers import (
+    LANDSCAPE,
+    PORTRAIT,
+    LiveServer,
+    assert_axe_clean,
+    assert_easy_read_sizes,
+    path_of,
+    wait_for_scripts,
+)
 
 pytestmark = pytest.mark.browser
 
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE = Axe()
-CONTROLS = ("a.button, button.button, button.speak, .staff-nav a, "
-            "input:not([type=hidden]):not([type=checkbox]):not([type=radio])")
+CONTROLS = (
+    "a.button, button.button, button.speak, .staff-nav a, "
+    "input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
+)
 
 
 def check(page: Page, name: str, easy_read: bool) -> None:
     wait_for_scripts(page)
     for size in (LANDSCAPE, PORTRAIT):
         page.set_viewport_size(size)
-        results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
-        violations = results.response["violations"]
-        assert not violations, f"{name} at {size}: " + "; ".join(
-            f"{v['id']}: {[n['target'] for n in v['nodes'][:5]]}" for v in violations)
+        assert_axe_clean(page, f"{name} at {size}")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= size["width"], name
         if easy_read:
             assert_easy_read_sizes(page, name, CONTROLS)
@@ -43,8 +47,9 @@ def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None
     page.wait_for_load_state("load")
 
 
-def test_sign_in_account_and_admin_pages(live_server: LiveServer,
-                                         new_context: Callable[..., BrowserContext]) -> None:
+def test_sign_in_account_and_admin_pages(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
     add_users(live_server.app)
     base = live_server.url
     tablet = new_context(viewport=LANDSCAPE, has_touch=True).new_page()
@@ -62,8 +67,10 @@ def test_sign_in_account_and_admin_pages(live_server: LiveServer,
     tablet.goto(f"{base}/visits/")
     assert path_of(tablet).startswith("/auth/sign-in")
 
-    for email, pages in (("admin@demo.example", ("/admin/", "/admin/users", "/admin/organisations")),
-                         ("operator@demo.example", ("/admin/organisations", "/admin/users"))):
+    for email, pages in (
+        ("admin@demo.example", ("/admin/", "/admin/users", "/admin/organisations")),
+        ("operator@demo.example", ("/admin/organisations", "/admin/users")),
+    ):
         staff = new_context(viewport=LANDSCAPE).new_page()
         sign_in(staff, base, email)
         for path in pages:

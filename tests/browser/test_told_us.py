@@ -9,13 +9,13 @@ page in order, from the built audio, or with the browser's speech when there is 
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .helpers import (
     LANDSCAPE,
     PORTRAIT,
     LiveServer,
+    assert_axe_clean,
     assert_easy_read_sizes,
     begin,
     path_of,
@@ -26,8 +26,6 @@ from .helpers import (
 
 pytestmark = pytest.mark.browser
 
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE = Axe()
 SIZES = {"768x1024": PORTRAIT, "1024x768": LANDSCAPE}
 CONTROLS = "button.card, a.card, button.speak, a.button, button.button"
 RESPONDENT_SLUGS = ("your-support", "family-support", "working-here")
@@ -64,20 +62,15 @@ def question_number(server: LiveServer, question_id: str) -> int:
     return [q.id for q in questions].index(question_id) + 1
 
 
-def assert_axe_clean(page: Page, name: str) -> None:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
-    violations = results.response["violations"]
-    assert not violations, f"{name} ({path_of(page)}): " + "; ".join(
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:5]]}" for v in violations)
-
-
 def assert_in_view(page: Page, selector: str, name: str) -> None:
     """Every element matching ``selector`` is wholly on the screen, with no scrolling."""
     page.evaluate("window.scrollTo(0, 0)")
-    boxes = page.evaluate("""(selector) => [...document.querySelectorAll(selector)].map(e => {
+    boxes = page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].map(e => {
         const r = e.getBoundingClientRect();
         return {top: r.top, bottom: r.bottom, height: window.innerHeight, scrollY: window.scrollY}; })""",
-                          selector)
+        selector,
+    )
     assert boxes, f"{name}: nothing matches {selector}"
     for box in boxes:
         assert box["scrollY"] == 0 and box["top"] >= 0 and box["bottom"] <= box["height"], (name, box)
@@ -96,13 +89,16 @@ def check_page(page: Page, name: str) -> None:
         page.screenshot(path=f"/tmp/shots/{name}-{size}-screen.png")  # what is on the screen
 
 
-SETTINGS = {"default": {}, "bigger": {"text": "bigger"}, "no-pictures": {"pictures": "off"},
-            "contrast": {"contrast": "on"}}
+SETTINGS = {
+    "default": {},
+    "bigger": {"text": "bigger"},
+    "no-pictures": {"pictures": "off"},
+    "contrast": {"contrast": "on"},
+}
 
 
 @pytest.mark.parametrize("setting", list(SETTINGS))
-def test_what_happens_next_after_a_sad_answer(live_server: LiveServer, page: Page,
-                                              setting: str) -> None:
+def test_what_happens_next_after_a_sad_answer(live_server: LiveServer, page: Page, setting: str) -> None:
     begin(page, live_server.url, live_server.code(), settings=SETTINGS[setting])
     n = question_number(live_server, "safe_home")
     page.goto(f"{live_server.url}/q/{n}")
@@ -130,8 +126,9 @@ def test_what_happens_next_after_a_sad_answer(live_server: LiveServer, page: Pag
 
 @pytest.mark.parametrize("setting", ["default", "bigger"])
 @pytest.mark.parametrize("slug", RESPONDENT_SLUGS)
-def test_consent_page_of_each_questionnaire(live_server: LiveServer, page: Page, slug: str,
-                                            setting: str) -> None:
+def test_consent_page_of_each_questionnaire(
+    live_server: LiveServer, page: Page, slug: str, setting: str
+) -> None:
     page.goto(f"{live_server.url}/at/{live_server.code()}")
     page.click(f"a[href='/begin/{slug}']")
     page.wait_for_url("**/settings")
@@ -158,8 +155,7 @@ def speakers_in_order(page: Page) -> list[dict[str, str | None]]:
         .map(b => ({say: b.getAttribute('data-say'), audio: b.getAttribute('data-audio')}))""")
 
 
-def test_listen_to_all_of_this_plays_the_built_audio_in_order(live_server: LiveServer,
-                                                              page: Page) -> None:
+def test_listen_to_all_of_this_plays_the_built_audio_in_order(live_server: LiveServer, page: Page) -> None:
     page.add_init_script(WATCH_AUDIO)
     page.add_init_script(WATCH_SPEECH)
     page.goto(f"{live_server.url}/at/{live_server.code()}")
@@ -192,7 +188,8 @@ def test_listen_to_all_of_this_plays_the_built_audio_in_order(live_server: LiveS
 
 
 def test_listen_to_all_of_this_uses_the_browsers_speech_without_built_audio(
-        make_live_server, tmp_path, page: Page) -> None:
+    make_live_server, tmp_path, page: Page
+) -> None:
     empty = tmp_path / "no-audio"
     empty.mkdir()
     server = make_live_server(AUDIO_DIR=str(empty))
@@ -212,8 +209,7 @@ def test_listen_to_all_of_this_uses_the_browsers_speech_without_built_audio(
     assert page.evaluate("() => window.__spoken")[1] == "We want to know what it is like to work here."
 
 
-def test_on_a_visit_the_expert_sees_someone_asked_to_talk_now(live_server: LiveServer,
-                                                              page: Page) -> None:
+def test_on_a_visit_the_expert_sees_someone_asked_to_talk_now(live_server: LiveServer, page: Page) -> None:
     """Talk now on a handed-over tablet: the give-back page and the visit page tell the expert."""
     from conftest import PASSWORD, add_users
 
@@ -244,7 +240,8 @@ def test_on_a_visit_the_expert_sees_someone_asked_to_talk_now(live_server: LiveS
     page.click("button.card[value=talk]")
     page.wait_for_url("**/told-us/talk?then=*")
     expect(page.locator("main")).to_contain_text(
-        "Show this tablet to the Expert by Experience or your supporter.")
+        "Show this tablet to the Expert by Experience or your supporter."
+    )
     page.click("button.card[value=stop]")
     page.wait_for_url("**/visits/give-back?thanks=1")
     signal = page.locator(".urgent-talk[role=alert]")

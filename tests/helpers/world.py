@@ -35,8 +35,7 @@ from app.models import (
     utcnow,
 )
 from app.respond import journey
-
-PASSWORD = "correct horse battery"  # noqa: S105  (the test accounts of tests/conftest.py)
+from conftest import sign_in_as
 
 
 def token(html: str) -> str:
@@ -46,10 +45,9 @@ def token(html: str) -> str:
 
 
 def signed_in(app: Flask, email: str) -> FlaskClient:
+    """A client signed in as ``email`` (one of tests/conftest.py's accounts)."""
     client = app.test_client()
-    page = client.get("/auth/sign-in").get_data(as_text=True)
-    result = client.post("/auth/sign-in", data={"email": email, "password": PASSWORD,
-                                                "csrf_token": token(page)})
+    result = sign_in_as(client, email)
     assert result.status_code == 302, (email, result.status_code)
     return client
 
@@ -62,13 +60,19 @@ def written_answer(app: Flask, words: str, *, alert: bool) -> int:
     form = app.extensions["easyvoice.surveys"].questionnaires["your-support"]
     with app.app_context():
         oak = db.session.scalars(select(Service).where(Service.name == "Oak House")).one()
-        response = journey.start_response(db.session, questionnaire=form, service=oak,
-                                          client_id=secrets.token_hex(16), answered_by="self",
-                                          language="en_GB")
+        response = journey.start_response(
+            db.session,
+            questionnaire=form,
+            service=oak,
+            client_id=secrets.token_hex(16),
+            answered_by="self",
+            language="en_GB",
+        )
         db.session.flush()
         given = journey.Given(AnswerKind.TEXT, text=words)
-        answer = journey.record_answer(db.session, response, journey.ANYTHING_ELSE, given,
-                                       secrets.token_hex(8))
+        answer = journey.record_answer(
+            db.session, response, journey.ANYTHING_ELSE, given, secrets.token_hex(8)
+        )
         raised = safeguarding.check_answer(db.session, response, None, journey.ANYTHING_ELSE, given)
         assert bool(raised) == alert
         db.session.commit()
@@ -80,9 +84,17 @@ def open_visit(app: Flask, expert: FlaskClient, service: str = "Oak House") -> i
     with app.app_context():
         service_id = db.session.scalars(select(Service.id).where(Service.name == service)).one()
     page = expert.get("/visits/plan").get_data(as_text=True)
-    planned = expert.post("/visits/plan", data={
-        "csrf_token": token(page), "service": service_id, "visit_date": date.today().isoformat(),
-        "questionnaires": ["your-support"], "co_checker": "", "supporter_name": "Sam"})
+    planned = expert.post(
+        "/visits/plan",
+        data={
+            "csrf_token": token(page),
+            "service": service_id,
+            "visit_date": date.today().isoformat(),
+            "questionnaires": ["your-support"],
+            "co_checker": "",
+            "supporter_name": "Sam",
+        },
+    )
     assert planned.status_code == 302, planned.status_code
     visit_id = int(planned.headers["Location"].rsplit("/", 1)[1])
     page = expert.get(f"/visits/{visit_id}").get_data(as_text=True)
@@ -95,9 +107,16 @@ def add_photo(expert: FlaskClient, visit_id: int) -> None:
     picture = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 120, 40)).save(picture, format="JPEG")
     page = expert.get(f"/visits/{visit_id}/photos").get_data(as_text=True)
-    sent = expert.post(f"/visits/{visit_id}/photos", content_type="multipart/form-data", data={
-        "csrf_token": token(page), "photo": (io.BytesIO(picture.getvalue()), "kitchen.jpg"),
-        "caption": "The kitchen", "no_people": "y"})
+    sent = expert.post(
+        f"/visits/{visit_id}/photos",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": token(page),
+            "photo": (io.BytesIO(picture.getvalue()), "kitchen.jpg"),
+            "caption": "The kitchen",
+            "no_people": "y",
+        },
+    )
     assert sent.status_code == 302, sent.status_code
 
 
@@ -112,8 +131,7 @@ def build_world(app: Flask) -> dict[str, Any]:
 
     lead = signed_in(app, "quality_lead@demo.example")
     page = lead.get("/provider/assessments").get_data(as_text=True)
-    started = lead.post("/provider/assessments", data={"csrf_token": token(page),
-                                                        "period": utcnow().year})
+    started = lead.post("/provider/assessments", data={"csrf_token": token(page), "period": utcnow().year})
     assert started.status_code == 302, started.status_code
     draft_id = int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
@@ -122,29 +140,52 @@ def build_world(app: Flask) -> dict[str, Any]:
     with app.app_context():
         demo = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
         draft = db.session.get(SelfAssessment, draft_id)
-        action = ActionPoint(what="Ask people about trips", who="The manager",
-                             by_when=date.today() + timedelta(days=60))
+        action = ActionPoint(
+            what="Ask people about trips", who="The manager", by_when=date.today() + timedelta(days=60)
+        )
         draft.entries[0].actions.append(action)
         now = utcnow()
-        published = SelfAssessment(organisation_id=demo.id, period=now.year - 1, status="published",
-                                   published_at=now, snapshot={"period": now.year - 1, "sections": {}})
+        published = SelfAssessment(
+            organisation_id=demo.id,
+            period=now.year - 1,
+            status="published",
+            published_at=now,
+            snapshot={"period": now.year - 1, "sections": {}},
+        )
         db.session.add(published)
         db.session.flush()
-        challenge = Challenge(self_assessment_id=published.id, received_at=now,
-                              due_at=now + timedelta(weeks=4), what="You say people choose.",
-                              relation="family")
+        challenge = Challenge(
+            self_assessment_id=published.id,
+            received_at=now,
+            due_at=now + timedelta(weeks=4),
+            what="You say people choose.",
+            relation="family",
+        )
         db.session.add(challenge)
         alert = safeguarding.alert_for_response(db.session, db.session.get(Answer, disclosure).response_id)
         expert_user = db.session.scalars(select(User).where(User.email == "expert@demo.example")).one()
         photo_id = db.session.scalars(select(Photo.id)).one()
         db.session.commit()
         return {
-            "visit_id": visit_id, "number": 1, "section_id": "1", "step": "helped",
-            "assessment_id": draft_id, "published_id": published.id, "action_id": action.id,
-            "ref": draft.entries[0].section_ref, "answer_id": quotable, "alert_id": alert.id,
-            "challenge_id": challenge.id, "user_id": expert_user.id, "org_id": demo.id,
-            "organisation_id": demo.id, "service_id": oak_id, "code": oak_code, "org_slug": "demo",
-            "slug": "your-support", "photo_id": photo_id,
+            "visit_id": visit_id,
+            "number": 1,
+            "section_id": "1",
+            "step": "helped",
+            "assessment_id": draft_id,
+            "published_id": published.id,
+            "action_id": action.id,
+            "ref": draft.entries[0].section_ref,
+            "answer_id": quotable,
+            "alert_id": alert.id,
+            "challenge_id": challenge.id,
+            "user_id": expert_user.id,
+            "org_id": demo.id,
+            "organisation_id": demo.id,
+            "service_id": oak_id,
+            "code": oak_code,
+            "org_slug": "demo",
+            "slug": "your-support",
+            "photo_id": photo_id,
         }
 
 
