@@ -22,6 +22,7 @@ setup: $(VENV)/.installed
 EASYVOICE_EXTERNAL_URL ?= http://$(HOST):$(PORT)
 run: setup
 	tools/system-packages.sh --optional espeak-ng
+	tools/system-packages.sh libpango-1.0-0 libpangoft2-1.0-0
 	$(FLASK) init-db
 	EASYVOICE_EXTERNAL_URL=$(EASYVOICE_EXTERNAL_URL) $(FLASK) demo --responses 500
 	$(FLASK) load-surveys
@@ -41,7 +42,8 @@ serve: setup
 # Every test (unit, flow, browser in Debian chromium with axe-core), on SQLite, then on PostgreSQL.
 TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432
 test: setup
-	tools/system-packages.sh espeak-ng chromium fonts-dejavu-core postgresql-client poppler-utils
+	tools/system-packages.sh espeak-ng chromium fonts-dejavu-core postgresql-client poppler-utils \
+		libpango-1.0-0 libpangoft2-1.0-0
 	tools/postgres.sh
 	@echo "== The test suite on SQLite =="
 	$(PY) -m pytest $(PYTEST_ARGS)

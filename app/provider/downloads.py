@@ -96,7 +96,13 @@ def report_pdf() -> Response:
         abort(400)
     with force_locale(lang):
         data = told_us.report_pdf(
-            db.session, org, year, questionnaires(), Path(current_app.config["ASSETS_DIR"]), audience=group
+            db.session,
+            org,
+            year,
+            questionnaires(),
+            Path(current_app.config["ASSETS_DIR"]),
+            audience=group,
+            as_of=start_of_day(utcnow(), current_app.config["BABEL_DEFAULT_TIMEZONE"]),
         )
     audit.record(
         db.session,

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
+from flask import render_template
 from flask_babel import gettext
-from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,9 @@ from ..assessments.workflow import action_snapshot, figure_snapshot
 from ..models import Answer, AnswerChoice, QuestionnaireVersion, Response, SelfAssessment, Service
 from ..questionnaires import Questionnaire
 from .figures import HOW_LABELS, NOT_ANSWERS, TEXT, QuestionFigures, year_bounds
+from .pdf import Bar, bar_svg, language, most_of
 from .suppression import percent
+from .told_us import count_words
 
 RAW_HEADER = [
     "response",
@@ -325,35 +327,34 @@ def evidence_pack(
 def _pack_html(
     assessment: SelfAssessment, ref: str, title: str, statement: str, data: dict[str, list[Any]]
 ) -> str:
-    e = escape
-    parts = [
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title></head><body>",
-        f"<h1>{e(title)} ({e(ref)}), {assessment.period}</h1>",
-        f"<p>{e(gettext('Status'))}: {e(assessment.status)}</p>",
-        f"<h2>{e(gettext('What we say'))}</h2><p>{e(statement)}</p>",
-        f"<h2>{e(gettext('What people told us'))}</h2>",
+    """The pack's page, from the report templates the easy-read PDF uses (templates/reports)."""
+    figures = [
+        {
+            "question": fig["question"],
+            "bars": [
+                Bar(
+                    "",
+                    gettext(fig["texts"].get(column, column)),
+                    fig["values"].get(column),
+                    count_words(fig["labels"][column], fig["values"].get(column)),
+                )
+                for column in fig["columns"]
+            ],
+        }
+        for fig in data["figures"]
     ]
-    for fig in data["figures"]:
-        rows = "".join(
-            f"<tr><th scope='row'>{e(c)}</th><td>{e(fig['labels'][c])}</td></tr>" for c in fig["columns"]
-        )
-        parts.append(f"<table><caption>{e(fig['question'])}</caption>{rows}</table>")
-    parts.append(f"<h2>{e(gettext('Quotes we picked'))}</h2><ul>")
-    parts += [f"<li>{e(q)}</li>" for q in data["quotes"]] + ["</ul>"]
-    parts.append(f"<h2>{e(gettext('What Experts by Experience said'))}</h2><ul>")
-    parts += [
-        f"<li>{e(v['visit_date'])}, {e(v['service'])}: {e(v['verdict'])}. {e(v.get('why') or '')}"
-        + (
-            f"<p>{e(gettext('The text they checked:'))}</p><blockquote>{e(v['statement_text'])}</blockquote>"
-            if v.get("statement_text")
-            else ""
-        )
-        + "</li>"
-        for v in data["verdicts"]
-    ] + ["</ul>"]
-    parts.append(f"<h2>{e(gettext('What we will do'))}</h2><ul>")
-    parts += [
-        f"<li>{e(a['what'])} ({e(a['who'])}, {e(a['by_when'])}): {e(a['status'])}</li>"
-        for a in data["actions"]
-    ] + ["</ul></body></html>"]
-    return "".join(parts)
+    return render_template(
+        "reports/evidence_pack.html",
+        lang=language(),
+        title=title,
+        ref=ref,
+        period=assessment.period,
+        status=assessment.status,
+        statement=statement,
+        figures=figures,
+        quotes=data["quotes"],
+        verdicts=data["verdicts"],
+        actions=data["actions"],
+        bar_svg=bar_svg,
+        most_of=most_of,
+    )

@@ -1,33 +1,35 @@
-"""The easy-read report "What people told us", drawn page by page with Pillow and saved as a PDF.
+"""The easy-read report "What people told us": HTML templates made into a tagged PDF by WeasyPrint.
 
-A4 pages at 150 dots per inch. Every finding has its symbol on the left and short sentences on the
-right. Answers are drawn as faces (or yes / no symbols) with their counts and a bar; a hidden count
-says "fewer than 5" and gets no bar. Body text is 22 pt, headings 32 pt, in DejaVu Sans (shipped in
-easyread_assets/fonts with its licence). The report ends with "What we will do".
+The words are real text (screen readers, read-aloud apps and copy and paste get them), in DejaVu
+Sans shipped in easyread_assets/fonts, 22 pt and up. The PDF is PDF/UA-1 (tagged), with the
+document's language and title. Every finding has its symbol on the left (an OpenMoji SVG, drawn as
+vectors, with alt text) and short sentences on the right; its answers are a table: the answer's
+symbol, its words, its count in words and a bar (an SVG, as long as the count). A hidden count
+says "Fewer than 5 people" (or "Not shown") and gets no bar. The report ends with "What we will do".
+
+``templates/reports/_parts.html`` holds the pieces the evidence pack's page shares.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
-from PIL import Image, ImageDraw, ImageFont
+from flask import render_template
+from flask_babel import get_locale
 
-DPI = 150
-PAGE = (1240, 1754)  # A4 at 150 dpi
-MARGIN = 110
-BODY_PT, HEADING_PT, SMALL_PT = 22, 32, 20
-INK, PAPER, BAR, BAR_EDGE = (17, 17, 17), (255, 255, 255), (11, 61, 145), (17, 17, 17)
-
-
-def px(points: float) -> int:
-    return round(points * DPI / 72)
+#: the print style sheet (a file, not a <style>: the templates hold no inline style)
+STYLE = Path(__file__).resolve().parent.parent / "templates" / "reports" / "report.css"
+BAR_COLOUR = "#0b3d91"
 
 
 @dataclass
 class Bar:
-    """One answer in a chart: its symbol, its words, its published count (None = hidden)."""
+    """One answer in a chart: its symbol, its words, its published count (None = hidden), and the
+    count in words ("37 people", "Fewer than 5 people", "Not shown")."""
 
     symbol: str
     text: str
@@ -38,8 +40,9 @@ class Bar:
 @dataclass
 class Finding:
     symbol: str
+    #: the first is "We asked: ..." (the finding's heading); the rest are whole sentences
     sentences: list[str]
-    bars: list[Bar]
+    bars: list[Bar] = field(default_factory=list)
 
 
 @dataclass
@@ -52,139 +55,85 @@ class Report:
     footer: str
 
 
-class Pages:
-    """A cursor over A4 pages: lines of text, pictures, new pages when the current one is full."""
+@lru_cache(maxsize=4)
+def _symbol_labels(index: Path) -> dict[str, str]:
+    try:
+        entries = json.loads(index.read_text(encoding="utf-8")).get("symbols", {})
+    except (OSError, ValueError):
+        return {}
+    return {name: str(entry.get("label") or name) for name, entry in entries.items()}
 
-    def __init__(self, assets: Path, footer: str) -> None:
-        fonts = assets / "fonts"
-        self.body = ImageFont.truetype(str(fonts / "DejaVuSans.ttf"), px(BODY_PT))
-        self.bold = ImageFont.truetype(str(fonts / "DejaVuSans-Bold.ttf"), px(BODY_PT))
-        self.heading = ImageFont.truetype(str(fonts / "DejaVuSans-Bold.ttf"), px(HEADING_PT))
-        self.small = ImageFont.truetype(str(fonts / "DejaVuSans.ttf"), px(SMALL_PT))
-        self.symbols = assets / "symbols" / "png"
-        self.footer = footer
-        self.pages: list[Image.Image] = []
-        self.new_page()
 
-    def new_page(self) -> None:
-        self.page = Image.new("RGB", PAGE, PAPER)
-        self.draw = ImageDraw.Draw(self.page)
-        self.pages.append(self.page)
-        self.y = MARGIN
-        number = f"{len(self.pages)}"
-        self.draw.text((MARGIN, PAGE[1] - MARGIN + 20), self.footer, font=self.small, fill=INK)
-        self.draw.text(
-            (PAGE[0] - MARGIN, PAGE[1] - MARGIN + 20), number, font=self.small, fill=INK, anchor="ra"
-        )
+class Symbols:
+    """File URLs and alt texts of the OpenMoji SVG symbols in ``assets``."""
 
-    def room(self, height: int) -> None:
-        if self.y + height > PAGE[1] - MARGIN - 20:
-            self.new_page()
+    def __init__(self, assets: Path) -> None:
+        self.folder = (assets / "symbols" / "svg").resolve()
+        self.labels = _symbol_labels((assets / "symbols" / "index.json").resolve())
 
-    def symbol(self, name: str, xy: tuple[int, int], size: int) -> None:
-        path = self.symbols / f"{name}.png"
+    def url(self, name: str) -> str:
+        path = self.folder / f"{name}.svg"
         if not path.is_file():
-            path = self.symbols / "information.png"
-        with Image.open(path) as raw:
-            picture = raw.convert("RGBA").resize((size, size), Image.Resampling.LANCZOS)
-        self.page.paste(picture, xy, picture)
+            path = self.folder / "information.svg"
+        return path.as_uri()
 
-    def wrap(self, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-        lines, line = [], ""
-        for word in text.split():
-            trial = f"{line} {word}".strip()
-            if font.getlength(trial) <= width or not line:
-                line = trial
-            else:
-                lines.append(line)
-                line = word
-        return lines + ([line] if line else [])
-
-    def line_height(self, font: ImageFont.FreeTypeFont) -> int:
-        return round(font.size * 1.25)
-
-    def text_block(self, sentences: list[str], font: ImageFont.FreeTypeFont, x: int, width: int) -> int:
-        """Draw sentences (each starts a new line) from the cursor; returns the height used."""
-        top = self.y
-        for sentence in sentences:
-            for line in self.wrap(sentence, font, width):
-                self.draw.text((x, self.y), line, font=font, fill=INK)
-                self.y += self.line_height(font)
-            self.y += 8
-        return self.y - top
-
-    def line_block_height(self, sentences: list[str], size: int = 130) -> int:
-        width = PAGE[0] - MARGIN - (MARGIN + size + 40)
-        lines = sum(len(self.wrap(s, self.body, width)) for s in sentences)
-        return max(size, lines * self.line_height(self.body) + 8 * len(sentences)) + 30
-
-    def line(self, symbol: str, sentences: list[str], size: int = 130, keep_with: int = 0) -> None:
-        """An easy-read line: the symbol on the left, the words on the right.
-
-        ``keep_with``: the height of what must stay on the same page after it (e.g. its chart).
-        """
-        font = self.body
-        x = MARGIN + size + 40
-        width = PAGE[0] - MARGIN - x
-        self.room(self.line_block_height(sentences, size) + keep_with)
-        top = self.y
-        self.symbol(symbol, (MARGIN, top), size)
-        self.text_block(sentences, font, x, width)
-        self.y = max(self.y, top + size) + 30
-
-    CHART_SYMBOL = 96
-
-    def row_height(self) -> int:
-        return max(self.CHART_SYMBOL, 2 * self.line_height(self.body)) + 16
-
-    def chart_height(self, bars: list[Bar]) -> int:
-        return len(bars) * self.row_height() + 30
-
-    def chart(self, bars: list[Bar]) -> None:
-        """Faces and counts: each answer's symbol, its words and count, and a bar as long as its share."""
-        size, x0 = self.CHART_SYMBOL, MARGIN + 60
-        shown = [b.value for b in bars if b.value is not None]
-        most = max(shown + [1])
-        self.room(self.chart_height(bars))
-        tx = x0 + size + 24
-        words = max(max(self.bold.getlength(b.text), self.body.getlength(b.label)) for b in bars)
-        bx = round(tx + words + 30)
-        bw = PAGE[0] - MARGIN - bx
-        for bar in bars:
-            top = self.y
-            self.symbol(bar.symbol, (x0, top + (self.row_height() - 16 - size) // 2), size)
-            self.draw.text((tx, top), bar.text, font=self.bold, fill=INK)
-            self.draw.text((tx, top + self.line_height(self.bold)), bar.label, font=self.body, fill=INK)
-            if bar.value is not None and bar.value > 0:
-                length = max(8, round(bw * bar.value / most))
-                self.draw.rectangle(
-                    (bx, top + 24, bx + length, top + self.row_height() - 40),
-                    fill=BAR,
-                    outline=BAR_EDGE,
-                    width=3,
-                )
-            self.y = top + self.row_height()
-        self.y += 30
+    def alt(self, name: str) -> str:
+        return self.labels.get(name, name.replace("_", " ").capitalize())
 
 
-def draw_report(report: Report, assets: Path) -> list[Image.Image]:
-    pages = Pages(assets, report.footer)
-    pages.draw.text((MARGIN, pages.y), report.title, font=pages.heading, fill=INK)
-    pages.y += pages.line_height(pages.heading) + 30
-    for symbol, sentence in report.intro:
-        pages.line(symbol, [sentence])
-    for finding in report.findings:
-        pages.line(finding.symbol, finding.sentences, keep_with=pages.chart_height(finding.bars))
-        pages.chart(finding.bars)
-    pages.new_page()
-    pages.draw.text((MARGIN, pages.y), report.plan_title, font=pages.heading, fill=INK)
-    pages.y += pages.line_height(pages.heading) + 30
-    for symbol, sentence in report.plan:
-        pages.line(symbol, [sentence])
-    return pages.pages
+def bar_svg(value: int | None, most: int) -> str | None:
+    """A bar as long as ``value``'s share of the largest shown count, as an SVG data URL."""
+    if value is None or value <= 0:
+        return None
+    length = max(2, round(100 * value / max(most, 1)))
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 10" width="100" height="10"'
+        ' preserveAspectRatio="none">'
+        f'<rect x="0" y="0" width="{length}" height="10" fill="{BAR_COLOUR}"/></svg>'
+    )
+    return "data:image/svg+xml," + quote(svg)
 
 
-def to_pdf(pages: list[Image.Image]) -> bytes:
-    out = io.BytesIO()
-    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=DPI)
-    return out.getvalue()
+def most_of(bars: list[Bar]) -> int:
+    return max([b.value for b in bars if b.value is not None] + [1])
+
+
+def language() -> str:
+    return str(get_locale() or "en_GB").replace("_", "-")
+
+
+def report_html(report: Report, assets: Path) -> str:
+    """The report as one HTML page (made inside an app context, for gettext and the templates)."""
+    fonts = (assets / "fonts").resolve()
+    return render_template(
+        "reports/told_us.html",
+        report=report,
+        symbols=Symbols(assets),
+        bar_svg=bar_svg,
+        most_of=most_of,
+        lang=language(),
+        font=(fonts / "DejaVuSans.ttf").as_uri(),
+        font_bold=(fonts / "DejaVuSans-Bold.ttf").as_uri(),
+    )
+
+
+def to_pdf(report: Report, assets: Path) -> bytes:
+    """The tagged PDF (PDF/UA-1): real text in the shipped font, vector symbols with alt text."""
+    from weasyprint import CSS, HTML  # imported here: it loads Pango, which only the PDF needs
+
+    fonts = (assets / "fonts").resolve()
+    faces = CSS(
+        string=(
+            "@font-face { font-family: 'EasyVoice Sans'; font-weight: normal;"
+            f" src: url('{(fonts / 'DejaVuSans.ttf').as_uri()}'); }}"
+            "@font-face { font-family: 'EasyVoice Sans'; font-weight: bold;"
+            f" src: url('{(fonts / 'DejaVuSans-Bold.ttf').as_uri()}'); }}"
+        )
+    )
+    document = HTML(string=report_html(report, assets), base_url=str(assets.resolve()))
+    pdf = document.write_pdf(
+        stylesheets=[faces, CSS(filename=str(STYLE))],
+        pdf_variant="pdf/ua-1",
+        optimize_images=True,
+    )
+    return bytes(pdf or b"")

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,38 +20,128 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Organisation, SelfAssessment
-from ..questionnaires import Questionnaire
-from .figures import DONT_KNOW, DONT_WANT_TO_SAY, QuestionFigures, participation, question_figures
-from .pdf import Bar, Finding, Report, draw_report, to_pdf
+from ..questionnaires import Question, Questionnaire
+from .figures import (
+    DONT_KNOW,
+    DONT_WANT_TO_SAY,
+    TEXT,
+    QuestionFigures,
+    participation,
+    question_figures,
+)
+from .pdf import Bar, Finding, Report, to_pdf
 
 #: the groups the easy-read report is for (staff surveys go in the evidence pack instead)
 AUDIENCES = ("person_supported", "family")
+#: question types whose answers are drawn as a chart (free text gets sentences only)
+CHARTED = ("faces", "yes_no", "choose_one", "choose_many")
 
 
 def people(label: str, value: int | None) -> str:
+    """A count of people inside a sentence: "37 people", "1 person", "fewer than 5 people"."""
     if value is None:
         return gettext("%(label)s people", label=label)
     return ngettext("%(num)s person", "%(num)s people", value)
 
 
-def finding(figure: QuestionFigures) -> Finding | None:
-    """A chart finding for a faces or yes / no question; None for other kinds."""
-    question = figure.question
-    if question.type not in ("faces", "yes_no"):
-        return None
+def not_shown(label: str, value: int | None) -> bool:
+    """A count hidden only to protect another hidden count: "not shown", never "fewer than"."""
+    return value is None and label in ("not shown", gettext("not shown"))
+
+
+def capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def count_words(label: str, value: int | None) -> str:
+    """A count on its own (a chart's row): "37 people", "Fewer than 5 people", "Not shown"."""
+    if not_shown(label, value):
+        return gettext("Not shown")
+    return capital(people(label, value))
+
+
+def answered(label: str, value: int | None) -> str:
+    if not_shown(label, value):
+        return gettext("We do not show how many people answered.")
+    return capital(gettext("%(people)s answered.", people=people(label, value)))
+
+
+def did_not_know(label: str, value: int | None) -> str:
+    if not_shown(label, value):
+        return gettext("We do not show how many people said they did not know.")
+    return capital(gettext("%(people)s said they did not know.", people=people(label, value)))
+
+
+def did_not_want_to_say(label: str, value: int | None) -> str:
+    if not_shown(label, value):
+        return gettext("We do not show how many people did not want to say.")
+    return capital(gettext("%(people)s did not want to say.", people=people(label, value)))
+
+
+def wrote(label: str, value: int | None) -> str:
+    if not_shown(label, value):
+        return gettext("We do not show how many people wrote an answer.")
+    return capital(gettext("%(people)s wrote an answer.", people=people(label, value)))
+
+
+def make_finding(
+    question: Question,
+    question_text: str,
+    symbol: str,
+    cells: Mapping[str, tuple[str, int | None]],
+    total: tuple[str, int | None],
+    texts: Mapping[str, str] | None = None,
+) -> Finding:
+    """One question's finding, for every kind of question.
+
+    ``cells``: answer value -> (published label, value or None when hidden); ``total``: the same
+    for all its answers; ``texts``: the answers' words as published (default: the question's).
+    """
+    sentences = [gettext("We asked: %(question)s", question=question_text)]
+    if question.type == "free_text":
+        if TEXT in cells:
+            sentences.append(wrote(*cells[TEXT]))
+        sentences.append(gettext("What people wrote is not in this report. It stays private."))
+    elif question.type == "choose_many":
+        sentences.append(gettext("People could choose more than 1 answer."))
+    else:
+        sentences.append(answered(*total))
+    if DONT_KNOW in cells:
+        sentences.append(did_not_know(*cells[DONT_KNOW]))
+    if DONT_WANT_TO_SAY in cells:
+        sentences.append(did_not_want_to_say(*cells[DONT_WANT_TO_SAY]))
     bars = []
-    for option in question.choices:
-        cell = figure.overall.cells[option.value]
-        bars.append(Bar(option.symbol, gettext(option.text), cell.value, people(cell.label, cell.value)))
-    total, cells = figure.overall.total, figure.overall.cells
-    dont_know, dont_say = cells[DONT_KNOW], cells[DONT_WANT_TO_SAY]
-    sentences = [
-        gettext("We asked: %(question)s", question=gettext(question.text)),
-        gettext("%(people)s answered.", people=people(total.label, total.value)),
-        gettext("%(people)s said they did not know.", people=people(dont_know.label, dont_know.value)),
-        gettext("%(people)s did not want to say.", people=people(dont_say.label, dont_say.value)),
-    ]
-    return Finding(question.symbol, sentences, bars)
+    if question.type in CHARTED:
+        for option in question.choices:
+            if option.value not in cells:
+                continue
+            label, value = cells[option.value]
+            words = (texts or {}).get(option.value, option.text)
+            bars.append(Bar(option.symbol, gettext(words), value, count_words(label, value)))
+    return Finding(symbol, sentences, bars)
+
+
+def finding(figure: QuestionFigures) -> Finding:
+    """The finding of one question's live (suppressed) figures."""
+    overall = figure.overall
+    cells = {c: (overall.cells[c].label, overall.cells[c].value) for c in figure.columns}
+    question = figure.question
+    return make_finding(
+        question,
+        gettext(question.text),
+        question.symbol,
+        cells,
+        (overall.total.label, overall.total.value),
+    )
+
+
+def took_part_line(label: str, value: int | None, year: int) -> tuple[str, str]:
+    if not_shown(label, value):
+        return ("people", gettext("We do not show how many people took part in %(year)s.", year=year))
+    return (
+        "people",
+        capital(gettext("%(people)s took part in %(year)s.", people=people(label, value), year=year)),
+    )
 
 
 def build(
@@ -60,18 +150,23 @@ def build(
     year: int,
     questionnaires: Mapping[str, Questionnaire],
     audience: str = "person_supported",
+    as_of: datetime | None = None,
 ) -> Report:
-    """One report per group (people supported, or families), so each stays short."""
+    """One report per group (people supported, or families), so each stays short.
+
+    Every question of the group's questionnaires is in it. ``as_of``: count only responses
+    started before then (the staff pages' daily cut-off, figures.start_of_day).
+    """
     chosen = {slug: q for slug, q in questionnaires.items() if q.audience == audience}
-    figures = question_figures(db, organisation.id, organisation.suppression_threshold, year, chosen)
-    grid, _names = participation(db, organisation.id, organisation.suppression_threshold, year, list(chosen))
-    took_part = people(grid.total.label, grid.total.value)
+    threshold = organisation.suppression_threshold
+    figures = question_figures(db, organisation.id, threshold, year, chosen, as_of=as_of)
+    grid, _names = participation(db, organisation.id, threshold, year, list(chosen), as_of=as_of)
     intro = [
         ("listen", gettext("We asked people what they think of their support.")),
-        ("people", gettext("%(people)s took part in %(year)s.", people=took_part, year=year)),
+        took_part_line(grid.total.label, grid.total.value, year),
         ("private", gettext("We do not show very small numbers. This keeps people private.")),
     ]
-    findings = [f for f in (finding(fig) for fig in figures) if f is not None]
+    findings = [finding(fig) for fig in figures]
     return Report(
         title=gettext("What people told us"),
         intro=intro,
@@ -112,48 +207,31 @@ def report_pdf(
     questionnaires: Mapping[str, Questionnaire],
     assets: Path,
     audience: str = "person_supported",
+    as_of: datetime | None = None,
 ) -> bytes:
-    return to_pdf(draw_report(build(db, organisation, year, questionnaires, audience), assets))
+    """The staff download: the live figures up to ``as_of``, as a tagged PDF."""
+    return to_pdf(build(db, organisation, year, questionnaires, audience, as_of), assets)
 
 
 def _snapshot_finding(
     figure: Mapping[str, Any], questionnaires: Mapping[str, Questionnaire]
 ) -> Finding | None:
-    """A chart finding from a published figure (a faces or yes / no question of these groups)."""
+    """The finding of a published figure (any question of these groups), from its frozen counts."""
     slug, _, question_id = str(figure.get("key", "")).partition(":")
     form = questionnaires.get(slug)
     question = form.question(question_id) if form is not None and form.audience in AUDIENCES else None
-    if question is None or question.type not in ("faces", "yes_no"):
+    if question is None:
         return None
-    columns, labels, values = figure["columns"], figure["labels"], figure["values"]
-    bars = [
-        Bar(
-            o.symbol,
-            gettext(figure["texts"].get(o.value, o.text)),
-            values.get(o.value),
-            people(labels[o.value], values.get(o.value)),
-        )
-        for o in question.choices
-        if o.value in columns
-    ]
-    sentences = [
-        gettext("We asked: %(question)s", question=gettext(figure["question"])),
-        gettext("%(people)s answered.", people=people(figure["total_label"], figure["total"])),
-    ]
-    if DONT_KNOW in columns:
-        sentences.append(
-            gettext(
-                "%(people)s said they did not know.", people=people(labels[DONT_KNOW], values.get(DONT_KNOW))
-            )
-        )
-    if DONT_WANT_TO_SAY in columns:
-        sentences.append(
-            gettext(
-                "%(people)s did not want to say.",
-                people=people(labels[DONT_WANT_TO_SAY], values.get(DONT_WANT_TO_SAY)),
-            )
-        )
-    return Finding(figure.get("symbol") or question.symbol, sentences, bars)
+    labels, values = figure["labels"], figure["values"]
+    cells = {c: (labels[c], values.get(c)) for c in figure["columns"]}
+    return make_finding(
+        question,
+        gettext(figure["question"]),
+        figure.get("symbol") or question.symbol,
+        cells,
+        (figure["total_label"], figure["total"]),
+        figure.get("texts"),
+    )
 
 
 def from_snapshot(
@@ -175,16 +253,7 @@ def from_snapshot(
     intro = [("listen", gettext("We asked people what they think of their support."))]
     took_part = snapshot.get("took_part")
     if took_part:
-        intro.append(
-            (
-                "people",
-                gettext(
-                    "%(people)s took part in %(year)s.",
-                    people=people(took_part["label"], took_part["value"]),
-                    year=year,
-                ),
-            )
-        )
+        intro.append(took_part_line(took_part["label"], took_part["value"], year))
     intro.append(("private", gettext("We do not show very small numbers. This keeps people private.")))
     lines = []
     for section in snapshot.get("sections", {}).values():
@@ -239,7 +308,7 @@ def published_pdf(
     ).hexdigest()
     found = _PUBLISHED_PDFS.get(key)
     if found is None:
-        found = to_pdf(draw_report(from_snapshot(organisation, year, snapshot, questionnaires), assets))
+        found = to_pdf(from_snapshot(organisation, year, snapshot, questionnaires), assets)
         _PUBLISHED_PDFS[key] = found
         while len(_PUBLISHED_PDFS) > PUBLISHED_PDFS_KEPT:
             _PUBLISHED_PDFS.popitem(last=False)
