@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 # status -> (phrase shown as the reason, symbol)
 REASONS = {
     400: ("error_bad", "question"),
-    403: ("error_forbidden", "private"),
+    403: ("error_forbidden", "not_allowed"),
     404: ("error_not_found", "question"),
     405: ("error_bad", "question"),
     409: ("error_conflict", "time"),

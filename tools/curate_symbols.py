@@ -34,14 +34,14 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 # name -> (OpenMoji hexcode, label used as alt text, our own keywords).
 # Chosen by looking at each picture: faces for feelings, plain objects where
-# possible, default (non skin-tone) emoji only. A few hexcodes are shared on
-# purpose where two names mean the same picture (no / cross, listen / listen_staff).
+# possible, default (non skin-tone) emoji only. No two names share a picture, and each
+# name has one meaning (MEANINGS): a picture means one thing across the product.
 SYMBOLS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "happy": ("1F600", "Happy face", ("happy", "smile", "good", "glad")),
     "ok": ("1F610", "OK face", ("ok", "okay", "alright", "neutral", "so-so")),
     "sad": ("2639", "Sad face", ("sad", "unhappy", "bad", "upset")),
-    "yes": ("2705", "Yes, green tick", ("yes", "agree", "tick", "right")),
-    "no": ("274C", "No, red cross", ("no", "disagree", "cross", "wrong")),
+    "yes": ("2714", "Yes, a tick", ("yes", "agree", "tick", "right")),
+    "no": ("2716", "No, a cross", ("no", "disagree", "cross", "wrong")),
     "not_sure": ("1F914", "Not sure, thinking face", ("not sure", "unsure", "maybe", "thinking")),
     "dont_know": ("1F937", "I don't know, person shrugging", ("don't know", "dont know", "shrug")),
     "dont_want_to_say": (
@@ -64,16 +64,15 @@ SYMBOLS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "family": ("1F46A", "Family", ("family", "parents", "relatives")),
     "person": ("1F9D1", "One person", ("person", "me", "someone")),
     "people": ("1F465", "A group of people", ("people", "group", "everyone")),
-    "staff": ("E147", "Staff name badge", ("staff", "support worker", "carer", "worker")),
+    "staff": ("1FAAA", "Staff, an identity card", ("staff", "support worker", "carer", "worker")),
     "manager": ("1F9D1-200D-1F4BC", "Manager in an office", ("manager", "boss", "office")),
     "team": ("E249", "Team working together", ("team", "together", "working together")),
-    "listen": ("1F442", "Listening, an ear", ("listen", "hear", "ear")),
     "talk": ("E24A", "Talking, speech bubbles", ("talk", "say", "speak", "chat")),
     "choice": ("1F449", "Choice, hand pointing", ("choice", "choose", "pick")),
     "question": ("2753", "Question mark", ("question", "ask")),
     "information": ("2139", "Information", ("information", "info", "about")),
     "help": ("1F64B", "Help, person raising a hand", ("help", "helper", "ask for help")),
-    "helped_by": ("E083", "Someone helped me", ("helped", "helper", "support", "with help")),
+    "helped_by": ("1FAF4", "Someone helped me, a hand held out", ("helped", "helper", "with help")),
     "alone": ("1F9CD", "On my own, one person standing", ("alone", "on my own", "by myself")),
     "room": ("1F6AA", "Who was in the room, a door", ("room", "door", "in the room")),
     "kind": ("1FAF6", "Kind, hands making a heart", ("kind", "caring", "care")),
@@ -128,12 +127,11 @@ SYMBOLS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "thinking": ("1F4AD", "Thinking, thought bubble", ("thinking", "think", "thought")),
     "private": ("1F512", "Private, a lock", ("private", "privacy", "locked", "secret")),
     "key": ("1F511", "Key", ("key", "front door", "own key")),
-    "training": ("1F393", "Training, graduation cap", ("training", "course", "learn")),
+    "training": ("1F9D1-200D-1F3EB", "Training, a teacher", ("training", "course", "teacher")),
     "star": ("2B50", "Star, something good", ("star", "good", "best")),
     "thumbs_up": ("1F44D", "Thumbs up, good", ("thumbs up", "good", "like")),
     "thumbs_down": ("1F44E", "Thumbs down, bad", ("thumbs down", "bad", "dislike")),
-    "tick": ("2714", "Done, tick", ("tick", "done", "finished", "check")),
-    "cross": ("274C", "Wrong, cross", ("cross", "wrong", "no")),
+    "tick": ("2611", "Chosen, a box with a tick", ("tick", "done", "chosen", "check")),
     "settings": ("2699", "Settings, a gear wheel", ("settings", "options", "change")),
     "text_size": ("1F50D", "Bigger text, magnifying glass", ("text size", "bigger", "zoom", "magnify")),
     "contrast": (
@@ -158,13 +156,214 @@ SYMBOLS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         ("wheelchair", "accessible", "access", "disability"),
     ),
     "change": ("1F504", "Things changing, arrows in a circle", ("change", "changing", "different")),
-    "listen_staff": ("1F442", "Staff listening to me, an ear", ("staff listen", "heard", "listen", "ear")),
+    "listen": ("1F442", "Listening, an ear", ("listen", "staff listen", "heard", "hear", "ear")),
     "praise": ("1F44F", "Well done, clapping hands", ("well done", "praise", "clap")),
     "warning": ("26A0", "Something worried me, warning sign", ("warning", "worry", "danger", "problem")),
     "eye": ("1F441", "Seeing, an eye", ("eye", "see", "saw", "look")),
     "camera": ("1F4F7", "Camera, photo", ("camera", "photo", "picture")),
     "sign": ("270D", "Signature, hand writing", ("sign", "signature", "write")),
+    # Added in issue 10 so that each picture means one thing (see MEANINGS below).
+    "someone_else": ("1F464", "Someone else, a grey outline of a person", ("someone else", "other person")),
+    "calm": ("1F54A", "Calm ways first, a dove", ("calm", "peace", "gentle ways", "restraint")),
+    "partly": ("1F90F", "Partly, a hand showing a little", ("partly", "a bit", "some")),
+    "no_people": ("1F3DE", "Places and things, no people", ("no people", "places", "things", "photo rules")),
+    "not_allowed": ("26D4", "Not allowed, no entry sign", ("not allowed", "no entry", "forbidden")),
+    "service": ("1F4CD", "A service, a pin on a map", ("service", "place", "where")),
+    "friendly": ("1F917", "Friendly, a face with open hands", ("friendly", "welcome", "warm")),
+    "news": ("1F4F0", "News, a newspaper", ("news", "tell", "informed")),
+    "autoplay": (
+        "1F4E2",
+        "Read each question out by itself, a loudspeaker",
+        ("autoplay", "read out", "play"),
+    ),
+    "no_news": ("1F4ED", "No news, an empty post box", ("no news", "nothing", "they don't")),
+    "not_seen": ("1F648", "We did not see it, a monkey covering its eyes", ("not seen", "did not see")),
+    "read": ("1F4D6", "Reading, an open book", ("read", "reading", "papers")),
+    "print": ("1F5A8", "Print, a printer", ("print", "printer", "paper copy")),
+    "statement": ("1F4C4", "What the provider says, a page of writing", ("statement", "provider says")),
 }
+
+#: What each name means: one short phrase. A name is used for this one idea everywhere
+#: (surveys, templates, Python tables); a different idea gets a different name and picture.
+MEANINGS: dict[str, str] = {
+    "happy": "Happy",
+    "ok": "OK, in the middle",
+    "sad": "Sad",
+    "yes": "Yes (or On)",
+    "no": "No (or Off)",
+    "not_sure": "Not sure",
+    "dont_know": "I don't know",
+    "dont_want_to_say": "I don't want to say",
+    "skip": "Skip this question",
+    "speaker": "Listen, read it aloud",
+    "back": "Go back",
+    "next": "Go on",
+    "stop": "Stop answering",
+    "start": "Start, or start again",
+    "home": "Home, where you live",
+    "bedroom": "A bedroom",
+    "kitchen": "A kitchen",
+    "food": "Food and meals",
+    "drink": "Drinks",
+    "friends": "Friends",
+    "family": "Family",
+    "person": "You, or the one person named",
+    "people": "How many people, a group",
+    "staff": "Staff who support people",
+    "manager": "The manager, the people in charge",
+    "team": "Together, with other people",
+    "talk": "Talking with someone",
+    "choice": "Choosing for yourself",
+    "question": "A question, or something not clear",
+    "information": "More about this, what it means",
+    "help": "Help from someone",
+    "helped_by": "Someone helped me answer",
+    "alone": "Nobody else, on my own",
+    "room": "A room and its door",
+    "kind": "Kind and gentle",
+    "love": "Love",
+    "safe": "Safe",
+    "scared": "Scared",
+    "hurt": "Hurt",
+    "angry": "Angry",
+    "worried": "Something worries us",
+    "doctor": "A doctor",
+    "nurse": "A nurse, first aid",
+    "medicine": "Medicine",
+    "hospital": "A hospital",
+    "dentist": "A dentist",
+    "health": "Staying healthy",
+    "exercise": "Exercise",
+    "money": "Money",
+    "shop": "Shopping",
+    "bus": "A bus",
+    "car": "A car",
+    "travel": "Travel and holidays",
+    "work": "Work, a job",
+    "learn": "Learning, college",
+    "music": "Music",
+    "tv": "Television",
+    "film": "Films",
+    "sport": "Sport",
+    "swim": "Swimming",
+    "walk": "Going out",
+    "park": "A park, outdoors",
+    "art": "Art",
+    "cook": "Cooking",
+    "garden": "Gardening",
+    "animal": "Animals and pets",
+    "phone": "A phone call",
+    "computer": "A computer, email",
+    "tablet": "The tablet, giving it to someone",
+    "letter": "A letter or message",
+    "complain": "Complain, speak up about a problem",
+    "meeting": "A meeting to talk",
+    "plan": "A plan",
+    "rules": "Rules and paperwork",
+    "calendar": "A day or date",
+    "time": "Time",
+    "clean": "Clean",
+    "clothes": "Clothes",
+    "bath": "Washing, personal care",
+    "sleep": "Sleep",
+    "party": "A party",
+    "religion": "Faith and worship",
+    "idea": "Ideas to make things better",
+    "thinking": "What we think, checking",
+    "private": "Kept private",
+    "key": "Signing in, a password or PIN",
+    "training": "Training",
+    "star": "Something good, done well",
+    "thumbs_up": "We agree",
+    "thumbs_down": "We disagree",
+    "tick": "Chosen, done",
+    "settings": "Change how it looks or sounds",
+    "text_size": "Size of the words",
+    "contrast": "Black and white look",
+    "picture": "Pictures on or off",
+    "language": "Language",
+    "thank_you": "Thank you",
+    "finish": "Finish the visit",
+    "write": "Writing words, a note",
+    "support": "Support a person gets",
+    "choose_activity": "Doing things you enjoy",
+    "wheelchair": "Wheelchair access",
+    "change": "Change something",
+    "listen": "Listening to people",
+    "praise": "Well done",
+    "warning": "Warning, something needs attention",
+    "eye": "Seeing, looking",
+    "camera": "Photos",
+    "sign": "Signing, final after that",
+    "someone_else": "Someone else",
+    "calm": "Calm ways first, before holding or locking",
+    "partly": "We partly agree",
+    "no_people": "Photos of places and things only, no people",
+    "not_allowed": "Not allowed",
+    "service": "A service, a place",
+    "friendly": "Friendly and welcoming",
+    "news": "Being told news",
+    "autoplay": "Read each question out by itself",
+    "no_news": "No news, they don't tell me",
+    "not_seen": "We did not see it",
+    "read": "We read it",
+    "print": "Print",
+    "statement": "What the provider says about itself",
+}
+
+#: Buttons and marks that work the pages. Never a question's or an answer's picture.
+CONTROLS = frozenset(
+    {
+        "back",
+        "next",
+        "stop",
+        "start",
+        "skip",
+        "dont_know",
+        "dont_want_to_say",
+        "speaker",
+        "tick",
+        "settings",
+        "text_size",
+        "contrast",
+        "picture",
+        "language",
+        "autoplay",
+        "information",
+        "print",
+    }
+)
+#: Signs that mark a kind of message (many different messages): never a question's or an answer's.
+NOTICES = frozenset({"warning"})
+
+#: Colours changed from OpenMoji's: name -> {old fill: new fill}. Yes and no must carry no
+#: judgement colour (a reversed question makes "yes" the bad answer), so both are the same blue.
+NEUTRAL_BLUE = "#92d3f5"
+RECOLOUR: dict[str, dict[str, str]] = {
+    "yes": {"#b1cc33": NEUTRAL_BLUE},
+    "no": {"#D0CFCE": NEUTRAL_BLUE},
+}
+#: Pictures whose meaning is in a dark filled shape (a black screen, the dark half of a circle)
+#: that OpenMoji's black version draws as an empty outline. Their black-and-white version is
+#: made from the colour one instead: dark fills black, light fills white (tests/test_symbol_meanings.py
+#: checks every black version keeps the colour version's dark shapes).
+BLACK_FROM_COLOUR = frozenset({"information", "contrast", "tablet", "tv", "room", "film"})
+_COLOUR_ATTR = re.compile(r'\b(fill|stroke)="(#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6})"')
+
+
+def black_and_white(svg: str) -> str:
+    """The colour SVG with every fill and stroke colour made pure black (dark) or white (light)."""
+
+    def pick(match: re.Match[str]) -> str:
+        hex_ = match.group(2)[1:]
+        if len(hex_) == 3:
+            hex_ = "".join(c * 2 for c in hex_)
+        r, g, b = (int(hex_[i : i + 2], 16) for i in (0, 2, 4))
+        dark = 0.299 * r + 0.587 * g + 0.114 * b < 110
+        return f'{match.group(1)}="{"#000000" if dark else "#ffffff"}"'
+
+    return _COLOUR_ATTR.sub(pick, svg)
+
 
 # OpenMoji/CLDR words that would mislead a search or are slang, colours of the
 # drawing, or drawing terms ("button", "track"). Our own keywords are never filtered.
@@ -236,6 +435,11 @@ def curate(package: Path, out_dir: Path = OUT_DIR) -> dict[str, object]:
     (out_dir / "svg").mkdir(parents=True, exist_ok=True)
     (out_dir / "black").mkdir(parents=True, exist_ok=True)
 
+    if set(MEANINGS) != set(SYMBOLS):
+        raise ValueError(f"meanings and symbols differ: {sorted(set(MEANINGS) ^ set(SYMBOLS))}")
+    hexcodes = [hexcode for hexcode, _label, _own in SYMBOLS.values()]
+    if len(set(hexcodes)) != len(hexcodes):
+        raise ValueError("two names share one OpenMoji picture")
     symbols: dict[str, dict[str, object]] = {}
     for name, (hexcode, label, own) in SYMBOLS.items():
         if not _NAME_RE.match(name):
@@ -246,14 +450,25 @@ def curate(package: Path, out_dir: Path = OUT_DIR) -> dict[str, object]:
         if entry.get("skintone"):
             raise ValueError(f"{name}: {hexcode} is a skin-tone variant")
         for variant in ("color", "black"):
+            if variant == "black" and name in BLACK_FROM_COLOUR:
+                text = black_and_white((out_dir / "svg" / f"{name}.svg").read_text(encoding="utf-8"))
+                (out_dir / "black" / f"{name}.svg").write_text(text, encoding="utf-8")
+                continue
             src = package / variant / "svg" / f"{hexcode}.svg"
             text = clean_svg(src.read_text(encoding="utf-8"), str(src))
+            if variant == "color":
+                for old, new in RECOLOUR.get(name, {}).items():
+                    if f'fill="{old}"' not in text:
+                        raise ValueError(f"{name}: colour {old} not in {src}")
+                    text = text.replace(f'fill="{old}"', f'fill="{new}"')
             dest_dir = "svg" if variant == "color" else "black"
             (out_dir / dest_dir / f"{name}.svg").write_text(text, encoding="utf-8")
         symbols[name] = {
             "file": f"{name}.svg",
             "hexcode": hexcode,
             "label": label,
+            "meaning": MEANINGS[name],
+            "kind": "control" if name in CONTROLS else "notice" if name in NOTICES else "picture",
             "keywords": keywords_for(own, entry),
         }
 

@@ -32,6 +32,7 @@ REASON_CODES: frozenset[str] = frozenset(
 _RECOGNISED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "ICO", "AVIF", "PSD")
 _SAFE_FILE = re.compile(r"^[a-z0-9_]+\.svg$")
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+SYMBOL_KINDS = ("control", "notice", "picture")
 _JPEG_QUALITY = 88
 _WEBP_QUALITY = 88
 #: Decoding is bounded by memory, not only by the pixel count: a 154 KB PNG can claim 6300x6300
@@ -49,6 +50,12 @@ class Symbol:
     file: str
     label: str
     keywords: tuple[str, ...]
+    #: the one idea this picture stands for everywhere in the product (a short phrase)
+    meaning: str = ""
+    #: "control" (works the page: back, next, stop ...), "notice" (marks a kind of message) or
+    #: "picture" (a question's, answer's or line's picture). Controls and notices are never a
+    #: question's or an answer's picture.
+    kind: str = "picture"
 
     @property
     def png_file(self) -> str:
@@ -109,7 +116,10 @@ def load_symbol_index(path: str | os.PathLike[str] | None = None) -> dict[str, S
             raise ValueError(f"{index_path}: {name}: label (alt text) is missing")
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             raise ValueError(f"{index_path}: {name}: keywords must be a list of strings")
-        index[name] = Symbol(name, file, label, tuple(k.lower() for k in keywords))
+        meaning, kind = entry.get("meaning", ""), entry.get("kind", "picture")
+        if not isinstance(meaning, str) or kind not in SYMBOL_KINDS:
+            raise ValueError(f"{index_path}: {name}: bad meaning or kind")
+        index[name] = Symbol(name, file, label, tuple(k.lower() for k in keywords), meaning.strip(), kind)
     return index
 
 

@@ -36,16 +36,16 @@ from ..questionnaires.schema import Framework
 #: verdict -> (phrase name, symbol), in the order the cards are shown
 VERDICTS = {
     "agree": ("verdict_agree", "thumbs_up"),
-    "partly": ("verdict_partly", "not_sure"),
+    "partly": ("verdict_partly", "partly"),
     "disagree": ("verdict_disagree", "thumbs_down"),
 }
 #: reasons the experts can pick, with symbols: code -> (phrase name, symbol)
 REASONS = {
     "people_said": ("reason_people_said", "talk"),
     "we_saw": ("reason_we_saw", "eye"),
-    "not_seen": ("reason_not_seen", "cross"),
+    "not_seen": ("reason_not_seen", "not_seen"),
     "staff_said": ("reason_staff_said", "staff"),
-    "we_read": ("reason_we_read", "letter"),
+    "we_read": ("reason_we_read", "read"),
 }
 TEXT_LENGTH = 1000
 FRAMEWORK = "duq"
