@@ -317,7 +317,6 @@ PHRASES.update(
         "report_photos": N_("Photos"),
         "report_see_alerts": N_("See the safety worries"),
         "plan_more": N_("More: who comes with you"),
-        "plan_questions_more": N_("More questions to ask"),
     }
 )
 

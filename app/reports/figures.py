@@ -310,7 +310,7 @@ def _shown_share(figure: QuestionFigures, counts: SuppressedCounts[str]) -> tupl
     return count, counts.total.value, round(100 * count / counts.total.value)
 
 
-def stands_out(figures: Iterable[QuestionFigures], limit: int = 5) -> list[StandsOut]:
+def stands_out(figures: Iterable[QuestionFigures], limit: int = 3) -> list[StandsOut]:
     """The questions with the largest shown share of sad / no answers, largest first."""
     found = []
     for order, figure in enumerate(figures):
@@ -322,7 +322,7 @@ def stands_out(figures: Iterable[QuestionFigures], limit: int = 5) -> list[Stand
     return [item for *_, item in sorted(found, key=lambda row: row[:3])][:limit]
 
 
-def changes(figures: Iterable[QuestionFigures], limit: int = 5, at_least: int = 5) -> list[Change]:
+def changes(figures: Iterable[QuestionFigures], limit: int = 3, at_least: int = 5) -> list[Change]:
     """Questions whose sad / no share moved by ``at_least`` points, where both years are shown."""
     found = []
     for order, figure in enumerate(figures):
