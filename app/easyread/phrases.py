@@ -300,6 +300,26 @@ PHRASES: dict[str, str] = {
     "challenger_other": N_("Other"),
 }
 
+# -- issue 10, item 13: pages a busy person can read (the visit report's summary, the plan's folds) --
+PHRASES.update(
+    {
+        "report_stands_out": N_("What stands out"),
+        "report_not_good": N_("What was not good"),
+        "report_all_good": N_("We did not see anything bad."),
+        "report_not_agreed": N_("Parts we do not fully agree with"),
+        "report_all_agreed": N_("We agree with every part we checked."),
+        "report_since_last": N_("Since the last visit"),
+        "report_first_visit": N_("This is the first visit here. There is nothing to compare yet."),
+        "report_nothing_changed": N_("Nothing we saw got better or worse."),
+        "report_before": N_("Before:"),
+        "report_now": N_("Now:"),
+        "report_other_things": N_("Other things we saw"),
+        "report_photos": N_("Photos"),
+        "report_see_alerts": N_("See the safety worries"),
+        "plan_more": N_("More: who comes with you"),
+    }
+)
+
 #: Sentences with numbers in them: templates call ``P.count(name, **numbers)``. Each is spoken
 #: ahead of time for the small numbers listed (its own PHRASES entry, "name:3:5"); a bigger number
 #: falls back to the browser's own speech.

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext
+from flask_babel import format_date, format_datetime, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as HTTPResponse
@@ -23,10 +23,16 @@ from .forms import AnswerChallengeForm, ButtonForm, CloseAlertForm, ConcernWordF
 
 #: how staff pages show a time: local (TIMEZONE), by Babel, e.g. "1 December 2026, 19:06"
 TIME_FORMAT = "d MMMM yyyy, HH:mm"
+DATE_FORMAT = "d MMMM yyyy"
 
 
 def local_time(moment: datetime | None) -> str:
     return format_datetime(moment, TIME_FORMAT) if moment is not None else ""
+
+
+def local_date(moment: date | datetime | None) -> str:
+    """A day as staff read it: a moment's day in local time (TIMEZONE), e.g. "2 July 2026"."""
+    return format_date(moment, DATE_FORMAT) if moment is not None else ""
 
 
 def alert_name(alert: SafeguardingAlert) -> str:
@@ -54,6 +60,7 @@ def staff_alert_count() -> dict[str, Any]:
         "open_alert_count": _open_alert_count,
         "alert_name": alert_name,
         "local_time": local_time,
+        "local_date": local_date,
         "alert_overdue": lambda alert: safeguarding.is_overdue(alert, current_app.config),
     }
 

@@ -13,7 +13,7 @@ from ..auth.access import actor
 from ..db import db
 from ..models import ActionPoint, Answer, SelfAssessment
 from ..reports import exports
-from ..reports.figures import question_figures, version_ids, year_bounds
+from ..reports.figures import evidence_groups, question_figures, version_ids, year_bounds
 from ..respond.journey import ANYTHING_ELSE
 from . import bp
 from .common import (
@@ -220,9 +220,8 @@ def section_entry(assessment_id: int, ref: str) -> str:
     form = SectionForm()
     form.statement.data = entry.statement
     org = item.organisation
-    figures = question_figures(
-        db.session, org.id, org.suppression_threshold, item.period, questionnaires(), section=ref
-    )
+    forms = questionnaires()
+    figures = question_figures(db.session, org.id, org.suppression_threshold, item.period, forms, section=ref)
     working = may_work(me())
     held = quotes.held_back(db.session, [entry], org.id) if working else {}
     return render_template(
@@ -231,6 +230,7 @@ def section_entry(assessment_id: int, ref: str) -> str:
         entry=entry,
         form=form,
         figures=figures,
+        evidence=evidence_groups(figures, forms),
         title=section_title(ref),
         may_work=working,
         action_form=ActionForm(),

@@ -11,19 +11,34 @@ from sqlalchemy import select
 from ..assessments import workflow as assessment_service
 from ..db import db
 from ..models import Answer, AnswerKind, Response, Service, utcnow
+from ..questionnaires.schema import N_
 from ..reports.figures import (
     HOW_LABELS,
     NOT_ANSWERS,
     TEXT,
+    by_duq_section,
+    by_questionnaire,
+    changes,
     participation,
     question_figures,
+    stands_out,
     start_of_day,
     version_ids,
 )
 from ..reports.suppression import difference, percent
 from ..safeguarding import open_alerts
+from ..safeguarding.alerts import open_count
 from . import bp
-from .common import can_look, chosen_year, frameworks, may_work, me, organisation, questionnaires
+from .common import (
+    can_look,
+    chosen_year,
+    frameworks,
+    may_work,
+    me,
+    organisation,
+    questionnaires,
+    section_title,
+)
 
 FREE_TEXT_SHOWN = 50
 
@@ -90,9 +105,28 @@ def questionnaire(slug: str) -> str:
         if may_work(me())
         else {}
     )
+    folds = [
+        (ref, section_title(ref) if ref else N_("Other questions"), items)
+        for ref, items in by_duq_section(figures)
+    ]
     return render_template(
-        "provider/figures.html", title=forms[slug].title, figures=figures, texts=texts, **_common(year)
+        "provider/figures.html",
+        title=forms[slug].title,
+        figures=figures,
+        folds=folds,
+        texts=texts,
+        **_summary(org.id, figures),
+        **_common(year),
     )
+
+
+def _summary(organisation_id: int, figures: list) -> dict[str, object]:
+    """ "What stands out": from shown figures only, and open alerts for those who may see them."""
+    return {
+        "stands_out": stands_out(figures),
+        "changes": changes(figures),
+        "open_alerts": open_count(db.session, organisation_id) if may_work(me()) else None,
+    }
 
 
 @bp.get("/section/<ref>")
@@ -107,13 +141,17 @@ def section(ref: str) -> str:
     figures = question_figures(
         db.session, org.id, org.suppression_threshold, year, questionnaires(), section=ref, as_of=_as_of()
     )
+    forms = questionnaires()
+    folds = [(slug, forms[slug].title, items) for slug, items in by_questionnaire(figures)]
     return render_template(
         "provider/figures.html",
         title=found.title,
         section=found,
         framework=framework,
         figures=figures,
+        folds=folds,
         texts={},
+        **_summary(org.id, figures),
         **_common(year),
     )
 

@@ -258,3 +258,107 @@ def participation(
     )
     counts = {(sid, slug): n for sid, slug, n in rows}
     return suppress_grid(counts, list(services), slugs, threshold), services
+
+
+# -- "What stands out": a short summary from SHOWN figures only (issue 10, item 13) --------------
+
+
+@dataclass(frozen=True)
+class StandsOut:
+    """A question whose sad / no answers are a large share of its answers (both figures shown)."""
+
+    figure: QuestionFigures
+    count: int
+    total: int
+    share: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """A question whose sad / no share moved since last year (all four figures shown)."""
+
+    figure: QuestionFigures
+    share_now: int
+    share_before: int
+
+    @property
+    def points(self) -> int:
+        return self.share_now - self.share_before
+
+
+def worrying_columns(figure: QuestionFigures) -> list[str]:
+    """The answers that are bad news: the question's alert answers, else "sad" and "no"."""
+    from ..questionnaires import WORRYING_VALUES
+
+    worrying = figure.question.alert_values or WORRYING_VALUES
+    return [column for column in figure.columns if column in worrying]
+
+
+def _shown_share(figure: QuestionFigures, counts: SuppressedCounts[str]) -> tuple[int, int, int] | None:
+    """(count, total, share) of the worrying answers, or None when any figure needed is hidden.
+
+    Never from a hidden figure: a summary that ranked or named a suppressed count would tell what
+    the suppression hides.
+    """
+    columns = worrying_columns(figure)
+    if not columns or counts.total.value is None or counts.total.value == 0:
+        return None
+    cells = [counts.cells[column] for column in columns]
+    if any(cell.value is None for cell in cells):
+        return None
+    count = sum(cell.value or 0 for cell in cells)
+    return count, counts.total.value, round(100 * count / counts.total.value)
+
+
+def stands_out(figures: Iterable[QuestionFigures], limit: int = 3) -> list[StandsOut]:
+    """The questions with the largest shown share of sad / no answers, largest first."""
+    found = []
+    for order, figure in enumerate(figures):
+        shown = _shown_share(figure, figure.overall)
+        if shown is None or shown[0] == 0:
+            continue
+        count, total, share = shown
+        found.append((-share, -count, order, StandsOut(figure, count, total, share)))
+    return [item for *_, item in sorted(found, key=lambda row: row[:3])][:limit]
+
+
+def changes(figures: Iterable[QuestionFigures], limit: int = 3, at_least: int = 5) -> list[Change]:
+    """Questions whose sad / no share moved by ``at_least`` points, where both years are shown."""
+    found = []
+    for order, figure in enumerate(figures):
+        now, before = _shown_share(figure, figure.overall), _shown_share(figure, figure.last_year)
+        if now is None or before is None or abs(now[2] - before[2]) < at_least:
+            continue
+        found.append((-abs(now[2] - before[2]), order, Change(figure, now[2], before[2])))
+    return [item for *_, item in sorted(found, key=lambda row: row[:2])][:limit]
+
+
+def by_duq_section(figures: Iterable[QuestionFigures], framework_id: str = "duq") -> list[tuple[str, list]]:
+    """The figures folded by their first section of ``framework_id`` ("" for those with none),
+    in the framework's order as the questions first meet it."""
+    groups: dict[str, list[QuestionFigures]] = {}
+    for figure in figures:
+        ref = next((s for s in figure.question.sections if s.startswith(framework_id + ":")), "")
+        groups.setdefault(ref, []).append(figure)
+    return sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+
+
+def by_questionnaire(figures: Iterable[QuestionFigures]) -> list[tuple[str, list]]:
+    """The figures folded by questionnaire, in the order they come."""
+    groups: dict[str, list[QuestionFigures]] = {}
+    for figure in figures:
+        groups.setdefault(figure.slug, []).append(figure)
+    return list(groups.items())
+
+
+def evidence_groups(
+    figures: Iterable[QuestionFigures], questionnaires: Mapping[str, Questionnaire]
+) -> list[tuple[Questionnaire, list[tuple[int, QuestionFigures]]]]:
+    """The evidence picker's choices, grouped by questionnaire, each with its question number
+    (1-based, as the respondent met it), so every label can name both without ambiguity."""
+    groups: dict[str, list[tuple[int, QuestionFigures]]] = {}
+    for figure in figures:
+        form = questionnaires[figure.slug]
+        number = next(i for i, q in enumerate(form.questions, start=1) if q.id == figure.question.id)
+        groups.setdefault(figure.slug, []).append((number, figure))
+    return [(questionnaires[slug], items) for slug, items in groups.items()]

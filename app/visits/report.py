@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import AnswerKind, Photo, Response, Verification, VerificationVerdict, Visit
-from ..questionnaires import Question, Questionnaire
+from ..questionnaires import WORRYING_VALUES, Question, Questionnaire
 from ..questionnaires.schema import Framework, Section
 from ..reports.suppression import SuppressedCounts, suppress_counts
 from ..respond import journey
@@ -32,6 +33,14 @@ class Observed:
     not_answer: tuple[str, str] | None
     text: str | None
     note: str | None
+    #: the chosen answers' values (e.g. "sad", "no")
+    values: tuple[str, ...] = ()
+
+    @property
+    def worrying(self) -> bool:
+        """A bad answer: the question's alert answers, else "sad" or "no"."""
+        bad = self.question.alert_values or WORRYING_VALUES
+        return any(value in bad for value in self.values)
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,80 @@ def _observed(db: Session, response: Response) -> list[Observed]:
                 NOT_ANSWERS.get(answer.kind),
                 answer.text if answer.kind == AnswerKind.TEXT else None,
                 answer.note,
+                tuple(answer.values),
             )
         )
     return out
+
+
+# -- "What stands out" and the folds (issue 10, item 13) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """A checklist question that was answered well at the last visit and badly now, or the other way."""
+
+    before: Observed
+    now: Observed
+
+
+@dataclass(frozen=True)
+class StandsOut:
+    not_good: list[Observed]
+    not_agreed: list[SectionCheck]
+    #: the last visit to the same service before this one (None: this is the first)
+    previous: Visit | None
+    changes: list[Change]
+
+
+def previous_visit(db: Session, visit: Visit) -> Visit | None:
+    """The same service's newest visit before this one that the experts started."""
+    return db.scalars(
+        select(Visit)
+        .where(
+            Visit.service_id == visit.service_id,
+            or_(
+                Visit.visit_date < visit.visit_date,
+                and_(Visit.visit_date == visit.visit_date, Visit.id < visit.id),
+            ),
+            Visit.status != "planned",
+        )
+        .order_by(Visit.visit_date.desc(), Visit.id.desc())
+        .limit(1)
+    ).first()
+
+
+def stands_out(db: Session, built: VisitReport) -> StandsOut:
+    """What a busy reader needs first: the bad answers, the parts not agreed, what changed."""
+    previous = previous_visit(db, built.visit)
+    changes: list[Change] = []
+    if previous is not None:
+        response = observations.find_observations(db, previous)
+        before = {o.question.id: o for o in _observed(db, response)} if response is not None else {}
+        for now in built.observed:
+            was = before.get(now.question.id)
+            if was is not None and was.values and now.values and was.worrying != now.worrying:
+                changes.append(Change(was, now))
+    return StandsOut(
+        not_good=[o for o in built.observed if o.worrying],
+        not_agreed=[
+            c for c in built.sections if c.verdict is not None and c.verdict.verdict in ("partly", "disagree")
+        ],
+        previous=previous,
+        changes=changes,
+    )
+
+
+def folds(built: VisitReport) -> tuple[list[tuple[SectionCheck, list[Observed]]], list[Observed]]:
+    """The report folded per Code section: each section's check with what the experts saw for it
+    (a question goes under its first section), and what belongs to no section."""
+    refs = {check.ref for check in built.sections}
+    under: dict[str, list[Observed]] = {}
+    other: list[Observed] = []
+    for item in built.observed:
+        ref = next((r for r in item.question.sections if r in refs), None)
+        if ref is None:
+            other.append(item)
+        else:
+            under.setdefault(ref, []).append(item)
+    return [(check, under.get(check.ref, [])) for check in built.sections], other

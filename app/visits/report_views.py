@@ -7,8 +7,11 @@ from flask import render_template
 from .. import audit
 from ..auth.access import actor
 from ..db import db
+from ..models import Role
 from . import bp, planning, report, verification
 from .common import framework, me, read_visits, surveys, the_visit
+
+ALERT_COUNT_ROLES = (Role.QUALITY_LEAD, Role.ADMIN, Role.EXPERT)
 
 
 @bp.get("/reports")
@@ -21,9 +24,18 @@ def reports() -> str:
 def _render(visit_id: int, printable: bool) -> str:
     visit = the_visit(visit_id)
     built = report.build(db.session, visit, framework())
+    role = me().role
+    sections, other = report.folds(built)
     return render_template(
         "visits/report.html",
         report=built,
+        stands_out=report.stands_out(db.session, built),
+        sections=sections,
+        other_things=other,
+        # open safeguarding alerts from this visit: a count for its experts and the organisation's
+        # leads, a link to the alerts for the leads only (viewers see neither)
+        open_alerts=planning.open_alerts(db.session, visit) if role in ALERT_COUNT_ROLES else None,
+        alerts_link=role in (Role.QUALITY_LEAD, Role.ADMIN),
         visit=visit,
         printable=printable,
         titles={slug: q.title for slug, q in surveys().items()},
