@@ -17,11 +17,17 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.expert_tablet import enrol_tablet
 from helpers.world import build_world, signed_in, token, world_url
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from app import create_app
+from app.auth.access import SUSPENDED_KEY
+from app.db import db
+from app.models import User
+from app.respond import enrolment
 from conftest import add_users, make_app, service_code, submission_id
 
 EXAMPLES = 120
@@ -32,6 +38,9 @@ ROLE_ORDER = ("expert", "quality_lead", "admin", "operator", "viewer")
 ANONYMOUS = {"auth.sign_in"}
 #: routes whose view signs the person out: reached when the person is signed out afterwards
 SIGNS_OUT = {"auth.sign_out", "auth.sign_out_everywhere"}
+#: an expert's picture-and-PIN sign-in: on a tablet enrolled to their organisation, and (to go on
+#: after idle) in a session suspended during their open visit (issue 10, item 12)
+EXPERT_TABLET = {"auth.pin_sign_in", "auth.resume"}
 
 values = st.one_of(
     st.text(max_size=40),
@@ -103,6 +112,8 @@ def _client_for(app: Flask, endpoint: str) -> FlaskClient:
         return app.test_client()
     if endpoint in SIGNS_OUT:
         return signed_in(app, "quality_lead@demo.example")
+    if endpoint in EXPERT_TABLET:
+        return _expert_tablet(app, endpoint)
     if blueprint == "respond":
         client = _respondent(app)
         if endpoint == "respond.told_us":  # that page follows a worrying answer
@@ -111,6 +122,18 @@ def _client_for(app: Flask, endpoint: str) -> FlaskClient:
     allowed = {role.value for role in getattr(app.view_functions[endpoint], "roles", ())}
     role = next(r for r in ROLE_ORDER if r in allowed)
     return signed_in(app, f"{role}@demo.example")
+
+
+def _expert_tablet(app: Flask, endpoint: str) -> FlaskClient:
+    client = app.test_client()
+    client.set_cookie(enrolment.COOKIE, enrol_tablet(app))
+    if endpoint == "auth.resume":
+        with app.app_context():
+            expert = db.session.scalars(select(User).where(User.email == "expert@demo.example")).one()
+            held = {"uid": expert.id, "gen": expert.session_generation, "next": None}
+        with client.session_transaction() as session:
+            session[SUSPENDED_KEY] = held
+    return client
 
 
 def _respondent(app: Flask) -> FlaskClient:

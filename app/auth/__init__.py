@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-from . import views  # noqa: E402,F401  (registers the routes)
+from . import pin_views, views  # noqa: E402,F401  (registers the routes)

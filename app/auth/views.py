@@ -15,7 +15,8 @@ from .. import audit, throttle
 from ..db import db
 from ..models import Role
 from ..questionnaires.schema import N_
-from . import bp
+from ..respond import enrolment
+from . import bp, expert_sign_in
 from .access import actor, check_session, current_user, home_for, roles_required, sign_in, sign_out
 from .accounts import check_sign_in, end_sessions
 from .forms import SignInForm
@@ -78,6 +79,13 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def tablet_organisation() -> int | None:
+    """The organisation this tablet is enrolled to (by its enrolment cookie), if any."""
+    return expert_sign_in.tablet_organisation(
+        db.session, current_app.secret_key, request.cookies.get(enrolment.COOKIE)
+    )
+
+
 def _client() -> str:
     """The address limits count against (the real client's behind TRUSTED_PROXIES proxies)."""
     return request.remote_addr or "unknown"
@@ -119,7 +127,20 @@ def sign_in_view() -> str | HTTPResponse | tuple[str, int]:
         audit.record(db.session, actor(), "auth.sign_in", object_type="user", object_id=result.user.id)
         return redirect(safe_next(request.args.get("next")) or home_for(result.user))
     problem = "idle" if idle else "everywhere" if everywhere else None
-    return render_template("auth/sign_in.html", form=form, problem=problem)
+    experts = None
+    if request.args.get("how") != "password":
+        # A tablet enrolled to a service: its organisation's experts sign in with picture and PIN.
+        organisation_id = tablet_organisation()
+        if organisation_id is not None:
+            experts = expert_sign_in.experts_for(db.session, organisation_id) or None
+    return render_template(
+        "auth/sign_in.html",
+        form=form,
+        problem=problem,
+        experts=experts,
+        picture_of=expert_sign_in.picture_of,
+        next=safe_next(request.args.get("next")),
+    )
 
 
 @bp.post("/sign-out", endpoint="sign_out")
@@ -137,7 +158,13 @@ def sign_out_view() -> HTTPResponse:
 @roles_required(*Role)
 def account() -> str:
     """Who is signed in, and a button that signs them out on every tablet and computer."""
-    return render_template("auth/account.html", user=current_user())
+    user = current_user()
+    return render_template(
+        "auth/account.html",
+        user=user,
+        pictures=expert_sign_in.PICTURES if user is not None and user.role == Role.EXPERT else None,
+        saved=request.args.get("saved") == "1",
+    )
 
 
 @bp.post("/sign-out-everywhere", endpoint="sign_out_everywhere")

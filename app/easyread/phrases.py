@@ -320,6 +320,41 @@ PHRASES.update(
     }
 )
 
+# -- Expert sign-in with a picture and a pin number (issue 10, item 12; app/auth) ----------
+PHRASES.update(
+    {
+        "expert_sign_in_title": N_("Who are you?"),
+        "expert_sign_in_intro": N_("Expert by Experience: tap your picture."),
+        "expert_sign_in_password": N_("Sign in with email and password"),
+        "expert_sign_in_others": N_("Staff and new tablets: sign in with email and password."),
+        "pin_title": N_("Type your pin number"),
+        "pin_intro": N_("Tap the 4 numbers of your pin number."),
+        "pin_resume_title": N_("Put in your pin number to go on"),
+        "pin_resume_why": N_("Nobody used the tablet for a while. Your visit is still open."),
+        "pin_typed_0": N_("You typed no numbers yet."),
+        "pin_typed_1": N_("You typed 1 number."),
+        "pin_typed_2": N_("You typed 2 numbers."),
+        "pin_typed_3": N_("You typed 3 numbers."),
+        "pin_delete": N_("Delete"),
+        "pin_clear": N_("Start again"),
+        "pin_not_you": N_("Not you? Choose your picture again."),
+        "pin_sign_in_wrong": N_("That pin number is not right. Try again."),
+        "picture_title": N_("Your picture"),
+        "picture_intro": N_("Choose a picture. You tap it to sign in on a tablet."),
+        "picture_saved": N_("We saved your picture."),
+        "picture_dog": N_("Dog"),
+        "picture_star": N_("Star"),
+        "picture_music": N_("Music"),
+        "picture_bus": N_("Bus"),
+        "picture_car": N_("Car"),
+        "picture_football": N_("Football"),
+        "picture_tea": N_("Cup of tea"),
+        "picture_camera": N_("Camera"),
+        "picture_paint": N_("Paint"),
+        "picture_tree": N_("Tree"),
+    }
+)
+
 #: Sentences with numbers in them: templates call ``P.count(name, **numbers)``. Each is spoken
 #: ahead of time for the small numbers listed (its own PHRASES entry, "name:3:5"); a bigger number
 #: falls back to the browser's own speech.

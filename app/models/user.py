@@ -52,6 +52,9 @@ class User(Base):
     #: set at the 10th wrong PIN in a row: the PIN is refused, even when right, until the user
     #: signs in with their password or an admin unlocks it (the password still works)
     pin_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the picture an Expert by Experience chose for the picture-and-PIN sign-in on a tablet of
+    #: their organisation: a symbol name from app/auth/expert_sign_in.PICTURES (None: not chosen)
+    picture: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
