@@ -40,8 +40,10 @@ def finding(figure: QuestionFigures) -> Finding | None:
     if question.type not in ("faces", "yes_no"):
         return None
     bars = []
-    for option in question.choices:
+    for option in question.report_choices:
         cell = figure.overall.cells[option.value]
+        if cell.value == 0 and not question.offers(option.value):  # no legacy "Not sure" answers
+            continue
         bars.append(Bar(option.symbol, gettext(option.text), cell.value, people(cell.label, cell.value)))
     total, cells = figure.overall.total, figure.overall.cells
     dont_know, dont_say = cells[DONT_KNOW], cells[DONT_WANT_TO_SAY]
@@ -133,7 +135,7 @@ def _snapshot_finding(
             values.get(o.value),
             people(labels[o.value], values.get(o.value)),
         )
-        for o in question.choices
+        for o in question.report_choices
         if o.value in columns
     ]
     sentences = [
