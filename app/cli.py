@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -18,6 +19,7 @@ from .easyread.audio import load_recordings
 from .easyread.phrases import all_texts
 from .easyread.speech import SpeechUnavailable
 from .models import Organisation, Response, Role, Service
+from .questionnaires import Questionnaire
 
 
 def init_app(app: Flask) -> None:
@@ -79,7 +81,26 @@ def spoken_texts(app: Flask) -> list[tuple[str, str]]:
     for locale in available_locales(app):
         with app.test_request_context(), force_locale(locale):
             out.extend((locale, " ".join(gettext(text).split())) for text in source)
+            out.extend((locale, text) for text in progress_texts(surveys.questionnaires.values()))
     return out
+
+
+def progress_texts(questionnaires: Iterable[Questionnaire]) -> list[str]:
+    """ "Question 3 of 24" for every length a question page shows, in the request's language.
+
+    A respondent's questionnaire counts its 3 closing questions (who helped, who else was in the
+    room, anything else); an expert's checklist does not.
+    """
+    from .easyread.phrases import COUNTED
+    from .respond.journey import CLOSING_QUESTIONS
+
+    sentence = gettext(COUNTED["progress"][0])
+    totals = {len(q.questions) + (0 if q.audience == "expert" else CLOSING_QUESTIONS) for q in questionnaires}
+    return list(
+        dict.fromkeys(
+            sentence % {"number": n, "total": total} for total in sorted(totals) for n in range(1, total + 1)
+        )
+    )
 
 
 @click.command("build-audio")

@@ -64,7 +64,10 @@ def test_question_page_links_its_audio(built_audio, tmp_path):
     page = client.get("/q/1").get_data(as_text=True)
     question = app.extensions["easyvoice.surveys"].questionnaires["your-support"].questions[0]
     name = app.extensions["easyvoice.audio"].lookup("en_GB", question.text)
-    assert f'data-audio="/audio/{name}"' in page
+    # the heading's Listen says the progress first, then the question (issue 10, item 5)
+    progress = app.extensions["easyvoice.audio"].lookup("en_GB", "Question 1 of 24")
+    assert name and progress
+    assert f'data-audio="/audio/{progress} /audio/{name}"' in page
     assert page.count('class="speak"') >= 7  # the question, 3 faces, 3 other answers
 
 

@@ -298,6 +298,8 @@ PHRASES: dict[str, str] = {
     "challenger_commissioner": N_("I pay for support"),
     "challenger_public": N_("Someone else who cares"),
     "challenger_other": N_("Other"),
+    # -- the question pages (issue 10): the Settings button on every question page ------------
+    "settings": N_("Settings"),
 }
 
 # -- issue 10, item 13: pages a busy person can read (the visit report's summary, the plan's folds) --
@@ -370,6 +372,9 @@ COUNTED: dict[str, tuple[str, list[dict[str, int]]]] = {
     ),
     "finish_photos": (N_("Photos you took: %(num)s."), [{"num": n} for n in range(11)]),
     "finish_alerts": (N_("Safety worries still open: %(num)s."), [{"num": n} for n in range(1, 6)]),
+    # -- the question pages (issue 10): the progress, spoken for every questionnaire's length
+    # by build-audio (app/cli.py spoken_texts), not from a fixed list here
+    "progress": (N_("Question %(number)s of %(total)s"), []),
 }
 for _name, (_text, _numbers) in COUNTED.items():
     for _values in _numbers:

@@ -447,6 +447,7 @@ def _check_question(
             "options",
             "max_length",
             "alert_on",
+            "not_sure",
         },
     )
     qid = c.key(q, "id", KEY)
@@ -484,6 +485,13 @@ def _check_question(
         c.fail(q, "safeguarding", "'safeguarding' should be true or false.", "Write true or false.")
     if "max_length" in q and (not isinstance(q["max_length"], int) or not 1 <= q["max_length"] <= 2000):
         c.fail(q, "max_length", "'max_length' should be a number from 1 to 2000.", "Fix the number.")
+    if "not_sure" in q and (not isinstance(q["not_sure"], bool) or qtype != "yes_no"):
+        c.fail(
+            q,
+            "not_sure",
+            "'not_sure' is only for a yes_no question, and is true or false.",
+            "Write 'not_sure: true' on a yes_no question, or remove it.",
+        )
     options = q.get("options")
     _check_alert_on(c, q, qtype, options)
     if qtype in ("choose_one", "choose_many"):
@@ -535,7 +543,8 @@ def _check_alert_on(c: _Checker, q: _Lined, qtype: Any, options: Any) -> None:
             "'alert_on' is only for a question with 'safeguarding: true'.",
             "Add 'safeguarding: true' or remove 'alert_on'.",
         )
-    known = {"faces": {"happy", "ok", "sad"}, "yes_no": {"yes", "no", "not_sure"}}.get(
+    yes_no = {"yes", "no", "not_sure"} if q.get("not_sure") is True else {"yes", "no"}
+    known = {"faces": {"happy", "ok", "sad"}, "yes_no": yes_no}.get(
         str(qtype), {str(o.get("value")) for o in options or () if isinstance(o, dict)}
     )
     if not isinstance(alert_on, list) or not alert_on or any(str(v) not in known for v in alert_on):

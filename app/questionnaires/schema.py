@@ -47,8 +47,11 @@ FACES = (
 YES_NO = (
     Option("yes", N_("Yes"), "yes"),
     Option("no", N_("No"), "no"),
-    Option("not_sure", N_("Not sure"), "not_sure"),
 )
+#: "Not sure": offered only on a yes / no question that asks for it (``not_sure: true`` in its
+#: file). Answers stored before it left the other yes / no questions keep this meaning in reports.
+NOT_SURE = Option("not_sure", N_("Not sure"), "not_sure")
+YES_NO_NOT_SURE = (*YES_NO, NOT_SURE)
 #: Answers that count as a safeguarding signal on a question marked ``safeguarding``.
 WORRYING_VALUES = frozenset({"sad", "no"})
 
@@ -117,6 +120,8 @@ class Question:
     max_length: int = 500
     #: answers that raise a safeguarding alert (empty: the default for a safeguarding question)
     alert_on: tuple[str, ...] = ()
+    #: a yes / no question that also offers "Not sure" (``not_sure: true`` in its file)
+    not_sure: bool = False
 
     @property
     def alert_values(self) -> frozenset[str]:
@@ -131,15 +136,25 @@ class Question:
         if self.type == "faces":
             return FACES
         if self.type == "yes_no":
-            return YES_NO
+            return YES_NO_NOT_SURE if self.not_sure else YES_NO
         return self.options
+
+    @property
+    def report_choices(self) -> tuple[Option, ...]:
+        """Every answer a stored response may hold: the cards, and "Not sure" on any yes / no."""
+        return YES_NO_NOT_SURE if self.type == "yes_no" else self.choices
 
     @property
     def multiple(self) -> bool:
         return self.type == "choose_many"
 
+    def offers(self, value: str) -> bool:
+        """True when ``value`` is one of the cards shown now (a new answer must be one)."""
+        return any(option.value == value for option in self.choices)
+
     def choice(self, value: str) -> Option | None:
-        return next((option for option in self.choices if option.value == value), None)
+        """The option for a stored value, for labels: a legacy "Not sure" keeps its words."""
+        return next((option for option in self.report_choices if option.value == value), None)
 
 
 @dataclass(frozen=True)
@@ -219,6 +234,7 @@ class Questionnaire:
                 ),
                 max_length=int(q.get("max_length", 500)),
                 alert_on=tuple(q.get("alert_on", ())),
+                not_sure=bool(q.get("not_sure", False)),
             )
             for q in data["questions"]
         )

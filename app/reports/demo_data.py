@@ -30,7 +30,7 @@ SAMPLE_TEXTS = (
     "Sometimes it is too noisy in the evening.",
 )
 FACE_WEIGHTS = {"happy": 60, "ok": 24, "sad": 8, "dont_know": 4, "dont_want_to_say": 2, "skipped": 2}
-YES_NO_WEIGHTS = {"yes": 70, "no": 12, "not_sure": 8, "dont_know": 5, "dont_want_to_say": 3, "skipped": 2}
+YES_NO_WEIGHTS = {"yes": 70, "no": 12, "dont_know": 13, "dont_want_to_say": 3, "skipped": 2}
 ANSWERED_BY = {"self": 82, "family": 9, "staff": 6, "other": 3}
 BATCH = 5000
 

@@ -128,7 +128,7 @@ class QuestionFigures:
 def columns_for(question: Question) -> list[str]:
     if question.type == "free_text":
         return [TEXT, DONT_KNOW, DONT_WANT_TO_SAY]
-    return [option.value for option in question.choices] + [DONT_KNOW, DONT_WANT_TO_SAY]
+    return [option.value for option in question.report_choices] + [DONT_KNOW, DONT_WANT_TO_SAY]
 
 
 def version_ids(db: Session, slugs: Iterable[str]) -> dict[int, str]:

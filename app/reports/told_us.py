@@ -112,9 +112,11 @@ def make_finding(
         sentences.append(did_not_want_to_say(*cells[DONT_WANT_TO_SAY]))
     bars = []
     if question.type in CHARTED:
-        for option in question.choices:
+        for option in question.report_choices:
             if option.value not in cells:
                 continue
+            if cells[option.value][1] == 0 and not question.offers(option.value):
+                continue  # a legacy "Not sure" that nobody gave
             label, value = cells[option.value]
             words = (texts or {}).get(option.value, option.text)
             bars.append(Bar(option.symbol, gettext(words), value, count_words(label, value)))

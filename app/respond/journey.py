@@ -22,6 +22,9 @@ ANSWERED_BY = ("self", "family", "staff", "other")
 HELPERS = ("family", "friend", "staff", "advocate", "other")
 IN_ROOM = ("family", "friend", "staff", "other")
 ANYTHING_ELSE = "_anything_else"
+#: the closing questions after a questionnaire's own (who helped, who else was in the room,
+#: anything else): counted in the progress, "Question 24 of 24" on the last
+CLOSING_QUESTIONS = 3
 NOTE_LENGTH = 500  # Answer.note's size
 
 
@@ -189,9 +192,29 @@ def parse_given(question: Question, action: str | None, values: list[str], text:
         return Given(AnswerKind.SKIPPED)
     if len(chosen) > 1 and not question.multiple:
         raise JourneyError("one answer only")
-    if any(question.choice(value) is None for value in chosen):
+    if not all(question.offers(value) for value in chosen):  # not a card on this page
         raise JourneyError("unknown option")
     return Given(AnswerKind.OPTION, values=chosen)
+
+
+def keeps(answer: Answer | None, given: Given, *, sent_empty: bool, supported: bool = False) -> bool:
+    """True when sending ``given`` would leave the stored answer as it is (Back, then Next).
+
+    The same answer again is not written again (its submission id and time stay). ``sent_empty``:
+    Next with nothing chosen or written (not a tap on Skip). That keeps a stored "I don't know",
+    "I don't want to say" or Skip: those show as chosen escapes, not as ticks or words on the page.
+    """
+    if answer is None:
+        return False
+    kind = AnswerKind(answer.kind)
+    if sent_empty and kind not in (AnswerKind.OPTION, AnswerKind.TEXT):
+        return True
+    return (
+        kind == given.kind
+        and sorted(answer.values) == sorted(given.values)
+        and (answer.text or None) == (given.text or None)
+        and bool(answer.supported) == supported
+    )
 
 
 def record_answer(

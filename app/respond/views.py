@@ -315,28 +315,27 @@ def question(number: int) -> str | HTTPResponse:
     if not 1 <= number <= len(questions):
         abort(404)
     item = questions[number - 1]
+    then = str(number + 1) if number < len(questions) else CLOSING_STEPS[0]
     form = AnswerForm()
     if request.method == "POST":
         if not form.validate():
             abort(400)
         if request.form.get("question") != item.id:
             abort(400)  # the page was changed on its way here
+        action = form.action.data or None
+        supported = bool(visit_context().get("together"))
         try:
-            given = journey.parse_given(
-                item, form.action.data or None, form.answer.data or [], form.text.data
-            )
+            given = journey.parse_given(item, action, form.answer.data or [], form.text.data)
+            stored = journey.answer_to(db.session, response, item.id)
+            sent_empty = action in (None, "answer") and given.kind == AnswerKind.SKIPPED
+            if journey.keeps(stored, given, sent_empty=sent_empty, supported=supported):
+                return redirect(_continue_url(then))  # Back, then Next: the answer stays as it was
             journey.record_answer(
-                db.session,
-                response,
-                item.id,
-                given,
-                form.submission_id.data,
-                supported=bool(visit_context().get("together")),
+                db.session, response, item.id, given, form.submission_id.data, supported=supported
             )
             alert = safeguarding.check_answer(db.session, response, item, item.id, given)
         except journey.JourneyError as error:
             fail_bad_input(error)
-        then = str(number + 1) if number < len(questions) else CLOSING_STEPS[0]
         if alert is not None and _first_told(response):
             return redirect(url_for("respond.told_us", then=then))
         return redirect(_continue_url(then))
@@ -349,10 +348,18 @@ def question(number: int) -> str | HTTPResponse:
         form=form,
         question=item,
         number=number,
-        total=len(questions),
+        total=_progress_total(),
         answer=answer,
-        back_url=url_for("respond.question", number=number - 1) if number > 1 else None,
+        # Question 1's Back leads to "Before we start", the page just before it.
+        back_url=url_for("respond.question", number=number - 1) if number > 1 else url_for("respond.consent"),
+        next_url=_continue_url(then) if answer is not None else None,
+        settings_url=url_for("respond.settings", then=str(number)),
     )
+
+
+def _progress_total() -> int:
+    """The questions a respondent sees: the questionnaire's, then the 3 closing ones."""
+    return len(g.questionnaire.questions) + journey.CLOSING_QUESTIONS
 
 
 @bp.route("/end/<step>", methods=["GET", "POST"])
@@ -393,6 +400,9 @@ def closing(step: str) -> str | HTTPResponse:
         step=step,
         chosen=set(filter(None, chosen.split(","))),
         asked=(response.helped_by if step == "helped" else response.others_present) is not None,
+        number=len(g.questionnaire.questions) + index + 1,
+        total=_progress_total(),
+        settings_url=url_for("respond.settings", then=step),
     )
 
 
@@ -403,6 +413,10 @@ def _store_closing(response: Response, step: str, form: Any) -> Any:
         if len(text) > current_app.config["MAX_FREE_TEXT"]:
             raise journey.JourneyError("text too long")
         given = journey.Given(AnswerKind.TEXT, text=text) if text else journey.Given(AnswerKind.SKIPPED)
+        supported = bool(visit_context().get("together"))
+        stored = journey.answers_by_question(db.session, response).get(journey.ANYTHING_ELSE)
+        if journey.keeps(stored, given, sent_empty=False, supported=supported):
+            return None  # Back, then Next: the words stay as they were
         journey.record_answer(
             db.session,
             response,

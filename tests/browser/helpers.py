@@ -46,7 +46,7 @@ def path_of(page: Page) -> str:
 def wait_for_scripts(page: Page) -> None:
     """The speaker buttons are shown by easyvoice.js once the document is ready."""
     page.wait_for_load_state("load")
-    page.wait_for_function("() => !document.querySelector('button.speak[hidden]')")
+    page.wait_for_function("() => !document.querySelector('button.speak[hidden], .speak[data-wait]')")
 
 
 # -- what the database holds -------------------------------------------------------------------------

@@ -71,7 +71,7 @@ PLAN = [
     ("know_person", "button.card[value=ok]", "Space", StoredAnswer("option", ["ok"])),
     ("safe", "button.card[value=happy]", "Enter", StoredAnswer("option", ["happy"])),
     ("kind", "button[name=action][value=skip]", "Space", StoredAnswer("skipped")),
-    ("enjoy", "button.card[value=not_sure]", "Enter", StoredAnswer("option", ["not_sure"])),
+    ("enjoy", "button.card[value=no]", "Enter", StoredAnswer("option", ["no"])),
     ("health", "button.card[value=happy]", "Enter", StoredAnswer("option", ["happy"])),
     ("plan", "button.card[value=no]", "Enter", StoredAnswer("option", ["no"])),
     ("complain_know", "button.card[value=yes]", "Space", StoredAnswer("option", ["yes"])),

@@ -52,19 +52,28 @@
     var onDone = once(button, mine);
     current = button;
     button.classList.add("playing");
-    var src = button.getAttribute("data-audio");
-    if (!src) { speakWithBrowser(button, onDone); return Promise.resolve(); }
+    // One file, or several in turn (the progress, then the question): all built, or the browser speaks.
+    var sources = (button.getAttribute("data-audio") || "").split(" ").filter(Boolean);
+    if (!sources.length) { speakWithBrowser(button, onDone); return Promise.resolve(); }
     player = player || new Audio();
-    player.onended = null;
-    player.onerror = null;
-    player.src = src;
-    player.onended = onDone;
-    return player.play().catch(function () {
+    function fallBack() {
       if (mine !== run) { return; }
-      // Autoplay blocked before a first tap, or the file failed: let the browser speak instead.
+      // Autoplay blocked before a first tap, or a file failed: let the browser speak instead.
       if (button.hasAttribute("data-autoplay-this") && !allButton) { onDone(); return; }
       speakWithBrowser(button, onDone);
-    });
+    }
+    function playFrom(index) {
+      player.onended = null;
+      player.onerror = null;
+      player.src = sources[index];
+      player.onended = function () {
+        if (mine !== run) { return; }
+        if (index + 1 < sources.length) { playFrom(index + 1).catch(fallBack); return; }
+        onDone();
+      };
+      return player.play();
+    }
+    return playFrom(0).catch(fallBack);
   }
 
   function play(button) {
@@ -75,8 +84,10 @@
   function playAll(button) {
     stopAll();
     var main = document.querySelector("main") || document.body;
+    // Every text of the page that has words to say: speaker buttons, and the labels and buttons
+    // that carry their own words (Next, Back, Settings, Stop, "You can choose more than 1.").
     var speakers = Array.prototype.filter.call(
-      main.querySelectorAll("button.speak[data-say]"),
+      main.querySelectorAll("[data-say]:not([data-speak-all])"),
       function (b) { return b.getClientRects().length > 0; });
     if (!speakers.length) { return; }
     allButton = button;
@@ -96,6 +107,7 @@
     var buttons = document.querySelectorAll("button.speak");
     buttons.forEach(function (button) {
       button.hidden = false;
+      button.removeAttribute("data-wait");  // its room was kept: it appears where it was
       if (button.hasAttribute("data-speak-all")) {
         button.addEventListener("click", function () {
           if (allButton === button) { stopAll(); return; }  // a second tap stops it
