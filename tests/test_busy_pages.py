@@ -213,3 +213,18 @@ def test_evidence_picker_is_grouped_by_questionnaire_with_distinct_labels(app: F
     without_counts = [re.sub(r"\s*\([^()]*answers\)$", "", label) for label in labels]
     assert len(set(without_counts)) == len(without_counts), without_counts
     assert len(labels) == picker.count('name="evidence"')
+
+
+def test_a_reversed_question_counts_yes_as_the_bad_answer(app: Flask) -> None:
+    """ "Do staff ignore you?" (reversed: true): "no" is the good answer, so 18 "no" of 25 is not
+    bad news; the 7 "yes" are."""
+    add_users(app)
+    form = app.extensions["easyvoice.surveys"].questionnaires["your-support"]
+    assert form.question("ignored").reversed
+    answer(app, "ignored", {"no": 18, "yes": 7})
+    lead = app.test_client()
+    sign_in_as(lead, "quality_lead@demo.example")
+    summary = summary_of(lead.get(URL).get_data(as_text=True))
+    assert question_text(app, "ignored") in summary
+    assert "28% (7 of 25)" in summary
+    assert "72%" not in summary

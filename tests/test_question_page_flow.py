@@ -123,6 +123,26 @@ def test_the_loader_takes_not_sure_only_on_a_yes_no_question(tmp_path: Path) -> 
     ]
 
 
+def test_the_loader_takes_reversed_only_on_a_yes_no_question(tmp_path: Path) -> None:
+    """``reversed: true`` (yes is the worse answer) is for yes / no; summaries then count "yes"."""
+    from app.questionnaires.loader import load_all
+
+    surveys = tmp_path / "surveys"
+    (surveys / "frameworks").mkdir(parents=True)
+    for framework in Path("surveys/frameworks").glob("*.yaml"):
+        shutil.copy(framework, surveys / "frameworks" / framework.name)
+    reversed_survey = SURVEY.replace("not_sure: true", "reversed: true")
+    (surveys / "good.yaml").write_text(reversed_survey.format(id="good", type="yes_no", options=""))
+    (surveys / "bad.yaml").write_text(reversed_survey.format(id="bad", type="choose_one", options=OPTIONS))
+    result = load_all(surveys)
+    [question] = result.questionnaires["good"].questions
+    assert question.reversed and question.bad_values == {"yes"}
+    assert "bad" not in result.questionnaires
+    assert [e.message for e in result.errors] == [
+        "'reversed' is only for a yes_no question, and is true or false."
+    ]
+
+
 def test_a_stored_not_sure_still_counts_as_not_sure_in_the_figures(no_csrf_app: Flask) -> None:
     from app.models import Organisation
     from app.reports.figures import question_figures

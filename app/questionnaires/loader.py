@@ -448,6 +448,7 @@ def _check_question(
             "max_length",
             "alert_on",
             "not_sure",
+            "reversed",
         },
     )
     qid = c.key(q, "id", KEY)
@@ -491,6 +492,13 @@ def _check_question(
             "not_sure",
             "'not_sure' is only for a yes_no question, and is true or false.",
             "Write 'not_sure: true' on a yes_no question, or remove it.",
+        )
+    if "reversed" in q and (not isinstance(q["reversed"], bool) or qtype != "yes_no"):
+        c.fail(
+            q,
+            "reversed",
+            "'reversed' is only for a yes_no question, and is true or false.",
+            "Write 'reversed: true' on a yes_no question where yes is the worse answer.",
         )
     options = q.get("options")
     _check_alert_on(c, q, qtype, options)

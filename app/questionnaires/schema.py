@@ -122,6 +122,16 @@ class Question:
     alert_on: tuple[str, ...] = ()
     #: a yes / no question that also offers "Not sure" (``not_sure: true`` in its file)
     not_sure: bool = False
+    #: a yes / no question worded so that "yes" is the worse answer ("Do staff ignore you?")
+    reversed: bool = False
+
+    @property
+    def bad_values(self) -> frozenset[str]:
+        """The answers that are bad news in a summary: the alert answers, else "yes" on a reversed
+        question, else "sad" and "no"."""
+        if self.alert_values:
+            return self.alert_values
+        return frozenset({"yes"}) if self.reversed else WORRYING_VALUES
 
     @property
     def alert_values(self) -> frozenset[str]:
@@ -235,6 +245,7 @@ class Questionnaire:
                 max_length=int(q.get("max_length", 500)),
                 alert_on=tuple(q.get("alert_on", ())),
                 not_sure=bool(q.get("not_sure", False)),
+                reversed=bool(q.get("reversed", False)),
             )
             for q in data["questions"]
         )

@@ -287,10 +287,8 @@ class Change:
 
 
 def worrying_columns(figure: QuestionFigures) -> list[str]:
-    """The answers that are bad news: the question's alert answers, else "sad" and "no"."""
-    from ..questionnaires import WORRYING_VALUES
-
-    worrying = figure.question.alert_values or WORRYING_VALUES
+    """The answers that are bad news (``Question.bad_values``)."""
+    worrying = figure.question.bad_values
     return [column for column in figure.columns if column in worrying]
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import AnswerKind, Photo, Response, Verification, VerificationVerdict, Visit
-from ..questionnaires import WORRYING_VALUES, Question, Questionnaire
+from ..questionnaires import Question, Questionnaire
 from ..questionnaires.schema import Framework, Section
 from ..reports.suppression import SuppressedCounts, suppress_counts
 from ..respond import journey
@@ -39,7 +39,7 @@ class Observed:
     @property
     def worrying(self) -> bool:
         """A bad answer: the question's alert answers, else "sad" or "no"."""
-        bad = self.question.alert_values or WORRYING_VALUES
+        bad = self.question.bad_values
         return any(value in bad for value in self.values)
 
 
