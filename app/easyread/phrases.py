@@ -326,7 +326,6 @@ PHRASES.update(
         "settings_ask": N_("Do you want to change how it looks or sounds?"),
         "settings_no": N_("No, start"),
         "settings_yes": N_("Yes, change it"),
-        "settings_later": N_("You can change it later. Tap Settings."),
         "settings_choose": N_("Choose 1. Then tap Next."),
         "length_short": N_("Short version"),
         "length_full": N_("All the questions"),
