@@ -46,10 +46,14 @@ def check_every_size(page: Page, name: str) -> None:
     page.set_viewport_size(PORTRAIT)
 
 
-def tap(page: Page, selector: str) -> None:
+def tap(page: Page, selector: str, navigates: bool = True) -> None:
     locator = page.locator(selector)
     expect(locator).to_have_count(1)
-    locator.tap()
+    if navigates:
+        with page.expect_navigation():
+            locator.tap()
+    else:
+        locator.tap()
     page.wait_for_load_state("load")
     wait_for_scripts(page)
 
@@ -74,7 +78,7 @@ def test_settings_by_touch_one_per_screen_each_fits_and_is_axe_clean(
             assert values == ["on", "off"]
         check_every_size(page, f"{text}-{number}-{step}")
         if step == "text":
-            tap(page, f"label.card-check:has(input[value={text}])")
+            tap(page, f"label.card-check:has(input[value={text}])", navigates=False)
             expect(page.locator(f"input[name=text][value={text}]")).to_be_checked()
         tap(page, "button.button-next")
     assert path_of(page) == "/consent"
