@@ -380,6 +380,36 @@ for _name, (_text, _numbers) in COUNTED.items():
     for _values in _numbers:
         PHRASES[":".join([_name, *map(str, _values.values())])] = _text % _values
 
+# -- Settings screens, short version, a break, a lost page (issue 10, items 5, 6 and 9) ----------
+PHRASES.update(
+    {
+        "settings_ask": N_("Do you want to change how it looks or sounds?"),
+        "settings_no": N_("No, start"),
+        "settings_yes": N_("Yes, change it"),
+        "settings_choose": N_("Choose 1. Then tap Next."),
+        "length_short": N_("Short version"),
+        "length_full": N_("All the questions"),
+        "stop_break": N_("Have a break"),
+        "break_title": N_("Welcome back"),
+        "break_go_on": N_("Go on where you were"),
+        "error_open_too_long": N_("This page was open too long."),
+        "error_answers_safe": N_("The answers you gave before this page are safe."),
+        "error_staff_home": N_("Go to your home page"),
+    }
+)
+MY_COUNTED: dict[str, tuple[str, list[dict[str, int]]]] = {
+    "settings_number": (
+        N_("Setting %(number)s of %(total)s"),
+        [{"number": n, "total": t} for t in (6, 7) for n in range(1, t + 1)],
+    ),
+    # the start page's counts (questions and the 3 closing ones); others use the browser's voice
+    "questions_count": (N_("%(num)s questions"), [{"num": n} for n in (13, 15, 24)]),
+}
+COUNTED.update(MY_COUNTED)
+for _name, (_text, _numbers) in MY_COUNTED.items():
+    for _values in _numbers:
+        PHRASES[":".join([_name, *map(str, _values.values())])] = _text % _values
+
 #: The fixed answer cards' words are spoken too.
 CARD_TEXTS = [option.text for option in FACES + YES_NO]
 

@@ -10,7 +10,7 @@ import uuid
 
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 
 def new_submission_id() -> str:
@@ -55,27 +55,34 @@ class PeopleForm(SubmissionForm):
     people = ValuesField(default=list)
 
 
-#: The settings a respondent can change: field -> [(value, phrase name)], first is the default.
+#: The settings a respondent can change, one screen each, in this order (issue 10, item 6):
+#: field -> [(value, phrase name)]. "On" always comes before "Off". Defaults: views.PREFS_DEFAULT.
 SETTINGS_CHOICES: dict[str, list[tuple[str, str]]] = {
     "who": [("self", "who_self"), ("family", "who_family"), ("staff", "who_staff"), ("other", "who_other")],
     "text": [("normal", "text_normal"), ("big", "text_big"), ("bigger", "text_bigger")],
     "pictures": [("on", "on"), ("off", "off")],
-    "contrast": [("off", "off"), ("on", "on")],
+    "contrast": [("on", "on"), ("off", "off")],
     "read_aloud": [("on", "on"), ("off", "off")],
-    "autoplay": [("off", "off"), ("on", "on")],
+    "autoplay": [("on", "on"), ("off", "off")],
 }
+#: the settings screens in order; "locale" comes last, and only when there is more than 1 language
+SETTINGS_STEPS = (*SETTINGS_CHOICES, "locale")
 
 
 def _setting(name: str) -> StringField:
+    """Optional: a form sends the settings it changes (1 per screen, or several at once)."""
     values = [value for value, _phrase in SETTINGS_CHOICES[name]]
-    return StringField(validators=[DataRequired(), AnyOf(values)], default=values[0])
+    return StringField(validators=[Optional(strip_whitespace=False), AnyOf(values)])
 
 
 class SettingsForm(FlaskForm):
+    """The settings screens: "No, start" / "Yes, change it" (action), or settings to keep."""
+
+    action = StringField(validators=[Length(max=16)])
     who = _setting("who")
     text = _setting("text")
     pictures = _setting("pictures")
     contrast = _setting("contrast")
     read_aloud = _setting("read_aloud")
     autoplay = _setting("autoplay")
-    locale = StringField(validators=[DataRequired(), Length(max=16)])
+    locale = StringField(validators=[Length(max=16)])

@@ -30,6 +30,7 @@ from ..questionnaires import Questionnaire
 from . import bp, enrolment, journey
 from .forms import (
     SETTINGS_CHOICES,
+    SETTINGS_STEPS,
     AnswerForm,
     ConsentForm,
     PeopleForm,
@@ -37,6 +38,7 @@ from .forms import (
     ToldForm,
     new_submission_id,
 )
+from .short import FULL, SHORT, short_version
 
 PREFS_DEFAULT = {
     "text": "normal",
@@ -54,9 +56,46 @@ THANKS_TOLD_KEY = "ev_thanks_told"  # thank you repeats the promise: "told" or "
 SEEN_KEY = "ev_seen"  # when this person's last request came (seconds): a quiet tablet asks
 ASKED_KEY = "ev_asked"  # when "Are you still there?" was first shown for this quiet spell
 #: what the tablet forgets when the person is done (thank you, start again, walked away)
-PERSON_KEYS = ("ev_response", "ev_questionnaire", "ev_prefs", "ev_start_id", TOLD_KEY, SEEN_KEY, ASKED_KEY)
+PERSON_KEYS = (
+    "ev_response",
+    "ev_questionnaire",
+    "ev_prefs",
+    "ev_start_id",
+    "ev_length",
+    "ev_break",
+    TOLD_KEY,
+    SEEN_KEY,
+    ASKED_KEY,
+)
 QUIET_ANSWERS = ("still_here", "start_again")  # the two cards of "Are you still there?"
 SEEN_EVERY = 15  # seconds: how often the time of the last request is written into the session
+LENGTH_KEY = "ev_length"  # the questionnaire chosen in full, or its short version
+BREAK_KEY = "ev_break"  # "Have a break": the step the person was on (the response stays open)
+#: each settings screen: its title (a phrase name) and symbol; value symbols as "step:value"
+SETTING_TITLES = {
+    "who": "who_answers",
+    "text": "text_size",
+    "pictures": "pictures",
+    "contrast": "contrast",
+    "read_aloud": "read_aloud",
+    "autoplay": "autoplay",
+    "locale": "language",
+}
+SETTING_SYMBOLS = {
+    "who": "people",
+    "text": "text_size",
+    "pictures": "picture",
+    "contrast": "contrast",
+    "read_aloud": "speaker",
+    "autoplay": "listen",
+    "locale": "language",
+    "who:self": "person",
+    "who:family": "family",
+    "who:staff": "staff",
+    "who:other": "friends",
+    **{f"{name}:on": "yes" for name in ("pictures", "contrast", "read_aloud", "autoplay")},
+    **{f"{name}:off": "no" for name in ("pictures", "contrast", "read_aloud", "autoplay")},
+}
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -215,12 +254,24 @@ def start() -> str:
     """Choose a questionnaire at this tablet's service; with no service, how to get one.
 
     No list of services is ever shown here: a start link, or a tablet enrolled by staff, says
-    which service this is.
+    which service this is. A person back from a break (on this tablet, within the quiet time)
+    is offered "Go on where you were" first.
     """
     service = current_service()
     if service is None:
         return render_template("respond/ask_for_link.html")
-    return render_template("respond/start.html", service=service, questionnaires=respondent_questionnaires())
+    offers = []
+    for questionnaire in respondent_questionnaires():
+        short = short_version(questionnaire, current_app.config["SURVEYS_DIR"])
+        if short is not None:
+            offers.append((questionnaire, SHORT, _count(short)))
+        offers.append((questionnaire, FULL if short is not None else None, _count(questionnaire)))
+    return render_template("respond/start.html", service=service, offers=offers, go_on_url=_break_url())
+
+
+def _count(questionnaire: Questionnaire) -> int:
+    """The questions a person is asked: the questionnaire's, and the closing ones after them."""
+    return len(questionnaire.questions) + len(CLOSING_STEPS)
 
 
 @bp.get("/at/<code>")
@@ -228,11 +279,16 @@ def at_service(code: str) -> HTTPResponse:
     """A tablet's start link: remember which service this session is at.
 
     Codes are unguessable (models.new_start_code) and shown only to the organisation's staff.
+    A break at this same service is kept: the start page offers to go on (issue 10, item 5).
     """
     service = db.session.scalar(select(Service).where(Service.code == code)) if len(code) <= 64 else None
     if service is None:
         abort(404)
+    kept = {}
+    if session.get(BREAK_KEY) and session.get("ev_service") == service.id:
+        kept = {key: session[key] for key in (*PERSON_KEYS, BREAK_KEY) if key in session}
     session.clear()
+    session.update(kept)
     session["ev_service"] = service.id
     return redirect(url_for("respond.start"))
 
@@ -243,24 +299,145 @@ def begin(slug: str) -> HTTPResponse:
         abort(404)
     if questionnaires()[slug].audience == "expert":
         abort(404)
+    length = request.args.get("length", FULL)
+    if length not in (SHORT, FULL):
+        abort(404)
+    if length == SHORT and short_version(questionnaires()[slug], current_app.config["SURVEYS_DIR"]) is None:
+        abort(404)
+    _end_break()
     for key in ("ev_response", TOLD_KEY, THANKS_TOLD_KEY, SEEN_KEY, ASKED_KEY):
         session.pop(key, None)
     session["ev_questionnaire"] = slug
+    session[LENGTH_KEY] = length
     return redirect(url_for("respond.settings"))
+
+
+def _chosen_questionnaire(slug: str) -> Questionnaire:
+    """The questionnaire this person chose: the full one, or its short version."""
+    full = questionnaires()[slug]
+    if session.get(LENGTH_KEY) == SHORT:
+        return short_version(full, current_app.config["SURVEYS_DIR"]) or full
+    return full
+
+
+# -- settings: defaults, one "change it?" screen, then one setting per screen (issue 10, item 6) --
+def _setting_steps() -> list[str]:
+    steps = list(SETTINGS_CHOICES)
+    return [*steps, "locale"] if len(available_locales(current_app)) > 1 else steps
+
+
+def _settings_then() -> str:
+    """``then``: a step of this tablet's open response (a question number, a closing step), else ""."""
+    then = request.args.get("then", "")
+    token = session.get("ev_response")
+    if not then or len(then) > 16 or not isinstance(token, str):
+        return ""
+    found = journey.open_response(db.session, token)
+    if found is None:
+        return ""
+    g.questionnaire = found[1]
+    return then if _is_step(then) else ""
+
+
+def _after_settings(then: str) -> str:
+    """Back to the question the person came from, else on to consent."""
+    return _continue_url(then) if then else url_for("respond.consent")
+
+
+def _settings_url(step: str | None, then: str) -> str:
+    extra = {"then": then} if then else {}
+    if step is None:
+        return url_for("respond.settings", **extra)
+    return url_for("respond.setting", step=step, **extra)
+
+
+def _keep_settings(form: SettingsForm, names: list[str]) -> None:
+    """Store the settings sent (each checked); the others keep their value."""
+    locales = available_locales(current_app)
+    chosen = dict(session.get("ev_prefs") or {})
+    for name in names:
+        value = getattr(form, name).data
+        if not value:
+            continue
+        if name == "locale" and value not in locales:
+            abort(400)
+        chosen[name] = value
+    chosen.setdefault("locale", str(get_locale()))
+    session["ev_prefs"] = {**PREFS_DEFAULT, **chosen}
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings() -> str | HTTPResponse:
-    """Text size, pictures, contrast, read aloud, who is answering, language."""
-    form = SettingsForm(data={**prefs(), "locale": str(get_locale())})
-    locales = available_locales(current_app)
+    """ "Do you want to change how it looks or sounds?": No, start / Yes, change it.
+
+    ``?then=<step>``: opened from a question page; the settings lead back there afterwards.
+    """
+    then = _settings_then()
+    form = SettingsForm()
     if request.method == "POST":
-        if not form.validate() or form.locale.data not in locales:
+        if not form.validate():
             abort(400)
-        chosen = {key: getattr(form, key).data for key in (*PREFS_DEFAULT, "locale")}
-        session["ev_prefs"] = chosen
-        return redirect(url_for("respond.consent"))
-    return render_template("respond/settings.html", form=form, choices=SETTINGS_CHOICES, locales=locales)
+        if form.action.data == "yes":
+            return redirect(_settings_url(_setting_steps()[0], then))
+        if form.action.data not in ("", None, "no"):
+            abort(400)
+        # "No, start" keeps the defaults (or the settings already chosen); the form may also
+        # carry settings to keep, all at once.
+        _keep_settings(form, list(SETTINGS_STEPS))
+        return redirect(_after_settings(then))
+    return render_template("respond/settings.html", form=form, then=then, back_url=_settings_back(then))
+
+
+def _settings_back(then: str) -> str:
+    """Back from the first settings screen: the question, else the start of this person's journey.
+
+    During a handover the start page is the expert's side ("Give the tablet back"): Back leads
+    to the start of the handed-over questionnaire instead, a respondent page.
+    """
+    if then:
+        return _continue_url(then)
+    slug = visit_context().get("slug")
+    if slug:
+        return url_for("respond.begin", slug=slug)
+    return url_for("respond.start")
+
+
+@bp.route("/settings/<step>", methods=["GET", "POST"])
+def setting(step: str) -> str | HTTPResponse:
+    """One setting per screen, with Back and Next."""
+    steps = _setting_steps()
+    if step not in steps:
+        abort(404)
+    then = _settings_then()
+    index = steps.index(step)
+    form = SettingsForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        _keep_settings(form, [step])
+        if index + 1 < len(steps):
+            return redirect(_settings_url(steps[index + 1], then))
+        return redirect(_after_settings(then))
+    current = str(get_locale()) if step == "locale" else prefs()[step]
+    if step == "locale":
+        choices = [(value, None, None) for value in available_locales(current_app)]
+    else:
+        choices = [
+            (value, phrase, SETTING_SYMBOLS.get(f"{step}:{value}"))
+            for value, phrase in SETTINGS_CHOICES[step]
+        ]
+    return render_template(
+        "respond/setting_step.html",
+        form=form,
+        step=step,
+        title=SETTING_TITLES[step],
+        title_symbol=SETTING_SYMBOLS[step],
+        choices=choices,
+        current=current,
+        number=index + 1,
+        total=len(steps),
+        back_url=_settings_url(steps[index - 1] if index else None, then),
+    )
 
 
 @bp.route("/consent", methods=["GET", "POST"])
@@ -283,7 +460,7 @@ def consent() -> str | HTTPResponse:
         try:
             response = journey.start_response(
                 db.session,
-                questionnaire=questionnaires()[slug],
+                questionnaire=_chosen_questionnaire(slug),
                 service=service,
                 client_id=form.submission_id.data,
                 answered_by=prefs()["who"],
@@ -298,7 +475,7 @@ def consent() -> str | HTTPResponse:
         session[SEEN_KEY] = time.time()
         return redirect(url_for("respond.question", number=1))
     form.submission_id.data = session["ev_start_id"] = new_submission_id()
-    return render_template("respond/consent.html", form=form, questionnaire=questionnaires()[slug])
+    return render_template("respond/consent.html", form=form, questionnaire=_chosen_questionnaire(slug))
 
 
 @bp.get("/no-thanks")
@@ -451,6 +628,12 @@ def stop() -> str | HTTPResponse:
             session.pop(ASKED_KEY, None)
             session[SEEN_KEY] = time.time()
             return redirect(_continue_url(request.args.get("from", "")))
+        if form.action.data == "break" and not visit_context():
+            # Have a break: the response stays open; this tablet's start page offers to go on.
+            session[BREAK_KEY] = _came_from_step(request.args.get("from", ""))
+            session[SEEN_KEY] = time.time()
+            session.pop(ASKED_KEY, None)
+            return redirect(url_for("respond.start"))
         journey.finish(response, stopped=True)
         if form.action.data == "start_again":
             _forget_person()
@@ -458,8 +641,64 @@ def stop() -> str | HTTPResponse:
         return _thank_you(response)
     form.submission_id.data = new_submission_id()
     return render_template(
-        "respond/stop.html", form=form, continue_url=_continue_url(request.args.get("from", ""))
+        "respond/stop.html",
+        form=form,
+        continue_url=_continue_url(request.args.get("from", "")),
+        can_break=not visit_context(),
     )
+
+
+def _came_from_step(value: str) -> str:
+    """The step a break was taken on (a question number or closing step), else question 1."""
+    return value if _is_step(value) else "1"
+
+
+# -- a break: back on the same tablet within the quiet time (issue 10, item 5) --------------------
+def _break_url() -> str | None:
+    """ "Go on where you were", when this tablet holds a break still within the quiet time.
+
+    After the quiet time the break is over as a walk-away is today: the response is closed as
+    stopped, and nothing of it is shown.
+    """
+    step, token = session.get(BREAK_KEY), session.get("ev_response")
+    if not step or not isinstance(token, str):
+        return None
+    found = journey.open_response(db.session, token)
+    if found is None:
+        _forget_person()
+        return None
+    response, g.questionnaire = found
+    state = journey.quiet_state(
+        time.time(),
+        _seconds(session.get(SEEN_KEY)),
+        None,
+        quiet_seconds=float(current_app.config["QUIET_MINUTES"]) * 60,
+        answer_seconds=float(current_app.config["QUIET_ANSWER_MINUTES"]) * 60,
+    )
+    if state != journey.AWAKE:
+        journey.finish(response, stopped=True)
+        _forget_person()
+        return None
+    return url_for("respond.go_on")
+
+
+def _end_break() -> None:
+    """A new start on this tablet: a break still open is over (kept as stopped)."""
+    token = session.get("ev_response")
+    if session.pop(BREAK_KEY, None) and isinstance(token, str):
+        found = journey.open_response(db.session, token)
+        if found is not None:
+            journey.finish(found[0], stopped=True)
+
+
+@bp.get("/go-on")
+def go_on() -> HTTPResponse:
+    """Back from a break: to the page the person was on."""
+    if _break_url() is None:
+        return redirect(url_for("respond.start"))
+    step = session.pop(BREAK_KEY)
+    session[SEEN_KEY] = time.time()
+    return redirect(_continue_url(step))
 
 
 def _question_number(value: str) -> int | None:

@@ -34,6 +34,7 @@ RESPONDENT_KEYS = ("ev_response", "ev_questionnaire", "ev_prefs")
 RESPONDENT_PAGES = frozenset(
     {
         "respond.settings",
+        "respond.setting",
         "respond.consent",
         "respond.no_thanks",
         "respond.question",

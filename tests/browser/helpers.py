@@ -186,14 +186,27 @@ def begin(
 ) -> None:
     """From the tablet's start link to question 1, choosing ``settings`` on the way (by clicks)."""
     page.goto(f"{base_url}/at/{code}")
-    page.click(f"a[href='/begin/{slug}']")
-    page.wait_for_url("**/settings")
-    for name, value in (settings or {}).items():
-        page.click(f"label.pill:has(input[name={name}][value={value}])")
-    page.click("button.button-next")
-    page.wait_for_url("**/consent")
+    page.click(f"a[href='/begin/{slug}'], a[href='/begin/{slug}?length=full']")
+    choose_settings(page, settings)
     page.click("button[name=action][value=yes]")
     page.wait_for_url("**/q/1")
+
+
+def choose_settings(page: Page, settings: dict[str, str] | None = None) -> None:
+    """From the first settings screen to consent: "No, start", or one screen per setting."""
+    page.wait_for_url("**/settings")
+    if not settings:
+        page.click("button[name=action][value=no]")
+        page.wait_for_url("**/consent")
+        return
+    page.click("button[name=action][value=yes]")
+    while "/settings/" in page.url:
+        step = page.url.rsplit("/settings/", 1)[1].split("?")[0]
+        if step in settings:
+            page.click(f"label.card-check:has(input[name={step}][value={settings[step]}])")
+        page.click("button.button-next")
+        page.wait_for_load_state("load")
+    page.wait_for_url("**/consent")
 
 
 def assert_easy_read_sizes(page: Page, name: str, controls: str) -> None:

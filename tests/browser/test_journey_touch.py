@@ -58,9 +58,9 @@ def test_whole_questionnaire_by_touch(live_server, new_context: Callable[..., Br
     page.goto(live_server.service_url())
     wait_for_scripts(page)
     screenshot(page, "touch-01-start")
-    tap_and_wait(page, "a.card[href='/begin/your-support']", "**/settings")
+    tap_and_wait(page, "a.card[href='/begin/your-support?length=full']", "**/settings")
     screenshot(page, "touch-02-settings")
-    tap_and_wait(page, "button.button-next", "**/consent")
+    tap_and_wait(page, "button[name=action][value=no]", "**/consent")
     screenshot(page, "touch-03-consent")
     tap_and_wait(page, "button[name=action][value=yes]", "**/q/1")
 
@@ -168,7 +168,7 @@ def test_whole_questionnaire_by_touch(live_server, new_context: Callable[..., Br
     page.goto(f"{live_server.url}/q/1")
     assert path_of(page) == "/"
     expect(page.locator("button[aria-pressed=true]")).to_have_count(0)
-    expect(page.locator("a.card[href='/begin/your-support']")).to_be_visible()
+    expect(page.locator("a.card[href='/begin/your-support?length=full']")).to_be_visible()
     # ... nor by the browser's Back button.
     for _ in range(6):
         if not page.go_back():

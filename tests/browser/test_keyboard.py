@@ -89,7 +89,7 @@ def test_whole_questionnaire_by_keyboard(live_server, page: Page) -> None:
     page.goto(live_server.service_url())
     wait_for_scripts(page)
     press_on(page, "a[href='/begin/family-support']", "Enter", "**/settings")
-    press_on(page, "button.button-next", "Enter", "**/consent")
+    press_on(page, "button[name=action][value=no]", "Enter", "**/consent")
     press_on(page, "button[name=action][value=yes]", "Enter", "**/q/1")
 
     for number, (question_id, selector, key, _stored) in enumerate(PLAN, start=1):

@@ -18,6 +18,7 @@ from .helpers import (
     assert_axe_clean,
     assert_easy_read_sizes,
     begin,
+    choose_settings,
     path_of,
     screenshot,
     stored_responses,
@@ -130,12 +131,8 @@ def test_consent_page_of_each_questionnaire(
     live_server: LiveServer, page: Page, slug: str, setting: str
 ) -> None:
     page.goto(f"{live_server.url}/at/{live_server.code()}")
-    page.click(f"a[href='/begin/{slug}']")
-    page.wait_for_url("**/settings")
-    for name, value in SETTINGS[setting].items():
-        page.click(f"label.pill:has(input[name={name}][value={value}])")
-    page.click("button.button-next")
-    page.wait_for_url("**/consent")
+    page.click(f"a[href='/begin/{slug}'], a[href='/begin/{slug}?length=full']")
+    choose_settings(page, SETTINGS[setting])
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
         wait_for_scripts(page)
@@ -159,9 +156,8 @@ def test_listen_to_all_of_this_plays_the_built_audio_in_order(live_server: LiveS
     page.add_init_script(WATCH_AUDIO)
     page.add_init_script(WATCH_SPEECH)
     page.goto(f"{live_server.url}/at/{live_server.code()}")
-    page.click("a[href='/begin/your-support']")
-    page.click("button.button-next")
-    page.wait_for_url("**/consent")
+    page.click("a[href='/begin/your-support?length=full']")
+    choose_settings(page)
     wait_for_scripts(page)
     speakers = speakers_in_order(page)
     texts = [s["say"] for s in speakers]
@@ -229,8 +225,7 @@ def test_on_a_visit_the_expert_sees_someone_asked_to_talk_now(live_server: LiveS
     visit = path_of(page)
     page.click(f"form[action='{visit}/open'] button.button-next")
     page.click("button.card:has-text('Start with a new person')")
-    page.wait_for_url("**/settings")
-    page.click("button.button-next")
+    choose_settings(page)
     page.click("button[name=action][value=yes]")
     page.wait_for_url("**/q/1")
     n = question_number(live_server, "safe_home")

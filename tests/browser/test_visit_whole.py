@@ -30,6 +30,7 @@ from .helpers import (
     LANDSCAPE,
     PORTRAIT,
     assert_easy_read_sizes,
+    choose_settings,
     path_of,
     screenshot,
     wait_for_scripts,
@@ -92,9 +93,7 @@ def answer_questionnaire(
     page: Page, questions: list, check: Checker | None = None, sneak: Callable[[], None] | None = None
 ) -> None:
     """From the settings page to "thank you", tapping the first card of each question."""
-    page.wait_for_url("**/settings")
-    page.click("button.button-next")
-    page.wait_for_url("**/consent")
+    choose_settings(page)
     page.click("button[name=action][value=yes]")
     for number, question in enumerate(questions, start=1):
         page.wait_for_url(f"**/q/{number}")
