@@ -233,6 +233,32 @@ def test_back_twice_then_next_twice_keeps_every_answer_and_arrives_at_q3(no_csrf
     assert rows(app) == before
 
 
+def test_back_from_question_1_then_yes_goes_on_with_the_same_response(no_csrf_app: Flask) -> None:
+    """Back on question 1 shows "Before we start" again: "Yes, start" then goes on with the answers
+    already given, never a second response; "No, thank you" stops it and keeps what was given."""
+    app = no_csrf_app
+    client = app.test_client()
+    begin(client, app)
+    answer(client, 1, your_support(app).questions[0].id, answer="happy")
+    before = rows(app)
+    page = client.get("/consent").get_data(as_text=True)
+    again = client.post("/consent", data={"submission_id": submission_id(page), "action": "yes"})
+    assert again.headers["Location"].endswith("/q/1")
+    assert 'class="card chosen"' in client.get("/q/1").get_data(as_text=True)
+    with app.app_context():
+        assert len(db.session.scalars(select(Response)).all()) == 1
+    assert rows(app) == before
+
+    page = client.get("/consent").get_data(as_text=True)
+    no = client.post("/consent", data={"submission_id": submission_id(page), "action": "no"})
+    assert no.headers["Location"].endswith("/no-thanks")
+    with app.app_context():
+        [response] = db.session.scalars(select(Response)).all()
+        assert response.status == "stopped"
+    assert rows(app) == before
+    assert client.get("/q/1").status_code == 302  # the tablet no longer holds it
+
+
 def test_a_page_without_an_answer_has_no_next_link(no_csrf_app: Flask) -> None:
     client = no_csrf_app.test_client()
     begin(client, no_csrf_app)

@@ -449,10 +449,20 @@ def consent() -> str | HTTPResponse:
     if request.method == "POST":
         if not form.validate():
             abort(400)
+        # Back from question 1 leads here: this person has a response already. "Yes" goes on with
+        # it (a second "yes" must never start a second response); "No" stops it, keeping what was
+        # given, as Stop does.
+        token = session.get("ev_response")
+        found = journey.open_response(db.session, token) if token else None
         if form.action.data == "no":
+            if found is not None:
+                journey.finish(found[0], stopped=True)
+                session.pop("ev_response", None)
             return redirect(url_for("respond.no_thanks"))
         if form.action.data != "yes":
             abort(400)
+        if found is not None:
+            return redirect(url_for("respond.question", number=1))
         # Only the id this session was given may start (or find) a response: an id sent from
         # elsewhere must never attach this tablet to somebody else's answers.
         if form.submission_id.data != session.get("ev_start_id"):
