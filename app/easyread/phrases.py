@@ -375,6 +375,11 @@ COUNTED: dict[str, tuple[str, list[dict[str, int]]]] = {
     # -- the question pages (issue 10): the progress, spoken for every questionnaire's length
     # by build-audio (app/cli.py spoken_texts), not from a fixed list here
     "progress": (N_("Question %(number)s of %(total)s"), []),
+    # the error page's code, for whoever helps the person (app/errors.py REASONS)
+    "error_code": (
+        N_("Error code: %(code)s"),
+        [{"code": code} for code in (400, 403, 404, 405, 409, 413, 429, 500)],
+    ),
 }
 for _name, (_text, _numbers) in COUNTED.items():
     for _values in _numbers:
