@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -25,7 +26,7 @@ from app.audit import Actor
 from app.auth.accounts import PIN_LOCK_AFTER, check_pin_counted
 from app.db import db
 from app.models import AuditEvent, User
-from conftest import PASSWORD, add_users, sign_in_as
+from conftest import PASSWORD, add_users, make_app, sign_in_as
 
 PIN = "2468"
 
@@ -278,3 +279,19 @@ def test_an_expert_chooses_their_picture_on_their_account_page(app: Flask) -> No
     assert 'name="picture"' not in lead_page
     refused = lead.post("/auth/account/picture", data={"csrf_token": token(lead_page), "picture": "star"})
     assert refused.status_code == 403
+
+
+def test_wrong_pins_from_one_address_share_the_sign_in_limit(tmp_path: Path) -> None:
+    """A tablet in the wrong hands cannot try PIN after PIN across the experts it lists: wrong PINs
+    count towards the address's sign-in limit, and past it the PIN is not even checked (429)."""
+    app = make_app(tmp_path, SIGN_IN_LIMIT=3)
+    ids = people(app)
+    fay = add_person(app, "fay@demo.example", name="Fay")
+    client = tablet(app)
+    for who in (ids["ann"], ids["ann"], fay):
+        assert type_pin(client, f"/auth/pin/{who}", "1111").status_code == 401
+    refused = type_pin(client, f"/auth/pin/{fay}", PIN)  # the right PIN, but over the limit
+    assert refused.status_code == 429
+    assert signed_in_uid(client) is None
+    assert user_row(app, fay).pin_failures == 1  # the 4th try was not checked at all
+    assert user_row(app, ids["ann"]).pin_failures == 2

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as HTTPResponse
 
-from .. import audit
+from .. import audit, throttle
 from ..db import db
 from ..models import Role, User
 from . import bp, expert_sign_in
@@ -27,7 +27,7 @@ from .access import (
     suspended_user,
 )
 from .forms import KeypadForm, PictureForm
-from .views import safe_next, tablet_organisation
+from .views import SIGN_IN_WINDOW, client_address, safe_next, tablet_organisation
 
 Page = str | HTTPResponse | tuple[str, int]
 
@@ -60,8 +60,14 @@ def _keypad_post(user: User, *, resume: bool) -> Page:
     if len(entered) < expert_sign_in.PIN_LENGTH:
         return _keypad(user, resume=resume, entered=entered)
     how = "resume" if resume else "tablet"
+    # Wrong PINs from one address share the password sign-in's limit: a tablet left in the wrong
+    # hands cannot try PIN after PIN to lock every expert listed on it.
+    ip_key = f"sign-in:ip:{client_address()}"
+    if throttle.over(db.session, ip_key, int(current_app.config["SIGN_IN_LIMIT"]), SIGN_IN_WINDOW):
+        abort(429)
     check = expert_sign_in.check_pin(db.session, user, entered, actor(), how=how)
     if not check.ok:
+        throttle.kept(db.session, lambda own: throttle.hit(own, ip_key, SIGN_IN_WINDOW))
         if check.locked:
             return _keypad(user, resume=resume, problem="pin_account_locked"), 403
         return _keypad(user, resume=resume, problem="pin_sign_in_wrong"), 401

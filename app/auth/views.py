@@ -86,7 +86,7 @@ def tablet_organisation() -> int | None:
     )
 
 
-def _client() -> str:
+def client_address() -> str:
     """The address limits count against (the real client's behind TRUSTED_PROXIES proxies)."""
     return request.remote_addr or "unknown"
 
@@ -104,7 +104,7 @@ def sign_in_view() -> str | HTTPResponse | tuple[str, int]:
     if request.method == "POST":
         if not form.validate():
             return render_template("auth/sign_in.html", form=form, problem="missing"), 400
-        ip_key = f"sign-in:ip:{_client()}"
+        ip_key = f"sign-in:ip:{client_address()}"
         limit = int(current_app.config["SIGN_IN_LIMIT"])
         if throttle.over(db.session, ip_key, limit, SIGN_IN_WINDOW):
             abort(429)
