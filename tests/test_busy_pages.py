@@ -113,7 +113,7 @@ def test_changes_against_last_year_only_where_both_years_are_shown(app: Flask) -
     lead = app.test_client()
     sign_in_as(lead, "quality_lead@demo.example")
     summary = summary_of(lead.get(URL).get_data(as_text=True))
-    changes = summary[summary.index("Sad or no answers since last year") :]
+    changes = summary[summary.index("Bad answers since last year") :]
     assert question_text(app, "safe_home") in changes
     assert "down from 50% to 30%" in changes
     assert question_text(app, "listened") not in changes

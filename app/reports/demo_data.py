@@ -45,6 +45,8 @@ def _answer(rng: random.Random, question: Question) -> tuple[str, list[str], str
         value = _pick(rng, FACE_WEIGHTS if question.type == "faces" else YES_NO_WEIGHTS)
         if value in ("dont_know", "dont_want_to_say", "skipped"):
             return value, [], None
+        if question.reversed:  # "Do staff ignore you?": most people say no
+            value = {"yes": "no", "no": "yes"}[value]
         if question.safeguarding and value in question.alert_values:
             value = question.choices[0].value  # the demo raises no alerts
         return "option", [value], None
