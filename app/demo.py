@@ -1,4 +1,4 @@
-"""Demo data: a provider with 2 services, for trying EasyVoice and for tests."""
+"""Demo data: a provider with 2 services (5 with random responses), for trying EasyVoice and tests."""
 
 from __future__ import annotations
 
@@ -39,18 +39,22 @@ DEMO_ROLES = ("admin", "quality_lead", "expert", "viewer")
 def create_demo_users(db: Session, org: Organisation, logins_file: Path) -> list[str]:
     """One user per role in the demo organisation, with generated passwords (never in the repo).
 
-    The sign-ins are written once to ``logins_file`` (readable by its owner only) and returned as
-    lines to show; a second run finds the users and the file and changes nothing.
+    The sign-ins are kept in ``logins_file`` (readable by its owner only) and returned as lines to
+    show. A second run finds the users and the file and changes nothing; a user missing from the
+    database (a new database beside an old file) is made again with a new password, and its line
+    in the file is replaced, so the file never shows a sign-in that does not work.
     """
     from .auth.accounts import create_user
     from .models import User
 
-    if logins_file.exists():
-        return logins_file.read_text().splitlines()
-    lines = []
+    kept = logins_file.read_text().splitlines() if logins_file.exists() else []
+    by_role = {line.split(":", 1)[0]: line for line in kept if ":" in line}
+    lines, changed = [], False
     for role in DEMO_ROLES:
         email = f"{role.replace('_', '-')}@demo.easyvoice.example"
         if db.scalar(select(User).where(User.email == email)) is not None:
+            if role in by_role:  # (a user made elsewhere: its password is not ours to show)
+                lines.append(by_role[role])
             continue
         password = secrets.token_urlsafe(12)
         pin = f"{secrets.randbelow(10_000):04d}" if role == "expert" else None
@@ -64,7 +68,9 @@ def create_demo_users(db: Session, org: Organisation, logins_file: Path) -> list
             pin=pin,
         )
         lines.append(f"{role}: {email}  password {password}" + (f"  PIN {pin}" if pin else ""))
-    fd = os.open(logins_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write("\n".join(lines) + "\n")
+        changed = True
+    if changed or not logins_file.exists():
+        fd = os.open(logins_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write("\n".join(lines) + "\n")
     return lines

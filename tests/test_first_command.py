@@ -28,6 +28,34 @@ def test_demo_prints_links_on_the_external_url_it_was_given(tmp_path: Path) -> N
     assert ":5000" not in result.output
 
 
+def test_demo_sign_ins_it_prints_work_also_on_a_new_database(tmp_path: Path) -> None:
+    """A new database beside an old instance/demo-logins.txt (the database file deleted, the
+    instance folder kept): the demo makes its users again and prints passwords that sign in."""
+    import re
+
+    shared = tmp_path / "instance"
+    for part in ("a", "b"):
+        (tmp_path / part).mkdir()
+    first = make_app(tmp_path / "a", INSTANCE_PATH=str(shared))
+    assert first.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    again = make_app(tmp_path / "b", INSTANCE_PATH=str(shared))  # an empty database
+    result = again.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    logins = re.findall(r"(\w+): (\S+@\S+)  password (\S+)", result.output)
+    assert [role for role, _email, _password in logins] == ["admin", "quality_lead", "expert", "viewer"]
+    for _role, email, password in logins:
+        client = again.test_client()
+        page = client.get("/auth/sign-in?how=password").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        signed = client.post(
+            "/auth/sign-in?how=password", data={"csrf_token": csrf, "email": email, "password": password}
+        )
+        assert signed.status_code == 302, (email, signed.status_code)
+    assert (shared / "demo-logins.txt").read_text().splitlines() == [
+        line.strip() for line in result.output.splitlines() if "  password " in line
+    ]
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_run_gives_the_demo_and_the_app_its_port() -> None:
     """`make run PORT=5077` hands http://127.0.0.1:5077 to the demo's links and to the app;
