@@ -151,6 +151,7 @@ def test_a_whole_visit_at_1024x768(
     check(tablet, "plan")
     tablet.click("label.card-check:has-text('Oak House')")
     tablet.click("label.card-check:has(input[value=your-support])")
+    tablet.click("details.plan-more > summary")  # "More: who comes with you" is folded
     tablet.fill("#supporter_name", "Sam")
     tablet.click("button.button-next")
     tablet.wait_for_url("**/visits/1")
