@@ -12,11 +12,12 @@ from conftest import csrf_token, service_code, submission_id
 from test_journey_flow import answer, begin, questions, stored
 
 
-def assert_friendly(result: object, status: int) -> None:
+def assert_friendly(result: object, status: int, home: str = "Go to the start") -> None:
+    """An easy-read error page; its button leads a respondent to the start, staff to their home."""
     html = result.get_data(as_text=True)
     assert result.status_code == status
     assert "Something went wrong" in html and "Traceback" not in html
-    assert "Go to the start" in html and '<html lang="en-GB"' in html
+    assert home in html and '<html lang="en-GB"' in html
 
 
 def test_unknown_option_value_is_refused(no_csrf_app: Flask) -> None:
@@ -143,8 +144,8 @@ def test_numbers_past_what_the_database_holds_are_bad_input(tmp_path) -> None:
     client = app.test_client()
     sign_in_as(client, "admin@demo.example")
     result = client.post("/admin/services", data={"name": "X", "organisation_id": str(2**31)})
-    assert_friendly(result, 400)
-    assert_friendly(client.get(f"/visits/{2**31}"), 404)
+    assert_friendly(result, 400, home="Go to your home page")
+    assert_friendly(client.get(f"/visits/{2**31}"), 404, home="Go to your home page")
     # SQLite holds 2**40 (no events match: 200); PostgreSQL's integer cannot (a friendly 400).
     result = client.get(f"/admin/audit?user_id={2**40}")
     assert result.status_code in (200, 400) and "Traceback" not in result.get_data(as_text=True)

@@ -57,7 +57,7 @@ def test_picker_offers_every_catalog_and_pages_follow_it(tmp_path: Path) -> None
     client = app.test_client()
     client.get(f"/at/{service_code(app)}")
     client.get("/begin/your-support")
-    settings = client.get("/settings").get_data(as_text=True)
+    settings = client.get("/settings/locale").get_data(as_text=True)  # the language screen
     assert 'value="cy"' in settings and "Cymraeg" in settings and 'value="ar"' in settings
 
     welsh = choose(client, app, "cy")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -325,7 +326,9 @@ def test_every_quote_goes_through_its_review_page(quote_app: Flask) -> None:
     assert "Check this answer before you quote it" in page
     assert CLEAN in page and "What would make your support better?" in page  # the question asked
     assert "<dd>Oak House</dd>" in page and "<dd>Your support</dd>" in page  # service, questionnaire
-    assert f"<dd>{utcnow().strftime('%d %B %Y')}</dd>" in page  # the date
+    # the date, in local time (TIMEZONE, Europe/London) as Babel writes it: "2 December 2026"
+    today = utcnow().astimezone(ZoneInfo("Europe/London"))
+    assert f"<dd>{today.day} {today.strftime('%B %Y')}</dd>" in page
     assert "It names nobody" in page and "It tells of no harm" in page
     assert "Their own answer" not in page and "Who answered" not in page  # never who
     assert (

@@ -196,6 +196,8 @@ def world_url(app: Flask, rule: Rule, world: dict[str, Any]) -> str:
         converter = rule._converters[name]
         if name == "assessment_id" and rule.endpoint.startswith("public."):
             args[name] = world["published_id"]
+        elif name == "step" and rule.endpoint == "respond.setting":  # a settings screen
+            args[name] = "who"
         elif hasattr(converter, "items"):  # any(...): the first choice
             args[name] = sorted(converter.items)[0]
         elif name in world:
