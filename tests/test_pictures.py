@@ -223,6 +223,20 @@ def test_check_image_refuses_truncated_and_damaged_data() -> None:
     assert refused(bytes(png)) == "corrupt"
 
 
+def test_damaged_images_are_refused_also_after_the_pdf_library_was_loaded() -> None:
+    """Importing WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process (seen in CI:
+    the truncated JPEG above was accepted after a browser test had made a PDF)."""
+    import weasyprint  # noqa: F401  (its import is what sets the flag)
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it, whatever ran before this
+    try:
+        jpeg = encode(noisy_rgb((200, 200)), "JPEG", quality=95)
+        assert refused(jpeg[: len(jpeg) // 2]) == "corrupt"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 # -- stripping metadata -------------------------------------------------------------------------
 def photo_with_gps() -> bytes:
     exif = Image.Exif()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 ENV_SYMBOLS_DIR = "EASYVOICE_SYMBOLS_DIR"
 SYMBOLS_DIR = Path(__file__).resolve().parents[2] / "easyread_assets" / "symbols"
@@ -192,9 +192,13 @@ def check_image(
     """Check that ``data`` is a whole, reasonably sized image of an allowed format.
 
     The size is read from the header and refused *before* any pixel is decoded, so a
-    decompression bomb costs nothing. Raises :class:`BadImage`. Relies on Pillow's default
-    ``ImageFile.LOAD_TRUNCATED_IMAGES = False``.
+    decompression bomb costs nothing. Raises :class:`BadImage`.
+
+    Truncated data must fail to decode: WeasyPrint (the PDF report) sets Pillow's process-wide
+    ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` when it is imported, which would let a damaged photo
+    through in any worker that had made a PDF. So it is set back here, every time.
     """
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     if not data:
         raise BadImage("empty", "no data")
     if len(data) > max_bytes:

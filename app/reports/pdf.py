@@ -119,7 +119,12 @@ def report_html(report: Report, assets: Path) -> str:
 
 def to_pdf(report: Report, assets: Path) -> bytes:
     """The tagged PDF (PDF/UA-1): real text in the shipped font, vector symbols with alt text."""
+    from PIL import ImageFile
     from weasyprint import CSS, HTML  # imported here: it loads Pango, which only the PDF needs
+
+    # WeasyPrint's import makes every Pillow decode in this process accept truncated images; the
+    # report draws only SVG, and photo checks (app/easyread/pictures.py) must refuse damaged data.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     fonts = (assets / "fonts").resolve()
     faces = CSS(
