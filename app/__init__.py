@@ -5,19 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from babel import Locale
-from flask import Flask, session
-from flask_babel import Babel, get_locale
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
+from . import i18n
 from .config import load_config
 from .db import db
 from .easyread.audio import AudioStore
 from .easyread.phrases import Phrases
 from .questionnaires import load_all
 
-babel = Babel()
 csrf = CSRFProtect()
 
 
@@ -38,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app)
     app.extensions["easyvoice.audio"] = AudioStore(app.config["AUDIO_DIR"])
     app.extensions["easyvoice.surveys"] = load_surveys(app)
 
@@ -63,8 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.trust_proxies(app)
     cli.init_app(app)
 
-    app.jinja_env.globals.update(P=Phrases(), page_lang=page_lang, page_dir=page_dir)
-    app.jinja_env.filters["locale_name"] = locale_name
+    app.jinja_env.globals.update(P=Phrases())
     app.jinja_env.filters["as_options"] = as_options
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -79,45 +76,6 @@ def load_surveys(app: Flask):  # type: ignore[no-untyped-def]
     return load_all(Path(app.config["SURVEYS_DIR"]), symbols, int(app.config["SURVEY_MAX_BYTES"]))
 
 
-def available_locales(app: Flask) -> list[str]:
-    """The default locale plus every locale with a catalog in translations/ (read once per app)."""
-    if "easyvoice.locales" not in app.extensions:
-        app.extensions["easyvoice.locales"] = _find_locales(app)
-    return app.extensions["easyvoice.locales"]
-
-
-def _find_locales(app: Flask) -> list[str]:
-    found = {app.config["BABEL_DEFAULT_LOCALE"]}
-    for directory in str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";"):
-        for po in Path(directory).glob("*/LC_MESSAGES/messages.po"):
-            found.add(po.parent.parent.name)
-    return sorted(found)
-
-
-def select_locale() -> str:
-    from flask import current_app
-
-    chosen = session.get("ev_prefs", {}).get("locale")
-    if chosen in available_locales(current_app):
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def page_lang() -> str:
-    """The <html lang> value: BCP 47 with a hyphen (en-GB), from the request's locale."""
-    return str(get_locale()).replace("_", "-")
-
-
 def as_options(items: list, value_attr: str, text_attr: str) -> list[tuple[object, object]]:
     """(value, text) pairs for a <select> from a list of objects."""
     return [(getattr(item, value_attr), getattr(item, text_attr)) for item in items]
-
-
-def locale_name(code: str) -> str:
-    """A language's name in that language (people look for their own language's name)."""
-    return Locale.parse(code).get_display_name(code) or code
-
-
-def page_dir() -> str:
-    locale = get_locale()
-    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"

@@ -13,11 +13,12 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
-from . import audit, available_locales
+from . import audit
 from .db import db
 from .easyread.audio import load_recordings
 from .easyread.phrases import all_texts
 from .easyread.speech import SpeechUnavailable
+from .i18n import available_locales
 from .models import Organisation, Response, Role, Service
 from .questionnaires import Questionnaire
 

@@ -102,8 +102,8 @@ def fake_built_audio(app) -> None:  # type: ignore[no-untyped-def]
 
 
 def main(argv: list[str] | None = None) -> bool:
-    from app import available_locales
     from app.db import db
+    from app.i18n import available_locales
 
     header("page_bytes: a question page's HTML + linked CSS + JS")
     pages: list[Page] = []

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..audit import Actor
+from ..i18n import N_
 from ..models import Answer, PickedQuote, SelfAssessment, User, utcnow
 from ..questionnaires import Questionnaire
-from ..questionnaires.schema import N_
 from ..reports.figures import participation, question_figures
 from ..safeguarding import concern_words, matches
 from . import quotes as quote_rules

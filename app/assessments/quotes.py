@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..audit import Actor
 from ..easyread.phrases import PHRASES
+from ..i18n import N_
 from ..models import (
     Answer,
     AnswerKind,
@@ -41,7 +42,6 @@ from ..models import (
     utcnow,
 )
 from ..questionnaires import Questionnaire
-from ..questionnaires.schema import N_
 from ..safeguarding import concern_words, matches
 from .workflow import AssessmentError, ensure_editable
 

@@ -13,8 +13,8 @@ from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import audit, throttle
 from ..db import db
+from ..i18n import N_
 from ..models import Role
-from ..questionnaires.schema import N_
 from ..respond import enrolment
 from . import bp, expert_sign_in
 from .access import actor, check_session, current_user, home_for, roles_required, sign_in, sign_out

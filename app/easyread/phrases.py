@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-from ..questionnaires.schema import FACES, N_, YES_NO, default_lines
+from ..i18n import N_
+from ..questionnaires.schema import FACES, YES_NO, default_lines
 
 PHRASES: dict[str, str] = {
     # i18n: the button that reads a text aloud

@@ -8,9 +8,10 @@ from pathlib import Path
 from flask import Response, abort, current_app, request, stream_with_context
 from flask_babel import force_locale, gettext
 
-from .. import audit, available_locales
+from .. import audit
 from ..auth.access import actor
 from ..db import db
+from ..i18n import available_locales
 from ..models import utcnow
 from ..reports import exports, told_us
 from ..reports.figures import question_figures, start_of_day

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from ..assessments import workflow as assessment_service
 from ..db import db
+from ..i18n import N_
 from ..models import Answer, AnswerKind, Response, Service, utcnow
-from ..questionnaires.schema import N_
 from ..reports.figures import (
     HOW_LABELS,
     NOT_ANSWERS,

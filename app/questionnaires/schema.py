@@ -11,11 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def N_(text: str) -> str:  # noqa: N802 - the gettext "mark only" convention
-    """Mark a string for translation; it is translated where it is shown."""
-    return text
-
+from ..i18n import N_
 
 QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text")
 AUDIENCES = ("person_supported", "family", "staff", "expert")

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..i18n import N_
 from ..models import Answer, AnswerChoice, AnswerKind, QuestionnaireVersion, Response, Service
 from ..questionnaires import Question, Questionnaire
-from ..questionnaires.schema import N_
 from .suppression import SuppressedCounts, SuppressedGrid, suppress_counts, suppress_grid
 
 DONT_KNOW, DONT_WANT_TO_SAY, TEXT = "dont_know", "dont_want_to_say", "text"

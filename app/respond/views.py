@@ -22,9 +22,10 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HTTPResponse
 
-from .. import available_locales, safeguarding
+from .. import safeguarding
 from ..audit import Actor
 from ..db import db
+from ..i18n import available_locales
 from ..models import AnswerKind, Response, Service, Tablet
 from ..questionnaires import Questionnaire
 from . import bp, enrolment, journey

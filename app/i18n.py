@@ -1,0 +1,67 @@
+"""Languages: which locale a request gets, marking strings for translation, and formatting.
+
+Everything a person reads that depends on the language lives here: the locale chosen for a
+request, ``N_`` (mark a string for extraction, translate it where it is shown), the text
+direction, and dates and numbers through Babel (never ``strftime``, which gives English names).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale
+from flask import Flask, current_app, session
+from flask_babel import Babel, get_locale
+
+babel = Babel()
+
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext "mark only" convention
+    """Mark a string for translation; it is translated where it is shown."""
+    return text
+
+
+def init_app(app: Flask) -> None:
+    """Babel with the locale selector, and the template helpers for language and direction."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(page_lang=page_lang, page_dir=page_dir)
+    app.jinja_env.filters["locale_name"] = locale_name
+
+
+def available_locales(app: Flask) -> list[str]:
+    """The default locale plus every locale with a catalog in translations/ (read once per app)."""
+    if "easyvoice.locales" not in app.extensions:
+        app.extensions["easyvoice.locales"] = _find_locales(app)
+    return app.extensions["easyvoice.locales"]
+
+
+def _find_locales(app: Flask) -> list[str]:
+    found = {app.config["BABEL_DEFAULT_LOCALE"]}
+    for directory in str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";"):
+        for po in Path(directory).glob("*/LC_MESSAGES/messages.po"):
+            found.add(po.parent.parent.name)
+    return sorted(found)
+
+
+def select_locale() -> str:
+    """The person's chosen language (kept in their session), else the default."""
+    chosen = session.get("ev_prefs", {}).get("locale")
+    if chosen in available_locales(current_app):
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def page_lang() -> str:
+    """The <html lang> value: BCP 47 with a hyphen (en-GB), from the request's locale."""
+    return str(get_locale()).replace("_", "-")
+
+
+def page_dir() -> str:
+    """The <html dir> value: rtl for Urdu and Arabic, else ltr."""
+    locale = get_locale()
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
+
+
+def locale_name(code: str) -> str:
+    """A language's name in that language (people look for their own language's name)."""
+    return Locale.parse(code).get_display_name(code) or code
