@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, object] = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
+    #: always scrypt, except when TESTING (a single cheap round unless set)
+    "PASSWORD_HASH_METHOD": None,
     "SURVEYS_DIR": str(ROOT / "surveys"),
     # A survey file bigger than this is refused (file:line) before it is read; the others load.
     "SURVEY_MAX_BYTES": 256 * 1024,
@@ -108,6 +110,12 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config.get("TIMEZONE") or "Europe/London"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    # scrypt for real people, whatever a setting says; one cheap round for the test suite's
+    # throwaway accounts (hashing was most of each test's set-up)
+    if not app.config["TESTING"]:
+        app.config["PASSWORD_HASH_METHOD"] = "scrypt"  # noqa: S105  (a method's name)
+    elif not app.config.get("PASSWORD_HASH_METHOD"):
+        app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1"  # noqa: S105  (a method's name)
 
 
 def _instance_secret(path: Path) -> str:

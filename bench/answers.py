@@ -18,10 +18,8 @@ import time
 import uuid
 from pathlib import Path
 
-from _common import header, make_app, median, start_response
+from _common import drop_database, header, make_app, median, postgres_database, start_response
 from sqlalchemy import make_url
-
-from conftest import drop_database
 
 
 def app_posts_per_second(app, posts: int) -> float:  # type: ignore[no-untyped-def]
@@ -116,12 +114,8 @@ def main(argv: list[str] | None = None) -> bool:
         measure("SQLite", app, lambda n: bare_sqlite(Path(tmp) / "bare.sqlite", n), args.posts, args.rounds)
         drop_database(app)
         if postgres_up(args.postgres):
-            import conftest
-
-            conftest.POSTGRES_SERVER = args.postgres
-            pg_app = make_app(
-                Path(tmp), WTF_CSRF_ENABLED=False, DATABASE_URL=conftest.fresh_database_url(Path(tmp))
-            )
+            url = postgres_database(args.postgres)
+            pg_app = make_app(Path(tmp), WTF_CSRF_ENABLED=False, DATABASE_URL=url)
             try:
                 measure(
                     "PostgreSQL",

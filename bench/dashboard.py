@@ -24,14 +24,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _common import header, make_app, median, verdict
+from _common import add_lead, header, make_app, median, sign_in_as, verdict
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Organisation, QuestionnaireVersion, Service, utcnow
 from app.reports.demo_data import EXTRA_SERVICES, FACE_WEIGHTS, YES_NO_WEIGHTS
 from app.respond.journey import version_for
-from conftest import add_users, sign_in_as
 
 RATIO_TARGET, SECONDS_TARGET = 1.5, 2.0
 
@@ -165,9 +164,9 @@ def main() -> None:
         started = time.perf_counter()
         org_id, versions = fill(app, args.answers)
         print(f"  wrote the data in {time.perf_counter() - started:.1f} s")
-        add_users(app)
+        lead = add_lead(app)
         client = app.test_client()
-        sign_in_as(client, "quality_lead@demo.example")
+        sign_in_as(client, lead)
         with app.app_context():
             path = db.engine.url.database
             all_versions = list(db.session.scalars(select(QuestionnaireVersion.id)))

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from helpers.app import ROLES, add_users, make_app, sign_in_as
 from werkzeug.routing import IntegerConverter
-
-from conftest import ROLES, add_users, make_app, sign_in_as
 
 OPEN_BLUEPRINTS = {"respond", "public", "auth", "health"}  # health: the load balancer's check
 
@@ -92,10 +91,11 @@ def with_ids(app: Flask) -> list[tuple[str, str, str]]:
 def test_an_admin_of_another_organisation_gets_404_for_every_id(open_app: Flask) -> None:
     """Id 1 is the demo organisation's (organisation 1, its first service and first user): its own
     admin reaches those pages, and an admin of "other" is told they do not exist."""
+    from helpers.app import PASSWORD
+
     from app.auth.accounts import create_user
     from app.db import db
     from app.models import Organisation
-    from conftest import PASSWORD
 
     with open_app.app_context():
         other = db.session.query(Organisation).filter_by(slug="other").one()
@@ -127,12 +127,12 @@ def test_every_role_of_another_organisation_gets_404_for_every_real_id(tmp_path,
     """Organisation 1 holds one real thing of each kind (tests/helpers/world.py). For every closed
     route with an id that ``role`` may open, the same role in organisation 2 is told it does not
     exist, while organisation 1's own user of that role reaches the page (GET)."""
+    from helpers.app import PASSWORD
     from helpers.world import build_world, signed_in, world_url
 
     from app.auth.accounts import create_user
     from app.db import db
     from app.models import Organisation
-    from conftest import PASSWORD
 
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
     add_users(app)

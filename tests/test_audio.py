@@ -11,18 +11,18 @@ import numpy as np
 import pytest
 import soundfile as sf
 from flask import Flask
+from helpers.app import make_app
 
 from app.cli import spoken_texts
 from app.easyread import speech
 from app.easyread.audio import AudioStore, text_key
 from app.easyread.speech import SpeechUnavailable
-from conftest import make_app
 
 
-def test_build_covers_every_spoken_text_and_a_warm_build_synthesises_nothing(built_audio, tmp_path):
-    assert re.search(r"Synthesised \d+ texts", built_audio["cold"])
-    assert "Nothing to synthesise" in built_audio["warm"]
-    app = make_app(tmp_path, AUDIO_DIR=str(built_audio["dir"]))
+def test_build_covers_every_spoken_text_and_a_warm_build_synthesises_nothing(audio_build_run, tmp_path):
+    assert re.search(r"Synthesised \d+ texts", audio_build_run["cold"])
+    assert "Nothing to synthesise" in audio_build_run["warm"]
+    app = make_app(tmp_path, AUDIO_DIR=str(audio_build_run["dir"]))
     store: AudioStore = app.extensions["easyvoice.audio"]
     texts = spoken_texts(app)
     assert len(texts) > 100
@@ -30,8 +30,8 @@ def test_build_covers_every_spoken_text_and_a_warm_build_synthesises_nothing(bui
     assert missing == []
 
 
-def test_files_are_real_small_opus(built_audio):
-    files = sorted(Path(built_audio["dir"]).glob("*.ogg"))
+def test_files_are_real_small_opus(audio_build_run):
+    files = sorted(Path(audio_build_run["dir"]).glob("*.ogg"))
     assert files
     total_bytes = total_seconds = 0.0
     for path in files[:40]:
@@ -46,8 +46,8 @@ def test_files_are_real_small_opus(built_audio):
     assert total_bytes / total_seconds < 4096  # under 4 KB per second of speech
 
 
-def test_audio_is_served_with_immutable_cache_headers(built_audio, tmp_path):
-    app = make_app(tmp_path, AUDIO_DIR=str(built_audio["dir"]))
+def test_audio_is_served_with_immutable_cache_headers(audio_build_run, tmp_path):
+    app = make_app(tmp_path, AUDIO_DIR=str(audio_build_run["dir"]))
     name = app.extensions["easyvoice.audio"].lookup("en_GB", "Happy")
     result = app.test_client().get(f"/audio/{name}")
     assert result.status_code == 200 and result.mimetype == "audio/ogg"
@@ -55,10 +55,10 @@ def test_audio_is_served_with_immutable_cache_headers(built_audio, tmp_path):
     assert result.data.startswith(b"OggS")
 
 
-def test_question_page_links_its_audio(built_audio, tmp_path):
+def test_question_page_links_its_audio(audio_build_run, tmp_path):
     from test_journey_flow import begin
 
-    app: Flask = make_app(tmp_path, AUDIO_DIR=str(built_audio["dir"]), WTF_CSRF_ENABLED=False)
+    app: Flask = make_app(tmp_path, AUDIO_DIR=str(audio_build_run["dir"]), WTF_CSRF_ENABLED=False)
     client = app.test_client()
     begin(client, app)
     page = client.get("/q/1").get_data(as_text=True)

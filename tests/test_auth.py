@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask
+from helpers.app import PASSWORD, add_users, make_app, sign_in_as
 from sqlalchemy import select
 
 from app.db import db
 from app.models import AuditEvent, User, utcnow
-from conftest import PASSWORD, add_users, sign_in_as
 
 
 def events(app: Flask, action: str) -> list[AuditEvent]:
@@ -24,7 +25,9 @@ def test_sign_in_page_is_easy_read(client) -> None:
     assert 'class="speak"' in page and 'autocomplete="current-password"' in page
 
 
-def test_passwords_are_hashed_with_scrypt(app: Flask) -> None:
+def test_passwords_are_hashed_with_scrypt(tmp_path: Path) -> None:
+    # the suite's apps hash cheaply; production always uses scrypt (tests/test_config.py)
+    app = make_app(tmp_path, PASSWORD_HASH_METHOD="scrypt")  # noqa: S106  (a method name)
     add_users(app)
     with app.app_context():
         user = db.session.scalars(select(User).where(User.email == "expert@demo.example")).one()
@@ -68,7 +71,7 @@ def test_wrong_password_is_refused_clearly_and_waits_a_little_after_5(app: Flask
 
 
 def test_too_many_attempts_from_one_address_are_limited(tmp_path) -> None:
-    from conftest import make_app
+    from helpers.app import make_app
 
     app = make_app(tmp_path, SIGN_IN_LIMIT=3)
     add_users(app)

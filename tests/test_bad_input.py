@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import csrf_token, service_code, submission_id
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Answer
-from conftest import csrf_token, service_code, submission_id
 from test_journey_flow import answer, begin, questions, stored
 
 
@@ -137,7 +137,7 @@ def test_closed_response_cannot_be_answered_by_replaying_its_cookie(no_csrf_app:
 
 def test_numbers_past_what_the_database_holds_are_bad_input(tmp_path) -> None:
     """On PostgreSQL an id past 2**31 used to reach the database and fail there (found by fuzzing)."""
-    from conftest import add_users, make_app, sign_in_as
+    from helpers.app import add_users, make_app, sign_in_as
 
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
     add_users(app)

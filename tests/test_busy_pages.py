@@ -11,13 +11,13 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
+from helpers.app import add_users, sign_in_as
 from helpers.world import signed_in, token, written_answer
 from sqlalchemy import select
 
 from app.db import db
 from app.models import AnswerKind, Challenge, Organisation, SelfAssessment, Service, utcnow
 from app.respond import journey
-from conftest import add_users, sign_in_as
 
 YEAR = 2024  # a finished year: the dashboard's "counted from tomorrow" cut-off plays no part
 URL = f"/provider/questionnaire/your-support?year={YEAR}"

@@ -9,10 +9,9 @@ import re
 from datetime import date, timedelta
 
 from flask import Flask
+from helpers.app import add_users
 from helpers.visits import visit_seen
 from helpers.world import signed_in
-
-from conftest import add_users
 
 
 def summary_of(page: str) -> str:

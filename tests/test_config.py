@@ -39,3 +39,29 @@ def test_instance_config_file_is_read(tmp_path: Path) -> None:
     (tmp_path / "inst").mkdir()
     (tmp_path / "inst" / "config.py").write_text("SPEECH_RATE = 100\n")
     assert create_app({"INSTANCE_PATH": str(tmp_path / "inst")}).config["SPEECH_RATE"] == 100
+
+
+def test_production_hashes_passwords_with_scrypt_whatever_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the test suite's apps get the cheap hash: a real app uses scrypt even if told not to."""
+    from app.db import db
+    from app.models import User
+
+    monkeypatch.setenv("EASYVOICE_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")
+    production = create_app({"INSTANCE_PATH": str(tmp_path / "prod"), "SECRET_KEY": "x"})
+    assert production.config["PASSWORD_HASH_METHOD"] == "scrypt"  # noqa: S105  (a method name)
+    with production.app_context():
+        user = User(email="a@example.org", name="A", role="viewer")
+        user.set_password("a long enough password")
+        user.set_pin("1234")
+        assert user.password_hash.startswith("scrypt:")
+        assert user.pin_hash and user.pin_hash.startswith("scrypt:")
+        assert user.check_password("a long enough password")
+        db.dispose(production)
+    testing = create_app({"INSTANCE_PATH": str(tmp_path / "test"), "SECRET_KEY": "x", "TESTING": True})
+    with testing.app_context():
+        user = User(email="b@example.org", name="B", role="viewer")
+        user.set_password("a long enough password")
+        assert user.password_hash.startswith("pbkdf2:sha256:1$")
+        db.dispose(testing)

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import ROOT, make_app, service_code, submission_id
 
 from app.easyread.phrases import PHRASES
 from app.questionnaires.extract import extract_survey_texts
 from app.questionnaires.schema import DEFAULT_CONSENT, DEFAULT_INTRODUCTION, RIGHTS, Questionnaire
-from conftest import ROOT, make_app, service_code, submission_id
 
 SETTINGS = {
     "who": "self",

@@ -12,13 +12,13 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import Flask
+from helpers.app import add_users, sign_in_as
 from sqlalchemy import select
 
 from app.db import db
 from app.models import AnswerKind, Service
 from app.reports.figures import start_of_day
 from app.respond import journey
-from conftest import add_users, sign_in_as
 
 
 def test_start_of_day_is_local_midnight_in_winter_and_summer() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
+from helpers.app import POSTGRES_SERVER
 
 from app.db import db
 from app.models import Base
-from conftest import POSTGRES_SERVER
 
 
 def test_suite_runs_on_the_engine_it_was_asked_for(app: Flask) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-
-from conftest import add_users, sign_in_as
+from helpers.app import add_users, sign_in_as
 
 DOWNLOADS = [
     "/provider/download/answers.csv",

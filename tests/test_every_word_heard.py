@@ -9,12 +9,12 @@ text missing there has no built audio: the test names it and the page.
 from __future__ import annotations
 
 from flask import Flask
+from helpers.app import service_code
 from helpers.audible import unheard, visible_texts
 from helpers.pages import Walk, refusal_pages, respondent_pages
 
 from app.cli import spoken_texts
 from app.respond.forms import SETTINGS_STEPS
-from conftest import service_code
 
 
 def respondent_slugs(app: Flask) -> list[str]:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 
 from flask import Flask
+from helpers.app import add_users
 from helpers.pack import HEADINGS, HELD_BACK, SAFE_QUOTE, evidence_pack, text_of
-
-from conftest import add_users
 
 
 def test_the_pack_page_has_its_headings_figures_in_words_and_no_held_back_quote(app: Flask) -> None:

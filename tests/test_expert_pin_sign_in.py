@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import PASSWORD, add_users, make_app, sign_in_as
 from helpers.expert_tablet import COOKIE, add_organisation, add_person, enrol_tablet, open_visit, user_row
 from sqlalchemy import select
 
@@ -26,7 +27,6 @@ from app.audit import Actor
 from app.auth.accounts import PIN_LOCK_AFTER, check_pin_counted
 from app.db import db
 from app.models import AuditEvent, User
-from conftest import PASSWORD, add_users, make_app, sign_in_as
 
 PIN = "2468"
 

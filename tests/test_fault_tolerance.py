@@ -22,11 +22,11 @@ from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
+from helpers.app import ROOT, make_app, service_code
 from sqlalchemy import func, select
 
 from app.db import db
 from app.models import Answer, Response
-from conftest import ROOT, make_app, service_code
 
 CLIENTS = 20
 RESPONSES_PER_CLIENT = 5

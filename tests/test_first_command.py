@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from helpers.app import ROOT, add_users, make_app, sign_in_as
 
 from app.easyread.audio import text_key
-from conftest import ROOT, add_users, make_app, sign_in_as
 
 SCRIPT = ROOT / "tools" / "system-packages.sh"
 NO_SUCH = "easyvoice-no-such-package"

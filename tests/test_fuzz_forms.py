@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import add_users, make_app, service_code, submission_id
 from helpers.expert_tablet import enrol_tablet
 from helpers.world import build_world, signed_in, token, world_url
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +29,6 @@ from app.auth.access import SUSPENDED_KEY
 from app.db import db
 from app.models import User
 from app.respond import enrolment
-from conftest import add_users, make_app, service_code, submission_id
 
 EXAMPLES = 120
 OPEN_BLUEPRINTS = {"respond", "public", "auth", "health"}

@@ -10,8 +10,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
 from flask import Flask
-
-from conftest import ROOT, make_app, service_code
+from helpers.app import ROOT, make_app, service_code
 
 
 def add_catalog(directory: Path, locale: str, messages: dict[str, str]) -> None:

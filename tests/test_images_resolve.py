@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import add_users, make_app, sign_in_as
 from helpers.pages import (
     STAFF_ROLES,
     expert_visit_pages,
@@ -23,8 +24,6 @@ from helpers.pages import (
     staff_pages,
 )
 from helpers.world import build_world, signed_in
-
-from conftest import add_users, make_app, sign_in_as
 
 QUESTIONNAIRES = ("your-support", "family-support", "working-here")
 

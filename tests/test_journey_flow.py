@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import service_code, submission_id
 from sqlalchemy import func, select
 
 from app.db import db
 from app.models import Answer, AnswerKind, Response
-from conftest import service_code, submission_id
 
 
 def begin(client: FlaskClient, app: Flask, slug: str = "your-support", **prefs: str) -> None:

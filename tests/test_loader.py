@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from helpers.app import ROOT, make_app
 from sqlalchemy import func, select
 
 from app.db import db
 from app.models import QuestionnaireVersion
 from app.questionnaires import load_all
 from app.questionnaires.schema import content_hash
-from conftest import ROOT, make_app
 
 GOOD = """\
 version: 1

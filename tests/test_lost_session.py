@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 from flask import Flask
+from helpers.app import add_users, csrf_token, service_code, sign_in_as, submission_id
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Answer
-from conftest import add_users, csrf_token, service_code, sign_in_as, submission_id
 
 TOO_LONG = "This page was open too long."
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
+from helpers.app import add_users, sign_in_as
 from helpers.world import written_answer
 from sqlalchemy import select
 
 from app import safeguarding
 from app.db import db
 from app.models import Answer, Challenge, Organisation, SelfAssessment, utcnow
-from conftest import add_users, sign_in_as
 
 
 def _alert_and_challenge(app: Flask) -> tuple[int, int]:

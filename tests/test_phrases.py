@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from helpers.app import ROOT
 
 from app.easyread.phrases import CARD_TEXTS, CONSENT_TEXTS, PHRASES, all_texts
 from app.easyread.pictures import load_symbol_index
 from app.easyread.text import check_easy_read
 from app.questionnaires.schema import default_lines
-from conftest import ROOT
 
 
 @pytest.mark.parametrize("name", sorted(PHRASES))

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import PASSWORD, add_users, sign_in_as
 from helpers.migrations import empty_database, migrate
 from sqlalchemy import Engine, select
 from test_visits import add_expert, open_visit, plan_visit, post, signed_in, token_in
@@ -26,9 +27,8 @@ from app.audit import Actor
 from app.auth.accounts import PIN_LOCK_AFTER, check_pin_counted, create_user
 from app.db import db
 from app.models import AuditEvent, Organisation, User, Verification
-from conftest import PASSWORD, add_users, sign_in_as
 
-VICTIM = "expert@demo.example"  # PIN 1234 (conftest.add_users)
+VICTIM = "expert@demo.example"  # PIN 1234 (helpers.app.add_users)
 LOCKED_TEXT = "Your pin number is locked. Sign in with your password, or ask your admin."
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import add_users, make_app, sign_in_as
 from sqlalchemy import select
 
 from app.db import db
 from app.models import AuditEvent, Organisation, SelfAssessment, User, utcnow
 from app.reports.demo_data import add_responses
-from conftest import add_users, make_app, sign_in_as
 
 
 @pytest.fixture

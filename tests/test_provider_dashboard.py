@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from helpers.app import add_users, drop_database, made, make_app, sign_in_as
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Answer, AuditEvent, Organisation, Response, Service, utcnow
 from app.reports.figures import question_figures, start_of_day, year_bounds
 from app.reports.suppression import UNBOUNDED
-from conftest import _made, add_users, drop_database, make_app, sign_in_as
 
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     app = make_app(tmp_path_factory.mktemp("demo2000"))
-    _made.remove(app)  # one app for the module: not dropped after its first test
+    made.remove(app)  # one app for the module: not dropped after its first test
     result = app.test_cli_runner().invoke(args=["demo", "--responses", "2000"])
     assert result.exit_code == 0, result.output
     assert "Added 2000 responses" in result.output

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import add_users, csrf_token, make_app, sign_in_as
 from sqlalchemy import select
 
 from app.assessments import publication
@@ -16,7 +17,6 @@ from app.assessments import workflow as service
 from app.audit import Actor
 from app.db import db
 from app.models import Challenge, Organisation, SelfAssessment, User, utcnow
-from conftest import add_users, csrf_token, make_app, sign_in_as
 
 
 def published(app: Flask, statement: str = "We listen to people.") -> int:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask
+from helpers.app import add_users
 from helpers.pdf import flat, inked_share, page_pictures, pdf_info, pdf_pages_text, raw_objects
 from helpers.world import build_world
 from sqlalchemy import select
@@ -19,7 +20,6 @@ from app.public.views import PDFS_PER_WINDOW
 from app.reports import told_us
 from app.reports.demo_data import add_responses
 from app.reports.figures import question_figures
-from conftest import add_users
 
 
 def test_the_public_pdf_is_made_once_and_then_kept(app: Flask) -> None:

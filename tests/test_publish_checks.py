@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import add_users, csrf_token, make_app, sign_in_as
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Challenge, SectionEntry, SelfAssessment, utcnow
-from conftest import add_users, csrf_token, make_app, sign_in_as
 
 SECTIONS = ("duq:1", "duq:2", "duq:3", "duq:4", "duq:5")
 REASON = "we are asking families first and will write it in June."

@@ -8,10 +8,10 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import service_code, submission_id
 from helpers.audible import unheard, visible_texts
 
 from app.cli import spoken_texts
-from conftest import service_code, submission_id
 
 CLOSING = ("helped", "room", "anything_else")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import service_code, submission_id
 from sqlalchemy import select
 
 from app.db import db
@@ -16,7 +17,6 @@ from app.models import Answer, AnswerChoice, AnswerKind, Response
 from app.questionnaires import Questionnaire
 from app.reports.figures import columns_for
 from app.respond import journey
-from conftest import service_code, submission_id
 
 
 def begin(client: FlaskClient, app: Flask, slug: str = "your-support") -> None:

@@ -12,13 +12,13 @@ import time
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import submission_id
 from sqlalchemy import select
 from test_visits import token_in
 from test_visits_handover import hand_over, open_visit_for
 
 from app.db import db
 from app.models import AnswerKind, Response
-from conftest import submission_id
 from test_journey_flow import answer, begin, questions, stored
 
 STILL_THERE = "Are you still there?"
@@ -153,7 +153,7 @@ def test_an_answer_sent_after_a_quiet_spell_is_not_added_to_the_previous_respons
 
 
 def test_the_quiet_time_is_a_setting(tmp_path) -> None:
-    from conftest import make_app
+    from helpers.app import make_app
 
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False, QUIET_MINUTES=2)
     client = app.test_client()

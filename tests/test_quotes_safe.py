@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import add_users, make_app, service_code, sign_in_as
 from sqlalchemy import insert, select
 
 from app.assessments import publication, quotes
@@ -34,7 +35,6 @@ from app.models import (
 )
 from app.reports import told_us
 from app.reports.demo_data import add_responses
-from conftest import add_users, make_app, service_code, sign_in_as
 
 CLEAN = "I want to learn to cook pasta with my keyworker."
 BESIDE_ALERT = "I would like a bigger garden with more flowers."

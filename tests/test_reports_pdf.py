@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from helpers.app import add_users, make_app, sign_in_as
 from helpers.pdf import (
     count_near,
     flat,
@@ -34,7 +35,6 @@ from app.db import db
 from app.models import AuditEvent, Organisation, User, utcnow
 from app.reports.demo_data import add_responses
 from app.reports.figures import participation, question_figures, start_of_day
-from conftest import add_users, make_app, sign_in_as
 
 FACE_YELLOW = (252, 234, 43)  # OpenMoji's face colour
 BAR_BLUE = (11, 61, 145)

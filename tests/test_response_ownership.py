@@ -11,12 +11,12 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import add_users, service_code, submission_id
 from helpers.world import open_visit, signed_in
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Answer, Response
-from conftest import add_users, service_code, submission_id
 
 
 def _token(html: str) -> str:

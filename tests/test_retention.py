@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from helpers.app import add_users, make_app
 from helpers.world import add_photo, open_visit, signed_in, written_answer
 from sqlalchemy import make_url, select, update
 
@@ -31,7 +32,6 @@ from app.models import (
 )
 from app.respond import journey
 from app.retention import WORDS_REMOVED
-from conftest import add_users, make_app
 
 OLD_WORDS = "Quokka meadow 8812, staff hurt me"  # a concern word, so it raises an alert
 NEW_WORDS = "Wombat harbour 3390, staff hurt me"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from helpers.app import add_users, csrf_token, make_app, sign_in_as, submission_id
 from sqlalchemy import event, select, update
 
 from app.audit import Actor
@@ -28,7 +29,6 @@ from app.safeguarding import (
     mark_urgent,
     matches,
 )
-from conftest import add_users, csrf_token, make_app, sign_in_as, submission_id
 from test_journey_flow import answer, begin, questions
 
 FREE_TEXT_WORRY = "Staff shouted at me"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from helpers.app import add_users, make_app, sign_in_as
 from helpers.mail import MailServer, free_port
 from sqlalchemy import create_engine, func, select, text, update
 from test_safeguarding import journey_with
 
 from app.db import db
 from app.models import Answer, MailOutbox, SafeguardingAlert, SafeguardingLead, User, utcnow
-from conftest import add_users, make_app, sign_in_as
 from test_journey_flow import begin, questions
 
 EXTERNAL = "https://voice.example.org"
@@ -51,7 +51,7 @@ def sad_answer(app: Flask, **headers: str) -> object:
             client.set_cookie(name, cookie.value, domain=host)
     number = next(n for n, q in enumerate(questions(app), start=1) if q.id == "safe_home")
     page = client.get(f"/q/{number}", headers=headers).get_data(as_text=True)
-    from conftest import submission_id
+    from helpers.app import submission_id
 
     return client.post(
         f"/q/{number}",

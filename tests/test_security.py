@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
+from helpers.app import ROLES, add_users, make_app, sign_in_as
 from sqlalchemy import func, select, update
 from test_access_map import all_routes
 
 from app.db import db
 from app.models import Answer, AuditEvent, Response, SafeguardingAlert, utcnow
-from conftest import ROLES, add_users, make_app, sign_in_as
 from test_journey_flow import answer, begin, questions
 
 REQUIRED = (
@@ -64,11 +64,11 @@ def test_pages_are_not_cached(client) -> None:
     assert client.get("/").headers["Cache-Control"] == "no-store"
 
 
-def test_health_checks_database_and_audio(app: Flask, built_audio) -> None:
+def test_health_checks_database_and_audio(app: Flask, audio_build_run) -> None:
     result = app.test_client().get("/health")
     assert result.status_code == 503 and result.json["audio"] == "not built"
     assert result.json["database"] == "ok"
-    app.config["AUDIO_DIR"] = str(built_audio["dir"])
+    app.config["AUDIO_DIR"] = str(audio_build_run["dir"])
     assert app.test_client().get("/health").status_code == 200
 
 
@@ -107,7 +107,7 @@ def test_purge_deletes_old_responses_and_leaves_an_audit_record(no_csrf_app: Fla
 
 def test_templates_need_nothing_the_csp_blocks() -> None:
     """No inline script, event handler or style attribute: the CSP would silently drop them."""
-    from conftest import ROOT
+    from helpers.app import ROOT
 
     found = []
     for path in sorted((ROOT / "app" / "templates").rglob("*.html")):

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import PASSWORD, add_users, make_app, sign_in_as
 from sqlalchemy import create_engine, select, text
 
 from app.auth.accounts import create_user
 from app.db import db
 from app.models import AuditEvent, Organisation, Role, Service, User
-from conftest import PASSWORD, add_users, make_app, sign_in_as
 
 RAW_CSV = "/provider/download/answers.csv"  # app/provider/downloads.py: raw_csv
 NEW_PASSWORD = "a brand new password"  # noqa: S105  (test-only)
@@ -326,9 +326,9 @@ def test_an_operator_made_by_the_command_line_manages_organisations(tenancy_app:
 
 def test_migration_0008_keeps_users_and_gives_them_0(tmp_path: Path) -> None:
     from alembic import command
+    from helpers.app import POSTGRES_SERVER, fresh_database_url
 
     from app.migrate import alembic_config
-    from conftest import POSTGRES_SERVER, fresh_database_url
 
     url = fresh_database_url(tmp_path)
     engine = create_engine(url)

@@ -12,11 +12,11 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import service_code, submission_id
 from test_visits import token_in
 from test_visits_handover import hand_over, open_visit_for
 
 from app.respond.forms import SETTINGS_CHOICES
-from conftest import service_code, submission_id
 from test_journey_flow import answer, questions, stored
 
 ORDER = ["who", "text", "pictures", "contrast", "read_aloud", "autoplay"]

@@ -7,13 +7,13 @@ import re
 from datetime import UTC, datetime
 
 from flask import Flask
+from helpers.app import service_code, submission_id
 from sqlalchemy import select
 
 from app.db import db
 from app.models import QuestionnaireVersion, Response
 from app.reports.figures import question_figures
 from app.respond.short import is_short, short_version
-from conftest import service_code, submission_id
 from test_journey_flow import answer, questions
 
 

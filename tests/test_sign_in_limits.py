@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import PASSWORD, add_users, make_app, sign_in_as
 from sqlalchemy import select
 
 from app.db import db
 from app.models import AuditEvent, User
-from conftest import PASSWORD, add_users, make_app, sign_in_as
 
 WRONG = "not the password at all"  # noqa: S105  (test-only)
 

@@ -12,19 +12,19 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers.migrations import empty_database, migrate
-from sqlalchemy import select
-
-from app.db import db
-from app.models import AuditEvent, Response, Service, Tablet
-from app.respond.enrolment import COOKIE
-from conftest import (
+from helpers.app import (
     add_users,
     csrf_token,
     service_code,
     sign_in_as,
     submission_id,
 )
+from helpers.migrations import empty_database, migrate
+from sqlalchemy import select
+
+from app.db import db
+from app.models import AuditEvent, Response, Service, Tablet
+from app.respond.enrolment import COOKIE
 
 ASK_PAGE = "Ask the staff for this tablet&#39;s start link"
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import resvg_py
 import yaml
+from helpers.app import add_users, make_app
 from helpers.pages import (
     STAFF_ROLES,
     expert_visit_pages,
@@ -35,7 +36,6 @@ from app.questionnaires.schema import DEFAULT_CONSENT, DEFAULT_INTRODUCTION, FAC
 from app.respond.views import SETTING_SYMBOLS
 from app.visits.report import NOT_ANSWERS
 from app.visits.verification import REASONS, VERDICTS
-from conftest import add_users, make_app
 
 REPO = Path(__file__).resolve().parents[1]
 INDEX = load_symbol_index(SYMBOLS_DIR / "index.json")

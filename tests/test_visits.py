@@ -9,11 +9,11 @@ from datetime import date
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import PASSWORD, add_users, sign_in_as
 from sqlalchemy import func, select
 
 from app.db import db
 from app.models import AuditEvent, Organisation, Service, Visit
-from conftest import PASSWORD, add_users, sign_in_as
 
 TODAY = date.today().isoformat()
 

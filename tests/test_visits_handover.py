@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import PASSWORD, add_users, service_code, sign_in_as, submission_id
 from sqlalchemy import select
 from test_visits import (
     add_expert,
@@ -18,7 +19,6 @@ from test_visits import (
 
 from app.db import db
 from app.models import AuditEvent, Handover, Response, Visit
-from conftest import PASSWORD, add_users, service_code, sign_in_as, submission_id
 from test_journey_flow import questions
 
 STAFF_PAGES = (

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import add_users, make_app, submission_id
 from PIL import Image
 from sqlalchemy import select
 from test_visits import (
@@ -25,7 +26,6 @@ from test_visits import (
 
 from app.db import db
 from app.models import Answer, AnswerKind, Photo, Response
-from conftest import add_users, make_app, submission_id
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ what the experts saw, their signed check; an easy-read page and a printable page
 from __future__ import annotations
 
 from flask import Flask
+from helpers.app import add_users
 from sqlalchemy import select
 from test_visits import assert_easy_read_error, open_visit, plan_visit, post, signed_in
 from test_visits_handover import answer_all, give_back, hand_over
@@ -12,7 +13,6 @@ from test_visits_verification import check_section, sign, statement_for
 
 from app.db import db
 from app.models import AuditEvent, Organisation
-from conftest import add_users
 
 
 def set_threshold(app: Flask, threshold: int) -> None:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers.app import add_users
 from sqlalchemy import select
 from test_visits import add_expert, assert_easy_read_error, open_visit, plan_visit, post, signed_in, token_in
 
@@ -31,7 +32,6 @@ from app.models import (
 from app.models.visit import SignedVerificationChanged
 from app.reports.exports import verdicts_by_section
 from app.visits import verification
-from conftest import add_users
 
 STATEMENT = "We ask each person what they want. Their plan says it in their own words."
 

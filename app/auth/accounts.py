@@ -16,6 +16,7 @@ refused even when right. Signing in with the password, or an admin, unlocks it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import audit, throttle
 from ..audit import Actor
 from ..models import Organisation, Role, User, utcnow
+from ..models.user import hash_method
 
 LOCK_AFTER = 5  # failed sign-ins in a row before the first lock
 LOCK_FIRST = timedelta(minutes=1)  # the first lock; each further failure doubles it ...
@@ -35,11 +37,15 @@ LOCK_MAX = timedelta(minutes=15)  # ... up to this
 #: failures older than this (counted from the end of the last lock) are forgotten
 FORGET_AFTER = timedelta(hours=24)
 MIN_PASSWORD = 10
-#: checked against when the email is unknown, so a wrong email takes as long as a wrong password
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 #: the roles the admin pages may give; an operator is made with `flask create-user` only
 ASSIGNABLE_ROLES = tuple(role for role in Role if role != Role.OPERATOR)
 PIN_LOCK_AFTER = 10  # wrong PINs in a row, over all visits and handovers, before the PIN locks
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the email is unknown, so a wrong email takes as long as a wrong password."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 class AccountError(ValueError):
@@ -99,7 +105,7 @@ def check_sign_in(db: Session, email: str, password: str, *, now: datetime | Non
     now = now or utcnow()
     user = db.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(hash_method()), password)
         return SignInResult(None, account=user)
     right = user.check_password(password)
     if user.locked_until is not None and user.locked_until > now:

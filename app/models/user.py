@@ -13,6 +13,19 @@ from .base import Base, UTCDateTime, utcnow
 from .organisation import Organisation
 
 
+def hash_method() -> str:
+    """How passwords and PINs are hashed: the app's PASSWORD_HASH_METHOD (app/config.py).
+
+    That is werkzeug's scrypt, except in the test suite's apps (TESTING), where hashing would be
+    most of each test's set-up. Outside an app, scrypt.
+    """
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return str(current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt")
+    return "scrypt"
+
+
 class Role(enum.StrEnum):
     #: manages their own organisation: its users, services and audit trail (never another's)
     ADMIN = "admin"
@@ -36,7 +49,7 @@ class User(Base):
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )
-    #: werkzeug's scrypt hash
+    #: werkzeug's hash (scrypt; see hash_method)
     password_hash: Mapped[str] = mapped_column(String(255))
     #: an Expert by Experience's 4-digit PIN for getting a tablet back after a handover
     pin_hash: Mapped[str | None] = mapped_column(String(255))
@@ -60,7 +73,7 @@ class User(Base):
     organisation: Mapped[Organisation] = relationship()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -68,7 +81,7 @@ class User(Base):
     def set_pin(self, pin: str) -> None:
         if len(pin) != 4 or not pin.isdigit():
             raise ValueError("A PIN is 4 digits.")
-        self.pin_hash = generate_password_hash(pin)
+        self.pin_hash = generate_password_hash(pin, method=hash_method())
         # a new PIN starts with a clean count, and is not locked
         self.pin_failures, self.pin_locked_at = 0, None
 

@@ -17,10 +17,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from helpers.app import drop_database, made, make_app
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
-
-from conftest import _made, drop_database, make_app
 
 from .helpers import PORTRAIT, LiveServer
 
@@ -79,7 +78,7 @@ def server_app(tmp_path: Path, **overrides: Any) -> Flask:
     first test, so its app is taken off that list here.
     """
     app = make_app(tmp_path, **overrides)
-    _made.remove(app)
+    made.remove(app)
     return app
 
 

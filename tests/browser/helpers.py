@@ -7,12 +7,12 @@ from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
+from helpers.app import service_code
 from playwright.sync_api import Page
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Response
-from conftest import service_code
 
 SHOTS = Path("/tmp/shots")
 PORTRAIT = {"width": 768, "height": 1024}

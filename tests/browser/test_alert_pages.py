@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from helpers.app import PASSWORD, add_users
 from playwright.sync_api import Page
 from sqlalchemy import select
 
@@ -14,7 +15,6 @@ from app.db import db
 from app.models import Service, User, utcnow
 from app.respond import journey
 from app.safeguarding import acknowledge, check_answer, close, mark_urgent
-from conftest import PASSWORD, add_users
 
 from .helpers import LANDSCAPE, PORTRAIT, assert_axe_clean, screenshot, wait_for_scripts
 

@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from helpers.app import PASSWORD, add_users
 from helpers.visits import visit_seen
 from helpers.world import signed_in
 from playwright.sync_api import Page
@@ -20,7 +21,6 @@ from sqlalchemy import select
 from app.db import db
 from app.models import Organisation, utcnow
 from app.reports.demo_data import add_responses
-from conftest import PASSWORD, add_users
 
 from .helpers import LANDSCAPE, PORTRAIT, SHOTS, assert_axe_clean, screenshot
 

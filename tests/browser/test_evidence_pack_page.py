@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from helpers.app import add_users, make_app
 from helpers.pack import HEADINGS, HELD_BACK, SAFE_QUOTE, evidence_pack
 from playwright.sync_api import BrowserContext
-
-from conftest import add_users, make_app
 
 from .helpers import LANDSCAPE, PORTRAIT, assert_axe_clean, screenshot
 

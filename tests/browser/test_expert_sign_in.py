@@ -16,10 +16,9 @@ import time
 from collections.abc import Callable
 
 import pytest
+from helpers.app import add_users
 from helpers.expert_tablet import COOKIE, add_organisation, add_person, enrol_tablet, open_visit
 from playwright.sync_api import BrowserContext, Page, expect
-
-from conftest import add_users
 
 from .helpers import (
     LANDSCAPE,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from helpers.app import PASSWORD, add_users
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Answer, AnswerKind
-from conftest import PASSWORD, add_users
 
 from .helpers import (
     LANDSCAPE,

@@ -6,13 +6,13 @@ targets, 20 px text and 7:1 contrast."""
 from __future__ import annotations
 
 import pytest
+from helpers.app import PASSWORD, add_users
 from playwright.sync_api import Page
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Organisation, utcnow
 from app.reports.demo_data import add_responses
-from conftest import PASSWORD, add_users
 
 from .helpers import (
     LANDSCAPE,

@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from helpers.app import PASSWORD, add_users
 from playwright.sync_api import BrowserContext, Page, expect
-
-from conftest import PASSWORD, add_users
 
 from .helpers import (
     LANDSCAPE,

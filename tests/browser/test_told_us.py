@@ -209,7 +209,7 @@ def test_listen_to_all_of_this_uses_the_browsers_speech_without_built_audio(
 
 def test_on_a_visit_the_expert_sees_someone_asked_to_talk_now(live_server: LiveServer, page: Page) -> None:
     """Talk now on a handed-over tablet: the give-back page and the visit page tell the expert."""
-    from conftest import PASSWORD, add_users
+    from helpers.app import PASSWORD, add_users
 
     add_users(live_server.app)
     base = live_server.url

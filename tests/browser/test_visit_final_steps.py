@@ -13,13 +13,13 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from helpers.app import PASSWORD, add_users
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from app.db import db
 from app.models import User, Verification, VerificationSignature, Visit
 from app.visits import planning, verification
-from conftest import PASSWORD, add_users
 
 from .helpers import (
     LANDSCAPE,

@@ -18,13 +18,13 @@ from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from helpers.app import PASSWORD, add_users
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Answer, Handover, Photo, Response, Verification, VerificationVerdict, Visit
-from conftest import PASSWORD, add_users
 
 from .helpers import (
     LANDSCAPE,

@@ -17,7 +17,7 @@ def empty_database(tmp_path: Path) -> Iterator[Engine]:
 
     Use as a fixture body: ``engine = pytest.fixture(...)`` or ``yield from empty_database(tmp_path)``.
     """
-    from conftest import POSTGRES_SERVER, fresh_database_url
+    from helpers.app import POSTGRES_SERVER, fresh_database_url
 
     url = fresh_database_url(tmp_path)
     engine = create_engine(url)

@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter
 
-from conftest import service_code
+from helpers.app import service_code
 
 OPEN_BLUEPRINTS = {"respond", "public", "auth", "health"}
 STAFF_ROLES = ("admin", "quality_lead", "expert", "viewer")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.db import db
 from app.models import Visit
-from conftest import submission_id
+from helpers.app import submission_id
 
 from .world import open_visit, token
 

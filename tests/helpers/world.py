@@ -35,7 +35,7 @@ from app.models import (
     utcnow,
 )
 from app.respond import journey
-from conftest import sign_in_as
+from helpers.app import sign_in_as
 
 
 def token(html: str) -> str:
@@ -45,7 +45,7 @@ def token(html: str) -> str:
 
 
 def signed_in(app: Flask, email: str) -> FlaskClient:
-    """A client signed in as ``email`` (one of tests/conftest.py's accounts)."""
+    """A client signed in as ``email`` (one of tests/helpers/app.py's accounts)."""
     client = app.test_client()
     result = sign_in_as(client, email)
     assert result.status_code == 302, (email, result.status_code)
