@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from helpers.app import drop_database, made, make_app
+from helpers.shared import only_one_at_a_time, run_folder
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -36,8 +37,12 @@ CHROMIUM_ARGS = [
 
 # -- audio ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def built_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every spoken text synthesised once for the whole session, exactly as `flask build-audio`."""
+def built_audio(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """Every spoken text synthesised once for the whole run, exactly as `flask build-audio`.
+
+    The files are those of the suite's one real build (``audio_build_run``); checked here to be
+    complete. BROWSER_TESTS_AUDIO_DIR keeps them between runs instead (the build finds them cached).
+    """
     from app.cli import spoken_texts
     from app.easyread.audio import load_recordings
     from app.easyread.speech import SpeechUnavailable
@@ -48,23 +53,24 @@ def built_audio(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "Install it with: apt-get install espeak-ng",
             pytrace=False,
         )
-    # BROWSER_TESTS_AUDIO_DIR keeps the files between runs (the build then finds them cached).
     kept = os.environ.get("BROWSER_TESTS_AUDIO_DIR")
-    audio_dir = Path(kept) if kept else tmp_path_factory.mktemp("built-audio")
-    app = server_app(tmp_path_factory.mktemp("audio-build-db"), AUDIO_DIR=str(audio_dir))
-    try:
-        texts = spoken_texts(app)
+    audio_dir = Path(kept) if kept else Path(str(request.getfixturevalue("audio_build_run")["dir"]))
+    shared = run_folder(tmp_path_factory)
+    with only_one_at_a_time(shared / "browser-audio.lock"):
+        app = server_app(tmp_path_factory.mktemp("audio-build-db"), AUDIO_DIR=str(audio_dir))
         try:
-            report = app.extensions["easyvoice.audio"].build(
-                texts,
-                app.config["VOICES"],
-                int(app.config["SPEECH_RATE"]),
-                recordings=load_recordings(Path(app.config["ASSETS_DIR"])),
-            )
-        except SpeechUnavailable as exc:
-            pytest.fail(f"The audio build failed, so the browser tests cannot run: {exc}", pytrace=False)
-    finally:
-        drop_database(app)
+            texts = spoken_texts(app)
+            try:
+                report = app.extensions["easyvoice.audio"].build(
+                    texts,
+                    app.config["VOICES"],
+                    int(app.config["SPEECH_RATE"]),
+                    recordings=load_recordings(Path(app.config["ASSETS_DIR"])),
+                )
+            except SpeechUnavailable as exc:
+                pytest.fail(f"The audio build failed, so the browser tests cannot run: {exc}", pytrace=False)
+        finally:
+            drop_database(app)
     assert not report.problems, report.problems
     assert report.synthesised + report.cached + report.recorded == len(dict.fromkeys(texts))
     return audio_dir
