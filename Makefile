@@ -39,19 +39,20 @@ serve: setup
 	-$(FLASK) build-audio
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-# Every test (unit, flow, browser in Debian chromium with axe-core) on SQLite, then every test
-# but the browser ones again on PostgreSQL: what differs between the databases is below the pages,
-# and running the browser tests twice would take CI past its time. The slowest tests are listed.
+# Every test (unit, flow, browser in Debian chromium with axe-core) on SQLite, then all of them
+# again on PostgreSQL. Each run is spread over the machine's cores (pytest-xdist; a test file
+# stays on one worker), and lists its slowest tests. TEST_WORKERS=0 runs in one process.
 TEST_POSTGRES ?= postgresql+psycopg://postgres@127.0.0.1:5432
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 test: setup
 	tools/system-packages.sh espeak-ng chromium fonts-dejavu-core postgresql-client poppler-utils \
 		libpango-1.0-0 libpangoft2-1.0-0
 	tools/postgres.sh
 	@echo "== The test suite on SQLite =="
-	$(PY) -m pytest --durations=15 $(PYTEST_ARGS)
-	@echo "== The test suite on PostgreSQL (all but the browser tests) =="
-	EASYVOICE_TEST_POSTGRES=$(TEST_POSTGRES) $(PY) -m pytest --durations=15 -m "not browser" $(PYTEST_ARGS) \
-		|| [ $$? -eq 5 ]  # (5: PYTEST_ARGS named browser tests only, none left to run here)
+	$(PYTEST) $(PYTEST_ARGS)
+	@echo "== The test suite on PostgreSQL =="
+	EASYVOICE_TEST_POSTGRES=$(TEST_POSTGRES) $(PYTEST) $(PYTEST_ARGS)
 
 translations: setup
 	$(PY) -m babel.messages.frontend extract -F babel.cfg -k N_ -k lazy_gettext \
