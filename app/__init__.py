@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
-from . import i18n
+from . import i18n, security
 from .config import load_config
 from .db import db
 from .easyread.audio import AudioStore
 from .easyread.phrases import Phrases
-from .questionnaires import load_all
-
-csrf = CSRFProtect()
+from .questionnaires.loader import load_configured
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -35,27 +31,14 @@ def create_app(config: dict | None = None) -> Flask:
     load_config(app, config)
 
     db.init_app(app)
-    csrf.init_app(app)
+    security.csrf.init_app(app)
     i18n.init_app(app)
     app.extensions["easyvoice.audio"] = AudioStore(app.config["AUDIO_DIR"])
-    app.extensions["easyvoice.surveys"] = load_surveys(app)
+    app.extensions["easyvoice.surveys"] = load_configured(app.config)
 
-    from . import cli, errors, security
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .respond import bp as respond_bp
+    from . import cli, errors
 
-    app.register_blueprint(respond_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    from .visits import bp as visits_bp
-
-    app.register_blueprint(visits_bp)
-    from .provider import bp as provider_bp
-    from .public import bp as public_bp
-
-    app.register_blueprint(provider_bp)
-    app.register_blueprint(public_bp)
+    register_views(app)
     errors.init_app(app)
     security.init_app(app)
     security.trust_proxies(app)
@@ -68,12 +51,50 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def load_surveys(app: Flask):  # type: ignore[no-untyped-def]
-    """Load surveys/ once per process; errors are kept for `flask load-surveys` to report."""
-    from .easyread.pictures import load_symbol_index
+def register_views(app: Flask) -> None:
+    """The HTTP layer: every feature's views and blueprint, and the app-wide request hooks.
 
-    symbols = set(load_symbol_index(Path(app.config["ASSETS_DIR"]) / "symbols" / "index.json"))
-    return load_all(Path(app.config["SURVEYS_DIR"]), symbols, int(app.config["SURVEY_MAX_BYTES"]))
+    Blueprints install nothing app-wide themselves: the hooks that run on every request (whose
+    sign-in is still good, a handed-over tablet kept inside the journey) and the values every
+    template sees are set here, in this order, so they are all in one place.
+    """
+    from .admin import views as admin_views
+    from .auth import pin_views
+    from .auth import views as auth_views
+    from .auth.access import check_session
+    from .provider import alerts_views, assessments_views, downloads_views
+    from .provider import views as provider_views
+    from .public import views as public_views
+    from .respond import views as respond_views
+    from .safeguarding import sending
+    from .visits import (
+        handover_views,
+        observe_views,
+        report_views,
+        tablet,
+        verify_views,
+    )
+    from .visits import (
+        views as visits_views,
+    )
+
+    del pin_views, assessments_views, downloads_views, observe_views, report_views, verify_views
+    app.context_processor(respond_views.inject_prefs)
+    app.register_blueprint(respond_views.bp)
+    app.before_request(check_session)
+    app.context_processor(auth_views.inject_user)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(admin_views.bp)
+    # A handed-over tablet stays inside the respondent journey (every request, every blueprint).
+    app.before_request(tablet.guard)
+    app.after_request(tablet.end_after_sign_in)
+    app.add_template_global(handover_views.urgent_talks)
+    app.register_blueprint(visits_views.bp)
+    # The open-alert count on every staff page, and the mail outbox flushed after each commit.
+    app.context_processor(alerts_views.staff_alert_count)
+    sending.init_app(app)
+    app.register_blueprint(provider_views.bp)
+    app.register_blueprint(public_views.bp)
 
 
 def as_options(items: list, value_attr: str, text_attr: str) -> list[tuple[object, object]]:

@@ -52,10 +52,10 @@ def make_migration(message: str) -> None:
 @with_appcontext
 def load_surveys() -> None:
     """Check every survey file; store a version for each good questionnaire."""
-    from . import load_surveys as load
+    from .questionnaires.loader import load_configured
     from .respond.journey import version_for
 
-    result = load(current_app)
+    result = load_configured(current_app.config)
     current_app.extensions["easyvoice.surveys"] = result
     for error in result.errors:
         click.echo(f"Problem: {error}", err=True)

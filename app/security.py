@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, Response, jsonify
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .db import db
+
+#: CSRF on every form of the app (Flask-WTF); a view that must take a bigger body exempts nothing
+csrf = CSRFProtect()
 
 #: Scripts and styles only from our own files: no inline script can run, whatever gets injected.
 CSP = "; ".join(

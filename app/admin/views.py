@@ -30,7 +30,7 @@ from ..auth.accounts import (
 from ..db import db
 from ..models import AuditEvent, Organisation, Role, Service, User, new_start_code
 from ..respond import enrolment
-from . import bp
+from .blueprint import bp
 from .forms import AuditFilterForm, OrganisationForm, ServiceForm, UserChangeForm, UserForm
 
 admin_only = roles_required(Role.ADMIN, Role.OPERATOR)

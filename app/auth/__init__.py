@@ -1,7 +1,3 @@
-"""Blueprint ``auth``: sign in, sign out, roles."""
-
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-from . import pin_views, views  # noqa: E402,F401  (registers the routes)
+"""Sign in, sign out, roles. HTTP in ``views*.py`` (registered by ``create_app``), rules in the plain
+modules.
+"""

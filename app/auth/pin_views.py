@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as HTTPResponse
 from .. import audit, throttle
 from ..db import db
 from ..models import Role, User
-from . import bp, expert_sign_in
+from . import expert_sign_in
 from .access import (
     SUSPENDED_KEY,
     actor,
@@ -26,6 +26,7 @@ from .access import (
     suspended_next,
     suspended_user,
 )
+from .blueprint import bp
 from .forms import KeypadForm, PictureForm
 from .views import SIGN_IN_WINDOW, client_address, safe_next, tablet_organisation
 

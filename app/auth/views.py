@@ -16,12 +16,11 @@ from ..db import db
 from ..i18n import N_
 from ..models import Role
 from ..respond import enrolment
-from . import bp, expert_sign_in
-from .access import actor, check_session, current_user, home_for, roles_required, sign_in, sign_out
+from . import expert_sign_in
+from .access import actor, current_user, home_for, roles_required, sign_in, sign_out
 from .accounts import check_sign_in, end_sessions
+from .blueprint import bp
 from .forms import SignInForm
-
-bp.before_app_request(check_session)
 
 #: The staff areas in the top bar: (endpoint, label, roles that may open it).
 STAFF_AREAS = [
@@ -37,8 +36,8 @@ SIGN_IN_WINDOW = 900
 MAX_NEXT = 2000
 
 
-@bp.app_context_processor
 def inject_user() -> dict[str, Any]:
+    """For every page (create_app): who is signed in, the staff areas, whether audio is built."""
     return {
         "current_user": current_user,
         "staff_areas": STAFF_AREAS,

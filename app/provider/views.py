@@ -28,7 +28,7 @@ from ..reports.figures import (
 from ..reports.suppression import difference, percent
 from ..safeguarding import open_alerts
 from ..safeguarding.alerts import open_count
-from . import bp
+from .blueprint import bp
 from .common import (
     can_look,
     chosen_year,

@@ -20,7 +20,7 @@ from ..assessments import workflow as assessment_service
 from ..db import db
 from ..models import CHALLENGER_RELATIONSHIPS, Organisation, SelfAssessment, utcnow
 from ..reports import told_us
-from . import bp
+from .blueprint import bp
 
 MAX_CHALLENGE = 5000  # characters; a real challenge is a few paragraphs
 MAX_CONTACT = 200

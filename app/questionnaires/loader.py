@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -601,3 +601,12 @@ def load_all(surveys_dir: Path, symbols: set[str] | None = None, max_bytes: int 
             continue
         result.questionnaires[questionnaire.id] = questionnaire
     return result
+
+
+def load_configured(config: Mapping[str, Any]) -> LoadResult:
+    """The app's surveys: SURVEYS_DIR, checked against the symbols in ASSETS_DIR (loaded once per
+    process by ``create_app``; errors are kept for `flask load-surveys` to report)."""
+    from ..easyread.pictures import load_symbol_index
+
+    symbols = set(load_symbol_index(Path(config["ASSETS_DIR"]) / "symbols" / "index.json"))
+    return load_all(Path(config["SURVEYS_DIR"]), symbols, int(config["SURVEY_MAX_BYTES"]))

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ..assessments.workflow import action_snapshot, figure_snapshot
 from ..models import Answer, AnswerChoice, QuestionnaireVersion, Response, SelfAssessment, Service
 from ..questionnaires import Questionnaire
+from ..visits.verification import newest_assessment, verifications_for
 from .figures import HOW_LABELS, NOT_ANSWERS, TEXT, QuestionFigures, year_bounds
 from .pdf import Bar, bar_svg, language, most_of
 from .suppression import percent
@@ -251,8 +252,6 @@ def verdicts_by_section(
     word, the statement of ``assessment`` (by default the organisation's newest self-assessment
     for the year, the one the experts were shown and that gets published).
     """
-    from ..visits.verification import newest_assessment, verifications_for
-
     if assessment is None:
         assessment = newest_assessment(db, organisation_id, year)
     statements = {e.section_ref: e.statement for e in assessment.entries} if assessment else {}

@@ -1,7 +1,3 @@
-"""Blueprint ``respond``: the respondent journey (no login)."""
-
-from flask import Blueprint
-
-bp = Blueprint("respond", __name__)
-
-from . import views  # noqa: E402,F401  (registers the routes)
+"""The respondent journey (no login). HTTP in ``views*.py`` (registered by ``create_app``), rules in
+the plain modules.
+"""

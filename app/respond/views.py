@@ -28,7 +28,8 @@ from ..db import db
 from ..i18n import available_locales
 from ..models import AnswerKind, Response, Service, Tablet
 from ..questionnaires import Questionnaire
-from . import bp, enrolment, journey
+from . import enrolment, journey
+from .blueprint import bp
 from .forms import (
     SETTINGS_CHOICES,
     SETTINGS_STEPS,
@@ -230,8 +231,8 @@ def fail_bad_input(error: journey.JourneyError) -> None:
     abort(400)
 
 
-@bp.app_context_processor
 def inject_prefs() -> dict[str, Any]:
+    """For every page (create_app): the person's settings and the audio and symbol links."""
     return {"prefs": prefs(), "audio_for": audio_for, "symbol_url": symbol_url}
 
 

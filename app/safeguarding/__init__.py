@@ -22,7 +22,8 @@ from .alerts import (
     remind_overdue,
 )
 from .detection import CONCERN_WORDS, concern_words, matches
-from .outbox import lead_for, recipients, send_pending, sweep
+from .outbox import lead_for, recipients, send_pending
+from .sending import sweep
 
 __all__ = [
     "ANYTHING_ELSE_TEXT",

@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response as HTTPResponse
 from .. import audit
 from ..auth.access import actor
 from ..db import db
-from . import bp, handover, tablet
+from . import handover, tablet
+from .blueprint import bp
 from .common import me, run_visits, visit_to_run
 from .forms import HandoverForm, PinForm
 
@@ -110,7 +111,6 @@ def _page(
     )
 
 
-@bp.app_template_global()
 def urgent_talks(visit_id: int) -> int:
     """For the visit page: people on this visit who asked to talk to someone now."""
     return handover.urgent_talks(db.session, visit_id)

@@ -10,14 +10,16 @@ from flask_babel import get_locale
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as HTTPResponse
 
-from .. import audit, csrf
+from .. import audit
 from ..auth.access import actor
 from ..db import db
 from ..models import Photo, Response
 from ..questionnaires import Questionnaire
 from ..respond import journey
 from ..respond.forms import new_submission_id
-from . import bp, observations
+from ..security import csrf
+from . import observations
+from .blueprint import bp
 from .common import me, read_visits, run_visits, surveys, visit_to_run
 from .forms import ObservationForm, PhotoForm
 

@@ -8,7 +8,8 @@ from .. import audit
 from ..auth.access import actor
 from ..db import db
 from ..models import Role
-from . import bp, planning, report, verification
+from . import planning, report, verification
+from .blueprint import bp
 from .common import framework, me, read_visits, surveys, the_visit
 
 ALERT_COUNT_ROLES = (Role.QUALITY_LEAD, Role.ADMIN, Role.EXPERT)

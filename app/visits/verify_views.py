@@ -13,7 +13,8 @@ from ..auth import accounts
 from ..auth.access import actor
 from ..db import db
 from ..models import User, Visit
-from . import bp, tablet, verification
+from . import tablet, verification
+from .blueprint import bp
 from .common import edit_statements, framework, me, run_visits, the_visit, visit_to_run
 from .forms import NoteForm, ProviderShouldForm, SignForm, VerdictForm, WhyForm
 

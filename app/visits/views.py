@@ -12,7 +12,8 @@ from .. import audit
 from ..auth.access import actor
 from ..db import db
 from ..models import Visit
-from . import bp, handover, observations, planning, verification
+from . import handover, observations, planning, verification
+from .blueprint import bp
 from .common import framework, me, run_visits, surveys, the_visit, visit_to_run
 from .forms import ActionForm, FinishForm, PlanForm
 

@@ -15,7 +15,7 @@ from ..i18n import available_locales
 from ..models import utcnow
 from ..reports import exports, told_us
 from ..reports.figures import question_figures, start_of_day
-from . import bp
+from .blueprint import bp
 from .common import can_look, can_work, chosen_year, organisation, questionnaires
 
 GROUPS = ("person_supported", "family")

@@ -17,7 +17,7 @@ from ..auth.access import actor, current_user
 from ..db import db
 from ..models import Challenge, ConcernWord, Role, SafeguardingAlert, SafeguardingLead, User, utcnow
 from ..safeguarding import words as plain
-from . import bp
+from .blueprint import bp
 from .common import can_work, me, organisation
 from .forms import AnswerChallengeForm, ButtonForm, CloseAlertForm, ConcernWordForm, LeadForm
 

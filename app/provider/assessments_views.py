@@ -15,7 +15,7 @@ from ..models import ActionPoint, Answer, SelfAssessment
 from ..reports import exports
 from ..reports.figures import evidence_groups, question_figures, version_ids, year_bounds
 from ..respond.journey import ANYTHING_ELSE
-from . import bp
+from .blueprint import bp
 from .common import (
     can_look,
     can_work,
