@@ -29,7 +29,7 @@ from app.models import (
     VerificationVerdict,
     Visit,
 )
-from app.models.visit import SignedVerificationChanged
+from app.models.verification import SignedVerificationChanged
 from app.reports.exports import verdicts_by_section
 from app.visits import verification
 

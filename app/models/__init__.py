@@ -1,8 +1,6 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
-from .audit import AuditEvent, Throttle
-from .base import Base, utcnow
-from .evidence import (
+from .assessment import (
     ACTION_STATUSES,
     CHALLENGER_RELATIONSHIPS,
     ActionPoint,
@@ -11,21 +9,16 @@ from .evidence import (
     SectionEntry,
     SelfAssessment,
 )
+from .audit import AuditEvent
+from .base import Base, utcnow
 from .organisation import Organisation, Service, Tablet, new_start_code
-from .outbox import MailOutbox
 from .questionnaire import QuestionnaireVersion
 from .response import Answer, AnswerChoice, AnswerKind, Response
-from .safeguarding import ConcernWord, SafeguardingAlert, SafeguardingLead, SafeguardingSignal
+from .safeguarding import ConcernWord, MailOutbox, SafeguardingAlert, SafeguardingLead, SafeguardingSignal
+from .throttle import Throttle
 from .user import Role, User
-from .visit import (
-    Handover,
-    Photo,
-    Verification,
-    VerificationNote,
-    VerificationSignature,
-    VerificationVerdict,
-    Visit,
-)
+from .verification import Verification, VerificationNote, VerificationSignature, VerificationVerdict
+from .visit import Handover, Photo, Visit
 
 __all__ = [
     "Answer",

@@ -31,13 +31,3 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     user: Mapped[User | None] = relationship()
-
-
-class Throttle(Base):
-    """Counts of attempts per key (e.g. "sign-in:ip:127.0.0.1") in a time window, shared by workers."""
-
-    __tablename__ = "throttle"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
-    count: Mapped[int] = mapped_column(default=0)
