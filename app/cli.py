@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def init_db() -> None:
     """Create or upgrade the database tables (Alembic migrations)."""
-    from .migrate import upgrade
+    from .db import upgrade
 
     upgrade(db.engine)
     click.echo("The database is up to date.")
@@ -43,7 +43,7 @@ def init_db() -> None:
 @click.argument("message")
 def make_migration(message: str) -> None:
     """(Developers) write a migration for what changed in app/models."""
-    from .migrate import revision
+    from .db import revision
 
     revision(db.engine, message)
 
@@ -161,7 +161,7 @@ def demo(responses: int) -> None:
     if responses and already:
         click.echo(f"The demo already has {already} responses; none added.")
     elif responses:
-        from .reports.demo_data import add_responses
+        from .demo.responses import add_responses
 
         started = time.perf_counter()
         added = add_responses(

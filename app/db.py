@@ -2,16 +2,23 @@
 
 Views and services work in ``db.session`` and only flush; the request boundary commits when the
 response is a success and rolls back otherwise, so a half-done request never leaves half its rows.
+Alembic migrations (``upgrade``) are a deploy step (``flask init-db``), never run inside create_app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 class Database:
@@ -102,3 +109,30 @@ def make_engine(url: str) -> Engine:
 
 
 db = Database()
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Alembic's settings for ``engine``: the migrations in app/migrations/."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest migration (creates every table on an empty one)."""
+    from alembic import command
+
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "heads")
+
+
+def revision(engine: Engine, message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    from alembic import command
+
+    command.revision(alembic_config(engine), message=message, autogenerate=True)

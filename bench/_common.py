@@ -24,9 +24,8 @@ from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, make_url, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.db import db  # noqa: E402
+from app.db import db, upgrade  # noqa: E402
 from app.demo import create_demo  # noqa: E402
-from app.migrate import upgrade  # noqa: E402
 from app.models import Organisation, Service  # noqa: E402
 
 __all__ = [

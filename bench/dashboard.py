@@ -28,8 +28,8 @@ from _common import add_lead, header, make_app, median, sign_in_as, verdict
 from sqlalchemy import select
 
 from app.db import db
+from app.demo.responses import EXTRA_SERVICES, FACE_WEIGHTS, YES_NO_WEIGHTS
 from app.models import Organisation, QuestionnaireVersion, Service, utcnow
-from app.reports.demo_data import EXTRA_SERVICES, FACE_WEIGHTS, YES_NO_WEIGHTS
 from app.respond.journey import version_for
 
 RATIO_TARGET, SECONDS_TARGET = 1.5, 2.0

@@ -15,8 +15,8 @@ from helpers.app import add_users, make_app, sign_in_as
 from sqlalchemy import select
 
 from app.db import db
+from app.demo.responses import add_responses
 from app.models import AuditEvent, Organisation, SelfAssessment, User, utcnow
-from app.reports.demo_data import add_responses
 
 
 @pytest.fixture

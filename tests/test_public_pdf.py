@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from app.assessments.workflow import figure_snapshot
 from app.db import db
+from app.demo.responses import add_responses
 from app.models import Organisation, SelfAssessment, utcnow
 from app.public.views import PDFS_PER_WINDOW
 from app.reports import told_us
-from app.reports.demo_data import add_responses
 from app.reports.figures import question_figures
 
 

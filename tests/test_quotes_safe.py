@@ -20,6 +20,7 @@ from sqlalchemy import insert, select
 
 from app.assessments import publication, quotes
 from app.db import db
+from app.demo.responses import add_responses
 from app.models import (
     Answer,
     ConcernWord,
@@ -34,7 +35,6 @@ from app.models import (
     utcnow,
 )
 from app.reports import told_us
-from app.reports.demo_data import add_responses
 
 CLEAN = "I want to learn to cook pasta with my keyworker."
 BESIDE_ALERT = "I would like a bigger garden with more flowers."

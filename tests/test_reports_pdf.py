@@ -32,8 +32,8 @@ from sqlalchemy import select
 from app.assessments import workflow as service
 from app.audit import Actor
 from app.db import db
+from app.demo.responses import add_responses
 from app.models import AuditEvent, Organisation, User, utcnow
-from app.reports.demo_data import add_responses
 from app.reports.figures import participation, question_figures, start_of_day
 
 FACE_YELLOW = (252, 234, 43)  # OpenMoji's face colour

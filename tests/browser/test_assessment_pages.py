@@ -13,8 +13,8 @@ from playwright.sync_api import Page
 from sqlalchemy import insert, select
 
 from app.db import db
+from app.demo.responses import add_responses
 from app.models import Answer, Organisation, PickedQuote, QuestionnaireVersion, Response, Service, utcnow
-from app.reports.demo_data import add_responses
 
 from .helpers import LANDSCAPE, PORTRAIT, assert_axe_clean, screenshot, wait_for_scripts
 

@@ -19,8 +19,8 @@ from playwright.sync_api import Page
 from sqlalchemy import select
 
 from app.db import db
+from app.demo.responses import add_responses
 from app.models import Organisation, utcnow
-from app.reports.demo_data import add_responses
 
 from .helpers import LANDSCAPE, PORTRAIT, SHOTS, assert_axe_clean, screenshot
 

@@ -21,9 +21,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
 
 from app import create_app
-from app.db import db
+from app.db import db, upgrade
 from app.demo import create_demo
-from app.migrate import upgrade
 from app.models import Organisation, Service
 
 ROOT = Path(__file__).resolve().parent.parent.parent

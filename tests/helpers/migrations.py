@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import Engine, create_engine, make_url
 
-from app.migrate import alembic_config
+from app.db import alembic_config
 
 
 def empty_database(tmp_path: Path) -> Iterator[Engine]:

@@ -12,8 +12,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.db import db
+from app.demo.responses import add_responses
 from app.models import Answer, Organisation, PickedQuote, SelfAssessment, User, utcnow
-from app.reports.demo_data import add_responses
 from app.reports.figures import question_figures
 
 from .world import build_world, signed_in

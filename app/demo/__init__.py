@@ -1,4 +1,5 @@
-"""Demo data: a provider with 2 services (5 with random responses), for trying EasyVoice and tests."""
+"""The demo: the provider "Demo Care" with its services and users (here), and random responses
+(``responses``), for trying EasyVoice and for tests."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Organisation, Service, new_start_code
-from .questionnaires import Questionnaire
-from .respond.journey import version_for
+from ..models import Organisation, Service, new_start_code
+from ..questionnaires import Questionnaire
+from ..respond.journey import version_for
 
 DEMO_SERVICES = ("Oak House", "Riverside Day Service")
 
@@ -44,8 +45,8 @@ def create_demo_users(db: Session, org: Organisation, logins_file: Path) -> list
     database (a new database beside an old file) is made again with a new password, and its line
     in the file is replaced, so the file never shows a sign-in that does not work.
     """
-    from .auth.accounts import create_user
-    from .models import User
+    from ..auth.accounts import create_user
+    from ..models import User
 
     kept = logins_file.read_text().splitlines() if logins_file.exists() else []
     by_role = {line.split(":", 1)[0]: line for line in kept if ":" in line}
