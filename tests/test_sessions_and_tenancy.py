@@ -328,7 +328,7 @@ def test_migration_0008_keeps_users_and_gives_them_0(tmp_path: Path) -> None:
     from alembic import command
     from helpers.app import POSTGRES_SERVER, fresh_database_url
 
-    from app.migrate import alembic_config
+    from app.db import alembic_config
 
     url = fresh_database_url(tmp_path)
     engine = create_engine(url)

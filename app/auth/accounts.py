@@ -97,6 +97,35 @@ def lock_time(failures: int) -> timedelta:
     return min(LOCK_MAX, LOCK_FIRST * 2 ** min(failures - LOCK_AFTER, 10))
 
 
+def try_sign_in(
+    db: Session, email: str, password: str, who: Actor, counter_key: str, window_seconds: int
+) -> SignInResult:
+    """``check_sign_in``, with a failure counted against ``counter_key`` (the address) and audited.
+
+    All of it is written at once on a connection of its own (``throttle.kept``), so a failure
+    stands although the page answers with an error. On success, the returned user belongs to that
+    finished session: load it again in the request's session before using it.
+    """
+
+    def attempt(own: Session) -> SignInResult:
+        result = check_sign_in(own, email, password)
+        if result.user is None:
+            throttle.hit(own, counter_key, window_seconds)
+            account = result.account
+            audit.record(
+                own,
+                who,
+                "auth.sign_in_failed",
+                locked=result.locked,
+                organisation_id=account.organisation_id if account else None,
+                object_type="user" if account else None,
+                object_id=account.id if account else None,
+            )
+        return result
+
+    return throttle.kept(db, attempt)
+
+
 def check_sign_in(db: Session, email: str, password: str, *, now: datetime | None = None) -> SignInResult:
     """The user if the password is right and the account is open and not waiting; else None.
 

@@ -14,11 +14,11 @@ from werkzeug.wrappers import Response as HTTPResponse
 from .. import audit, throttle
 from ..db import db
 from ..i18n import N_
-from ..models import Role
+from ..models import Role, User
 from ..respond import enrolment
 from . import expert_sign_in
 from .access import actor, current_user, home_for, roles_required, sign_in, sign_out
-from .accounts import check_sign_in, end_sessions
+from .accounts import end_sessions, try_sign_in
 from .blueprint import bp
 from .forms import SignInForm
 
@@ -107,24 +107,13 @@ def sign_in_view() -> str | HTTPResponse | tuple[str, int]:
         limit = int(current_app.config["SIGN_IN_LIMIT"])
         if throttle.over(db.session, ip_key, limit, SIGN_IN_WINDOW):
             abort(429)
-        result = check_sign_in(db.session, form.email.data, form.password.data)
+        result = try_sign_in(db.session, form.email.data, form.password.data, actor(), ip_key, SIGN_IN_WINDOW)
         if result.user is None:
-            throttle.hit(db.session, ip_key, SIGN_IN_WINDOW)
-            account = result.account
-            audit.record(
-                db.session,
-                actor(),
-                "auth.sign_in_failed",
-                locked=result.locked,
-                organisation_id=account.organisation_id if account else None,
-                object_type="user" if account else None,
-                object_id=account.id if account else None,
-            )
-            db.session.commit()  # the failure must count even though the answer is an error
             return render_template("auth/sign_in.html", form=form, problem="wrong"), 401
-        sign_in(result.user, secrets.token_urlsafe(24))
-        audit.record(db.session, actor(), "auth.sign_in", object_type="user", object_id=result.user.id)
-        return redirect(safe_next(request.args.get("next")) or home_for(result.user))
+        user = db.session.get(User, result.user.id)
+        sign_in(user, secrets.token_urlsafe(24))
+        audit.record(db.session, actor(), "auth.sign_in", object_type="user", object_id=user.id)
+        return redirect(safe_next(request.args.get("next")) or home_for(user))
     problem = "idle" if idle else "everywhere" if everywhere else None
     experts = None
     if request.args.get("how") != "password":

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Response, abort, current_app, request, stream_with_context
 from flask_babel import force_locale, gettext
 
-from .. import audit
+from .. import audit, throttle
 from ..auth.access import actor
 from ..db import db
 from ..i18n import available_locales
@@ -39,17 +39,21 @@ def _csv(lines: Iterator[str], name: str) -> Response:
 def raw_csv() -> Response:
     """Every answer of the year, one row each, labels in the chosen language (no names)."""
     org, year, lang = organisation(), chosen_year(), _language()
-    audit.record(
+    who = actor()
+    # written at once on its own connection: the record stands even if the download is broken off
+    throttle.kept(
         db.session,
-        actor(),
-        "export.raw_csv",
-        organisation_id=org.id,
-        object_type="organisation",
-        object_id=org.id,
-        year=year,
-        language=lang,
+        lambda own: audit.record(
+            own,
+            who,
+            "export.raw_csv",
+            organisation_id=org.id,
+            object_type="organisation",
+            object_id=org.id,
+            year=year,
+            language=lang,
+        ),
     )
-    db.session.commit()  # the record stands even if the download is broken off
     secret = current_app.config["SECRET_KEY"]
 
     def lines() -> Iterator[str]:
