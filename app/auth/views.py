@@ -158,6 +158,7 @@ def account() -> str:
 @bp.post("/sign-out-everywhere", endpoint="sign_out_everywhere")
 @roles_required(*Role)
 def sign_out_everywhere() -> HTTPResponse:
+    """Sign this user out on every device (their other sessions end at once)."""
     user = current_user()
     if user is None:  # pragma: no cover - roles_required sends signed-out people to sign in
         abort(403)

@@ -75,6 +75,7 @@ def _own_alert(alert_id: int) -> SafeguardingAlert:
 @bp.get("/alerts")
 @can_work
 def alerts() -> str:
+    """Safeguarding alerts for staff: open ones first, the lead and the concern words."""
     org = organisation()
     rows = safeguarding.alerts_in_order(db.session, org.id)
     people = db.session.scalars(
@@ -105,6 +106,7 @@ def alerts() -> str:
 @bp.post("/alerts/lead")
 @can_work
 def set_lead() -> HTTPResponse:
+    """An admin or quality lead names the organisation's safeguarding lead."""
     org, form = me().organisation, LeadForm()
     if not form.validate():
         abort(400)
@@ -131,6 +133,7 @@ def set_lead() -> HTTPResponse:
 @bp.post("/alerts/words")
 @can_work
 def add_word() -> HTTPResponse:
+    """Add a concern word: free text containing it raises an alert."""
     org, form = me().organisation, ConcernWordForm()
     if not form.validate():
         abort(400)
@@ -147,6 +150,7 @@ def add_word() -> HTTPResponse:
 @bp.get("/alerts/<int:alert_id>")
 @can_work
 def alert(alert_id: int) -> str:
+    """One alert: what was said (to staff only), who acted and when, and what to do next."""
     item = _own_alert(alert_id)
     audit.record(
         db.session,
@@ -170,6 +174,7 @@ def alert(alert_id: int) -> str:
 @bp.post("/alerts/<int:alert_id>/acknowledge")
 @can_work
 def acknowledge(alert_id: int) -> HTTPResponse:
+    """Staff say they have seen the alert (audited; the alert is never deleted)."""
     item = _own_alert(alert_id)
     if not ButtonForm().validate():
         abort(400)
@@ -183,6 +188,7 @@ def acknowledge(alert_id: int) -> HTTPResponse:
 @bp.post("/alerts/<int:alert_id>/close")
 @can_work
 def close_alert(alert_id: int) -> HTTPResponse:
+    """Staff close an alert with what was done (audited)."""
     item = _own_alert(alert_id)
     form = CloseAlertForm()
     if not form.validate():
@@ -197,6 +203,7 @@ def close_alert(alert_id: int) -> HTTPResponse:
 @bp.route("/challenges/<int:challenge_id>", methods=["GET", "POST"])
 @can_work
 def challenge(challenge_id: int) -> str | HTTPResponse:
+    """A challenge to a published self-assessment, and the provider's answer to it."""
     item = db.session.get(Challenge, challenge_id) or abort(404)
     if item.assessment.organisation_id != me().organisation_id:
         abort(404)

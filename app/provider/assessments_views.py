@@ -54,6 +54,7 @@ def _guard(call, *args, **kwargs):  # type: ignore[no-untyped-def]
 @bp.get("/assessments")
 @can_look
 def assessments() -> str:
+    """The organisation's self-assessments, one per year, with their status."""
     org = organisation()
     rows = db.session.scalars(
         select(SelfAssessment)
@@ -68,6 +69,7 @@ def assessments() -> str:
 @bp.post("/assessments")
 @can_work
 def start_assessment() -> HTTPResponse:
+    """A quality lead starts this year's self-assessment."""
     form = StartForm()
     if not form.validate():
         abort(400)
@@ -80,6 +82,7 @@ def start_assessment() -> HTTPResponse:
 @bp.get("/assessments/<int:assessment_id>")
 @can_look
 def assessment(assessment_id: int) -> str:
+    """One self-assessment: each section's statement, evidence and actions."""
     item = own_assessment(assessment_id)
     held = publication.held_quotes(db.session, item) if may_work(me()) else []
     return render_template(
@@ -97,6 +100,7 @@ def assessment(assessment_id: int) -> str:
 @bp.post("/assessments/<int:assessment_id>/review")
 @can_work
 def review(assessment_id: int) -> HTTPResponse:
+    """Send a self-assessment for review, or back to draft."""
     item = own_assessment(assessment_id)
     if not ButtonForm().validate():
         abort(400)
@@ -157,6 +161,7 @@ def publish_confirm(assessment_id: int) -> tuple[str, int]:
 @bp.post("/assessments/<int:assessment_id>/publish")
 @can_work
 def publish(assessment_id: int) -> HTTPResponse | tuple[str, int]:
+    """Publish a self-assessment after its checks pass (a frozen snapshot; confirmed first)."""
     item = editable_assessment(assessment_id)
     form = PublishForm()
     if not form.validate():
@@ -192,6 +197,7 @@ def publish(assessment_id: int) -> HTTPResponse | tuple[str, int]:
 @bp.post("/assessments/<int:assessment_id>/section/<ref>")
 @can_work
 def save_section(assessment_id: int, ref: str) -> HTTPResponse:
+    """Save a section's statement while the self-assessment is still a draft."""
     item = own_assessment(assessment_id)
     if item.entry(ref) is None:
         abort(404)
@@ -215,6 +221,7 @@ def save_section(assessment_id: int, ref: str) -> HTTPResponse:
 @bp.get("/assessments/<int:assessment_id>/section/<ref>")
 @can_look
 def section_entry(assessment_id: int, ref: str) -> str:
+    """One section of a self-assessment: the statement, the figures and quotes to use."""
     item = own_assessment(assessment_id)
     entry = item.entry(ref) or abort(404)
     form = SectionForm()
@@ -267,6 +274,7 @@ def _quotable(item: SelfAssessment, ref: str) -> list[Answer]:
 @bp.post("/assessments/<int:assessment_id>/section/<ref>/actions")
 @can_work
 def add_action(assessment_id: int, ref: str) -> HTTPResponse:
+    """Add an action point to a section (what we will do, by when)."""
     item = editable_assessment(assessment_id)
     form = ActionForm()
     if not form.validate():
@@ -280,6 +288,7 @@ def add_action(assessment_id: int, ref: str) -> HTTPResponse:
 @bp.post("/assessments/<int:assessment_id>/actions/<int:action_id>")
 @can_work
 def update_action(assessment_id: int, action_id: int) -> HTTPResponse:
+    """Say how an action point is going (planned, started, done, dropped), and what and who."""
     item = editable_assessment(assessment_id)
     action = db.session.get(ActionPoint, action_id)
     if action is None or action.entry.self_assessment_id != item.id:
@@ -357,6 +366,7 @@ def quote_review(assessment_id: int, ref: str, answer_id: int) -> tuple[str, int
 @bp.post("/assessments/<int:assessment_id>/section/<ref>/quotes/<int:answer_id>")
 @can_work
 def pick_quote(assessment_id: int, ref: str, answer_id: int) -> HTTPResponse | tuple[str, int]:
+    """Pick or drop an answer as a quote for a section (never a disclosure of harm)."""
     item = editable_assessment(assessment_id)
     answer, reason = _answer_to_review(item, ref, answer_id)
     if reason is not None or answer is None:  # a forged request: refused, nothing stored

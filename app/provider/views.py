@@ -93,6 +93,7 @@ def index() -> str:
 @bp.get("/questionnaire/<slug>")
 @can_look
 def questionnaire(slug: str) -> str:
+    """One questionnaire's figures for the year, small groups hidden."""
     forms = questionnaires()
     if slug not in forms:
         abort(404)
@@ -132,6 +133,7 @@ def _summary(organisation_id: int, figures: list) -> dict[str, object]:
 @bp.get("/section/<ref>")
 @can_look
 def section(ref: str) -> str:
+    """One Driving Up Quality section's figures from every questionnaire, small groups hidden."""
     framework_id, _, section_id = ref.partition(":")
     framework = frameworks().get(framework_id)
     found = next((s for s in framework.sections if s.id == section_id), None) if framework else None

@@ -47,6 +47,7 @@ def _published(org_slug: str, assessment_id: int) -> SelfAssessment:
 
 @bp.get("/<org_slug>/")
 def index(org_slug: str) -> str:
+    """An organisation's published self-assessments (no sign-in)."""
     org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug)) or abort(404)
     items = db.session.scalars(
         select(SelfAssessment)
@@ -58,6 +59,7 @@ def index(org_slug: str) -> str:
 
 @bp.get("/<org_slug>/<int:assessment_id>")
 def assessment(org_slug: str, assessment_id: int) -> str:
+    """A published self-assessment, from its frozen snapshot, with its challenges."""
     item = _published(org_slug, assessment_id)
     return render_template(
         "public/assessment.html",
@@ -71,6 +73,7 @@ def assessment(org_slug: str, assessment_id: int) -> str:
 
 @bp.get("/<org_slug>/<int:assessment_id>/easy-read")
 def easy_read(org_slug: str, assessment_id: int) -> str:
+    """The easy-read page of a published self-assessment, from its frozen snapshot (no sign-in)."""
     item = _published(org_slug, assessment_id)
     return render_template(
         "public/easy_read.html",
@@ -106,6 +109,7 @@ def report_pdf(org_slug: str, assessment_id: int) -> Response:
 
 @bp.route("/<org_slug>/<int:assessment_id>/challenge", methods=["GET", "POST"])
 def challenge(org_slug: str, assessment_id: int) -> str | HTTPResponse | tuple[str, int]:
+    """The public "Challenge this" form for a published self-assessment."""
     item = _published(org_slug, assessment_id)
     form = ChallengeForm()
     if request.method == "GET":
@@ -140,6 +144,7 @@ def challenge(org_slug: str, assessment_id: int) -> str | HTTPResponse | tuple[s
 
 @bp.get("/<org_slug>/<int:assessment_id>/challenge/sent")
 def challenge_sent(org_slug: str, assessment_id: int) -> str:
+    """Tells the person their challenge was received and when it will be answered."""
     item = _published(org_slug, assessment_id)
     return render_template("public/challenge_sent.html", item=item)
 

@@ -297,6 +297,7 @@ def at_service(code: str) -> HTTPResponse:
 
 @bp.get("/begin/<slug>")
 def begin(slug: str) -> HTTPResponse:
+    """Start a questionnaire on this tablet: the settings question comes first."""
     if slug not in questionnaires() or current_service() is None:
         abort(404)
     if questionnaires()[slug].audience == "expert":
@@ -444,6 +445,7 @@ def setting(step: str) -> str | HTTPResponse:
 
 @bp.route("/consent", methods=["GET", "POST"])
 def consent() -> str | HTTPResponse:
+    """The easy-read consent page: yes starts the questions, no stores nothing."""
     slug, service = session.get("ev_questionnaire"), current_service()
     if slug not in questionnaires() or service is None:
         return redirect(url_for("respond.start"))
@@ -492,6 +494,7 @@ def consent() -> str | HTTPResponse:
 
 @bp.get("/no-thanks")
 def no_thanks() -> str:
+    """The person said no: nothing was stored, and they are thanked."""
     session.pop("ev_questionnaire", None)
     return render_template("respond/no_thanks.html")
 
@@ -499,6 +502,7 @@ def no_thanks() -> str:
 # -- one question per page -----------------------------------------------------------------------
 @bp.route("/q/<int:number>", methods=["GET", "POST"])
 def question(number: int) -> str | HTTPResponse:
+    """One question per page: show it with its cards, store the answer when sent."""
     response = current_response()
     questions = g.questionnaire.questions
     if not 1 <= number <= len(questions):
@@ -748,6 +752,7 @@ def _thank_you(response: Response) -> HTTPResponse:
 
 @bp.get("/thank-you")
 def thank_you() -> str:
+    """Thank you: the response is finished and the tablet forgets it."""
     g.prefs = {**PREFS_DEFAULT, **session.pop("ev_thanks_prefs", {})}
     return render_template("respond/thank_you.html", told=session.pop(THANKS_TOLD_KEY, None))
 
@@ -820,6 +825,7 @@ def _is_step(value: str) -> bool:
 # -- pictures and sound --------------------------------------------------------------------------
 @bp.get("/symbols/<any(svg, black):variant>/<name>.svg")
 def symbol(variant: str, name: str) -> HTTPResponse:
+    """A picture symbol (SVG), plain or black-and-white, with long-lived cache headers."""
     from ..easyread.pictures import load_symbol_index
 
     root = Path(current_app.config["ASSETS_DIR"]) / "symbols"
@@ -831,6 +837,7 @@ def symbol(variant: str, name: str) -> HTTPResponse:
 
 @bp.get("/audio/<name>")
 def audio(name: str) -> HTTPResponse:
+    """A built audio file (read-aloud), served with immutable cache headers."""
     path = current_app.extensions["easyvoice.audio"].path(name)
     if path is None:
         abort(404)

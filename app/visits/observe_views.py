@@ -130,6 +130,7 @@ def observe(visit_id: int, number: int) -> str | HTTPResponse:
 @bp.get("/<int:visit_id>/photos")
 @run_visits
 def photos(visit_id: int) -> str:
+    """The photos taken on a visit, for its experts (never shown to others)."""
     visit = visit_to_run(visit_id)
     return _photos_page(visit, PhotoForm())
 
