@@ -11,7 +11,9 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, current_app, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
+
+from .labels import label
 
 babel = Babel()
 
@@ -24,7 +26,7 @@ def N_(text: str) -> str:  # noqa: N802 - the gettext "mark only" convention
 def init_app(app: Flask) -> None:
     """Babel with the locale selector, and the template helpers for language and direction."""
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(page_lang=page_lang, page_dir=page_dir)
+    app.jinja_env.globals.update(page_lang=page_lang, page_dir=page_dir, tr=tr, label=label)
     app.jinja_env.filters["locale_name"] = locale_name
 
 
@@ -65,3 +67,14 @@ def page_dir() -> str:
 def locale_name(code: str) -> str:
     """A language's name in that language (people look for their own language's name)."""
     return Locale.parse(code).get_display_name(code) or code
+
+
+def tr(text: str | None) -> str | None:
+    """A text that is in the catalog but not written in the template, in the reader's language.
+
+    For a questionnaire's or framework's own words (questions, answers, titles: extracted from
+    surveys/ by questionnaires/extract.py) and for strings marked with ``N_`` where Python code
+    defines them. Templates call this, never ``_(variable)``: a stored value (a status, a role)
+    goes through ``label`` instead (app/labels.py), so that its name is in the catalog.
+    """
+    return gettext(text) if text else text

@@ -207,7 +207,8 @@ def test_evidence_picker_is_grouped_by_questionnaire_with_distinct_labels(app: F
             for label in re.findall(r'<label class="check-line">(.*?)</label>', body, re.S)
         ]
         assert found and all(
-            label.startswith(html.escape(title, quote=False) + ", question ") for label in found
+            label.startswith(title + ", question ")
+            for label in found  # both as the HTML has them
         )
         labels += found
     without_counts = [re.sub(r"\s*\([^()]*answers\)$", "", label) for label in labels]

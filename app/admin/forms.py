@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
@@ -30,14 +31,14 @@ class UserForm(FlaskForm):
     name = StringField(validators=[DataRequired(), Length(max=120)])
     role = StringField(validators=[DataRequired(), Length(max=20)])
     password = PasswordField(validators=[DataRequired(), Length(min=10, max=200)])
-    pin = StringField(validators=[Optional(), Regexp(r"^\d{4}$", message="4 digits.")])
+    pin = StringField(validators=[Optional(), Regexp(r"^\d{4}$", message=lazy_gettext("4 digits."))])
 
 
 class UserChangeForm(FlaskForm):
     role = StringField(validators=[DataRequired(), Length(max=20)])
     active = BooleanField()
     password = PasswordField(validators=[Optional(), Length(min=10, max=200)])
-    pin = StringField(validators=[Optional(), Regexp(r"^\d{4}$", message="4 digits.")])
+    pin = StringField(validators=[Optional(), Regexp(r"^\d{4}$", message=lazy_gettext("4 digits."))])
 
 
 class AuditFilterForm(FlaskForm):

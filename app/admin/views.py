@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response as HTTPResponse
 
@@ -147,7 +148,7 @@ def organisation_create() -> str | HTTPResponse | tuple[str, int]:
         object_type="organisation",
         object_id=org.id,
     )
-    flash(f"Added {org.name}.")
+    flash(gettext("Added %(name)s.", name=org.name))
     return redirect(url_for("admin.organisations"))
 
 
@@ -179,7 +180,7 @@ def organisation_edit(org_id: int) -> HTTPResponse:
         before=before,
         after={"name": org.name, "threshold": org.suppression_threshold},
     )
-    flash(f"Saved {org.name}.")
+    flash(gettext("Saved %(name)s.", name=org.name))
     return redirect(url_for("admin.organisations"))
 
 
@@ -203,7 +204,7 @@ def services() -> str | HTTPResponse | tuple[str, int]:
             object_type="service",
             object_id=service.id,
         )
-        flash(f"Added {service.name}.")
+        flash(gettext("Added %(name)s.", name=service.name))
         return redirect(url_for("admin.services"))
     return _page_services(form)
 
@@ -243,7 +244,7 @@ def service_edit(service_id: int) -> HTTPResponse:
         after=name,
         new_code=bool(request.form.get("new_code")),
     )
-    flash(f"Saved {service.name}.")
+    flash(gettext("Saved %(name)s.", name=service.name))
     return redirect(url_for("admin.services"))
 
 
@@ -290,7 +291,11 @@ def tablet_enrol(service_id: int) -> HTTPResponse:
         tablet_id=tablet.id,
         replaced=previous.id if previous is not None else None,
     )
-    flash(f"This tablet is now used for {service.name}. Sign out before you give it to someone.")
+    flash(
+        gettext(
+            "This tablet is now used for %(name)s. Sign out before you give it to someone.", name=service.name
+        )
+    )
     page = redirect(url_for("admin.tablet"))
     config = current_app.config
     page.set_cookie(
@@ -321,7 +326,7 @@ def tablet_stop() -> HTTPResponse:
             object_id=current.service_id,
             tablet_id=current.id,
         )
-    flash("This tablet is not used for any service now.")
+    flash(gettext("This tablet is not used for any service now."))
     page = redirect(url_for("admin.tablet"))
     page.delete_cookie(
         enrolment.COOKIE,
@@ -353,7 +358,7 @@ def users() -> str | HTTPResponse | tuple[str, int]:
                 pin=form.pin.data or None,
             )
         except AccountError as exc:
-            form.email.errors.append(str(exc))
+            form.email.errors.append(exc.translated())
             return _page_users(form), 400
         audit.record(
             db.session,
@@ -364,7 +369,7 @@ def users() -> str | HTTPResponse | tuple[str, int]:
             object_id=user.id,
             role=user.role.value,
         )
-        flash(f"Added {user.email}.")
+        flash(gettext("Added %(name)s.", name=user.email))
         return redirect(url_for("admin.users"))
     return _page_users(form)
 
@@ -426,7 +431,7 @@ def user_edit(user_id: int) -> HTTPResponse:
         changes=changes,
         sessions_ended=bool(changes),
     )
-    flash(f"Saved {user.email}.")
+    flash(gettext("Saved %(name)s.", name=user.email))
     return redirect(url_for("admin.users"))
 
 
@@ -445,7 +450,7 @@ def user_unlock_pin(user_id: int) -> HTTPResponse:
             object_id=user.id,
             how="admin",
         )
-        flash(f"Unlocked the PIN of {user.email}.")
+        flash(gettext("Unlocked the PIN of %(email)s.", email=user.email))
     return redirect(url_for("admin.users"))
 
 
@@ -463,7 +468,7 @@ def user_sign_out(user_id: int) -> HTTPResponse:
         object_type="user",
         object_id=user.id,
     )
-    flash(f"Signed out {user.email} everywhere.")
+    flash(gettext("Signed out %(email)s everywhere.", email=user.email))
     return redirect(url_for("admin.users"))
 
 

@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit, throttle
 from ..audit import Actor
+from ..i18n import N_
 from ..models import Organisation, Role, User, utcnow
 from ..models.user import hash_method
 
@@ -49,7 +51,21 @@ def _dummy_hash(method: str) -> str:
 
 
 class AccountError(ValueError):
-    pass
+    """Why an account cannot be made or changed: a message marked for translation, and its values.
+
+    ``str()`` gives it in English (the CLI); pages show ``translated()``.
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message)
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        return self.message % self.values if self.values else self.message
+
+    def translated(self) -> str:
+        """The message in the reader's language (inside a request)."""
+        return gettext(self.message, **self.values)
 
 
 @dataclass(frozen=True)
@@ -76,11 +92,11 @@ def create_user(
 ) -> User:
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise AccountError("That does not look like an email address.")
+        raise AccountError(N_("That does not look like an email address."))
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise AccountError(N_("A password needs at least %(number)s characters."), number=MIN_PASSWORD)
     if db.scalar(select(User).where(User.email == email)) is not None:
-        raise AccountError("Someone already uses that email address.")
+        raise AccountError(N_("Someone already uses that email address."))
     user = User(organisation=organisation, email=email, name=name.strip()[:120], role=Role(role))
     user.set_password(password)
     if pin:
