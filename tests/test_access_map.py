@@ -7,28 +7,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from helpers.app import ROLES, add_users, make_app, sign_in_as
+from helpers.routes import all_routes
 from werkzeug.routing import IntegerConverter
 
 OPEN_BLUEPRINTS = {"respond", "public", "auth", "health"}  # health: the load balancer's check
-
-
-def _sample(converter: object) -> object:
-    if hasattr(converter, "items"):  # any(...)
-        return sorted(converter.items)[0]
-    return 1 if isinstance(converter, IntegerConverter) else "x"
-
-
-def all_routes(app: Flask) -> list[tuple[str, str, str]]:
-    """(endpoint, method, url) for every rule, with made-up values for its arguments."""
-    out = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        values = {arg: _sample(rule._converters[arg]) for arg in rule.arguments}
-        url = rule.build(values, append_unknown=False)[1]
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            out.append((rule.endpoint, method, url))
-    return out
 
 
 @pytest.fixture

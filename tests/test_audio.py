@@ -56,7 +56,7 @@ def test_audio_is_served_with_immutable_cache_headers(audio_build_run, tmp_path)
 
 
 def test_question_page_links_its_audio(audio_build_run, tmp_path):
-    from test_journey_flow import begin
+    from helpers.journey import begin
 
     app: Flask = make_app(tmp_path, AUDIO_DIR=str(audio_build_run["dir"]), WTF_CSRF_ENABLED=False)
     client = app.test_client()

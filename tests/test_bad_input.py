@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import csrf_token, service_code, submission_id
+from helpers.journey import answer, begin, questions, stored
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Answer
-from test_journey_flow import answer, begin, questions, stored
 
 
 def assert_friendly(result: object, status: int, home: str = "Go to the start") -> None:

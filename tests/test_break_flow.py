@@ -9,11 +9,11 @@ import time
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import service_code, submission_id
+from helpers.journey import answer, questions, stored
 from sqlalchemy import select
 
 from app.db import db
 from app.models import Response
-from test_journey_flow import answer, questions, stored
 
 GO_ON = "Go on where you were"
 

@@ -3,52 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask.testing import FlaskClient
 from helpers.app import service_code, submission_id
+from helpers.journey import answer, begin, questions, stored, the_response
 from sqlalchemy import func, select
 
 from app.db import db
 from app.models import Answer, AnswerKind, Response
-
-
-def begin(client: FlaskClient, app: Flask, slug: str = "your-support", **prefs: str) -> None:
-    client.get(f"/at/{service_code(app)}")
-    assert client.get(f"/begin/{slug}").status_code == 302
-    settings = {
-        "who": "self",
-        "text": "normal",
-        "pictures": "on",
-        "contrast": "off",
-        "read_aloud": "on",
-        "autoplay": "off",
-        "locale": "en_GB",
-        **prefs,
-    }
-    assert client.post("/settings", data=settings).status_code == 302
-    page = client.get("/consent").get_data(as_text=True)
-    response = client.post("/consent", data={"submission_id": submission_id(page), "action": "yes"})
-    assert response.headers["Location"].endswith("/q/1")
-
-
-def answer(client: FlaskClient, number: int, question: str, **fields: object) -> object:
-    page = client.get(f"/q/{number}").get_data(as_text=True)
-    data = {"submission_id": submission_id(page), "question": question, **fields}
-    return client.post(f"/q/{number}", data=data)
-
-
-def questions(app: Flask, slug: str = "your-support") -> list:
-    return list(app.extensions["easyvoice.surveys"].questionnaires[slug].questions)
-
-
-def stored(app: Flask) -> dict[str, Answer]:
-    with app.app_context():
-        rows = db.session.scalars(select(Answer)).all()
-        return {a.question_key: (a.kind, sorted(a.values), a.text) for a in rows}
-
-
-def the_response(app: Flask) -> Response:
-    with app.app_context():
-        return db.session.scalars(select(Response)).one()
 
 
 def test_whole_questionnaire_is_stored_as_given(no_csrf_app: Flask) -> None:

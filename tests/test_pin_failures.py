@@ -18,10 +18,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import PASSWORD, add_users, sign_in_as
 from helpers.migrations import empty_database, migrate
+from helpers.visit_steps import (
+    add_expert,
+    check_section,
+    give_back,
+    hand_over,
+    handovers,
+    open_visit,
+    plan_visit,
+    post,
+    sign,
+    signed_in,
+    token_in,
+)
 from sqlalchemy import Engine, select
-from test_visits import add_expert, open_visit, plan_visit, post, signed_in, token_in
-from test_visits_handover import give_back, hand_over, handovers
-from test_visits_verification import check_section, sign
 
 from app.audit import Actor
 from app.auth.accounts import PIN_LOCK_AFTER, check_pin_counted, create_user

@@ -13,13 +13,12 @@ import time
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import submission_id
+from helpers.journey import answer, begin, questions, stored
+from helpers.visit_steps import hand_over, open_visit_for, token_in
 from sqlalchemy import select
-from test_visits import token_in
-from test_visits_handover import hand_over, open_visit_for
 
 from app.db import db
 from app.models import AnswerKind, Response
-from test_journey_flow import answer, begin, questions, stored
 
 STILL_THERE = "Are you still there?"
 WORDS = "My keyworker takes my money"

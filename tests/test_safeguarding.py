@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from helpers.app import add_users, csrf_token, make_app, sign_in_as, submission_id
+from helpers.app import add_users, csrf_token, make_app, sign_in_as
+from helpers.journey import answer, begin, journey_with, questions
 from sqlalchemy import event, select, update
 
 from app.audit import Actor
@@ -29,53 +30,9 @@ from app.safeguarding import (
     mark_urgent,
     matches,
 )
-from test_journey_flow import answer, begin, questions
 
 FREE_TEXT_WORRY = "Staff shouted at me"
 CLOSING_WORRY = "Someone took my money"
-
-
-def journey_with(
-    app: Flask,
-    safe_answer: str,
-    closing_text: str = "",
-    *,
-    free_text: str = "I like the garden",
-    room: list[str] | None = None,
-    stop_before_room: bool = False,
-) -> None:
-    """Answer your-support: "safe_home" as given, everything else happy/yes; then the closing steps.
-
-    ``room``: who else was in the room ([] = nobody); ``stop_before_room``: stop after "who helped"."""
-    client = app.test_client()
-    begin(client, app)
-    for number, q in enumerate(questions(app), start=1):
-        if q.id == "safe_home":
-            fields = {"answer": safe_answer}
-        elif q.type == "free_text":
-            fields = {"text": free_text, "action": "answer"}
-        elif q.multiple:
-            fields = {"answer": [q.choices[0].value], "action": "answer"}
-        else:
-            fields = {"answer": q.choices[0].value}
-        assert answer(client, number, q.id, **fields).status_code == 302
-    room_data = (
-        {"action": "nobody"}
-        if room == []
-        else {"people": room if room is not None else ["staff"], "action": "answer"}
-    )
-    for step, data in (
-        ("helped", {"action": "nobody"}),
-        ("room", room_data),
-        ("anything_else", {"text": closing_text, "action": "answer"}),
-    ):
-        if step == "room" and stop_before_room:
-            page = client.get("/stop").get_data(as_text=True)
-            client.post("/stop", data={"submission_id": submission_id(page), "action": "yes"})
-            return
-        page = client.get(f"/end/{step}").get_data(as_text=True)
-        sent = client.post(f"/end/{step}", data={"submission_id": submission_id(page), **data})
-        assert sent.status_code in (200, 302)
 
 
 @pytest.fixture

@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from helpers.app import add_users, make_app, sign_in_as
+from helpers.journey import begin, journey_with, questions
 from helpers.mail import MailServer, free_port
 from sqlalchemy import create_engine, func, select, text, update
-from test_safeguarding import journey_with
 
 from app.db import db
 from app.models import Answer, MailOutbox, SafeguardingAlert, SafeguardingLead, User, utcnow
-from test_journey_flow import begin, questions
 
 EXTERNAL = "https://voice.example.org"
 

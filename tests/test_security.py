@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from helpers.app import ROLES, add_users, make_app, sign_in_as
+from helpers.journey import answer, begin, questions
+from helpers.routes import all_routes
 from sqlalchemy import func, select, update
-from test_access_map import all_routes
 
 from app.db import db
 from app.models import Answer, AuditEvent, Response, SafeguardingAlert, utcnow
-from test_journey_flow import answer, begin, questions
 
 REQUIRED = (
     "Content-Security-Policy",

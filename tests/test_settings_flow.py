@@ -13,11 +13,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import service_code, submission_id
-from test_visits import token_in
-from test_visits_handover import hand_over, open_visit_for
+from helpers.journey import answer, questions, stored
+from helpers.visit_steps import hand_over, open_visit_for, token_in
 
 from app.respond.forms import SETTINGS_CHOICES
-from test_journey_flow import answer, questions, stored
 
 ORDER = ["who", "text", "pictures", "contrast", "read_aloud", "autoplay"]
 

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 
 from flask import Flask
 from helpers.app import service_code, submission_id
+from helpers.journey import answer, questions
 from sqlalchemy import select
 
 from app.db import db
 from app.models import QuestionnaireVersion, Response
 from app.reports.figures import question_figures
 from app.respond.short import is_short, short_version
-from test_journey_flow import answer, questions
 
 
 def full_and_short(app: Flask):  # type: ignore[no-untyped-def]

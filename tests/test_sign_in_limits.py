@@ -98,7 +98,7 @@ def test_only_failures_count_towards_the_limit_per_address(tmp_path: Path) -> No
 
 
 def test_the_pin_still_gives_the_tablet_back_while_the_password_waits(tmp_path: Path) -> None:
-    from test_visits_handover import give_back, hand_over, open_visit_for
+    from helpers.visit_steps import give_back, hand_over, open_visit_for
 
     app = make_app(tmp_path)
     client, visit_id = open_visit_for(app)  # the expert, signed in, with an open visit

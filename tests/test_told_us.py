@@ -14,8 +14,8 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import add_users, service_code, submission_id
+from helpers.visit_steps import open_visit, plan_visit, post, signed_in, token_in
 from sqlalchemy import select
-from test_visits import open_visit, plan_visit, post, signed_in, token_in
 
 from app.db import db
 from app.easyread.phrases import PHRASES

@@ -4,118 +4,27 @@ by the other tests/test_visits_*.py files."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from flask import Flask
-from flask.testing import FlaskClient
-from helpers.app import PASSWORD, add_users, sign_in_as
-from sqlalchemy import func, select
+from helpers.app import add_users
+from helpers.visit_steps import (
+    TODAY,
+    actions,
+    add_expert,
+    assert_easy_read_error,
+    count,
+    finish_visit,
+    open_visit,
+    plan_visit,
+    post,
+    service_id,
+    signed_in,
+    token_in,
+    visit_row,
+)
+from sqlalchemy import select
 
 from app.db import db
-from app.models import AuditEvent, Organisation, Service, Visit
-
-TODAY = date.today().isoformat()
-
-
-# -- helpers shared by the visits tests --------------------------------------------------------------
-def token_in(html: str) -> str:
-    """The CSRF token of the first form on a page (rendered by WTForms or by hand)."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, "no CSRF token on the page"
-    return match.group(1)
-
-
-def service_id(app: Flask, name: str = "Oak House") -> int:
-    with app.app_context():
-        return db.session.scalars(select(Service.id).where(Service.name == name)).one()
-
-
-def add_expert(app: Flask, email: str, *, org_slug: str = "demo", pin: str | None = "4321") -> int:
-    from app.auth.accounts import create_user
-
-    with app.app_context():
-        org = db.session.scalars(select(Organisation).where(Organisation.slug == org_slug)).one()
-        user = create_user(
-            db.session,
-            organisation=org,
-            email=email,
-            name=email.split("@")[0].title(),
-            role="expert",
-            password=PASSWORD,
-            pin=pin,
-        )
-        db.session.commit()
-        return user.id
-
-
-def signed_in(app: Flask, email: str = "expert@demo.example") -> FlaskClient:
-    client = app.test_client()
-    assert sign_in_as(client, email).status_code == 302
-    return client
-
-
-def post(client: FlaskClient, url: str, page_url: str | None = None, **data: object) -> object:
-    """Post a form with the CSRF token from the page it is on (``page_url``, or ``url`` itself)."""
-    page = client.get(page_url or url).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": token_in(page), **data})
-
-
-def plan_visit(
-    client: FlaskClient,
-    app: Flask,
-    slugs: tuple[str, ...] = ("your-support",),
-    co_checker: int | None = None,
-    supporter: str = "Sam",
-) -> int:
-    result = post(
-        client,
-        "/visits/plan",
-        service=service_id(app),
-        visit_date=TODAY,
-        questionnaires=list(slugs),
-        co_checker=co_checker or "",
-        supporter_name=supporter,
-    )
-    assert result.status_code == 302, result.get_data(as_text=True)
-    return int(result.headers["Location"].rsplit("/", 1)[1])
-
-
-def open_visit(client: FlaskClient, visit_id: int) -> None:
-    result = post(client, f"/visits/{visit_id}/open", f"/visits/{visit_id}")
-    assert result.status_code == 302
-
-
-def finish_visit(client: FlaskClient, visit_id: int) -> object:
-    """Finish the visit as the expert does: "Finish the visit", then "Yes" on "Are you sure?"."""
-    page = client.get(f"/visits/{visit_id}/finish").get_data(as_text=True)
-    return client.post(f"/visits/{visit_id}/close", data={"csrf_token": token_in(page), "confirm": "yes"})
-
-
-def visit_row(app: Flask, visit_id: int) -> Visit:
-    with app.app_context():
-        return db.session.get(Visit, visit_id)
-
-
-def actions(app: Flask, prefix: str = "") -> list[str]:
-    with app.app_context():
-        rows = db.session.scalars(
-            select(AuditEvent.action).where(AuditEvent.action.startswith(prefix)).order_by(AuditEvent.id)
-        )
-        return list(rows)
-
-
-def count(app: Flask, model: type) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
-def assert_easy_read_error(result: object, status: int) -> None:
-    html = result.get_data(as_text=True)
-    assert result.status_code == status, (result.status_code, html[:400])
-    assert "Something went wrong" in html and "Traceback" not in html
+from app.models import AuditEvent, Visit
 
 
 # -- planning --------------------------------------------------------------------------------------

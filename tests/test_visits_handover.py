@@ -4,22 +4,25 @@ screens, and the tablet comes back with the expert's pin number or a full sign-i
 from __future__ import annotations
 
 from flask import Flask
-from flask.testing import FlaskClient
-from helpers.app import PASSWORD, add_users, service_code, sign_in_as, submission_id
-from sqlalchemy import select
-from test_visits import (
+from helpers.app import PASSWORD, add_users, service_code, sign_in_as
+from helpers.visit_steps import (
     add_expert,
+    answer_all,
     assert_easy_read_error,
+    give_back,
+    hand_over,
+    handovers,
     open_visit,
+    open_visit_for,
     plan_visit,
     post,
     signed_in,
     token_in,
 )
+from sqlalchemy import select
 
 from app.db import db
-from app.models import AuditEvent, Handover, Response, Visit
-from test_journey_flow import questions
+from app.models import AuditEvent, Response, Visit
 
 STAFF_PAGES = (
     "/visits/",
@@ -31,80 +34,6 @@ STAFF_PAGES = (
     "/visits/statements",
     "/provider/",
 )
-
-
-def open_visit_for(app: Flask, slugs: tuple[str, ...] = ("your-support",)) -> tuple[FlaskClient, int]:
-    add_users(app)
-    client = signed_in(app)
-    visit_id = plan_visit(client, app, slugs)
-    open_visit(client, visit_id)
-    return client, visit_id
-
-
-def hand_over(client: FlaskClient, visit_id: int, mode: str = "alone", slug: str = "your-support") -> None:
-    result = post(
-        client, f"/visits/{visit_id}/hand-over", f"/visits/{visit_id}", questionnaire=slug, mode=mode
-    )
-    assert result.status_code == 302 and result.headers["Location"] == f"/begin/{slug}"
-
-
-def answer_all(client: FlaskClient, app: Flask, slug: str = "your-support", text: str = "I like it") -> str:
-    """A respondent goes through the whole questionnaire; returns where the tablet goes after."""
-    assert client.get(f"/begin/{slug}").status_code == 302
-    page = client.get("/settings").get_data(as_text=True)
-    settings = {
-        "who": "self",
-        "text": "normal",
-        "pictures": "on",
-        "contrast": "off",
-        "read_aloud": "on",
-        "autoplay": "off",
-        "locale": "en_GB",
-        "csrf_token": token_in(page),
-    }
-    assert client.post("/settings", data=settings).status_code == 302
-    page = client.get("/consent").get_data(as_text=True)
-    client.post(
-        "/consent", data={"submission_id": submission_id(page), "action": "yes", "csrf_token": token_in(page)}
-    )
-    for number, question in enumerate(questions(app, slug), start=1):
-        page = client.get(f"/q/{number}").get_data(as_text=True)
-        fields = (
-            {"text": text, "action": "answer"}
-            if question.type == "free_text"
-            else {"answer": question.choices[0].value}
-        )
-        result = client.post(
-            f"/q/{number}",
-            data={
-                "submission_id": submission_id(page),
-                "question": question.id,
-                "csrf_token": token_in(page),
-                **fields,
-            },
-        )
-        assert result.status_code == 302
-    for step, fields in (
-        ("helped", {"action": "nobody"}),
-        ("room", {"people": ["staff"], "action": "answer"}),
-        ("anything_else", {"text": "", "action": "answer"}),
-    ):
-        page = client.get(f"/end/{step}").get_data(as_text=True)
-        result = client.post(
-            f"/end/{step}",
-            data={"submission_id": submission_id(page), "csrf_token": token_in(page), **fields},
-        )
-    assert result.headers["Location"] == "/thank-you"
-    return client.get("/thank-you").headers["Location"]
-
-
-def give_back(client: FlaskClient, pin: str) -> object:
-    return post(client, "/visits/give-back", pin=pin)
-
-
-def handovers(app: Flask) -> list[Handover]:
-    with app.app_context():
-        return list(db.session.scalars(select(Handover).order_by(Handover.id)))
 
 
 def responses(app: Flask) -> list[Response]:

@@ -12,17 +12,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import add_users, make_app, submission_id
-from PIL import Image
-from sqlalchemy import select
-from test_visits import (
+from helpers.visit_steps import (
     add_expert,
     assert_easy_read_error,
     finish_visit,
+    observe,
     open_visit,
     plan_visit,
     signed_in,
     token_in,
 )
+from PIL import Image
+from sqlalchemy import select
 
 from app.db import db
 from app.models import Answer, AnswerKind, Photo, Response
@@ -40,20 +41,6 @@ def open_visit_for(app: Flask) -> tuple[FlaskClient, int]:
     visit_id = plan_visit(client, app)
     open_visit(client, visit_id)
     return client, visit_id
-
-
-def observe(client: FlaskClient, visit_id: int, number: int, question: str, **fields: object) -> object:
-    url = f"/visits/{visit_id}/observations/{number}"
-    page = client.get(url).get_data(as_text=True)
-    return client.post(
-        url,
-        data={
-            "csrf_token": token_in(page),
-            "submission_id": submission_id(page),
-            "question": question,
-            **fields,
-        },
-    )
 
 
 def photo_bytes(

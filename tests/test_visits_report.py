@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from flask import Flask
 from helpers.app import add_users
+from helpers.visit_steps import (
+    answer_all,
+    assert_easy_read_error,
+    check_section,
+    give_back,
+    hand_over,
+    observe,
+    open_visit,
+    plan_visit,
+    post,
+    sign,
+    signed_in,
+    statement_for,
+)
 from sqlalchemy import select
-from test_visits import assert_easy_read_error, open_visit, plan_visit, post, signed_in
-from test_visits_handover import answer_all, give_back, hand_over
-from test_visits_observations import observe
-from test_visits_verification import check_section, sign, statement_for
 
 from app.db import db
 from app.models import AuditEvent, Organisation

@@ -6,7 +6,6 @@ verifications_for() / verdicts_by_section() with the exact text each verdict jud
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import date, timedelta
 
@@ -14,13 +13,26 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import add_users
+from helpers.visit_steps import (
+    STATEMENT,
+    add_expert,
+    assert_easy_read_error,
+    assessment_id,
+    check_section,
+    open_visit,
+    plan_visit,
+    post,
+    seen_on,
+    sign,
+    signed_in,
+    statement_for,
+    token_in,
+)
 from sqlalchemy import select
-from test_visits import add_expert, assert_easy_read_error, open_visit, plan_visit, post, signed_in, token_in
 
 from app.db import db
 from app.models import (
     AuditEvent,
-    Organisation,
     SectionEntry,
     SelfAssessment,
     Verification,
@@ -33,78 +45,12 @@ from app.models.verification import SignedVerificationChanged
 from app.reports.exports import verdicts_by_section
 from app.visits import verification
 
-STATEMENT = "We ask each person what they want. Their plan says it in their own words."
-
-
-def assessment_id(app: Flask, year: int | None = None) -> int | None:
-    """The demo organisation's newest self-assessment for the year, if there is one."""
-    with app.app_context():
-        org = db.session.scalars(select(Organisation.id).where(Organisation.slug == "demo")).one()
-        found = verification.newest_assessment(db.session, org, year or date.today().year)
-        return found.id if found else None
-
-
-def statement_for(
-    app: Flask, section: str = "1", text: str = STATEMENT, year: int | None = None
-) -> FlaskClient:
-    """The quality lead writes the section's statement in the self-assessment composer (starting
-    the year's self-assessment first if there is none)."""
-    lead = signed_in(app, "quality_lead@demo.example")
-    year = year or date.today().year
-    aid = assessment_id(app, year)
-    if aid is None:
-        started = post(lead, "/provider/assessments", period=year)
-        assert started.status_code == 302, started.get_data(as_text=True)[:300]
-        aid = int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
-    page = f"/provider/assessments/{aid}/section/duq:{section}"
-    assert post(lead, page, statement=text).status_code == 302
-    return lead
-
 
 def open_visit_for(app: Flask, co_checker: int | None = None) -> tuple[FlaskClient, int]:
     client = signed_in(app)
     visit_id = plan_visit(client, app, co_checker=co_checker)
     open_visit(client, visit_id)
     return client, visit_id
-
-
-def seen_on(html: str) -> str:
-    """The fingerprint of the statement the verdict page showed."""
-    match = re.search(r'name="seen" value="([0-9a-f]+)"', html)
-    assert match, "no statement fingerprint on the verdict page"
-    return match.group(1)
-
-
-def check_section(
-    client: FlaskClient,
-    visit_id: int,
-    section: str = "1",
-    verdict: str = "partly",
-    reasons: tuple[str, ...] = ("people_said", "we_saw"),
-    why: str = "Most people said so.",
-    todo: str = "Ask everyone, not only some.",
-) -> None:
-    base = f"/visits/{visit_id}/verify/{section}"
-    page = client.get(f"{base}/verdict").get_data(as_text=True)
-    result = client.post(
-        f"{base}/verdict", data={"csrf_token": token_in(page), "verdict": verdict, "seen": seen_on(page)}
-    )
-    assert result.headers["Location"] == f"{base}/why"
-    assert post(client, f"{base}/why", reasons=list(reasons), why=why).headers["Location"] == f"{base}/todo"
-    assert post(client, f"{base}/todo", text=todo).status_code == 302
-
-
-def sign(client: FlaskClient, visit_id: int, co_pin: str = "", agent: str = "TestTablet/1.0") -> object:
-    """Sign as the expert would: from the sign page, through "Sign anyway" when parts are not
-    checked."""
-    page = client.get(f"/visits/{visit_id}/sign").get_data(as_text=True)
-    data = {"csrf_token": token_in(page), "co_pin": co_pin}
-    if f"/visits/{visit_id}/sign/unchecked" in page:
-        page = client.get(f"/visits/{visit_id}/sign/unchecked").get_data(as_text=True)
-        match = re.search(r'name="unchecked_ok" value="([^"]*)"', page)
-        assert match, "no list of the parts not checked on the second step"
-        data["unchecked_ok"] = match.group(1)
-    return client.post(f"/visits/{visit_id}/sign", data=data, headers={"User-Agent": agent})
 
 
 def verdict_rows(app: Flask) -> list[tuple]:
