@@ -42,6 +42,7 @@ from ..models import (
     utcnow,
 )
 from ..questionnaires import Questionnaire
+from ..reports.figures import written_answers
 from ..safeguarding import concern_words, matches
 from .workflow import AssessmentError, ensure_editable
 
@@ -143,23 +144,8 @@ def candidates(
     words = concern_words(db, organisation_id)
     left_out = set(exclude)
     has_alert = exists().where(SafeguardingAlert.response_id == Answer.response_id)
-    rows = db.scalars(
-        select(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Service, Service.id == Response.service_id)
-        .where(
-            Service.organisation_id == organisation_id,
-            Answer.kind == AnswerKind.TEXT,
-            Answer.question_key.in_(list(keys)),
-            Response.version_id.in_(list(version_ids)),
-            Response.consent.is_(True),
-            Response.started_at >= start,
-            Response.started_at < end,
-            ~has_alert,
-        )
-        .order_by(Answer.created_at.desc(), Answer.id.desc())
-        .limit(limit * 4)
-    )
+    query = written_answers(organisation_id, keys, version_ids, start, end)
+    rows = db.scalars(query.where(Response.consent.is_(True), ~has_alert).limit(limit * 4))
     out = [
         a for a in rows if a.id not in left_out and a.text and a.text.strip() and not matches(a.text, words)
     ]

@@ -6,12 +6,11 @@ from datetime import datetime
 
 from flask import abort, current_app, render_template
 from flask_babel import format_date, gettext
-from sqlalchemy import select
 
 from ..assessments import workflow as assessment_service
 from ..db import db
 from ..i18n import N_
-from ..models import Answer, AnswerKind, Response, Service, utcnow
+from ..models import Answer, utcnow
 from ..reports.figures import (
     HOW_LABELS,
     NOT_ANSWERS,
@@ -24,6 +23,8 @@ from ..reports.figures import (
     stands_out,
     start_of_day,
     version_ids,
+    written_answers,
+    year_bounds,
 )
 from ..reports.suppression import difference, percent
 from ..safeguarding import open_alerts
@@ -162,25 +163,10 @@ def _free_texts(organisation_id: int, slug: str, year: int, keys: list[str]) -> 
     """Written answers, newest first, for those allowed to read them (never for viewers)."""
     if not keys:
         return {}
-    from ..reports.figures import year_bounds
-
     start, end = year_bounds(year)
-    versions = list(version_ids(db.session, [slug]))
-    rows = db.session.scalars(
-        select(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Service, Service.id == Response.service_id)
-        .where(
-            Service.organisation_id == organisation_id,
-            Response.version_id.in_(versions),
-            Answer.question_key.in_(keys),
-            Answer.kind == AnswerKind.TEXT,
-            Response.started_at >= start,
-            Response.started_at < end,
-        )
-        .order_by(Answer.created_at.desc())
-        .limit(FREE_TEXT_SHOWN * len(keys))
-    )
+    versions = version_ids(db.session, [slug])
+    query = written_answers(organisation_id, keys, versions, start, end)
+    rows = db.session.scalars(query.limit(FREE_TEXT_SHOWN * len(keys)))
     out: dict[str, list[Answer]] = {}
     for answer in rows:
         out.setdefault(answer.question_key, []).append(answer)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, case, cast, func, or_, select
+from sqlalchemy import Select, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..i18n import N_
@@ -129,6 +129,28 @@ def columns_for(question: Question) -> list[str]:
     if question.type == "free_text":
         return [TEXT, DONT_KNOW, DONT_WANT_TO_SAY]
     return [option.value for option in question.report_choices] + [DONT_KNOW, DONT_WANT_TO_SAY]
+
+
+def written_answers(
+    organisation_id: int, keys: Iterable[str], version_ids: Iterable[int], start: datetime, end: datetime
+) -> Select[tuple[Answer]]:
+    """The query for an organisation's written (free-text) answers to ``keys`` in the period,
+    newest first. The dashboard shows them to those who may read them; the self-assessment picks
+    quotes from them (adding its own conditions: consent, no safeguarding alert)."""
+    return (
+        select(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Service, Service.id == Response.service_id)
+        .where(
+            Service.organisation_id == organisation_id,
+            Answer.kind == AnswerKind.TEXT,
+            Answer.question_key.in_(list(keys)),
+            Response.version_id.in_(list(version_ids)),
+            Response.started_at >= start,
+            Response.started_at < end,
+        )
+        .order_by(Answer.created_at.desc(), Answer.id.desc())
+    )
 
 
 def version_ids(db: Session, slugs: Iterable[str]) -> dict[int, str]:
