@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from helpers.app import add_users, csrf_token, make_app, sign_in_as
 from sqlalchemy import select
 
-from app.assessments import publication
+from app.assessments import challenges, publication
 from app.assessments import workflow as service
 from app.audit import Actor
 from app.db import db
@@ -165,5 +165,5 @@ def test_only_published_can_be_challenged_by_the_service(public_app: Flask) -> N
         lead = db.session.scalar(select(User).where(User.email == "quality_lead@demo.example"))
         draft = service.start(db.session, lead.organisation_id, 2026, ["duq:1"], lead, Actor())
         with pytest.raises(service.AssessmentError):
-            service.add_challenge(db.session, draft, "x", "public", None)
+            challenges.add_challenge(db.session, draft, "x", "public", None)
         assert db.session.get(SelfAssessment, draft.id).status == "draft"

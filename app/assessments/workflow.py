@@ -18,7 +18,6 @@ from ..audit import Actor
 from ..models import (
     ACTION_STATUSES,
     ActionPoint,
-    Challenge,
     SectionEntry,
     SelfAssessment,
     User,
@@ -27,7 +26,6 @@ from ..models import (
 from ..questionnaires import Framework
 from ..reports.figures import NOT_ANSWERS, QuestionFigures
 from ..reports.suppression import percent
-from ..safeguarding import concern_words, matches
 
 ANSWER_WITHIN = timedelta(weeks=4)
 MAX_STATEMENT = 5000
@@ -252,62 +250,3 @@ def you_said_we_did(assessment: SelfAssessment) -> list[dict[str, Any]]:
                 }
             )
     return out
-
-
-# -- challenges -------------------------------------------------------------------------------------
-def add_challenge(
-    db: Session, assessment: SelfAssessment, what: str, relation: str, contact: str | None
-) -> Challenge:
-    if not assessment.frozen:
-        raise AssessmentError("only a published self-assessment can be challenged")
-    now = utcnow()
-    challenge = Challenge(
-        self_assessment_id=assessment.id,
-        received_at=now,
-        due_at=now + ANSWER_WITHIN,
-        what=what,
-        relation=relation,
-        contact=contact or None,
-    )
-    db.add(challenge)
-    db.flush()
-    audit.record(
-        db,
-        Actor(),
-        "challenge.receive",
-        organisation_id=assessment.organisation_id,
-        object_type="challenge",
-        object_id=challenge.id,
-    )
-    return challenge
-
-
-def answer_challenge(db: Session, challenge: Challenge, text: str, by: User, actor: Actor) -> None:
-    if challenge.answered_at is not None:
-        raise AssessmentError("already answered")
-    if not text.strip() or len(text) > MAX_STATEMENT:
-        raise AssessmentError("write an answer")
-    found = matches(text, concern_words(db, challenge.assessment.organisation_id))
-    if found:  # the answer is public: it must not tell of harm to anyone
-        raise NeedsChange(found)
-    challenge.answer, challenge.answered_at, challenge.answered_by_id = text.strip(), utcnow(), by.id
-    audit.record(
-        db,
-        actor,
-        "challenge.answer",
-        organisation_id=challenge.assessment.organisation_id,
-        object_type="challenge",
-        object_id=challenge.id,
-    )
-    db.flush()
-
-
-def challenges_for(db: Session, organisation_id: int) -> list[Challenge]:
-    return list(
-        db.scalars(
-            select(Challenge)
-            .join(SelfAssessment)
-            .where(SelfAssessment.organisation_id == organisation_id)
-            .order_by(Challenge.due_at)
-        )
-    )

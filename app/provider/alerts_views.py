@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import audit, safeguarding
+from ..assessments import challenges
 from ..assessments import workflow as assessment_service
 from ..auth.access import actor, current_user
 from ..db import db
@@ -212,7 +213,7 @@ def challenge(challenge_id: int) -> str | HTTPResponse:
         if not form.validate():
             abort(400)
         try:
-            assessment_service.answer_challenge(db.session, item, form.answer.data, me(), actor())
+            challenges.answer_challenge(db.session, item, form.answer.data, me(), actor())
         except assessment_service.AssessmentError:
             abort(400)
         return redirect(url_for("provider.challenge", challenge_id=item.id))

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import abort, current_app, render_template
 from flask_babel import format_date, gettext
 
-from ..assessments import workflow as assessment_service
+from ..assessments import challenges as challenge_service
 from ..db import db
 from ..i18n import N_
 from ..models import Answer, utcnow
@@ -73,7 +73,7 @@ def index() -> str:
         db.session, org.id, org.suppression_threshold, year, list(forms), as_of=_as_of()
     )
     working = may_work(user)
-    challenges = assessment_service.challenges_for(db.session, org.id) if working else []
+    challenges = challenge_service.challenges_for(db.session, org.id) if working else []
     groups: dict[str, list] = {}
     for questionnaire in forms.values():
         groups.setdefault(questionnaire.audience, []).append(questionnaire)

@@ -5,7 +5,6 @@ live answers: a quote that fails the quote rules now is held back."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
@@ -15,18 +14,14 @@ from werkzeug.wrappers import Response as HTTPResponse
 from wtforms import StringField, TextAreaField
 
 from .. import throttle
-from ..assessments import publication
-from ..assessments import workflow as assessment_service
+from ..assessments import challenges, publication
 from ..db import db
 from ..models import CHALLENGER_RELATIONSHIPS, Organisation, SelfAssessment, utcnow
 from ..reports import told_us
 from .blueprint import bp
 
-MAX_CHALLENGE = 5000  # characters; a real challenge is a few paragraphs
-MAX_CONTACT = 200
 CHALLENGES_PER_WINDOW, WINDOW_SECONDS = 5, 600
 PDFS_PER_WINDOW = 30  # per address per 10 minutes: plenty to read, too few to keep a worker busy
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ChallengeForm(FlaskForm):
@@ -124,21 +119,20 @@ def challenge(org_slug: str, assessment_id: int) -> str | HTTPResponse | tuple[s
         abort(429)
     if not form.validate():
         abort(400)
-    what = CONTROL.sub("", form.what.data or "").strip()
-    contact = CONTROL.sub("", form.contact.data or "").strip()
-    problem, status = None, 400
-    if not what:
-        problem = "challenge_empty"
-    elif len(what) > MAX_CHALLENGE or len(contact) > MAX_CONTACT:
-        problem, status = "challenge_too_long", 413
-    elif form.relation.data not in CHALLENGER_RELATIONSHIPS:
+    try:
+        sent = challenges.check_sent(form.what.data, form.contact.data, form.relation.data)
+    except ValueError:
         abort(400)
-    if problem:
-        form.what.data = what[:MAX_CHALLENGE]
+    if sent.problem:
+        form.what.data = sent.what[: challenges.MAX_CHALLENGE]
         return render_template(
-            "public/challenge.html", item=item, form=form, problem=problem, relations=CHALLENGER_RELATIONSHIPS
-        ), status
-    assessment_service.add_challenge(db.session, item, what, form.relation.data, contact or None)
+            "public/challenge.html",
+            item=item,
+            form=form,
+            problem=sent.problem,
+            relations=CHALLENGER_RELATIONSHIPS,
+        ), sent.status
+    challenges.add_challenge(db.session, item, sent.what, form.relation.data, sent.contact or None)
     return redirect(url_for("public.challenge_sent", org_slug=org_slug, assessment_id=item.id))
 
 

@@ -171,6 +171,15 @@ def normalise_text(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def closing_words(text: str | None, limit: int) -> Given:
+    """ "Is there anything else?" as typed: the words (at most ``limit`` characters, the
+    MAX_FREE_TEXT setting) or skipped when empty. A question's own box has its ``max_length``."""
+    words = normalise_text(text)
+    if len(words) > limit:
+        raise JourneyError("text too long")
+    return Given(AnswerKind.TEXT, text=words) if words else Given(AnswerKind.SKIPPED)
+
+
 def parse_given(question: Question, action: str | None, values: list[str], text: str | None) -> Given:
     """Turn the posted fields into an answer, refusing anything the question does not offer."""
     if action in ("dont_know", "dont_want_to_say", "skip"):

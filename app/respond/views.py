@@ -602,10 +602,7 @@ def closing(step: str) -> str | HTTPResponse:
 def _store_closing(response: Response, step: str, form: Any) -> Any:
     """Store a closing answer; returns the response's alert when "anything else" worried us."""
     if step == "anything_else":
-        text = journey.normalise_text(form.text.data)
-        if len(text) > current_app.config["MAX_FREE_TEXT"]:
-            raise journey.JourneyError("text too long")
-        given = journey.Given(AnswerKind.TEXT, text=text) if text else journey.Given(AnswerKind.SKIPPED)
+        given = journey.closing_words(form.text.data, int(current_app.config["MAX_FREE_TEXT"]))
         supported = bool(visit_context().get("together"))
         stored = journey.answers_by_question(db.session, response).get(journey.ANYTHING_ELSE)
         if journey.keeps(stored, given, sent_empty=False, supported=supported):
