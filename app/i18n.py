@@ -7,11 +7,12 @@ direction, and dates and numbers through Babel (never ``strftime``, which gives 
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 from babel import Locale
 from flask import Flask, current_app, session
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
 
 from .labels import label
 
@@ -78,3 +79,18 @@ def tr(text: str | None) -> str | None:
     goes through ``label`` instead (app/labels.py), so that its name is in the catalog.
     """
     return gettext(text) if text else text
+
+
+#: how staff pages show a time: local (TIMEZONE), by Babel, e.g. "1 December 2026, 19:06"
+TIME_FORMAT = "d MMMM yyyy, HH:mm"
+DATE_FORMAT = "d MMMM yyyy"
+
+
+def local_time(moment: datetime | None) -> str:
+    """A moment as staff read it: local time (TIMEZONE), month named in the reader's language."""
+    return format_datetime(moment, TIME_FORMAT) if moment is not None else ""
+
+
+def local_date(moment: date | datetime | None) -> str:
+    """A day as staff read it: a moment's day in local time (TIMEZONE), e.g. "2 July 2026"."""
+    return format_date(moment, DATE_FORMAT) if moment is not None else ""

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, gettext
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext
 from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import audit, safeguarding
@@ -16,24 +13,13 @@ from ..assessments import challenges
 from ..assessments import workflow as assessment_service
 from ..auth.access import actor, current_user
 from ..db import db
-from ..models import Challenge, ConcernWord, Role, SafeguardingAlert, SafeguardingLead, User, utcnow
+from ..i18n import local_date, local_time
+from ..models import Challenge, Role, SafeguardingAlert, utcnow
+from ..safeguarding import settings
 from ..safeguarding import words as plain
 from .blueprint import bp
 from .common import can_work, me, organisation
 from .forms import AnswerChallengeForm, ButtonForm, CloseAlertForm, ConcernWordForm, LeadForm
-
-#: how staff pages show a time: local (TIMEZONE), by Babel, e.g. "1 December 2026, 19:06"
-TIME_FORMAT = "d MMMM yyyy, HH:mm"
-DATE_FORMAT = "d MMMM yyyy"
-
-
-def local_time(moment: datetime | None) -> str:
-    return format_datetime(moment, TIME_FORMAT) if moment is not None else ""
-
-
-def local_date(moment: date | datetime | None) -> str:
-    """A day as staff read it: a moment's day in local time (TIMEZONE), e.g. "2 July 2026"."""
-    return format_date(moment, DATE_FORMAT) if moment is not None else ""
 
 
 def alert_name(alert: SafeguardingAlert) -> str:
@@ -79,18 +65,8 @@ def alerts() -> str:
     """Safeguarding alerts for staff: open ones first, the lead and the concern words."""
     org = organisation()
     rows = safeguarding.alerts_in_order(db.session, org.id)
-    people = db.session.scalars(
-        select(User)
-        .where(
-            User.organisation_id == org.id,
-            User.active.is_(True),
-            User.role.in_([Role.QUALITY_LEAD, Role.ADMIN]),
-        )
-        .order_by(User.name)
-    ).all()
-    words = db.session.scalars(
-        select(ConcernWord).where(ConcernWord.organisation_id == org.id).order_by(ConcernWord.word)
-    ).all()
+    people = settings.lead_candidates(db.session, org.id)
+    words = settings.organisation_words(db.session, org.id)
     return render_template(
         "provider/alerts.html",
         alerts=rows,
@@ -111,22 +87,10 @@ def set_lead() -> HTTPResponse:
     org, form = me().organisation, LeadForm()
     if not form.validate():
         abort(400)
-    user = db.session.get(User, form.user_id.data)
-    if user is None or user.organisation_id != org.id or user.role not in (Role.QUALITY_LEAD, Role.ADMIN):
+    try:
+        user = settings.set_lead(db.session, org.id, form.user_id.data, actor())
+    except ValueError:
         abort(400)
-    row = db.session.get(SafeguardingLead, org.id)
-    if row is None:
-        db.session.add(SafeguardingLead(organisation_id=org.id, user_id=user.id))
-    else:
-        row.user_id = user.id
-    audit.record(
-        db.session,
-        actor(),
-        "safeguarding.set_lead",
-        organisation_id=org.id,
-        object_type="user",
-        object_id=user.id,
-    )
     flash(gettext("%(name)s now receives safeguarding alerts.", name=user.name))
     return redirect(url_for("provider.alerts"))
 
@@ -138,13 +102,7 @@ def add_word() -> HTTPResponse:
     org, form = me().organisation, ConcernWordForm()
     if not form.validate():
         abort(400)
-    word = " ".join(form.word.data.lower().split())
-    try:
-        with db.session.begin_nested():
-            db.session.add(ConcernWord(organisation_id=org.id, word=word, added_by_id=me().id))
-    except IntegrityError:
-        pass  # already on the list
-    audit.record(db.session, actor(), "safeguarding.add_word", organisation_id=org.id, word=word)
+    settings.add_word(db.session, org.id, form.word.data, me(), actor())
     return redirect(url_for("provider.alerts"))
 
 
