@@ -1,21 +1,12 @@
-"""HTTP for the admin area: read the form, call the accounts service, audit, render.
-
-Who sees what (the tenancy rule):
-- an organisation's admin manages that organisation only: its users, services and audit trail.
-  Another organisation's users, services and the organisation itself answer 404, as if they did
-  not exist. Site operators' accounts are not theirs either.
-- the site operator (role "operator", made by `flask create-user` only) adds organisations and
-  sees every organisation's admin pages. No page here can make anyone an operator.
-"""
+"""HTTP for the admin area: read the form, call the admin service (``service.py``, which holds
+the tenancy rule and audits every change), render. Another organisation's things answer 404."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from sqlalchemy import Select, func, select
 from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import audit
@@ -24,13 +15,12 @@ from ..auth.accounts import (
     ASSIGNABLE_ROLES,
     AccountError,
     create_user,
-    end_sessions,
     pin_locked_users,
-    unlock_pin,
 )
 from ..db import db
-from ..models import AuditEvent, Organisation, Role, Service, User, new_start_code
+from ..models import Organisation, Role, Service, User
 from ..respond import enrolment
+from . import service
 from .blueprint import bp
 from .forms import AuditFilterForm, OrganisationForm, ServiceForm, UserChangeForm, UserForm
 
@@ -48,24 +38,14 @@ def _me() -> User:
     return user
 
 
-def _sees_all() -> bool:
-    return _me().role == Role.OPERATOR
-
-
-def _scoped(query: Select[Any], column: Any) -> Select[Any]:
-    """``query`` limited to the admin's own organisation (an operator's is not limited)."""
-    return query if _sees_all() else query.where(column == _me().organisation_id)
-
-
-def _visible_users(query: Select[Any]) -> Select[Any]:
-    query = _scoped(query, User.organisation_id)
-    return query if _sees_all() else query.where(User.role != Role.OPERATOR)
+def _scope() -> service.Scope:
+    return service.Scope(_me())
 
 
 def _chosen_organisation(org_id: int | None) -> Organisation:
     """The organisation a form names: one the admin may manage, else a 400 (bad choice)."""
     org = db.session.get(Organisation, org_id) if org_id else None
-    if org is None or not (_sees_all() or org.id == _me().organisation_id):
+    if org is None or not _scope().manages(org.id):
         abort(400)
     return org
 
@@ -73,24 +53,22 @@ def _chosen_organisation(org_id: int | None) -> Organisation:
 def _own_organisation(org_id: int) -> Organisation:
     """An organisation in the URL: another one is a 404, the same as one that does not exist."""
     org = db.session.get(Organisation, org_id)
-    if org is None or not (_sees_all() or org.id == _me().organisation_id):
+    if org is None or not _scope().manages(org.id):
         abort(404)
     return org
 
 
 def _own_service(service_id: int) -> Service:
-    service = db.session.get(Service, service_id)
-    if service is None or not (_sees_all() or service.organisation_id == _me().organisation_id):
+    found = db.session.get(Service, service_id)
+    if found is None or not _scope().manages(found.organisation_id):
         abort(404)
-    return service
+    return found
 
 
 def _own_user(user_id: int) -> User:
     """A user in the URL: one of the admin's organisation (never an operator), else 404."""
     user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    if not _sees_all() and (user.organisation_id != _me().organisation_id or user.role == Role.OPERATOR):
+    if user is None or not _scope().sees_user(user):
         abort(404)
     return user
 
@@ -99,21 +77,11 @@ def _own_user(user_id: int) -> User:
 @admin_only
 def index() -> str:
     """Counts and links to each admin page."""
-    counts = {
-        "organisation": db.session.scalar(
-            _scoped(select(func.count()).select_from(Organisation), Organisation.id)
-        ),
-        "service": db.session.scalar(
-            _scoped(select(func.count()).select_from(Service), Service.organisation_id)
-        ),
-        "user_account": db.session.scalar(_visible_users(select(func.count()).select_from(User))),
-        "audit_event": db.session.scalar(
-            _scoped(select(func.count()).select_from(AuditEvent), AuditEvent.organisation_id)
-        ),
-    }
+    scope = _scope()
+    counts = service.counts(db.session, scope)
     # The alert after 10 wrong PINs in a row: whose PIN is locked (own organisation only).
-    pin_locked = pin_locked_users(db.session, None if _sees_all() else _me().organisation_id)
-    return render_template("admin/index.html", counts=counts, sees_all=_sees_all(), pin_locked=pin_locked)
+    pin_locked = pin_locked_users(db.session, None if scope.sees_all else _me().organisation_id)
+    return render_template("admin/index.html", counts=counts, sees_all=scope.sees_all, pin_locked=pin_locked)
 
 
 @bp.get("/organisations")
@@ -130,33 +98,21 @@ def organisation_create() -> str | HTTPResponse | tuple[str, int]:
     form = OrganisationForm()
     if not form.validate():
         return _page_organisations(form), 400
-    if db.session.scalar(select(Organisation).where(Organisation.slug == form.slug.data)):
-        form.slug.errors.append("That short name is taken.")
+    try:
+        org = service.create_organisation(
+            db.session, form.name.data, form.slug.data, form.suppression_threshold.data, actor()
+        )
+    except service.AdminError:
+        form.slug.errors.append(gettext("That short name is taken."))
         return _page_organisations(form), 400
-    org = Organisation(
-        name=form.name.data.strip(),
-        slug=form.slug.data,
-        suppression_threshold=form.suppression_threshold.data,
-    )
-    db.session.add(org)
-    db.session.flush()
-    audit.record(
-        db.session,
-        actor(),
-        "organisation.create",
-        organisation_id=org.id,
-        object_type="organisation",
-        object_id=org.id,
-    )
     flash(gettext("Added %(name)s.", name=org.name))
     return redirect(url_for("admin.organisations"))
 
 
 def _page_organisations(form: OrganisationForm) -> str:
-    rows = db.session.scalars(
-        _scoped(select(Organisation), Organisation.id).order_by(Organisation.name)
-    ).all()
-    return render_template("admin/organisations.html", form=form, organisations=rows, sees_all=_sees_all())
+    scope = _scope()
+    rows = service.organisations(db.session, scope)
+    return render_template("admin/organisations.html", form=form, organisations=rows, sees_all=scope.sees_all)
 
 
 @bp.post("/organisations/<int:org_id>")
@@ -168,18 +124,7 @@ def organisation_edit(org_id: int) -> HTTPResponse:
     form.slug.data = org.slug
     if not form.validate():
         abort(400)
-    before = {"name": org.name, "threshold": org.suppression_threshold}
-    org.name, org.suppression_threshold = form.name.data.strip(), form.suppression_threshold.data
-    audit.record(
-        db.session,
-        actor(),
-        "organisation.change",
-        organisation_id=org.id,
-        object_type="organisation",
-        object_id=org.id,
-        before=before,
-        after={"name": org.name, "threshold": org.suppression_threshold},
-    )
+    service.change_organisation(db.session, org, form.name.data, form.suppression_threshold.data, actor())
     flash(gettext("Saved %(name)s.", name=org.name))
     return redirect(url_for("admin.organisations"))
 
@@ -193,31 +138,15 @@ def services() -> str | HTTPResponse | tuple[str, int]:
         if not form.validate():
             return _page_services(form), 400
         org = _chosen_organisation(form.organisation_id.data)
-        service = Service(organisation=org, name=form.name.data.strip(), code=new_start_code())
-        db.session.add(service)
-        db.session.flush()
-        audit.record(
-            db.session,
-            actor(),
-            "service.create",
-            organisation_id=org.id,
-            object_type="service",
-            object_id=service.id,
-        )
-        flash(gettext("Added %(name)s.", name=service.name))
+        added = service.create_service(db.session, org, form.name.data, actor())
+        flash(gettext("Added %(name)s.", name=added.name))
         return redirect(url_for("admin.services"))
     return _page_services(form)
 
 
 def _page_services(form: ServiceForm) -> str:
-    rows = db.session.scalars(
-        _scoped(select(Service).join(Organisation), Service.organisation_id).order_by(
-            Organisation.name, Service.name
-        )
-    ).all()
-    orgs = db.session.scalars(
-        _scoped(select(Organisation), Organisation.id).order_by(Organisation.name)
-    ).all()
+    scope = _scope()
+    rows, orgs = service.services(db.session, scope), service.organisations(db.session, scope)
     return render_template("admin/services.html", form=form, services=rows, organisations=orgs)
 
 
@@ -225,26 +154,14 @@ def _page_services(form: ServiceForm) -> str:
 @admin_only
 def service_edit(service_id: int) -> HTTPResponse:
     """Rename a service, or give it a new start code (the old link stops working)."""
-    service = _own_service(service_id)
-    name = (request.form.get("name") or "").strip()
-    if not 1 <= len(name) <= 200:
+    found = _own_service(service_id)
+    try:
+        service.change_service(
+            db.session, found, request.form.get("name") or "", bool(request.form.get("new_code")), actor()
+        )
+    except service.AdminError:
         abort(400)
-    before = service.name
-    service.name = name
-    if request.form.get("new_code"):  # the old start link answers 404 from now on
-        service.code = new_start_code()
-    audit.record(
-        db.session,
-        actor(),
-        "service.change",
-        organisation_id=service.organisation_id,
-        object_type="service",
-        object_id=service.id,
-        before=before,
-        after=name,
-        new_code=bool(request.form.get("new_code")),
-    )
-    flash(gettext("Saved %(name)s.", name=service.name))
+    flash(gettext("Saved %(name)s.", name=found.name))
     return redirect(url_for("admin.services"))
 
 
@@ -252,7 +169,7 @@ def service_edit(service_id: int) -> HTTPResponse:
 def _this_tablet() -> Any:
     """This tablet's live enrolment, if it is one of a service this user manages."""
     found = enrolment.enrolled(db.session, current_app.secret_key, request.cookies.get(enrolment.COOKIE))
-    if found is None or not (_sees_all() or found.service.organisation_id == _me().organisation_id):
+    if found is None or not _scope().manages(found.service.organisation_id):
         return None
     return found
 
@@ -261,11 +178,7 @@ def _this_tablet() -> Any:
 @tablet_staff
 def tablet() -> str:
     """Set this tablet up for one of the organisation's services, or stop using it there."""
-    rows = db.session.scalars(
-        _scoped(select(Service).join(Organisation), Service.organisation_id).order_by(
-            Organisation.name, Service.name
-        )
-    ).all()
+    rows = service.services(db.session, _scope())
     current = _this_tablet()
     return render_template(
         "admin/tablet.html", services=rows, current=current.service if current is not None else None
@@ -276,24 +189,24 @@ def tablet() -> str:
 @tablet_staff
 def tablet_enrol(service_id: int) -> HTTPResponse:
     """ "Use this tablet for <service>": the tablet starts there until staff stop it (audited)."""
-    service = _own_service(service_id)
+    chosen = _own_service(service_id)
     previous = _this_tablet()
     if previous is not None:
         enrolment.stop(previous)
-    tablet = enrolment.enrol(db.session, service, _me())
+    tablet = enrolment.enrol(db.session, chosen, _me())
     audit.record(
         db.session,
         actor(),
         "tablet.enrol",
-        organisation_id=service.organisation_id,
+        organisation_id=chosen.organisation_id,
         object_type="service",
-        object_id=service.id,
+        object_id=chosen.id,
         tablet_id=tablet.id,
         replaced=previous.id if previous is not None else None,
     )
     flash(
         gettext(
-            "This tablet is now used for %(name)s. Sign out before you give it to someone.", name=service.name
+            "This tablet is now used for %(name)s. Sign out before you give it to someone.", name=chosen.name
         )
     )
     page = redirect(url_for("admin.tablet"))
@@ -360,25 +273,15 @@ def users() -> str | HTTPResponse | tuple[str, int]:
         except AccountError as exc:
             form.email.errors.append(exc.translated())
             return _page_users(form), 400
-        audit.record(
-            db.session,
-            actor(),
-            "user.create",
-            organisation_id=org.id,
-            object_type="user",
-            object_id=user.id,
-            role=user.role.value,
-        )
+        service.user_created(db.session, user, actor())
         flash(gettext("Added %(name)s.", name=user.email))
         return redirect(url_for("admin.users"))
     return _page_users(form)
 
 
 def _page_users(form: UserForm) -> str:
-    rows = db.session.scalars(_visible_users(select(User)).order_by(User.email)).all()
-    orgs = db.session.scalars(
-        _scoped(select(Organisation), Organisation.id).order_by(Organisation.name)
-    ).all()
+    scope = _scope()
+    rows, orgs = service.users(db.session, scope), service.organisations(db.session, scope)
     return render_template(
         "admin/users.html",
         form=form,
@@ -399,38 +302,14 @@ def user_edit(user_id: int) -> HTTPResponse:
     """
     user = _own_user(user_id)
     form = UserChangeForm()
-    if not form.validate() or form.role.data not in {r.value for r in Role}:
+    if not form.validate():
         abort(400)
-    new_role = Role(form.role.data)
-    if new_role != user.role and Role.OPERATOR in (new_role, user.role):
+    try:
+        service.change_user(
+            db.session, user, form.role.data, form.active.data, form.password.data, form.pin.data, actor()
+        )
+    except service.AdminError:
         abort(400)
-    changes: dict[str, list[object]] = {}
-    if new_role != user.role:
-        changes["role"] = [user.role.value, new_role.value]
-    if form.active.data != user.active:
-        changes["active"] = [user.active, form.active.data]
-    user.role, user.active = new_role, form.active.data
-    if form.password.data:
-        user.set_password(form.password.data)
-        user.failed_sign_ins, user.locked_until = 0, None
-        changes["password"] = ["", "new"]
-    if form.pin.data:
-        if user.pin_locked_at is not None:  # a new PIN also opens a locked one
-            changes["pin_locked"] = [True, False]
-        user.set_pin(form.pin.data)
-        changes["pin"] = ["", "new"]
-    if changes:
-        end_sessions(user)
-    audit.record(
-        db.session,
-        actor(),
-        "user.change",
-        organisation_id=user.organisation_id,
-        object_type="user",
-        object_id=user.id,
-        changes=changes,
-        sessions_ended=bool(changes),
-    )
     flash(gettext("Saved %(name)s.", name=user.email))
     return redirect(url_for("admin.users"))
 
@@ -440,16 +319,7 @@ def user_edit(user_id: int) -> HTTPResponse:
 def user_unlock_pin(user_id: int) -> HTTPResponse:
     """Open a PIN locked after 10 wrong ones (the person's password never locked)."""
     user = _own_user(user_id)
-    if unlock_pin(user):
-        audit.record(
-            db.session,
-            actor(),
-            "user.pin_unlocked",
-            organisation_id=user.organisation_id,
-            object_type="user",
-            object_id=user.id,
-            how="admin",
-        )
+    if service.open_pin(db.session, user, actor()):
         flash(gettext("Unlocked the PIN of %(email)s.", email=user.email))
     return redirect(url_for("admin.users"))
 
@@ -459,15 +329,7 @@ def user_unlock_pin(user_id: int) -> HTTPResponse:
 def user_sign_out(user_id: int) -> HTTPResponse:
     """Sign a user out everywhere (a lost tablet, a shared password)."""
     user = _own_user(user_id)
-    end_sessions(user)
-    audit.record(
-        db.session,
-        actor(),
-        "user.sign_out_everywhere",
-        organisation_id=user.organisation_id,
-        object_type="user",
-        object_id=user.id,
-    )
+    service.sign_out_everywhere(db.session, user, actor())
     flash(gettext("Signed out %(email)s everywhere.", email=user.email))
     return redirect(url_for("admin.users"))
 
@@ -477,35 +339,28 @@ def user_sign_out(user_id: int) -> HTTPResponse:
 def audit_events() -> str:
     """The audit trail, newest first, filtered by action, user, organisation and dates."""
     form = AuditFilterForm(request.args)
-    query = _scoped(select(AuditEvent), AuditEvent.organisation_id).order_by(
-        AuditEvent.at.desc(), AuditEvent.id.desc()
-    )
+    scope = _scope()
+    chosen = service.AuditFilter()
     if form.validate():
-        if form.action.data:
-            query = query.where(AuditEvent.action.startswith(form.action.data.strip()))
-        if form.user_id.data:
-            query = query.where(AuditEvent.user_id == form.user_id.data)
-        if form.organisation_id.data:
-            query = query.where(AuditEvent.organisation_id == form.organisation_id.data)
-        if form.since.data:
-            query = query.where(AuditEvent.at >= _day(form.since.data))
-        if form.until.data:
-            query = query.where(AuditEvent.at < _day(form.until.data) + timedelta(days=1))
+        chosen = service.AuditFilter(
+            action=form.action.data or "",
+            user_id=form.user_id.data,
+            organisation_id=form.organisation_id.data,
+            since=form.since.data or "",
+            until=form.until.data or "",
+        )
     page = min(max(1, request.args.get("page", 1, type=int)), 100_000)
-    events = db.session.scalars(query.limit(PAGE + 1).offset((page - 1) * PAGE)).all()
+    try:
+        events, more = service.audit_events(db.session, scope, chosen, page)
+    except ValueError:  # a day that does not exist (2026-02-30)
+        abort(400)
+    people, organisations = service.audit_people(db.session, scope)
     return render_template(
         "admin/audit.html",
         form=form,
-        events=events[:PAGE],
+        events=events,
         page=page,
-        more=len(events) > PAGE,
-        users=db.session.scalars(_scoped(select(User), User.organisation_id).order_by(User.email)).all(),
-        organisations=db.session.scalars(_scoped(select(Organisation), Organisation.id)).all(),
+        more=more,
+        users=people,
+        organisations=organisations,
     )
-
-
-def _day(text: str) -> datetime:
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        abort(400)
