@@ -157,7 +157,10 @@ def test_the_pdf_is_tagged_titled_in_english_a4_and_small(made: dict[str, Any]) 
     raw = raw_objects(made["pdf"])
     assert b"/Lang (en-GB)" in raw
     assert b"/Alt (Happy face)" in raw  # the symbols carry their alt text
-    assert b"DejaVu" in raw  # real text in the shipped font
+    # real text in the shipped font (easyread_assets/fonts, loaded by @font-face under this name),
+    # not whatever sans the machine's fontconfig prefers (DejaVu on one machine, Noto on another)
+    fonts = set(re.findall(rb"/BaseFont\s*/[A-Z]{6}\+([\w-]+)", raw))
+    assert fonts == {b"EasyVoice-Sans", b"EasyVoice-Sans-Bold"}, fonts
     assert b"pdfuaid:part" in raw  # declared PDF/UA-1
 
 

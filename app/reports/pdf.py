@@ -121,23 +121,29 @@ def to_pdf(report: Report, assets: Path) -> bytes:
     """The tagged PDF (PDF/UA-1): real text in the shipped font, vector symbols with alt text."""
     from PIL import ImageFile
     from weasyprint import CSS, HTML  # imported here: it loads Pango, which only the PDF needs
+    from weasyprint.text.fonts import FontConfiguration
 
     # WeasyPrint's import makes every Pillow decode in this process accept truncated images; the
     # report draws only SVG, and photo checks (app/easyread/pictures.py) must refuse damaged data.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     fonts = (assets / "fonts").resolve()
+    # Without a FontConfiguration WeasyPrint ignores @font-face and takes the system's default
+    # sans (DejaVu on one machine, Noto on another: a test caught the change).
+    font_config = FontConfiguration()
     faces = CSS(
         string=(
             "@font-face { font-family: 'EasyVoice Sans'; font-weight: normal;"
             f" src: url('{(fonts / 'DejaVuSans.ttf').as_uri()}'); }}"
             "@font-face { font-family: 'EasyVoice Sans'; font-weight: bold;"
             f" src: url('{(fonts / 'DejaVuSans-Bold.ttf').as_uri()}'); }}"
-        )
+        ),
+        font_config=font_config,
     )
     document = HTML(string=report_html(report, assets), base_url=str(assets.resolve()))
     pdf = document.write_pdf(
-        stylesheets=[faces, CSS(filename=str(STYLE))],
+        stylesheets=[faces, CSS(filename=str(STYLE), font_config=font_config)],
+        font_config=font_config,
         pdf_variant="pdf/ua-1",
         optimize_images=True,
     )
