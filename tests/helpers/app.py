@@ -9,6 +9,7 @@ into the database (its own DATABASE_URL, SURVEYS_DIR or ASSETS_DIR) is built the
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -64,9 +65,19 @@ def fresh_database_url(tmp_path: Path, template: str | None = None) -> str:
 
 
 def drop_database(app: Flask) -> None:
-    """Close the app's connections and, on PostgreSQL, drop its database."""
-    db.dispose(app)
+    """Close the app's connections and, on PostgreSQL, drop its database.
+
+    A connection a test let go of without closing is only returned to its pool when the garbage
+    collector finds it. Were its database dropped first, that late return would fail and log a
+    traceback at a random later moment (Python 3.11 formats tracebacks with ``ast.parse``; one
+    such log, run by the collector in the middle of another ``ast.parse``, raised
+    "SystemError: AST constructor recursion depth mismatch" in an unrelated test). So the
+    collector runs first, while the database is still there, and only then is it dropped.
+    """
     url = make_url(app.config["DATABASE_URL"])
+    if url.get_backend_name() == "postgresql":
+        gc.collect()
+    db.dispose(app)
     if url.get_backend_name() == "postgresql":
         _drop_postgres(url.database or "")
 
