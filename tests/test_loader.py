@@ -58,7 +58,7 @@ def test_shipped_surveys_load_without_problems() -> None:
         (GOOD.replace("type: faces", "type: stars"), 8, "no known type"),
         (GOOD.replace("symbol: food", "symbol: no_such_picture"), 10, "no symbol called"),
         (GOOD.replace("[duq:1]", "[duq:9]"), 11, "no framework section 'duq:9'"),
-        (GOOD.replace("version: 1", "version: 2"), 1, "version: 1"),
+        (GOOD.replace("version: 1", "version: 3"), 1, "version: 1 or 2"),
         (GOOD.replace("    text: Do you like the food?\n", ""), 7, "'text' is missing"),
         (GOOD.replace("  - id: food", "  - id: food\n    colour: red"), 8, "'colour' is not a field"),
         (GOOD.replace("text: Do you like the food?", "text: [unclosed"), 10, "cannot be read as YAML"),

@@ -118,8 +118,14 @@ def add_responses(
         )
         answer_rows, choice_values = [], []
         for response_id, (questionnaire, _v), row in zip(ids, chosen, rows, strict=True):
+            picked: dict[str, frozenset[str]] = {}
             for question in questionnaire.questions:
-                kind, values, text = _answer(rng, question)
+                if question.shown(picked):
+                    kind, values, text = _answer(rng, question)
+                else:  # its show_if is not met by the answers before it
+                    kind, values, text = "not_asked", [], None
+                if kind == "option":
+                    picked[question.id] = frozenset(values)
                 answer_rows.append(
                     dict(
                         response_id=response_id,

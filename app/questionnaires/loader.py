@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from . import conditions
 from .schema import (
     AUDIENCES,
     MAX_EXPANSION,
@@ -32,6 +33,8 @@ from .schema import (
 )
 
 FORMAT_VERSION = 1
+#: questionnaire files: version 1, or 2 (adds ``show_if``); frameworks are version 1
+QUESTIONNAIRE_VERSIONS = (1, 2)
 QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,79}$")
 
@@ -150,14 +153,17 @@ class _Checker:
             )
         return name
 
-    def check_version(self, m: _Lined) -> None:
-        if m.get("version") != FORMAT_VERSION:
+    def check_version(self, m: _Lined, allowed: tuple[int, ...] = (FORMAT_VERSION,)) -> int:
+        version = m.get("version")
+        if isinstance(version, bool) or version not in allowed:
+            newest = allowed[-1]
             self.fail(
                 m,
                 "version" if "version" in m else None,
-                f"The file should say 'version: {FORMAT_VERSION}'.",
-                f"Put 'version: {FORMAT_VERSION}' at the top of the file.",
+                f"The file should say 'version: {' or '.join(map(str, allowed))}'.",
+                f"Put 'version: {newest}' at the top of the file.",
             )
+        return int(version)
 
     def unknown_keys(self, m: _Lined, allowed: Iterable[str]) -> None:
         extra = sorted(set(m) - set(allowed))
@@ -377,7 +383,7 @@ def load_questionnaire(
     label = label or path.name
     c = _Checker(label)
     doc = c.mapping(None, None, _parse(path, label, max_bytes), "The file")
-    c.check_version(doc)
+    version = c.check_version(doc, QUESTIONNAIRE_VERSIONS)
     c.unknown_keys(
         doc, {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
     )
@@ -403,9 +409,20 @@ def load_questionnaire(
             "List the questions under 'questions:' with '- id: ...'.",
         )
     seen: set[str] = set()
+    earlier: dict[str, set[str]] = {}  # question id -> the options it offers (none: free text)
     for raw in questions:
         q = c.mapping(doc, "questions", raw, "A question")
         _check_question(c, q, seen, section_refs, symbols)
+        if "show_if" in q:
+            if version < 2:
+                c.fail(
+                    q,
+                    "show_if",
+                    "'show_if' needs format version 2.",
+                    "Write 'version: 2' at the top of the file.",
+                )
+            _check_show_if(c, q, "show_if", q["show_if"], earlier, depth=1)
+        earlier[str(q["id"])] = _offered(q)
     return Questionnaire.from_dict(_plain(doc), source=label)
 
 
@@ -449,6 +466,7 @@ def _check_question(
             "alert_on",
             "not_sure",
             "reversed",
+            "show_if",
         },
     )
     qid = c.key(q, "id", KEY)
@@ -533,6 +551,80 @@ def _check_question(
             f"A '{qtype}' question has its answers built in.",
             "Remove the 'options' list from this question.",
         )
+
+
+def _offered(q: _Lined) -> set[str]:
+    """The option values a checked question offers (what a later ``show_if`` may test)."""
+    qtype = q.get("type")
+    if qtype == "faces":
+        return {"happy", "ok", "sad"}
+    if qtype == "yes_no":
+        return {"yes", "no", "not_sure"} if q.get("not_sure") is True else {"yes", "no"}
+    return {str(o["value"]) for o in q.get("options") or ()}
+
+
+def _check_show_if(
+    c: _Checker, parent: _Lined, key: str, raw: Any, earlier: dict[str, set[str]], depth: int
+) -> None:
+    """A ``show_if`` condition: tests on earlier questions' options, or ``all`` / ``any`` of them."""
+    qid = parent.get("id", "")
+    cond = c.mapping(parent, key, raw, "'show_if'")
+    how = "Write 'show_if: {question: an_earlier_id, equals: an_option}' (see surveys/README.md)."
+    combine = [name for name in conditions.COMBINE if name in cond]
+    if combine:
+        c.unknown_keys(cond, set(combine[:1]))
+        parts = cond[combine[0]]
+        if depth >= conditions.MAX_DEPTH or not isinstance(parts, list) or not 1 <= len(parts) <= 10:
+            c.fail(
+                cond,
+                combine[0],
+                f"'{combine[0]}' should list 1 to 10 conditions, at most {conditions.MAX_DEPTH} deep.",
+                how,
+            )
+        for part in parts:
+            _check_show_if(c, cond, combine[0], part, earlier, depth + 1)
+        return
+    tests = [name for name in conditions.TESTS if name in cond]
+    if len(tests) != 1:
+        c.fail(cond, None, "A condition needs one of: equals, any_of, none_of.", how)
+    c.unknown_keys(cond, {"question", tests[0]})
+    target = cond.get("question")
+    if not isinstance(target, str) or target not in earlier:
+        c.fail(
+            cond,
+            "question" if "question" in cond else None,
+            f"'show_if' of '{qid}' names '{target}', which is not a question before it.",
+            "Name a question that comes earlier in the file.",
+        )
+    offered = earlier[target]
+    if not offered:
+        c.fail(
+            cond,
+            "question",
+            f"'{target}' is a written answer: 'show_if' can only test chosen options.",
+            "Test a question with answer cards.",
+        )
+    given = cond[tests[0]] = _yes_no_words(cond[tests[0]])
+    values = [given] if tests[0] == "equals" else given
+    if (
+        not isinstance(values, list)
+        or not values
+        or (tests[0] == "equals" and not isinstance(given, str))
+        or any(not isinstance(v, str) or v not in offered for v in values)
+    ):
+        c.fail(
+            cond,
+            tests[0],
+            f"'{tests[0]}' should name what '{target}' offers.",
+            f"Use {'one' if tests[0] == 'equals' else 'some'} of: {', '.join(sorted(offered))}.",
+        )
+
+
+def _yes_no_words(value: Any) -> Any:
+    """YAML reads a bare yes / no as true / false: back to the option values "yes" / "no"."""
+    if isinstance(value, list):
+        return [_yes_no_words(v) for v in value]
+    return {True: "yes", False: "no"}[value] if isinstance(value, bool) else value
 
 
 def _check_alert_on(c: _Checker, q: _Lined, qtype: Any, options: Any) -> None:

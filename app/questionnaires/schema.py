@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..i18n import N_
+from . import conditions
 
 QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text")
 AUDIENCES = ("person_supported", "family", "staff", "expert")
@@ -120,6 +122,12 @@ class Question:
     not_sure: bool = False
     #: a yes / no question worded so that "yes" is the worse answer ("Do staff ignore you?")
     reversed: bool = False
+    #: shown only when earlier answers meet this (None: always shown); see conditions.py
+    show_if: conditions.Condition | None = None
+
+    def shown(self, chosen: Mapping[str, frozenset[str]]) -> bool:
+        """True when this question is asked, given the options chosen so far (question id -> values)."""
+        return self.show_if is None or self.show_if.holds(chosen)
 
     @property
     def bad_values(self) -> frozenset[str]:
@@ -182,6 +190,11 @@ class Questionnaire:
     def content_hash(self) -> str:
         return content_hash(self.definition)
 
+    @property
+    def has_conditions(self) -> bool:
+        """True when some question is shown only on a condition (``show_if``)."""
+        return any(q.show_if is not None for q in self.questions)
+
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
@@ -242,6 +255,7 @@ class Questionnaire:
                 alert_on=tuple(q.get("alert_on", ())),
                 not_sure=bool(q.get("not_sure", False)),
                 reversed=bool(q.get("reversed", False)),
+                show_if=conditions.from_dict(q.get("show_if")),
             )
             for q in data["questions"]
         )

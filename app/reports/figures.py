@@ -100,7 +100,8 @@ def counts_query(
             Response.consent.is_(True),
             Response.started_at >= start_last,
             Response.started_at < end_this,
-            Answer.kind != AnswerKind.SKIPPED,
+            # skipped and not asked (show_if unmet) are in no question's figures or denominator
+            Answer.kind.not_in((AnswerKind.SKIPPED, AnswerKind.NOT_ASKED)),
         )
         .group_by(this_year, Response.version_id, Response.service_id, how, Answer.question_key, value)
     )

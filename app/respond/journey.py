@@ -6,6 +6,7 @@ the same page twice, or changing an answer after Back, leaves exactly one answer
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -288,6 +289,79 @@ def _dialect_insert(db: Session):  # type: ignore[no-untyped-def]
     if db.get_bind().dialect.name == "postgresql":
         return postgresql.insert
     return sqlite.insert
+
+
+# -- questions shown only when earlier answers match (show_if) ----------------------------------
+def chosen_options(
+    db: Session, response: Response, questionnaire: Questionnaire
+) -> dict[str, frozenset[str]]:
+    """The options chosen so far, question id -> values (what ``show_if`` conditions test); no
+    query at all for a questionnaire without conditions."""
+    if not questionnaire.has_conditions:
+        return {}
+    rows = db.execute(
+        select(Answer.question_key, AnswerChoice.value)
+        .join(AnswerChoice, AnswerChoice.answer_id == Answer.id)
+        .where(Answer.response_id == response.id, Answer.kind == AnswerKind.OPTION)
+    )
+    chosen: dict[str, set[str]] = {}
+    for key, value in rows:
+        chosen.setdefault(key, set()).add(value)
+    return {key: frozenset(values) for key, values in chosen.items()}
+
+
+def shown_numbers(questionnaire: Questionnaire, chosen: dict[str, frozenset[str]]) -> list[int]:
+    """The question numbers (1-based) this person is asked, given the options chosen so far."""
+    return [n for n, q in enumerate(questionnaire.questions, start=1) if q.shown(chosen)]
+
+
+def next_shown(questionnaire: Questionnaire, number: int, chosen: dict[str, frozenset[str]]) -> int | None:
+    """The first question asked from ``number`` on (``number`` itself when it is asked); None:
+    none is left, the closing questions come next."""
+    return next((n for n in shown_numbers(questionnaire, chosen) if n >= number), None)
+
+
+def previous_shown(
+    questionnaire: Questionnaire, number: int, chosen: dict[str, frozenset[str]]
+) -> int | None:
+    """The last question asked before ``number``; None: ``number`` is the first one asked."""
+    return next((n for n in reversed(shown_numbers(questionnaire, chosen)) if n < number), None)
+
+
+def settle_not_asked(
+    db: Session, response: Response, questionnaire: Questionnaire, submission_id: str
+) -> None:
+    """After an answer: store "not asked" for every question whose ``show_if`` the answers now
+    fail, and clear "not asked" from one that is now asked again (its page comes up in turn).
+
+    What the person really answered is never overwritten by "not asked" unless a changed earlier
+    answer now hides that question (then that answer no longer fits what they said before it).
+    Each "not asked" row gets a submission id made from the one that caused it, so a replay of
+    the same page changes nothing.
+    """
+    if not questionnaire.has_conditions:
+        return
+    chosen = chosen_options(db, response, questionnaire)
+    stored = {
+        key: kind
+        for key, kind in db.execute(
+            select(Answer.question_key, Answer.kind).where(Answer.response_id == response.id)
+        )
+    }
+    for question in questionnaire.questions:
+        kind = stored.get(question.id)
+        if question.shown(chosen):
+            if kind == AnswerKind.NOT_ASKED:
+                db.execute(
+                    delete(Answer).where(
+                        Answer.response_id == response.id, Answer.question_key == question.id
+                    )
+                )
+        elif kind != AnswerKind.NOT_ASKED:
+            caused = hashlib.sha256(f"{submission_id}/{question.id}".encode()).hexdigest()[:40]
+            record_answer(db, response, question.id, Given(AnswerKind.NOT_ASKED), f"not-asked-{caused}")
+            if kind == AnswerKind.OPTION:  # its options no longer count for the questions after it
+                chosen = chosen_options(db, response, questionnaire)
 
 
 def answers_by_question(db: Session, response: Response) -> dict[str, Answer]:

@@ -508,7 +508,10 @@ def question(number: int) -> str | HTTPResponse:
     if not 1 <= number <= len(questions):
         abort(404)
     item = questions[number - 1]
-    then = str(number + 1) if number < len(questions) else CLOSING_STEPS[0]
+    chosen = journey.chosen_options(db.session, response, g.questionnaire)
+    if not item.shown(chosen):  # its show_if is not met: it is not asked (stored as such)
+        return redirect(_step_url(journey.next_shown(g.questionnaire, number, chosen)))
+    then = _step_name(journey.next_shown(g.questionnaire, number + 1, chosen))
     form = AnswerForm()
     if request.method == "POST":
         if not form.validate():
@@ -526,6 +529,9 @@ def question(number: int) -> str | HTTPResponse:
             journey.record_answer(
                 db.session, response, item.id, given, form.submission_id.data, supported=supported
             )
+            journey.settle_not_asked(db.session, response, g.questionnaire, form.submission_id.data)
+            chosen = journey.chosen_options(db.session, response, g.questionnaire)
+            then = _step_name(journey.next_shown(g.questionnaire, number + 1, chosen))
             alert = safeguarding.check_answer(db.session, response, item, item.id, given)
         except journey.JourneyError as error:
             fail_bad_input(error)
@@ -543,11 +549,26 @@ def question(number: int) -> str | HTTPResponse:
         number=number,
         total=_progress_total(),
         answer=answer,
-        # Question 1's Back leads to "Before we start", the page just before it.
-        back_url=url_for("respond.question", number=number - 1) if number > 1 else url_for("respond.consent"),
+        # The first question's Back leads to "Before we start", the page just before it.
+        back_url=_back_url(journey.previous_shown(g.questionnaire, number, chosen)),
         next_url=_continue_url(then) if answer is not None else None,
         settings_url=url_for("respond.settings", then=str(number)),
     )
+
+
+def _step_name(number: int | None) -> str:
+    """A question number as a step ("3"), or the first closing step when none is left."""
+    return str(number) if number is not None else CLOSING_STEPS[0]
+
+
+def _step_url(number: int | None) -> str:
+    """The page of a question asked next, or the first closing question when none is left."""
+    return _continue_url(_step_name(number))
+
+
+def _back_url(number: int | None) -> str:
+    """Back from a page: the last question asked before it, else "Before we start"."""
+    return url_for("respond.question", number=number) if number else url_for("respond.consent")
 
 
 def _progress_total() -> int:
@@ -577,11 +598,12 @@ def closing(step: str) -> str | HTTPResponse:
         journey.finish(response)
         return _thank_you(response)
     form.submission_id.data = new_submission_id()
-    back = (
-        url_for("respond.closing", step=CLOSING_STEPS[index - 1])
-        if index
-        else url_for("respond.question", number=len(g.questionnaire.questions))
+    last_asked = journey.previous_shown(
+        g.questionnaire,
+        len(g.questionnaire.questions) + 1,
+        journey.chosen_options(db.session, response, g.questionnaire),
     )
+    back = url_for("respond.closing", step=CLOSING_STEPS[index - 1]) if index else _back_url(last_asked)
     existing = journey.answers_by_question(db.session, response).get(journey.ANYTHING_ELSE)
     if step == "anything_else" and existing is not None:
         form.text.data = existing.text
