@@ -224,6 +224,11 @@ def line_of(text: str, needle: str) -> int:
         ),
         (("show_if: {all:", "show_if: {every:"), "every:", "needs one of"),
         (
+            ("audience: person_supported", "audience: expert"),
+            "show_if: {question: has_job, equals",
+            "not yet for",
+        ),
+        (
             ("show_if: {question: has_job, equals: yes}", "show_if: yes"),
             "show_if: yes",
             "'show_if' should be",

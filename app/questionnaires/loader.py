@@ -421,6 +421,13 @@ def load_questionnaire(
                     "'show_if' needs format version 2.",
                     "Write 'version: 2' at the top of the file.",
                 )
+            if doc.get("audience") == "expert":  # the checklist pages walk every question
+                c.fail(
+                    q,
+                    "show_if",
+                    "'show_if' is not yet for an Expert by Experience's checklist.",
+                    "Remove 'show_if', or make it a question for people who use the service.",
+                )
             _check_show_if(c, q, "show_if", q["show_if"], earlier, depth=1)
         earlier[str(q["id"])] = _offered(q)
     return Questionnaire.from_dict(_plain(doc), source=label)
