@@ -412,7 +412,7 @@ def load_questionnaire(
     earlier: dict[str, set[str]] = {}  # question id -> the options it offers (none: free text)
     for raw in questions:
         q = c.mapping(doc, "questions", raw, "A question")
-        _check_question(c, q, seen, section_refs, symbols)
+        _check_question(c, q, seen, section_refs, symbols, version)
         if "show_if" in q:
             if version < 2:
                 c.fail(
@@ -456,7 +456,7 @@ def _check_lines(c: _Checker, doc: _Lined, key: str, symbols: set[str] | None) -
 
 
 def _check_question(
-    c: _Checker, q: _Lined, seen: set[str], section_refs: set[str], symbols: set[str] | None
+    c: _Checker, q: _Lined, seen: set[str], section_refs: set[str], symbols: set[str] | None, version: int
 ) -> None:
     c.unknown_keys(
         q,
@@ -538,7 +538,14 @@ def _check_question(
         values: set[str] = set()
         for raw in options:
             o = c.mapping(q, "options", raw, "An option")
-            c.unknown_keys(o, {"value", "text", "symbol", "help"})
+            c.unknown_keys(o, {"value", "text", "symbol", "help", "exclusive"})
+            if "exclusive" in o and (o["exclusive"] is not True or qtype != "choose_many" or version < 2):
+                c.fail(
+                    o,
+                    "exclusive",
+                    "'exclusive: true' is only for an option of a choose_many question (format version 2).",
+                    "Put 'exclusive: true' on an option like 'None of these', and 'version: 2' at the top.",
+                )
             value = c.key(o, "value", KEY)
             if value in values or value in ("dont_know", "dont_want_to_say", "skipped"):
                 c.fail(

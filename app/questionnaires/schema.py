@@ -34,6 +34,8 @@ class Option:
     text: str
     symbol: str
     help: str | None = None
+    #: on a choose_many question: chosen only on its own ("None of these" clears the others)
+    exclusive: bool = False
 
 
 #: The fixed answer cards. Faces keep one order everywhere (people tend to pick the last one).
@@ -249,7 +251,8 @@ class Questionnaire:
                 help=q.get("help"),
                 safeguarding=bool(q.get("safeguarding", False)),
                 options=tuple(
-                    Option(o["value"], o["text"], o["symbol"], o.get("help")) for o in q.get("options", ())
+                    Option(o["value"], o["text"], o["symbol"], o.get("help"), bool(o.get("exclusive", False)))
+                    for o in q.get("options", ())
                 ),
                 max_length=int(q.get("max_length", 500)),
                 alert_on=tuple(q.get("alert_on", ())),

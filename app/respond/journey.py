@@ -204,6 +204,8 @@ def parse_given(question: Question, action: str | None, values: list[str], text:
         raise JourneyError("one answer only")
     if not all(question.offers(value) for value in chosen):  # not a card on this page
         raise JourneyError("unknown option")
+    if len(chosen) > 1 and any(option.exclusive for option in question.choices if option.value in chosen):
+        raise JourneyError("'None of these' goes on its own")  # the page's script clears the others
     return Given(AnswerKind.OPTION, values=chosen)
 
 

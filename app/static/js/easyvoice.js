@@ -126,6 +126,19 @@
       button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
     });
+    // "None of these" (an exclusive tick box) goes on its own: ticking it clears the other ticks
+    // of its question, and ticking another clears it. The server refuses the two together.
+    document.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (!box.checked || !box.form) { return; }
+        box.form.querySelectorAll("input[type=checkbox]").forEach(function (other) {
+          if (other !== box && other.name === box.name &&
+              (box.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive"))) {
+            other.checked = false;
+          }
+        });
+      });
+    });
     // A double tap sends a form once (the server also ignores a repeat).
     document.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function (event) {

@@ -1,0 +1,116 @@
+"""Issue 12 on a real tablet (Chromium, touch and keyboard): "None of these" clears the other ticks
+and another tick clears it; a question asked only after "Work" is stepped over for one answer and
+asked for another; the database holds "not asked" for it; every page is axe-clean at both sizes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from app.models import AnswerKind
+
+from .helpers import (
+    LANDSCAPE,
+    PORTRAIT,
+    assert_axe_clean,
+    begin,
+    screenshot,
+    stored_responses,
+    wait_for_scripts,
+)
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture
+def day_server(make_live_server, built_audio: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    surveys = tmp_path / "surveys"
+    shutil.copytree(ROOT / "surveys", surveys)
+    shutil.copy(ROOT / "tests" / "data" / "day-and-work.yaml", surveys / "day.yaml")
+    server = make_live_server(SURVEYS_DIR=str(surveys), AUDIO_DIR=str(built_audio))
+    assert server.app.extensions["easyvoice.surveys"].errors == []
+    return server
+
+
+def box(page: Page, value: str):  # type: ignore[no-untyped-def]
+    return page.locator(f"input[name=answer][value={value}]")
+
+
+def card(page: Page, value: str):  # type: ignore[no-untyped-def]
+    return page.locator(f"label.card-check:has(input[name=answer][value={value}])")
+
+
+def ticked(page: Page) -> list[str]:
+    return page.eval_on_selector_all("input[name=answer]:checked", "boxes => boxes.map(b => b.value)")
+
+
+def send(page: Page, url_glob: str) -> None:
+    page.locator("button.button-next").tap()
+    page.wait_for_url(url_glob)
+    wait_for_scripts(page)
+
+
+@pytest.mark.parametrize("size", ["768x1024", "1024x768"])
+def test_none_of_these_and_a_conditional_question_by_touch_and_keyboard(
+    day_server, new_context: Callable[..., BrowserContext], size: str
+) -> None:
+    viewport = PORTRAIT if size == "768x1024" else LANDSCAPE
+    page = new_context(viewport=viewport, has_touch=True).new_page()
+    begin(page, day_server.url, day_server.code("Oak House"), slug="day-and-work")
+    wait_for_scripts(page)
+    assert_axe_clean(page, f"choose many with none of these {size}")
+
+    # by touch: two ticks, then "None of these" clears them, then a tick clears it
+    card(page, "work").tap()
+    card(page, "college").tap()
+    assert ticked(page) == ["work", "college"]
+    card(page, "none").tap()
+    assert ticked(page) == ["none"]
+    card(page, "sport").tap()
+    assert ticked(page) == ["sport"]
+    # by keyboard: Space on "None of these" clears "Sport"
+    box(page, "none").focus()
+    page.keyboard.press("Space")
+    assert ticked(page) == ["none"]
+    screenshot(page, f"none-of-these-{size}")
+    assert_axe_clean(page, f"none of these ticked {size}")
+
+    # "None of these": "Do you like your work?" is not asked
+    send(page, "**/q/3")
+    expect(page.locator("#q-title")).to_contain_text("Do you like the garden?")
+    assert_axe_clean(page, f"after a question not asked {size}")
+    page.locator("a.button-back").tap()
+    page.wait_for_url("**/q/1")  # Back steps over it too
+    wait_for_scripts(page)
+    assert ticked(page) == ["none"]  # the answer given is shown again
+
+    # now "Work": the question is asked
+    card(page, "work").tap()
+    assert ticked(page) == ["work"]
+    send(page, "**/q/2")
+    expect(page.locator("#q-title")).to_contain_text("Do you like your work?")
+    assert_axe_clean(page, f"the conditional question {size}")
+    page.locator("button[name=answer][value=yes]").tap()
+    page.wait_for_url("**/q/3")
+
+    [response] = stored_responses(day_server.app)
+    answers = response.answers
+    assert answers["day"].values == ["work"]
+    assert answers["like_work"].values == ["yes"]
+
+
+def test_not_asked_is_stored_when_the_condition_fails(day_server, new_context) -> None:  # type: ignore[no-untyped-def]
+    page = new_context(has_touch=True).new_page()
+    begin(page, day_server.url, day_server.code("Oak House"), slug="day-and-work")
+    wait_for_scripts(page)
+    card(page, "college").tap()
+    send(page, "**/q/3")
+    [response] = stored_responses(day_server.app)
+    answers = response.answers
+    assert answers["like_work"].kind == AnswerKind.NOT_ASKED.value
+    assert answers["day"].values == ["college"]
