@@ -40,6 +40,9 @@ SYMBOLS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "happy": ("1F600", "Happy face", ("happy", "smile", "good", "glad")),
     "ok": ("1F610", "OK face", ("ok", "okay", "alright", "neutral", "so-so")),
     "sad": ("2639", "Sad face", ("sad", "unhappy", "bad", "upset")),
+    # Added in issue 12 for the 5-face scale: very happy, happy, OK, sad, very sad.
+    "very_happy": ("1F606", "Very happy, a laughing face", ("very happy", "delighted", "great", "laughing")),
+    "very_sad": ("1F622", "Very sad, a crying face", ("very sad", "crying", "awful", "terrible")),
     "yes": ("2714", "Yes, a tick", ("yes", "agree", "tick", "right")),
     "no": ("2716", "No, a cross", ("no", "disagree", "cross", "wrong")),
     "not_sure": ("1F914", "Not sure, thinking face", ("not sure", "unsure", "maybe", "thinking")),
@@ -189,6 +192,8 @@ MEANINGS: dict[str, str] = {
     "happy": "Happy",
     "ok": "OK, in the middle",
     "sad": "Sad",
+    "very_happy": "Very happy (the top of a 5-face scale)",
+    "very_sad": "Very sad (the bottom of a 5-face scale)",
     "yes": "Yes (or On)",
     "no": "No (or Off)",
     "not_sure": "Not sure",

@@ -30,6 +30,16 @@ SAMPLE_TEXTS = (
     "Sometimes it is too noisy in the evening.",
 )
 FACE_WEIGHTS = {"happy": 60, "ok": 24, "sad": 8, "dont_know": 4, "dont_want_to_say": 2, "skipped": 2}
+FACE5_WEIGHTS = {
+    "very_happy": 30,
+    "happy": 34,
+    "ok": 20,
+    "sad": 6,
+    "very_sad": 2,
+    "dont_know": 4,
+    "dont_want_to_say": 2,
+    "skipped": 2,
+}
 YES_NO_WEIGHTS = {"yes": 70, "no": 12, "dont_know": 13, "dont_want_to_say": 3, "skipped": 2}
 ANSWERED_BY = {"self": 82, "family": 9, "staff": 6, "other": 3}
 BATCH = 5000
@@ -41,8 +51,12 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str:
 
 def _answer(rng: random.Random, question: Question) -> tuple[str, list[str], str | None]:
     """(kind, chosen values, text) for one random answer."""
-    if question.type == "faces" or question.type == "yes_no":
-        value = _pick(rng, FACE_WEIGHTS if question.type == "faces" else YES_NO_WEIGHTS)
+    if question.type in ("faces", "scale", "yes_no"):
+        if question.type == "yes_no":
+            weights = YES_NO_WEIGHTS
+        else:
+            weights = FACE5_WEIGHTS if len(question.choices) == 5 else FACE_WEIGHTS
+        value = _pick(rng, weights)
         if value in ("dont_know", "dont_want_to_say", "skipped"):
             return value, [], None
         if question.reversed:  # "Do staff ignore you?": most people say no

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from ..i18n import N_
-from ..questionnaires.schema import FACES, YES_NO, default_lines
+from ..questionnaires.schema import FACES_5, YES_NO, default_lines
 
 PHRASES: dict[str, str] = {
     # i18n: the button that reads a text aloud
@@ -417,7 +417,7 @@ for _name, (_text, _numbers) in MY_COUNTED.items():
         PHRASES[":".join([_name, *map(str, _values.values())])] = _text % _values
 
 #: The fixed answer cards' words are spoken too.
-CARD_TEXTS = [option.text for option in FACES + YES_NO]
+CARD_TEXTS = [option.text for option in FACES_5 + YES_NO]
 
 
 class Phrases:

@@ -25,7 +25,9 @@ from .schema import (
     MAX_EXPANSION,
     MAX_NESTING,
     MAX_PARTS,
+    NEWER_TYPES,
     QUESTION_TYPES,
+    SCALE_POINTS,
     SURVEY_MAX_BYTES,
     Framework,
     Questionnaire,
@@ -474,6 +476,7 @@ def _check_question(
             "not_sure",
             "reversed",
             "show_if",
+            "points",
         },
     )
     qid = c.key(q, "id", KEY)
@@ -487,6 +490,22 @@ def _check_question(
             "type" if "type" in q else None,
             f"Question '{qid}' has no known type.",
             f"Use one of: {', '.join(QUESTION_TYPES)}.",
+        )
+    if version < NEWER_TYPES.get(str(qtype), 1):
+        c.fail(
+            q,
+            "type",
+            f"The type '{qtype}' needs format version {NEWER_TYPES[str(qtype)]}.",
+            f"Write 'version: {NEWER_TYPES[str(qtype)]}' at the top of the file.",
+        )
+    if "points" in q and (
+        qtype != "scale" or isinstance(q["points"], bool) or q["points"] not in SCALE_POINTS
+    ):
+        c.fail(
+            q,
+            "points",
+            "'points' is only for a scale question, and is 3 or 5.",
+            "Write 'points: 3' (happy, OK, sad) or 'points: 5' (very happy ... very sad).",
         )
     c.text(q, "text", limit=200)
     c.text(q, "help", required=False)
@@ -572,6 +591,8 @@ def _offered(q: _Lined) -> set[str]:
     qtype = q.get("type")
     if qtype == "faces":
         return {"happy", "ok", "sad"}
+    if qtype == "scale":
+        return {o.value for o in SCALE_POINTS[int(q.get("points", 3))]}
     if qtype == "yes_no":
         return {"yes", "no", "not_sure"} if q.get("not_sure") is True else {"yes", "no"}
     return {str(o["value"]) for o in q.get("options") or ()}
@@ -657,9 +678,10 @@ def _check_alert_on(c: _Checker, q: _Lined, qtype: Any, options: Any) -> None:
             "'alert_on' is only for a question with 'safeguarding: true'.",
             "Add 'safeguarding: true' or remove 'alert_on'.",
         )
-    yes_no = {"yes", "no", "not_sure"} if q.get("not_sure") is True else {"yes", "no"}
-    known = {"faces": {"happy", "ok", "sad"}, "yes_no": yes_no}.get(
-        str(qtype), {str(o.get("value")) for o in options or () if isinstance(o, dict)}
+    known = (
+        _offered(q)
+        if qtype in ("faces", "yes_no", "scale")
+        else {str(o.get("value")) for o in options or () if isinstance(o, dict)}
     )
     if not isinstance(alert_on, list) or not alert_on or any(str(v) not in known for v in alert_on):
         c.fail(

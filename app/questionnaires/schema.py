@@ -15,7 +15,9 @@ from typing import Any
 from ..i18n import N_
 from . import conditions
 
-QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text")
+QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text", "scale")
+#: types a file may use only from this format version on
+NEWER_TYPES = {"scale": 2}
 AUDIENCES = ("person_supported", "family", "staff", "expert")
 
 #: Limits on one survey file, checked before it is read. The shipped files are under 8 KB and
@@ -44,6 +46,13 @@ FACES = (
     Option("ok", N_("OK"), "ok"),
     Option("sad", N_("Sad"), "sad"),
 )
+#: ``type: scale`` with ``points: 5``: the same order, a face more at each end
+FACES_5 = (
+    Option("very_happy", N_("Very happy"), "very_happy"),
+    *FACES,
+    Option("very_sad", N_("Very sad"), "very_sad"),
+)
+SCALE_POINTS = {3: FACES, 5: FACES_5}
 YES_NO = (
     Option("yes", N_("Yes"), "yes"),
     Option("no", N_("No"), "no"),
@@ -53,7 +62,7 @@ YES_NO = (
 NOT_SURE = Option("not_sure", N_("Not sure"), "not_sure")
 YES_NO_NOT_SURE = (*YES_NO, NOT_SURE)
 #: Answers that count as a safeguarding signal on a question marked ``safeguarding``.
-WORRYING_VALUES = frozenset({"sad", "no"})
+WORRYING_VALUES = frozenset({"sad", "very_sad", "no"})
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,8 @@ class Question:
     not_sure: bool = False
     #: a yes / no question worded so that "yes" is the worse answer ("Do staff ignore you?")
     reversed: bool = False
+    #: a ``scale`` question's number of faces: 3 (happy, OK, sad) or 5 (very happy ... very sad)
+    points: int = 3
     #: shown only when earlier answers meet this (None: always shown); see conditions.py
     show_if: conditions.Condition | None = None
 
@@ -151,6 +162,8 @@ class Question:
         """The answer cards to show: fixed for faces and yes/no, from the file otherwise."""
         if self.type == "faces":
             return FACES
+        if self.type == "scale":
+            return SCALE_POINTS[self.points]
         if self.type == "yes_no":
             return YES_NO_NOT_SURE if self.not_sure else YES_NO
         return self.options
@@ -258,6 +271,7 @@ class Questionnaire:
                 alert_on=tuple(q.get("alert_on", ())),
                 not_sure=bool(q.get("not_sure", False)),
                 reversed=bool(q.get("reversed", False)),
+                points=int(q.get("points", 3)),
                 show_if=conditions.from_dict(q.get("show_if")),
             )
             for q in data["questions"]

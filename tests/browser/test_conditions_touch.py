@@ -1,6 +1,7 @@
 """Issue 12 on a real tablet (Chromium, touch and keyboard): "None of these" clears the other ticks
 and another tick clears it; a question asked only after "Work" is stepped over for one answer and
-asked for another; the database holds "not asked" for it; every page is axe-clean at both sizes."""
+asked for another; the database holds "not asked" for it; a 5-face scale is one row in order, big
+enough to tap; every page is axe-clean at both sizes."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from .helpers import (
     LANDSCAPE,
     PORTRAIT,
     assert_axe_clean,
+    assert_easy_read_sizes,
     begin,
     screenshot,
     stored_responses,
@@ -97,11 +99,43 @@ def test_none_of_these_and_a_conditional_question_by_touch_and_keyboard(
     assert_axe_clean(page, f"the conditional question {size}")
     page.locator("button[name=answer][value=yes]").tap()
     page.wait_for_url("**/q/3")
+    wait_for_scripts(page)
+
+    # a 5-face scale: one row, in order, each face big enough to tap
+    faces = page.locator(".cards-scale button[name=answer]")
+    expect(faces).to_have_count(5)
+    assert [faces.nth(i).get_attribute("value") for i in range(5)] == [
+        "very_happy",
+        "happy",
+        "ok",
+        "sad",
+        "very_sad",
+    ]
+    boxes = [faces.nth(i).bounding_box() for i in range(5)]
+    assert len({round(b["y"]) for b in boxes}) == 1, boxes  # one row
+    assert [b["x"] for b in boxes] == sorted(b["x"] for b in boxes)  # in reading order
+    covered = page.evaluate(
+        """() => [...document.querySelectorAll('.cards-scale .option')].filter(option => {
+            const face = option.querySelector('.symbol-card').getBoundingClientRect();
+            const listen = option.querySelector('.speak').getBoundingClientRect();
+            return face.left < listen.right && listen.left < face.right &&
+                   face.top < listen.bottom && listen.top < face.bottom;
+        }).map(option => option.querySelector('button[name=answer]').value)"""
+    )
+    assert covered == [], f"faces covered by their Listen button: {covered}"
+    assert_easy_read_sizes(
+        page, f"5-face scale {size}", "button.card, .other-answers button, button.speak, a.button"
+    )
+    assert_axe_clean(page, f"5-face scale {size}")
+    screenshot(page, f"scale-5-{size}")
+    page.locator("button[name=answer][value=very_sad]").tap()
+    page.wait_for_url("**/end/helped")
 
     [response] = stored_responses(day_server.app)
     answers = response.answers
     assert answers["day"].values == ["work"]
     assert answers["like_work"].values == ["yes"]
+    assert answers["garden"].values == ["very_sad"]
 
 
 def test_not_asked_is_stored_when_the_condition_fails(day_server, new_context) -> None:  # type: ignore[no-untyped-def]
