@@ -256,7 +256,7 @@ def test_a_condition_on_a_written_answer_is_refused(tmp_path: Path) -> None:
     )
     text = text.replace("question: has_job, equals: yes}", "question: has_job, equals: words}", 1)
     errors = [e for e in load_all(surveys_with(tmp_path, text)).errors if e.file.endswith("work.yaml")]
-    assert len(errors) == 1 and "written answer" in errors[0].message
+    assert len(errors) == 1 and "has no answer cards" in errors[0].message
 
 
 def test_version_1_files_load_as_before(tmp_path: Path) -> None:

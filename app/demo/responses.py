@@ -64,6 +64,11 @@ def _answer(rng: random.Random, question: Question) -> tuple[str, list[str], str
         if question.safeguarding and value in question.alert_values:
             value = question.choices[0].value  # the demo raises no alerts
         return "option", [value], None
+    if question.type == "number":
+        if rng.random() < 0.05:
+            return "dont_know", [], None
+        number = rng.randint(question.min_value, question.max_value)
+        return "number", [question.band_of(number)], str(number)
     if question.type == "free_text":
         if rng.random() < 0.35:
             return "text", [], rng.choice(SAMPLE_TEXTS)

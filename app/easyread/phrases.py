@@ -53,6 +53,9 @@ PHRASES: dict[str, str] = {
     "you_chose": N_("You chose this"),
     "choose_many_hint": N_("You can choose more than 1."),
     "write_hint": N_("Write your answer here. You can leave it empty."),
+    "number_hint": N_("Type the number. Then tap Next."),
+    "number_keypad": N_("Number keys"),
+    "number_wrong": N_("That number does not fit. Try again."),
     "helped_title": N_("Who helped you answer?"),
     "helped_nobody": N_("Nobody"),
     "room_title": N_("Who else was in the room?"),
@@ -376,6 +379,8 @@ COUNTED: dict[str, tuple[str, list[dict[str, int]]]] = {
     # -- the question pages (issue 10): the progress, spoken for every questionnaire's length
     # by build-audio (app/cli.py spoken_texts), not from a fixed list here
     "progress": (N_("Question %(number)s of %(total)s"), []),
+    # a number question's range (issue 12): any numbers, so the browser's voice reads it
+    "number_range": (N_("A number from %(low)s to %(high)s."), []),
     # the error page's code, for whoever helps the person (app/errors.py REASONS)
     "error_code": (
         N_("Error code: %(code)s"),

@@ -21,6 +21,8 @@ class AnswerKind(enum.StrEnum):
     DONT_KNOW = "dont_know"
     DONT_WANT_TO_SAY = "dont_want_to_say"
     SKIPPED = "skipped"
+    #: a whole number (``text`` holds it, its one AnswerChoice the band it falls in)
+    NUMBER = "number"
     #: the question's ``show_if`` was not met by the person's earlier answers: it was never shown
     NOT_ASKED = "not_asked"
 

@@ -22,10 +22,12 @@ import yaml
 from . import conditions
 from .schema import (
     AUDIENCES,
+    MAX_BANDS,
     MAX_EXPANSION,
     MAX_NESTING,
     MAX_PARTS,
     NEWER_TYPES,
+    NUMBER_LIMITS,
     QUESTION_TYPES,
     SCALE_POINTS,
     SURVEY_MAX_BYTES,
@@ -477,6 +479,9 @@ def _check_question(
             "reversed",
             "show_if",
             "points",
+            "min",
+            "max",
+            "bands",
         },
     )
     qid = c.key(q, "id", KEY)
@@ -498,6 +503,7 @@ def _check_question(
             f"The type '{qtype}' needs format version {NEWER_TYPES[str(qtype)]}.",
             f"Write 'version: {NEWER_TYPES[str(qtype)]}' at the top of the file.",
         )
+    _check_number(c, q, qtype)
     if "points" in q and (
         qtype != "scale" or isinstance(q["points"], bool) or q["points"] not in SCALE_POINTS
     ):
@@ -586,6 +592,41 @@ def _check_question(
         )
 
 
+def _check_number(c: _Checker, q: _Lined, qtype: Any) -> None:
+    """``min``, ``max`` and ``bands``: only on a number question, which needs the first two."""
+    if qtype != "number":
+        for key in ("min", "max", "bands"):
+            if key in q:
+                c.fail(q, key, f"'{key}' is only for a number question.", f"Remove '{key}'.")
+        return
+    low, high = NUMBER_LIMITS
+    for key in ("min", "max"):
+        value = q.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            c.fail(
+                q,
+                key if key in q else None,
+                f"A number question needs '{key}': a whole number from {low} to {high}.",
+                "Write for example 'min: 0' and 'max: 120'.",
+            )
+    if q["min"] >= q["max"]:
+        c.fail(q, "max", "'max' should be bigger than 'min'.", "Fix the numbers.")
+    bands = q.get("bands", [])
+    if (
+        not isinstance(bands, list)
+        or len(bands) >= MAX_BANDS
+        or any(isinstance(b, bool) or not isinstance(b, int) for b in bands)
+        or any(not q["min"] < b <= q["max"] for b in bands)
+        or bands != sorted(set(bands))
+    ):
+        c.fail(
+            q,
+            "bands",
+            f"'bands' should list where each band starts: after 'min', up to 'max', at most {MAX_BANDS - 1}.",
+            "Write for example 'bands: [18, 30, 50, 65]' (with min 16: 16-17, 18-29 ... 65 and up).",
+        )
+
+
 def _offered(q: _Lined) -> set[str]:
     """The option values a checked question offers (what a later ``show_if`` may test)."""
     qtype = q.get("type")
@@ -636,7 +677,7 @@ def _check_show_if(
         c.fail(
             cond,
             "question",
-            f"'{target}' is a written answer: 'show_if' can only test chosen options.",
+            f"'{target}' has no answer cards: 'show_if' can only test chosen options.",
             "Test a question with answer cards.",
         )
     given = cond[tests[0]] = _yes_no_words(cond[tests[0]])

@@ -15,9 +15,13 @@ from typing import Any
 from ..i18n import N_
 from . import conditions
 
-QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text", "scale")
+QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text", "scale", "number")
 #: types a file may use only from this format version on
-NEWER_TYPES = {"scale": 2}
+NEWER_TYPES = {"scale": 2, "number": 2}
+#: a ``number`` question's whole numbers stay in this range (``min`` and ``max`` inside it)
+NUMBER_LIMITS = (0, 9999)
+#: at most this many bands in a number question's figures
+MAX_BANDS = 8
 AUDIENCES = ("person_supported", "family", "staff", "expert")
 
 #: Limits on one survey file, checked before it is read. The shipped files are under 8 KB and
@@ -135,6 +139,11 @@ class Question:
     reversed: bool = False
     #: a ``scale`` question's number of faces: 3 (happy, OK, sad) or 5 (very happy ... very sad)
     points: int = 3
+    #: a ``number`` question: the smallest and biggest whole number it takes, and where each
+    #: band of its figures starts after the first (empty: about 5 equal bands)
+    min_value: int = 0
+    max_value: int = 0
+    bands: tuple[int, ...] = ()
     #: shown only when earlier answers meet this (None: always shown); see conditions.py
     show_if: conditions.Condition | None = None
 
@@ -170,8 +179,31 @@ class Question:
 
     @property
     def report_choices(self) -> tuple[Option, ...]:
-        """Every answer a stored response may hold: the cards, and "Not sure" on any yes / no."""
+        """Every answer a stored response may hold: the cards, and "Not sure" on any yes / no;
+        a number question's bands ("18–29"), which its figures count instead of each number."""
+        if self.type == "number":
+            return self.number_bands
         return YES_NO_NOT_SURE if self.type == "yes_no" else self.choices
+
+    @property
+    def number_bands(self) -> tuple[Option, ...]:
+        """A number question's bands, lowest first: the value and the words are "18-29" / "18–29"."""
+        starts = self.bands or _even_starts(self.min_value, self.max_value)
+        edges = [self.min_value, *(b for b in starts if self.min_value < b <= self.max_value)]
+        out = []
+        for low, after in zip(edges, [*edges[1:], self.max_value + 1], strict=True):
+            high = after - 1
+            value = f"{low}-{high}" if high > low else str(low)
+            out.append(Option(value, value.replace("-", "\u2013"), self.symbol))
+        return tuple(out)
+
+    def band_of(self, number: int) -> str:
+        """The band a number falls in (its value in the figures)."""
+        for option in self.number_bands:
+            low, _, high = option.value.partition("-")
+            if int(low) <= number <= int(high or low):
+                return option.value
+        raise ValueError(f"{number} is outside {self.min_value}..{self.max_value}")
 
     @property
     def multiple(self) -> bool:
@@ -184,6 +216,12 @@ class Question:
     def choice(self, value: str) -> Option | None:
         """The option for a stored value, for labels: a legacy "Not sure" keeps its words."""
         return next((option for option in self.report_choices if option.value == value), None)
+
+
+def _even_starts(low: int, high: int, parts: int = 5) -> tuple[int, ...]:
+    """Where about ``parts`` equal bands of low..high start (after the first)."""
+    size = max(1, -(-(high - low + 1) // parts))  # rounded up
+    return tuple(range(low + size, high + 1, size))
 
 
 @dataclass(frozen=True)
@@ -272,6 +310,9 @@ class Questionnaire:
                 not_sure=bool(q.get("not_sure", False)),
                 reversed=bool(q.get("reversed", False)),
                 points=int(q.get("points", 3)),
+                min_value=int(q.get("min", 0)),
+                max_value=int(q.get("max", 0)),
+                bands=tuple(int(b) for b in q.get("bands", ())),
                 show_if=conditions.from_dict(q.get("show_if")),
             )
             for q in data["questions"]

@@ -34,7 +34,7 @@ from .pdf import Bar, Finding, Report, to_pdf
 #: the groups the easy-read report is for (staff surveys go in the evidence pack instead)
 AUDIENCES = ("person_supported", "family")
 #: question types whose answers are drawn as a chart (free text gets sentences only)
-CHARTED = ("faces", "scale", "yes_no", "choose_one", "choose_many")
+CHARTED = ("faces", "scale", "yes_no", "choose_one", "choose_many", "number")
 
 
 def people(label: str, value: int | None) -> str:

@@ -33,6 +33,11 @@ class JourneyError(ValueError):
     """An answer that cannot be stored as given (unknown option, closed response ...)."""
 
 
+class NumberNotFit(JourneyError):
+    """A typed number that is not a whole number in the question's range: the person is asked
+    again on the same page (a mistake anyone makes on a keypad, not a broken request)."""
+
+
 @dataclass(frozen=True)
 class Given:
     """What the respondent sent for one question."""
@@ -192,6 +197,8 @@ def parse_given(question: Question, action: str | None, values: list[str], text:
         return Given(kind)
     if action not in (None, "", "answer"):
         raise JourneyError("unknown action")
+    if question.type == "number":
+        return _number_given(question, text)
     if question.type == "free_text":
         cleaned = normalise_text(text)
         if len(cleaned) > question.max_length:
@@ -207,6 +214,20 @@ def parse_given(question: Question, action: str | None, values: list[str], text:
     if len(chosen) > 1 and any(option.exclusive for option in question.choices if option.value in chosen):
         raise JourneyError("'None of these' goes on its own")  # the page's script clears the others
     return Given(AnswerKind.OPTION, values=chosen)
+
+
+def _number_given(question: Question, text: str | None) -> Given:
+    """A whole number typed on the keypad (or the tablet's keyboard), in the question's range;
+    stored with the band it falls in, which the figures count. Empty: skipped."""
+    typed = normalise_text(text).replace(" ", "")
+    if not typed:
+        return Given(AnswerKind.SKIPPED)
+    if not (typed.isascii() and typed.isdigit()) or len(typed) > 6:
+        raise NumberNotFit("not a whole number")
+    number = int(typed)
+    if not question.min_value <= number <= question.max_value:
+        raise NumberNotFit("number out of range")
+    return Given(AnswerKind.NUMBER, values=(question.band_of(number),), text=str(number))
 
 
 def keeps(answer: Answer | None, given: Given, *, sent_empty: bool, supported: bool = False) -> bool:

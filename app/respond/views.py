@@ -501,7 +501,7 @@ def no_thanks() -> str:
 
 # -- one question per page -----------------------------------------------------------------------
 @bp.route("/q/<int:number>", methods=["GET", "POST"])
-def question(number: int) -> str | HTTPResponse:
+def question(number: int) -> str | HTTPResponse | tuple[str, int]:
     """One question per page: show it with its cards, store the answer when sent."""
     response = current_response()
     questions = g.questionnaire.questions
@@ -533,14 +533,30 @@ def question(number: int) -> str | HTTPResponse:
             chosen = journey.chosen_options(db.session, response, g.questionnaire)
             then = _step_name(journey.next_shown(g.questionnaire, number + 1, chosen))
             alert = safeguarding.check_answer(db.session, response, item, item.id, given)
+        except journey.NumberNotFit:
+            return _question_page(response, item, number, then, chosen, form, problem=True), 422
         except journey.JourneyError as error:
             fail_bad_input(error)
         if alert is not None and _first_told(response):
             return redirect(url_for("respond.told_us", then=then))
         return redirect(_continue_url(then))
+    return _question_page(response, item, number, then, chosen, form)
+
+
+def _question_page(
+    response: Response,
+    item: Any,
+    number: int,
+    then: str,
+    chosen: dict[str, frozenset[str]],
+    form: AnswerForm,
+    *,
+    problem: bool = False,
+) -> str:
+    """The question page; ``problem``: the number typed did not fit (it stays in the box)."""
     answer = journey.answer_to(db.session, response, item.id)
     form.submission_id.data = new_submission_id()
-    if answer is not None and answer.kind == AnswerKind.TEXT:
+    if not problem and answer is not None and answer.kind in (AnswerKind.TEXT, AnswerKind.NUMBER):
         form.text.data = answer.text
     return render_template(
         "respond/question.html",
@@ -553,6 +569,7 @@ def question(number: int) -> str | HTTPResponse:
         back_url=_back_url(journey.previous_shown(g.questionnaire, number, chosen)),
         next_url=_continue_url(then) if answer is not None else None,
         settings_url=url_for("respond.settings", then=str(number)),
+        problem=problem,
     )
 
 

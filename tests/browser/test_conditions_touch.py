@@ -1,7 +1,7 @@
 """Issue 12 on a real tablet (Chromium, touch and keyboard): "None of these" clears the other ticks
 and another tick clears it; a question asked only after "Work" is stepped over for one answer and
 asked for another; the database holds "not asked" for it; a 5-face scale is one row in order, big
-enough to tap; every page is axe-clean at both sizes."""
+enough to tap; a number is typed on the keypad; every page is axe-clean at both sizes."""
 
 from __future__ import annotations
 
@@ -129,13 +129,38 @@ def test_none_of_these_and_a_conditional_question_by_touch_and_keyboard(
     assert_axe_clean(page, f"5-face scale {size}")
     screenshot(page, f"scale-5-{size}")
     page.locator("button[name=answer][value=very_sad]").tap()
-    page.wait_for_url("**/end/helped")
+    page.wait_for_url("**/q/4")
+    wait_for_scripts(page)
+
+    # a number that does not fit, typed on the keyboard: asked again, the number kept to fix
+    box_ = page.locator("#number")
+    keypad = page.locator(".number-keypad")
+    expect(keypad).to_be_visible()
+    box_.focus()
+    page.keyboard.type("150")
+    page.keyboard.press("Enter")
+    expect(page.locator(".problem[role=alert]")).to_contain_text("That number does not fit.")
+    wait_for_scripts(page)
+    expect(box_).to_have_value("150")
+    assert_axe_clean(page, f"number that does not fit {size}")
+    screenshot(page, f"number-problem-{size}")
+    # then on the keypad: Delete x3, 3, 4, Delete, 5 -> 35
+    for key in ("back", "back", "back", "3", "4", "back", "5"):
+        keypad.locator(f"button[data-key='{key}']").tap()
+    expect(box_).to_have_value("35")
+    assert_easy_read_sizes(
+        page, f"number {size}", ".keypad-key, .other-answers button, button.speak, a.button, button.button"
+    )
+    assert_axe_clean(page, f"number {size}")
+    screenshot(page, f"number-{size}")
+    send(page, "**/end/helped")
 
     [response] = stored_responses(day_server.app)
     answers = response.answers
     assert answers["day"].values == ["work"]
     assert answers["like_work"].values == ["yes"]
     assert answers["garden"].values == ["very_sad"]
+    assert (answers["age"].kind, answers["age"].text, answers["age"].values) == ("number", "35", ["30-49"])
 
 
 def test_not_asked_is_stored_when_the_condition_fails(day_server, new_context) -> None:  # type: ignore[no-untyped-def]

@@ -139,6 +139,23 @@
         });
       });
     });
+    // A number question's keypad types into its box (the box also takes the tablet's keyboard).
+    document.querySelectorAll("[data-keypad-for]").forEach(function (keypad) {
+      var box = document.getElementById(keypad.getAttribute("data-keypad-for"));
+      if (!box) { return; }
+      keypad.hidden = false;
+      keypad.addEventListener("click", function (event) {
+        var key = event.target.closest("button[data-key]");
+        if (!key) { return; }
+        var typed = box.value.replace(/[^0-9]/g, "");
+        if (key.getAttribute("data-key") === "back") {
+          typed = typed.slice(0, -1);
+        } else if (typed.length < (box.maxLength > 0 ? box.maxLength : 6)) {
+          typed = (typed === "0" ? "" : typed) + key.getAttribute("data-key");
+        }
+        box.value = typed;
+      });
+    });
     // A double tap sends a form once (the server also ignores a repeat).
     document.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function (event) {
