@@ -102,6 +102,11 @@ def test_figures_count_bands_never_single_numbers(day_app: Flask) -> None:
     [
         (("    min: 16\n", ""), "needs 'min'", "- id: age"),
         (("max: 100", "max: 16"), "'max' should be bigger", "max: 16"),
+        (
+            ("audience: person_supported", "audience: expert"),
+            "not yet for an Expert",
+            "type: number",
+        ),
         (("max: 100", "max: 100000"), "needs 'max'", "max: 100000"),
         (("bands: [18, 30, 50, 65]", "bands: [30, 18]"), "'bands'", "bands:"),
         (("bands: [18, 30, 50, 65]", "bands: [16, 30]"), "'bands'", "bands:"),
@@ -115,6 +120,8 @@ def test_figures_count_bands_never_single_numbers(day_app: Flask) -> None:
 def test_the_loader_checks_a_number(tmp_path: Path, change: tuple[str, str], says: str, at: str) -> None:
     text = DAY.replace(*change, 1)
     assert text != DAY
+    if "expert" in change[1]:  # a checklist has no show_if either
+        text = text.replace("    show_if: {question: day, any_of: [work]}\n", "")
     errors = [e for e in load_all(surveys_with(tmp_path, text)).errors if e.file.endswith("day.yaml")]
     assert len(errors) == 1 and says in errors[0].message, errors
     assert at in text.splitlines()[errors[0].line - 1]

@@ -417,6 +417,13 @@ def load_questionnaire(
     for raw in questions:
         q = c.mapping(doc, "questions", raw, "A question")
         _check_question(c, q, seen, section_refs, symbols, version)
+        if q.get("type") == "number" and doc.get("audience") == "expert":
+            c.fail(
+                q,
+                "type",
+                "A number question is not yet for an Expert by Experience's checklist.",
+                "Use answer cards, or make it a question for people who use the service.",
+            )
         if "show_if" in q:
             if version < 2:
                 c.fail(
