@@ -5,33 +5,21 @@ means something."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from helpers.app import make_app, submission_id
+from helpers.app import submission_id
 from helpers.journey import begin, stored
+from helpers.surveys import DAY, EXTRA, app_with_survey, surveys_with
 
 from app.models import AnswerKind
 from app.questionnaires.loader import load_all
 
-ROOT = Path(__file__).resolve().parent.parent
-DAY = (ROOT / "tests" / "data" / "day-and-work.yaml").read_text()
-
-
-def surveys_with(tmp_path: Path, text: str) -> Path:
-    surveys = tmp_path / "surveys"
-    shutil.copytree(ROOT / "surveys", surveys)
-    (surveys / "day.yaml").write_text(text)
-    return surveys
-
 
 @pytest.fixture
 def day_app(tmp_path: Path) -> Flask:
-    app = make_app(tmp_path, SURVEYS_DIR=str(surveys_with(tmp_path, DAY)), WTF_CSRF_ENABLED=False)
-    assert app.extensions["easyvoice.surveys"].errors == []
-    return app
+    return app_with_survey(tmp_path, DAY)
 
 
 def send_day(app: Flask, values: list[str]) -> object:
@@ -71,7 +59,7 @@ def test_exclusive_only_where_it_means_something(tmp_path: Path, change: tuple[s
     if change[1] == "version: 1":
         text = text.replace("    show_if: {question: day, any_of: [work]}\n", "")
     result = load_all(surveys_with(tmp_path, text))
-    errors = [e for e in result.errors if e.file.endswith("day.yaml")]
+    errors = [e for e in result.errors if e.file.endswith(EXTRA)]
     assert len(errors) == 1 and says in errors[0].message, result.errors
     lines = text.splitlines()
     assert lines[errors[0].line - 1].strip().startswith("exclusive:")

@@ -7,28 +7,24 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from helpers.app import add_users, make_app, sign_in_as
+from helpers.surveys import DAY, surveys_with
 from sqlalchemy import select
 
 from app.db import db
 from app.demo.responses import add_responses
 from app.models import Organisation
 
-ROOT = Path(__file__).resolve().parent.parent
 BANDS = ["16\u201317", "18\u201329", "30\u201349", "50\u201364", "65\u2013100"]
 
 
 @pytest.fixture
 def busy_app(tmp_path: Path) -> Flask:
-    surveys = tmp_path / "surveys"
-    shutil.copytree(ROOT / "surveys", surveys)
-    shutil.copy(ROOT / "tests" / "data" / "day-and-work.yaml", surveys / "day.yaml")
-    app = make_app(tmp_path, SURVEYS_DIR=str(surveys))
+    app = make_app(tmp_path, SURVEYS_DIR=str(surveys_with(tmp_path, DAY)))
     with app.app_context():
         org = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
         add_responses(

@@ -5,13 +5,13 @@ kept in the box, nothing stored); the loader checks min, max and bands."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from helpers.app import make_app, submission_id
+from helpers.app import submission_id
 from helpers.journey import begin, stored
+from helpers.surveys import DAY, EXTRA, app_with_survey, surveys_with
 from sqlalchemy import select
 
 from app.db import db
@@ -19,23 +19,12 @@ from app.models import AnswerKind, Organisation, QuestionnaireVersion, utcnow
 from app.questionnaires.loader import load_all
 from app.reports import figures
 
-ROOT = Path(__file__).resolve().parent.parent
-DAY = (ROOT / "tests" / "data" / "day-and-work.yaml").read_text()
 AGE = 4  # the number question's place in tests/data/day-and-work.yaml
-
-
-def surveys_with(tmp_path: Path, text: str) -> Path:
-    surveys = tmp_path / "surveys"
-    shutil.copytree(ROOT / "surveys", surveys)
-    (surveys / "day.yaml").write_text(text)
-    return surveys
 
 
 @pytest.fixture
 def day_app(tmp_path: Path) -> Flask:
-    app = make_app(tmp_path, SURVEYS_DIR=str(surveys_with(tmp_path, DAY)), WTF_CSRF_ENABLED=False)
-    assert app.extensions["easyvoice.surveys"].errors == []
-    return app
+    return app_with_survey(tmp_path, DAY)
 
 
 def type_age(app: Flask, typed: str) -> object:
@@ -122,6 +111,6 @@ def test_the_loader_checks_a_number(tmp_path: Path, change: tuple[str, str], say
     assert text != DAY
     if "expert" in change[1]:  # a checklist has no show_if either
         text = text.replace("    show_if: {question: day, any_of: [work]}\n", "")
-    errors = [e for e in load_all(surveys_with(tmp_path, text)).errors if e.file.endswith("day.yaml")]
+    errors = [e for e in load_all(surveys_with(tmp_path, text)).errors if e.file.endswith(EXTRA)]
     assert len(errors) == 1 and says in errors[0].message, errors
     assert at in text.splitlines()[errors[0].line - 1]

@@ -5,13 +5,13 @@ question raises the alert, and the figures have a column for each face."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from helpers.app import make_app, submission_id
+from helpers.app import submission_id
 from helpers.journey import begin, stored
+from helpers.surveys import EXTRA, app_with_survey, surveys_with
 from sqlalchemy import select
 
 from app.db import db
@@ -20,7 +20,6 @@ from app.questionnaires.loader import load_all
 from app.questionnaires.schema import FACES
 from app.reports.figures import DONT_KNOW, DONT_WANT_TO_SAY, columns_for
 
-ROOT = Path(__file__).resolve().parent.parent
 FIVE = ["very_happy", "happy", "ok", "sad", "very_sad"]
 
 SCALES = """\
@@ -51,18 +50,9 @@ questions:
 """
 
 
-def surveys_with(tmp_path: Path, text: str) -> Path:
-    surveys = tmp_path / "surveys"
-    shutil.copytree(ROOT / "surveys", surveys)
-    (surveys / "scales.yaml").write_text(text)
-    return surveys
-
-
 @pytest.fixture
 def scale_app(tmp_path: Path) -> Flask:
-    app = make_app(tmp_path, SURVEYS_DIR=str(surveys_with(tmp_path, SCALES)), WTF_CSRF_ENABLED=False)
-    assert app.extensions["easyvoice.surveys"].errors == []
-    return app
+    return app_with_survey(tmp_path, SCALES)
 
 
 def test_the_faces_and_their_order(tmp_path: Path) -> None:
@@ -147,7 +137,7 @@ def test_the_loader_checks_a_scale(
     text = SCALES.replace(*change, 1)
     assert text != SCALES
     result = load_all(surveys_with(tmp_path, text))
-    errors = [e for e in result.errors if e.file.endswith("scales.yaml")]
+    errors = [e for e in result.errors if e.file.endswith(EXTRA)]
     if says is None:
         assert errors == []
         assert result.questionnaires["how-it-is"].question("safe").alert_values == {"very_sad"}

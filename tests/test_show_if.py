@@ -8,14 +8,14 @@ as before; a bad condition names the file, the line and what to do."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers.app import make_app, submission_id
+from helpers.app import submission_id
 from helpers.journey import begin, stored
+from helpers.surveys import EXTRA, app_with_survey, surveys_with
 from sqlalchemy import select
 
 from app.db import db
@@ -65,18 +65,9 @@ questions:
 """
 
 
-def surveys_with(tmp_path: Path, text: str) -> Path:
-    surveys = tmp_path / "surveys"
-    shutil.copytree(ROOT / "surveys", surveys)
-    (surveys / "work.yaml").write_text(text)
-    return surveys
-
-
 @pytest.fixture
 def work_app(tmp_path: Path) -> Flask:
-    app = make_app(tmp_path, SURVEYS_DIR=str(surveys_with(tmp_path, WORK)), WTF_CSRF_ENABLED=False)
-    assert app.extensions["easyvoice.surveys"].errors == []
-    return app
+    return app_with_survey(tmp_path, WORK)
 
 
 def tablet(app: Flask) -> FlaskClient:
@@ -241,7 +232,7 @@ def test_a_bad_condition_names_the_line_and_what_to_do(
     text = WORK.replace(*change, 1)
     assert text != WORK
     result = load_all(surveys_with(tmp_path, text))
-    errors = [e for e in result.errors if e.file.endswith("work.yaml")]
+    errors = [e for e in result.errors if e.file.endswith(EXTRA)]
     assert len(errors) == 1, result.errors
     assert says in errors[0].message, errors[0]
     assert errors[0].line == line_of(text, needle), errors[0]
@@ -255,7 +246,7 @@ def test_a_condition_on_a_written_answer_is_refused(tmp_path: Path) -> None:
         "type: yes_no\n    text: Do you have a job?", "type: free_text\n    text: Do you have a job?"
     )
     text = text.replace("question: has_job, equals: yes}", "question: has_job, equals: words}", 1)
-    errors = [e for e in load_all(surveys_with(tmp_path, text)).errors if e.file.endswith("work.yaml")]
+    errors = [e for e in load_all(surveys_with(tmp_path, text)).errors if e.file.endswith(EXTRA)]
     assert len(errors) == 1 and "has no answer cards" in errors[0].message
 
 

@@ -5,11 +5,11 @@ enough to tap; a number is typed on the keypad; every page is axe-clean at both 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.surveys import DAY, surveys_with
 from playwright.sync_api import BrowserContext, Page, expect
 
 from app.models import AnswerKind
@@ -26,15 +26,11 @@ from .helpers import (
 )
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture
 def day_server(make_live_server, built_audio: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    surveys = tmp_path / "surveys"
-    shutil.copytree(ROOT / "surveys", surveys)
-    shutil.copy(ROOT / "tests" / "data" / "day-and-work.yaml", surveys / "day.yaml")
-    server = make_live_server(SURVEYS_DIR=str(surveys), AUDIO_DIR=str(built_audio))
+    server = make_live_server(SURVEYS_DIR=str(surveys_with(tmp_path, DAY)), AUDIO_DIR=str(built_audio))
     assert server.app.extensions["easyvoice.surveys"].errors == []
     return server
 
