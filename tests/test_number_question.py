@@ -114,3 +114,15 @@ def test_the_loader_checks_a_number(tmp_path: Path, change: tuple[str, str], say
     errors = [e for e in load_all(surveys_with(tmp_path, text)).errors if e.file.endswith(EXTRA)]
     assert len(errors) == 1 and says in errors[0].message, errors
     assert at in text.splitlines()[errors[0].line - 1]
+
+
+def test_a_cleared_box_takes_the_number_back(day_app: Flask) -> None:
+    client = day_app.test_client()
+    begin(client, day_app, slug="day-and-work")
+    for typed in ("35", ""):  # a number, then Back, the box emptied, Next
+        html = client.get(f"/q/{AGE}").get_data(as_text=True)
+        data = {"submission_id": submission_id(html), "question": "age", "text": typed, "action": "answer"}
+        assert client.post(f"/q/{AGE}", data=data).status_code == 302
+        if typed:
+            assert 'value="35"' in client.get(f"/q/{AGE}").get_data(as_text=True)  # shown again
+    assert stored(day_app)["age"] == (AnswerKind.SKIPPED, [], None)

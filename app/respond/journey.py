@@ -240,7 +240,7 @@ def keeps(answer: Answer | None, given: Given, *, sent_empty: bool, supported: b
     if answer is None:
         return False
     kind = AnswerKind(answer.kind)
-    if sent_empty and kind not in (AnswerKind.OPTION, AnswerKind.TEXT):
+    if sent_empty and kind not in (AnswerKind.OPTION, AnswerKind.TEXT, AnswerKind.NUMBER):
         return True
     return (
         kind == given.kind
