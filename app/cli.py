@@ -1,4 +1,5 @@
-"""Flask commands: init-db, load-surveys, build-audio, demo (``flask --app wsgi <command>``)."""
+"""Flask commands: init-db, load-surveys, build-audio, demo, export-xlsform, import-xlsform
+(``flask --app wsgi <command>``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from .questionnaires import Questionnaire
 
 def init_app(app: Flask) -> None:
     for command in (init_db, make_migration, load_surveys, build_audio, demo, create_user, purge, send_mail):
+        app.cli.add_command(command)
+    for command in (export_xlsform, import_xlsform):
         app.cli.add_command(command)
 
 
@@ -290,3 +293,58 @@ def send_mail() -> None:
     click.echo(f"Reminders written: {reminders}. Sent: {sent}. Failed: {failed}.")
     if failed:
         sys.exit(1)
+
+
+@click.command("export-xlsform")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_xlsform(slug: str, file: Path) -> None:
+    """Write a loaded questionnaire (its id, e.g. your-support) as an XLSForm workbook (.xlsx)."""
+    from .questionnaires.xlsform import write_xlsform
+
+    questionnaire = current_app.extensions["easyvoice.surveys"].questionnaires.get(slug)
+    if questionnaire is None:
+        click.echo(
+            f"There is no questionnaire '{slug}'. What to do: run 'flask load-surveys' to list them.",
+            err=True,
+        )
+        sys.exit(1)
+    try:
+        data = write_xlsform(questionnaire)
+    except ValueError as exc:
+        click.echo(f"{slug}: {exc} What to do: keep the questionnaire as a survey file.", err=True)
+        sys.exit(1)
+    file.write_bytes(data)
+    click.echo(f"Wrote {file} ({questionnaire.title}, version {questionnaire.content_hash}).")
+
+
+@click.command("import-xlsform")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="the survey file (.yaml) to write",
+)
+@with_appcontext
+def import_xlsform(file: Path, out: Path) -> None:
+    """Check an XLSForm workbook (.xlsx) and write it as a survey file; nothing is written if
+    anything is refused."""
+    from .questionnaires.schema import content_hash
+    from .questionnaires.xlsform import XLSFormError, definition_yaml, import_checks, read_xlsform
+
+    surveys = current_app.extensions["easyvoice.surveys"]
+    section_refs, symbols = import_checks(current_app.config, surveys.frameworks.values())
+    try:
+        definition = read_xlsform(
+            file.read_bytes(), section_refs=section_refs, symbols=symbols, label=file.name
+        )
+    except XLSFormError as exc:
+        click.echo(f"{file.name}: {exc}", err=True)
+        sys.exit(1)
+    out.write_text(definition_yaml(definition), encoding="utf-8")
+    click.echo(
+        f"Wrote {out} ({definition['title']}: {len(definition['questions'])} questions, "
+        f"version {content_hash(definition)})."
+    )

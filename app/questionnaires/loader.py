@@ -297,8 +297,9 @@ def _check_shape(text: str, label: str, max_expanded: int) -> None:
         )
 
 
-def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES) -> Any:
-    raw = _read(path, label, max_bytes)
+def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES, text: str | None = None) -> Any:
+    """The parsed file at ``path``, or ``text`` when it is given (a definition made elsewhere)."""
+    raw = _read(path, label, max_bytes) if text is None else _given(text, label, max_bytes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -333,6 +334,19 @@ def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES) -> Any:
         raise _fail(
             label, 1, f"The file cannot be read as YAML ({exc}).", "Check it against surveys/README.md."
         ) from exc
+
+
+def _given(text: str, label: str, max_bytes: int) -> bytes:
+    """A definition given as text, held to the same size limit as a file."""
+    raw = text.encode("utf-8")
+    if len(raw) > max_bytes:
+        raise _fail(
+            label,
+            1,
+            f"The definition is {_size(len(raw))}; the limit is {_size(max_bytes)}.",
+            "Split it into smaller questionnaires.",
+        )
+    return raw
 
 
 def _plain(value: Any) -> Any:
@@ -382,11 +396,13 @@ def load_questionnaire(
     symbols: set[str] | None,
     label: str | None = None,
     max_bytes: int = SURVEY_MAX_BYTES,
+    text: str | None = None,
 ) -> Questionnaire:
-    """Read and check one questionnaire file; raise SurveyFileError at its first mistake."""
+    """Read and check one questionnaire file (or ``text``, the file's words given directly);
+    raise SurveyFileError at its first mistake."""
     label = label or path.name
     c = _Checker(label)
-    doc = c.mapping(None, None, _parse(path, label, max_bytes), "The file")
+    doc = c.mapping(None, None, _parse(path, label, max_bytes, text), "The file")
     version = c.check_version(doc, QUESTIONNAIRE_VERSIONS)
     c.unknown_keys(
         doc, {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
@@ -442,6 +458,14 @@ def load_questionnaire(
             _check_show_if(c, q, "show_if", q["show_if"], earlier, depth=1)
         earlier[str(q["id"])] = _offered(q)
     return Questionnaire.from_dict(_plain(doc), source=label)
+
+
+def load_questionnaire_text(
+    text: str, label: str, section_refs: set[str], symbols: set[str] | None
+) -> Questionnaire:
+    """Check a questionnaire given as YAML text (e.g. made from an XLSForm) exactly as a file is
+    checked; raise SurveyFileError naming ``label`` and the line of the text."""
+    return load_questionnaire(Path(label), section_refs, symbols, label, text=text)
 
 
 MAX_LINES = 8
