@@ -343,7 +343,8 @@ def import_xlsform(file: Path, out: Path) -> None:
     except XLSFormError as exc:
         click.echo(f"{file.name}: {exc}", err=True)
         sys.exit(1)
-    out.write_text(definition_yaml(definition), encoding="utf-8")
+    made = f"# Made from the XLSForm {file.name} by 'flask import-xlsform'.\n"
+    out.write_text(made + definition_yaml(definition), encoding="utf-8")
     click.echo(
         f"Wrote {out} ({definition['title']}: {len(definition['questions'])} questions, "
         f"version {content_hash(definition)})."

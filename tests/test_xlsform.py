@@ -17,7 +17,14 @@ from helpers.xlsform import ROOT, description, expected, shipped_checks, workboo
 
 from app.questionnaires import loader
 from app.questionnaires.schema import content_hash
-from app.questionnaires.xlsform import XLSFormError, read_xlsform, relevant_text, to_xform, write_xlsform
+from app.questionnaires.xlsform import (
+    MAX_ROWS,
+    XLSFormError,
+    read_xlsform,
+    relevant_text,
+    to_xform,
+    write_xlsform,
+)
 
 REFS, SYMBOLS = shipped_checks()
 #: every shipped questionnaire file (the short versions in surveys/short are lists of ids) and the
@@ -330,3 +337,18 @@ def test_import_xlsform_writes_a_survey_file_or_nothing(tmp_path: Path) -> None:
     )
     assert "What to do: " in result.output
     assert not refused.exists()
+
+
+def test_a_question_without_words_and_a_sheet_too_long_are_refused() -> None:
+    sheets = description()
+    sheets["survey"][4][2] = None
+    with pytest.raises(
+        XLSFormError, match=r"^survey, row 5, column C \(label::English \(en\)\): This question has no label"
+    ):
+        read(workbook(sheets))
+    sheets = description()
+    sheets["survey"] += [["text", f"more_{n}", "More?"] for n in range(MAX_ROWS)]
+    with pytest.raises(
+        XLSFormError, match=rf"^survey, row {MAX_ROWS + 3}: The sheet has more than {MAX_ROWS} rows"
+    ):
+        read(workbook(sheets))

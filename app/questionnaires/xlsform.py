@@ -239,15 +239,15 @@ def _open(source: bytes | str | Path) -> dict[str, _Sheet]:
                     )
                 columns.append(column)
             index = {_letter(i): i for i in range(len(header))}
-            rows = []
+            rows: list[_Row] = []
             for number, values in enumerate(raw_rows, start=2):
-                if number > MAX_ROWS + 1:
+                if len(rows) > MAX_ROWS or number > 10 * MAX_ROWS:  # filled rows; or blank ones
                     raise XLSFormError(
                         name,
                         number,
                         None,
                         f"The sheet has more than {MAX_ROWS} rows.",
-                        "Split the form into smaller ones.",
+                        "Split the form into smaller ones, and delete empty rows at the end.",
                     )
                 cells = {}
                 for column in columns:
@@ -513,6 +513,13 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                 h.get("name"),
                 f"The name '{name}' does not start with a letter.",
                 "Start it with a letter.",
+            )
+        if label.get(row) is None:
+            raise survey.fail(
+                row,
+                label.header or h["type"],
+                "This question has no label (its words).",
+                "Write the question.",
             )
         q: dict[str, Any] = {"id": name, "type": None, "text": label.get(row)}
         keys: dict[str, str | None] = {
