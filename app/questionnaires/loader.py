@@ -298,7 +298,10 @@ def _check_shape(text: str, label: str, max_expanded: int) -> None:
 
 
 def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES) -> Any:
-    raw = _read(path, label, max_bytes)
+    return _parse_bytes(_read(path, label, max_bytes), label, max_bytes)
+
+
+def _parse_bytes(raw: bytes, label: str, max_bytes: int) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -385,8 +388,34 @@ def load_questionnaire(
 ) -> Questionnaire:
     """Read and check one questionnaire file; raise SurveyFileError at its first mistake."""
     label = label or path.name
+    return _questionnaire(_parse(path, label, max_bytes), label, section_refs, symbols)
+
+
+def load_questionnaire_text(
+    text: str,
+    label: str,
+    section_refs: set[str],
+    symbols: set[str] | None,
+    max_bytes: int = SURVEY_MAX_BYTES,
+) -> Questionnaire:
+    """Check a questionnaire given as YAML text (an organisation's own draft, an upload) exactly
+    as a file is checked; raise SurveyFileError at its first mistake, with its line."""
+    raw = text.encode("utf-8", errors="surrogatepass")
+    if len(raw) > max_bytes:
+        raise _fail(
+            label,
+            1,
+            f"The file is {_size(len(raw))}; the limit is {_size(max_bytes)}.",
+            "Make it shorter, or ask whoever runs the app to raise SURVEY_MAX_BYTES.",
+        )
+    return _questionnaire(_parse_bytes(raw, label, max_bytes), label, section_refs, symbols)
+
+
+def _questionnaire(
+    parsed: Any, label: str, section_refs: set[str], symbols: set[str] | None
+) -> Questionnaire:
     c = _Checker(label)
-    doc = c.mapping(None, None, _parse(path, label, max_bytes), "The file")
+    doc = c.mapping(None, None, parsed, "The file")
     version = c.check_version(doc, QUESTIONNAIRE_VERSIONS)
     c.unknown_keys(
         doc, {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
