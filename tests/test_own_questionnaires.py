@@ -248,3 +248,30 @@ def test_pages_copy_upload_and_publish(app: Flask) -> None:
         )
     with app.app_context():
         assert db.session.scalar(select(Service.id).where(Service.code == "elmcourt")) is not None
+
+
+def test_a_questionnaire_given_as_text_is_checked_as_a_file_is(app: Flask) -> None:
+    from app.questionnaires.loader import SurveyFileError, load_questionnaire_text
+
+    checks = _checks(app)
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "surveys" / "your-support.yaml").read_text(encoding="utf-8")
+    assert (
+        load_questionnaire_text(text, "mine.yaml", checks.section_refs, checks.symbols).id == "your-support"
+    )
+    broken = text.replace("type: choose_one", "type: choose_some", 1)
+    line = text[: text.index("type: choose_one")].count("\n") + 1
+    try:
+        load_questionnaire_text(broken, "mine.yaml", checks.section_refs, checks.symbols)
+    except SurveyFileError as exc:
+        assert (exc.error.file, exc.error.line) == ("mine.yaml", line)
+        assert exc.error.hint
+    else:  # pragma: no cover
+        raise AssertionError("a wrong type was let through")
+    try:
+        load_questionnaire_text(text, "mine.yaml", checks.section_refs, checks.symbols, max_bytes=100)
+    except SurveyFileError as exc:
+        assert "limit" in exc.error.message
+    else:  # pragma: no cover
+        raise AssertionError("a file over the limit was let through")
