@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -251,8 +252,17 @@ def publish(
             audience=questionnaire.audience,
             definition=questionnaire.definition,
         )
-        db.add(version)
-        db.flush()
+        try:
+            with db.begin_nested():
+                db.add(version)
+        except IntegrityError:  # the same text published at the same moment by another worker
+            created = False
+            version = db.scalars(
+                select(QuestionnaireVersion).where(
+                    QuestionnaireVersion.organisation_id == organisation_id,
+                    QuestionnaireVersion.content_hash == digest,
+                )
+            ).one()
     if own_questionnaire.version_id == version.id and own_questionnaire.status == PUBLISHED:
         return version, False
     own_questionnaire.version = version
