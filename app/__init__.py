@@ -62,7 +62,7 @@ def register_views(app: Flask) -> None:
     from .auth import pin_views
     from .auth import views as auth_views
     from .auth.access import check_session
-    from .provider import alerts_views, assessments_views, downloads_views
+    from .provider import alerts_views, assessments_views, downloads_views, questionnaires_views
     from .provider import views as provider_views
     from .public import views as public_views
     from .respond import views as respond_views
@@ -78,7 +78,15 @@ def register_views(app: Flask) -> None:
         views as visits_views,
     )
 
-    del pin_views, assessments_views, downloads_views, observe_views, report_views, verify_views
+    del (
+        pin_views,
+        assessments_views,
+        downloads_views,
+        questionnaires_views,
+        observe_views,
+        report_views,
+        verify_views,
+    )
     app.context_processor(respond_views.inject_prefs)
     app.register_blueprint(respond_views.bp)
     app.before_request(check_session)

@@ -12,7 +12,7 @@ from .assessment import (
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .organisation import Organisation, Service, Tablet, new_start_code
-from .questionnaire import QuestionnaireVersion
+from .questionnaire import OwnQuestionnaire, QuestionnaireVersion
 from .response import Answer, AnswerChoice, AnswerKind, Response
 from .safeguarding import ConcernWord, MailOutbox, SafeguardingAlert, SafeguardingLead, SafeguardingSignal
 from .throttle import Throttle
@@ -27,6 +27,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Organisation",
+    "OwnQuestionnaire",
     "QuestionnaireVersion",
     "Response",
     "Role",

@@ -10,6 +10,7 @@ from ..auth.access import current_user, roles_required
 from ..db import db
 from ..models import Organisation, Role, SelfAssessment, User, utcnow
 from ..questionnaires import Framework, Questionnaire
+from ..questionnaires.own import catalogue
 
 #: look (viewers may read the figures), work (change things, see free text and alerts)
 can_look = roles_required(Role.QUALITY_LEAD, Role.ADMIN, Role.VIEWER)
@@ -58,7 +59,7 @@ def editable_assessment(assessment_id: int) -> SelfAssessment:
 
 def questionnaires() -> Mapping[str, Questionnaire]:
     """The questionnaires a provider reports on (an expert's own checklists are left out)."""
-    found = current_app.extensions["easyvoice.surveys"].questionnaires
+    found = catalogue(db.session, current_app.extensions["easyvoice.surveys"], me().organisation_id)
     return {slug: q for slug, q in found.items() if q.audience != "expert"}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
@@ -65,3 +66,19 @@ class LeadForm(FlaskForm):
 
 class ConcernWordForm(FlaskForm):
     word = StringField(validators=[DataRequired(), Length(min=2, max=80)])
+
+
+class CopyForm(FlaskForm):
+    """ "Make a copy" of a shipped questionnaire: the template's id is in the address."""
+
+
+class OwnPublishForm(FlaskForm):
+    """The "Are you sure?" page of publishing an own questionnaire: ``confirm`` must be "yes"."""
+
+    confirm = StringField(validators=[Optional(), Length(max=10)])
+
+
+class UploadForm(FlaskForm):
+    """A changed questionnaire file (our YAML text), checked by the loader before it is kept."""
+
+    file = FileField(validators=[FileRequired()])

@@ -17,6 +17,7 @@ from .. import throttle
 from ..assessments import challenges, publication
 from ..db import db
 from ..models import CHALLENGER_RELATIONSHIPS, Organisation, SelfAssessment, utcnow
+from ..questionnaires.own import catalogue
 from ..reports import told_us
 from .blueprint import bp
 
@@ -87,7 +88,7 @@ def report_pdf(org_slug: str, assessment_id: int) -> Response:
     if not throttle.kept(db.session, lambda own: throttle.allow(own, key, PDFS_PER_WINDOW, WINDOW_SECONDS)):
         abort(429)
     item = _published(org_slug, assessment_id)
-    forms = current_app.extensions["easyvoice.surveys"].questionnaires
+    forms = catalogue(db.session, current_app.extensions["easyvoice.surveys"], item.organisation_id)
     data = told_us.published_pdf(
         item.organisation,
         item.period,

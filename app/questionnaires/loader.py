@@ -297,9 +297,11 @@ def _check_shape(text: str, label: str, max_expanded: int) -> None:
         )
 
 
-def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES, text: str | None = None) -> Any:
-    """The parsed file at ``path``, or ``text`` when it is given (a definition made elsewhere)."""
-    raw = _read(path, label, max_bytes) if text is None else _given(text, label, max_bytes)
+def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES) -> Any:
+    return _parse_bytes(_read(path, label, max_bytes), label, max_bytes)
+
+
+def _parse_bytes(raw: bytes, label: str, max_bytes: int) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -334,19 +336,6 @@ def _parse(path: Path, label: str, max_bytes: int = SURVEY_MAX_BYTES, text: str 
         raise _fail(
             label, 1, f"The file cannot be read as YAML ({exc}).", "Check it against surveys/README.md."
         ) from exc
-
-
-def _given(text: str, label: str, max_bytes: int) -> bytes:
-    """A definition given as text, held to the same size limit as a file."""
-    raw = text.encode("utf-8")
-    if len(raw) > max_bytes:
-        raise _fail(
-            label,
-            1,
-            f"The definition is {_size(len(raw))}; the limit is {_size(max_bytes)}.",
-            "Split it into smaller questionnaires.",
-        )
-    return raw
 
 
 def _plain(value: Any) -> Any:
@@ -396,13 +385,37 @@ def load_questionnaire(
     symbols: set[str] | None,
     label: str | None = None,
     max_bytes: int = SURVEY_MAX_BYTES,
-    text: str | None = None,
 ) -> Questionnaire:
-    """Read and check one questionnaire file (or ``text``, the file's words given directly);
-    raise SurveyFileError at its first mistake."""
+    """Read and check one questionnaire file; raise SurveyFileError at its first mistake."""
     label = label or path.name
+    return _questionnaire(_parse(path, label, max_bytes), label, section_refs, symbols)
+
+
+def load_questionnaire_text(
+    text: str,
+    label: str,
+    section_refs: set[str],
+    symbols: set[str] | None,
+    max_bytes: int = SURVEY_MAX_BYTES,
+) -> Questionnaire:
+    """Check a questionnaire given as YAML text (an organisation's own draft, an upload) exactly
+    as a file is checked; raise SurveyFileError at its first mistake, with its line."""
+    raw = text.encode("utf-8", errors="surrogatepass")
+    if len(raw) > max_bytes:
+        raise _fail(
+            label,
+            1,
+            f"The file is {_size(len(raw))}; the limit is {_size(max_bytes)}.",
+            "Make it shorter, or ask whoever runs the app to raise SURVEY_MAX_BYTES.",
+        )
+    return _questionnaire(_parse_bytes(raw, label, max_bytes), label, section_refs, symbols)
+
+
+def _questionnaire(
+    parsed: Any, label: str, section_refs: set[str], symbols: set[str] | None
+) -> Questionnaire:
     c = _Checker(label)
-    doc = c.mapping(None, None, _parse(path, label, max_bytes, text), "The file")
+    doc = c.mapping(None, None, parsed, "The file")
     version = c.check_version(doc, QUESTIONNAIRE_VERSIONS)
     c.unknown_keys(
         doc, {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
@@ -458,14 +471,6 @@ def load_questionnaire(
             _check_show_if(c, q, "show_if", q["show_if"], earlier, depth=1)
         earlier[str(q["id"])] = _offered(q)
     return Questionnaire.from_dict(_plain(doc), source=label)
-
-
-def load_questionnaire_text(
-    text: str, label: str, section_refs: set[str], symbols: set[str] | None
-) -> Questionnaire:
-    """Check a questionnaire given as YAML text (e.g. made from an XLSForm) exactly as a file is
-    checked; raise SurveyFileError naming ``label`` and the line of the text."""
-    return load_questionnaire(Path(label), section_refs, symbols, label, text=text)
 
 
 MAX_LINES = 8

@@ -47,10 +47,28 @@ class Given:
     text: str | None = None
 
 
-def version_for(db: Session, questionnaire: Questionnaire) -> QuestionnaireVersion:
-    """The stored version of this exact definition, adding it the first time it is asked."""
+def version_for(
+    db: Session, questionnaire: Questionnaire, organisation_id: int | None = None
+) -> QuestionnaireVersion:
+    """The stored version of this exact definition, adding it the first time it is asked.
+
+    An organisation's own questionnaire was stored when it was published (questionnaires/own.py):
+    given the organisation, its own version is found first. Anything not found is a shipped one.
+    """
     digest = questionnaire.content_hash
-    found = db.scalar(select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == digest))
+    if organisation_id is not None:
+        own = db.scalar(
+            select(QuestionnaireVersion).where(
+                QuestionnaireVersion.content_hash == digest,
+                QuestionnaireVersion.organisation_id == organisation_id,
+            )
+        )
+        if own is not None:
+            return own
+    shipped = select(QuestionnaireVersion).where(
+        QuestionnaireVersion.content_hash == digest, QuestionnaireVersion.organisation_id.is_(None)
+    )
+    found = db.scalar(shipped)
     if found is not None:
         return found
     try:
@@ -66,7 +84,7 @@ def version_for(db: Session, questionnaire: Questionnaire) -> QuestionnaireVersi
             )
     except IntegrityError:  # another worker stored it first
         pass
-    return db.scalars(select(QuestionnaireVersion).where(QuestionnaireVersion.content_hash == digest)).one()
+    return db.scalars(shipped).one()
 
 
 def start_response(
@@ -90,7 +108,7 @@ def start_response(
     existing = db.scalar(select(Response).where(Response.client_id == client_id))
     if existing is not None:
         return _same_start(existing, questionnaire, service, visit_id)
-    version = version_for(db, questionnaire)
+    version = version_for(db, questionnaire, service.organisation_id)
     response = Response(
         client_id=client_id,
         token=secrets.token_urlsafe(32),

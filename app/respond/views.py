@@ -28,6 +28,7 @@ from ..db import db
 from ..i18n import available_locales
 from ..models import AnswerKind, Response, Service, Tablet
 from ..questionnaires import Questionnaire
+from ..questionnaires.own import catalogue
 from . import enrolment, journey
 from .blueprint import bp
 from .forms import (
@@ -108,7 +109,15 @@ def prefs() -> dict[str, str]:
 
 
 def questionnaires() -> dict[str, Questionnaire]:
-    return current_app.extensions["easyvoice.surveys"].questionnaires
+    """What this session's service's organisation can use: the shipped ones and its own published."""
+    if "questionnaires" not in g:
+        service = current_service()
+        g.questionnaires = catalogue(
+            db.session,
+            current_app.extensions["easyvoice.surveys"],
+            service.organisation_id if service is not None else None,
+        )
+    return g.questionnaires
 
 
 def current_service() -> Service | None:

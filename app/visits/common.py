@@ -8,6 +8,7 @@ from ..auth.access import current_user, roles_required
 from ..db import db
 from ..models import Role, User, Visit
 from ..questionnaires import Questionnaire
+from ..questionnaires.own import catalogue
 from ..questionnaires.schema import Framework
 from . import planning
 
@@ -43,7 +44,8 @@ def visit_to_run(visit_id: int) -> Visit:
 
 
 def surveys() -> dict[str, Questionnaire]:
-    return current_app.extensions["easyvoice.surveys"].questionnaires
+    """The questionnaires of the user's organisation (a visit is always its own organisation's)."""
+    return catalogue(db.session, current_app.extensions["easyvoice.surveys"], me().organisation_id)
 
 
 def framework() -> Framework:

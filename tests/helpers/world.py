@@ -28,6 +28,7 @@ from app.models import (
     AnswerKind,
     Challenge,
     Organisation,
+    OwnQuestionnaire,
     Photo,
     SelfAssessment,
     Service,
@@ -135,6 +136,15 @@ def build_world(app: Flask) -> dict[str, Any]:
     assert started.status_code == 302, started.status_code
     draft_id = int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
+    copied = lead.post("/provider/questionnaires/copy/your-support", data={"csrf_token": token(page)})
+    assert copied.status_code == 303, copied.status_code
+    with app.app_context():
+        own_id = db.session.scalars(select(OwnQuestionnaire.id)).one()
+    published_own = lead.post(
+        f"/provider/questionnaires/{own_id}/publish", data={"csrf_token": token(page), "confirm": "yes"}
+    )
+    assert published_own.status_code == 303, published_own.status_code
+
     disclosure = written_answer(app, "Someone hurt me at night", alert=True)
     quotable = written_answer(app, "I like going to the park with my friends", alert=False)
     with app.app_context():
@@ -186,6 +196,8 @@ def build_world(app: Flask) -> dict[str, Any]:
             "org_slug": "demo",
             "slug": "your-support",
             "photo_id": photo_id,
+            "own_id": own_id,
+            "template_id": "your-support",
         }
 
 
