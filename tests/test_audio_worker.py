@@ -5,14 +5,17 @@ process keeps answering; a text that cannot be built is tried 3 times, then mark
 from __future__ import annotations
 
 import json
+import os
 import signal
 import statistics
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from flask import Flask
-from helpers.app import service_code
+from helpers.app import ROOT, service_code
 from helpers.processes import run_worker, start_server, start_worker, stop
 from sqlalchemy import select
 
@@ -233,3 +236,50 @@ def test_the_server_keeps_answering_while_the_worker_builds(app: Flask, tmp_path
         if worker is not None:
             stop(worker)
         stop(server)
+
+
+# -- `make run` starts the worker beside the server ------------------------------------------------
+def test_make_run_starts_the_audio_worker_beside_the_server() -> None:
+    plan = subprocess.run(
+        ["make", "-n", "run", "PORT=5077"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "MAKEFLAGS": ""},
+    ).stdout
+    serve = next(line for line in plan.splitlines() if " run --host" in line)
+    assert 'tools/with-audio-worker.sh ".venv/bin/flask --app wsgi audio-worker" ' in serve
+    assert plan.index("build-audio") < plan.index("with-audio-worker.sh")  # shipped texts first
+
+
+def worker_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_the_worker_stops_when_the_server_stops(tmp_path: Path) -> None:
+    """The script's background worker is stopped when the server ends, and on Ctrl+C (SIGINT)."""
+    for how in ("ends", "interrupted"):
+        pidfile = tmp_path / f"worker-{how}.pid"
+        write_pid = f'open("{pidfile}", "w").write(str(os.getpid()))'
+        worker = f"{sys.executable} -c 'import os, time; {write_pid}; time.sleep(120)'"
+        server = [sys.executable, "-c", f"import time; time.sleep({2 if how == 'ends' else 120})"]
+        # its own process group, as a terminal's foreground job: Ctrl+C signals the whole group
+        script = subprocess.Popen(
+            [str(ROOT / "tools" / "with-audio-worker.sh"), worker, *server], start_new_session=True
+        )
+        deadline = time.monotonic() + 20
+        while not (pidfile.exists() and pidfile.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pid = int(pidfile.read_text())
+        if how == "interrupted":
+            os.killpg(script.pid, signal.SIGINT)
+        script.wait(timeout=20)
+        deadline = time.monotonic() + 10
+        while not worker_gone(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert worker_gone(pid), how
