@@ -21,7 +21,15 @@ from sqlalchemy import select
 
 from app.db import db
 from app.easyread.audio import AudioStore, text_key
-from app.easyread.audio_queue import MAX_ATTEMPTS, claim_next, mark_failed, progress, queue_texts
+from app.easyread.audio_queue import (
+    MAX_ATTEMPTS,
+    candidates,
+    claim_next,
+    mark_failed,
+    progress,
+    queue_texts,
+    try_claim,
+)
 from app.models import AudioJob
 
 THINGS = (
@@ -112,6 +120,29 @@ def test_a_claimed_job_is_not_claimed_again_and_a_failure_is_retried_then_kept(a
         assert queue_texts(db.session, "en_GB", ["Tea"]) == 1
         db.session.commit()
     assert [(job.status, job.attempts, job.error) for job in jobs(app)] == [("queued", 0, None)]
+
+
+def test_of_two_workers_that_saw_one_job_only_one_claims_it(app: Flask) -> None:
+    """Worker A looks at the queue, worker B claims the job and commits, then A tries: A gets nothing."""
+    from sqlalchemy.orm import Session
+
+    from app.models import utcnow
+
+    with app.app_context():
+        queue_texts(db.session, "en_GB", ["Tea"])
+        db.session.commit()
+        engine = db.engine
+    with Session(engine) as worker_a, Session(engine) as worker_b:
+        now = utcnow()
+        seen = candidates(worker_a, now)
+        worker_a.commit()
+        assert len(seen) == 1
+        taken = claim_next(worker_b, now)
+        worker_b.commit()
+        assert taken is not None and taken.id == seen[0]
+        assert try_claim(worker_a, seen[0], now) is False
+        worker_a.commit()
+    assert [(job.status, job.attempts) for job in jobs(app)] == [("building", 1)]
 
 
 # -- the real worker process ------------------------------------------------------------------------

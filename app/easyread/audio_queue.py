@@ -117,24 +117,31 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
 def claim_next(session: Session, now: datetime | None = None) -> AudioJob | None:
     """Claim the oldest queued job for this worker, or None when nothing waits.
 
-    The claim is an UPDATE guarded by its own condition and its row count, so two workers (on
-    SQLite or PostgreSQL) never claim one job: the second one's UPDATE matches no row. The caller
-    commits at once so that the other workers see the claim.
+    The caller commits at once so that the other workers see the claim.
     """
     now = now or utcnow()
-    candidates = session.scalars(
-        select(AudioJob.id).where(_claimable(now)).order_by(AudioJob.id).limit(20)
-    ).all()
-    for job_id in candidates:
-        claimed = session.execute(
-            update(AudioJob)
-            .where(AudioJob.id == job_id, _claimable(now))
-            .values(status="building", claimed_at=now, attempts=AudioJob.attempts + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+    for job_id in candidates(session, now):
+        if try_claim(session, job_id, now):
             return session.get(AudioJob, job_id, populate_existing=True)
     return None
+
+
+def candidates(session: Session, now: datetime) -> list[int]:
+    """Ids of jobs that may be claimed, oldest first (another worker may take them meanwhile)."""
+    query = select(AudioJob.id).where(_claimable(now)).order_by(AudioJob.id).limit(20)
+    return list(session.scalars(query))
+
+
+def try_claim(session: Session, job_id: int, now: datetime) -> bool:
+    """Claim one job if it is still claimable: an UPDATE guarded by its own condition and its row
+    count, so of two workers (SQLite or PostgreSQL) that saw the same job only one gets it."""
+    claimed = session.execute(
+        update(AudioJob)
+        .where(AudioJob.id == job_id, _claimable(now))
+        .values(status="building", claimed_at=now, attempts=AudioJob.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1  # type: ignore[attr-defined]
 
 
 def mark_done(session: Session, job: AudioJob) -> None:
