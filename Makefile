@@ -18,7 +18,7 @@ setup: $(VENV)/.installed
 	$(PY) -m babel.messages.frontend compile --use-fuzzy -d translations >/dev/null
 
 # The app on http://$(HOST):$(PORT) (127.0.0.1:5000 unless set) with SQLite in instance/, demo
-# data and audio built. The printed links and the links in mail use EASYVOICE_EXTERNAL_URL.
+# data and audio built, and beside it the audio worker (it builds what publishing queues). The printed links and the links in mail use EASYVOICE_EXTERNAL_URL.
 EASYVOICE_EXTERNAL_URL ?= http://$(HOST):$(PORT)
 run: setup
 	tools/system-packages.sh --optional espeak-ng
@@ -29,15 +29,15 @@ run: setup
 	@echo "Building the audio (read-aloud) ..."
 	@$(FLASK) build-audio || echo "Going on without built audio (Listen buttons may be silent, \
 	/health answers 503). Later: $(FLASK) build-audio"
-	@echo "EasyVoice is starting on $(EASYVOICE_EXTERNAL_URL)/ (Ctrl+C stops it)"
-	EASYVOICE_EXTERNAL_URL=$(EASYVOICE_EXTERNAL_URL) $(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "EasyVoice is starting on $(EASYVOICE_EXTERNAL_URL)/ (Ctrl+C stops it), with the audio worker"
+	EASYVOICE_EXTERNAL_URL=$(EASYVOICE_EXTERNAL_URL) tools/with-audio-worker.sh "$(FLASK) audio-worker" $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production-style serving: gunicorn with several workers (see gunicorn.conf.py and README).
 serve: setup
 	$(FLASK) init-db
 	$(FLASK) load-surveys
 	-$(FLASK) build-audio
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+	tools/with-audio-worker.sh "$(FLASK) audio-worker" $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 # Every test (unit, flow, browser in Debian chromium with axe-core) on SQLite, then all of them
 # again on PostgreSQL. Each run is spread over the machine's cores (pytest-xdist; a test file

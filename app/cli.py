@@ -1,9 +1,11 @@
-"""Flask commands: init-db, load-surveys, build-audio, demo, export-xlsform, import-xlsform
-(``flask --app wsgi <command>``)."""
+"""Flask commands: init-db, load-surveys, build-audio, audio-worker, demo, export-xlsform,
+import-xlsform (``flask --app wsgi <command>``)."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,7 +27,17 @@ from .questionnaires import Questionnaire
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, make_migration, load_surveys, build_audio, demo, create_user, purge, send_mail):
+    for command in (
+        init_db,
+        make_migration,
+        load_surveys,
+        build_audio,
+        audio_worker,
+        demo,
+        create_user,
+        purge,
+        send_mail,
+    ):
         app.cli.add_command(command)
     for command in (export_xlsform, import_xlsform):
         app.cli.add_command(command)
@@ -77,15 +89,23 @@ def load_surveys() -> None:
         sys.exit(1)
 
 
-def spoken_texts(app: Flask) -> list[tuple[str, str]]:
-    """(locale, text) for every text a respondent can hear, translated per locale."""
-    surveys = app.extensions["easyvoice.surveys"]
-    source = all_texts() + [text for q in surveys.questionnaires.values() for text in q.texts()]
+def spoken_texts(app: Flask, questionnaires: Iterable[Questionnaire] | None = None) -> list[tuple[str, str]]:
+    """(locale, text) for every text a respondent can hear, translated per locale.
+
+    Given ``questionnaires``, only theirs (their questions, answers and "Question 3 of 10"), not
+    the fixed phrases: what publishing a questionnaire queues for the audio worker.
+    """
+    if questionnaires is None:
+        chosen = list(app.extensions["easyvoice.surveys"].questionnaires.values())
+        source = all_texts() + [text for q in chosen for text in q.texts()]
+    else:
+        chosen = list(questionnaires)
+        source = [text for q in chosen for text in q.texts()]
     out: list[tuple[str, str]] = []
     for locale in available_locales(app):
         with app.test_request_context(), force_locale(locale):
             out.extend((locale, " ".join(gettext(text).split())) for text in source)
-            out.extend((locale, text) for text in progress_texts(surveys.questionnaires.values()))
+            out.extend((locale, text) for text in progress_texts(chosen))
     return out
 
 
@@ -141,6 +161,66 @@ def build_audio() -> None:
             f"in {report.bytes_written / 1024:.0f} KB ({rate / 1024:.1f} KB per second). "
             f"{took:.1f} s."
         )
+
+
+@click.command("audio-worker")
+@click.option("--once", is_flag=True, help="build what is queued, then stop (tests, cron)")
+@click.option(
+    "--poll", type=click.FloatRange(min=0.05), default=1.0, help="seconds between looks at the queue"
+)
+@with_appcontext
+def audio_worker(once: bool, poll: float) -> None:
+    """Build the audio of queued texts (newly published questionnaires), one at a time.
+
+    One process with one speech engine, started once and warmed; never a web worker. Each job is
+    claimed and committed on its own, so several workers can share one queue. Stops cleanly on
+    SIGTERM or Ctrl+C (after the text it is building).
+    """
+    from .easyread import audio_queue
+    from .easyread.speech import Speaker
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    store = app.extensions["easyvoice.audio"]
+    voices = app.config["VOICES"]
+    rate = int(app.config["SPEECH_RATE"])
+    recordings = load_recordings(Path(app.config["ASSETS_DIR"]))
+    default_voice = voices.get(app.config["BABEL_DEFAULT_LOCALE"]) or next(iter(voices.values()))
+    try:
+        Speaker.get().warm(default_voice, rate)  # this process's one engine, before any job
+    except SpeechUnavailable as exc:
+        click.echo(f"The audio worker cannot start. {exc}", err=True)
+        sys.exit(2)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    built = failed = 0
+    if not once:
+        click.echo(f"The audio worker is waiting for texts ({audio_queue.waiting(db.session)} queued).")
+    try:
+        while not stop.is_set():
+            job = audio_queue.claim_next(db.session)
+            db.session.commit()  # the claim is seen by every other worker before the work starts
+            if job is None:
+                if once:
+                    break
+                stop.wait(poll)
+                continue
+            try:
+                report = store.build([(job.locale, job.text)], voices, rate, recordings=recordings)
+                if report.problems:
+                    raise SpeechUnavailable(" ".join(report.problems))
+            except Exception as exc:  # any one text's failure is kept on its job; the others go on
+                audio_queue.mark_failed(db.session, job, f"{type(exc).__name__}: {exc}")
+                if job.status == "failed":
+                    failed += 1
+                    click.echo(f"Failed ({job.attempts} tries): {job.text[:60]!r}: {exc}", err=True)
+            else:
+                audio_queue.mark_done(db.session, job)
+                built += 1
+            db.session.commit()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo(f"The audio worker built {built} texts; {failed} failed.")
 
 
 @click.command("demo")

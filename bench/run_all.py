@@ -18,7 +18,15 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ("render.py", "page_bytes.py", "audio.py", "serving.py", "answers.py", "dashboard.py")
+SCRIPTS = (
+    "render.py",
+    "page_bytes.py",
+    "audio.py",
+    "serving.py",
+    "answers.py",
+    "dashboard.py",
+    "worker_build.py",
+)
 VERDICT = re.compile(r"-> (PASS|MISS)\b")
 
 

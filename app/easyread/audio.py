@@ -7,6 +7,7 @@ recorded it, so a file never changes once written and can be cached for ever. ``
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -90,7 +91,7 @@ class AudioStore:
                 self._index_mtime = mtime
             return self._index
 
-    # -- building (from the CLI, never inside a request) ---------------------------------------
+    # -- building (flask build-audio and flask audio-worker, never inside a request) -----------
     def build(
         self,
         texts: Iterable[tuple[str, str]],
@@ -147,10 +148,14 @@ class AudioStore:
         report.bytes_written += dest.stat().st_size
 
     def _write_index(self, index: dict[str, str]) -> None:
-        merged = {**self._read_index_file(), **index}
-        tmp = self.directory / f"{INDEX}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(merged, sort_keys=True))
-        os.replace(tmp, self.directory / INDEX)
+        # Read, merge and replace under a lock: `flask build-audio` and one or more audio workers
+        # may each add texts at the same time, and none may drop what another has just added.
+        with (self.directory / f"{INDEX}.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            merged = {**self._read_index_file(), **index}
+            tmp = self.directory / f"{INDEX}.{os.getpid()}.tmp"
+            tmp.write_text(json.dumps(merged, sort_keys=True))
+            os.replace(tmp, self.directory / INDEX)  # atomic: a page never reads half an index
 
     def _read_index_file(self) -> dict[str, str]:
         try:

@@ -1,7 +1,8 @@
 """Text to speech through pyttsx3 (espeak-ng on Linux): one engine per process, used under a lock.
 
 pyttsx3 is not safe to start per request (that crashed a Flask server) and must not be used across a
-fork, so audio is built ahead of time by ``flask build-audio`` and this module is only used there.
+fork, so audio is built ahead of time by ``flask build-audio`` and, for newly published texts, by
+the ``flask audio-worker`` process; this module is only used there, never in a web worker.
 """
 
 from __future__ import annotations
@@ -55,6 +56,14 @@ class Speaker:
             if cls._instance is None:
                 cls._instance = cls()
             return cls._instance
+
+    def warm(self, voice: str, rate: int) -> None:
+        """Speak one short word into a file and throw it away: the driver's first run is its
+        slowest and least reliable, so a long-running worker does it before taking any job."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            self.to_wav("Ready.", voice, rate, Path(tmp) / "warm.wav")
 
     def to_wav(
         self, text: str, voice: str, rate: int, dest: Path, attempts: int = 3, timeout: float = 10.0

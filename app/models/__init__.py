@@ -9,6 +9,7 @@ from .assessment import (
     SectionEntry,
     SelfAssessment,
 )
+from .audio import AUDIO_JOB_STATUSES, AudioJob
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .organisation import Organisation, Service, Tablet, new_start_code
@@ -57,3 +58,4 @@ __all__ += [
 ]
 __all__ += ["MailOutbox", "SafeguardingSignal"]
 __all__ += ["Tablet", "new_start_code"]
+__all__ += ["AUDIO_JOB_STATUSES", "AudioJob"]

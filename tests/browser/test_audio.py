@@ -6,6 +6,8 @@ was asked to play and whether it really started, and what was given to speechSyn
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -140,3 +142,48 @@ def test_without_built_audio_the_browser_speaks(make_live_server, tmp_path, page
     page.locator(".option:has(button.card[value=sad]) button.speak").click()
     page.wait_for_function("() => window.__spoken.length > 1")
     assert page.evaluate("() => window.__spoken")[-1]["text"] == "Sad"
+
+
+def test_a_text_not_built_yet_is_read_by_the_browser(
+    make_live_server, built_audio, tmp_path, page: Page
+) -> None:
+    """While the audio worker has not built a text yet (issue 12, item 5), its page still works and
+    its Listen button uses the browser's voice; a file that is indexed but missing (a store that
+    lags behind on another host) fails over to the browser's voice too, and nothing breaks."""
+    import json
+
+    from app.easyread.audio import text_key
+
+    store = tmp_path / "part-built"
+    store.mkdir()
+    for built in Path(built_audio).glob("*.ogg"):
+        (store / built.name).symlink_to(built)
+    index = json.loads((Path(built_audio) / "index.json").read_text())
+    del index[text_key("en_GB", "Do staff listen to you?")]  # not built yet: not in the index
+    missing = index[text_key("en_GB", "Sad")]
+    (store / missing).unlink()  # in the index, but its file is not (yet) here
+    (store / "index.json").write_text(json.dumps(index))
+    server = make_live_server(AUDIO_DIR=str(store))
+    answers: list[int] = []
+    page.on("response", lambda r: answers.append(r.status) if r.url.endswith("/q/1") else None)
+    question_page(page, server)
+    assert answers and all(status == 200 for status in answers)
+    speaker = page.locator(QUESTION_SPEAKER)
+    expect(speaker).to_be_visible()
+    assert speaker.get_attribute("data-audio") is None
+    assert page.locator("button.speak[data-audio]").count() >= 3  # the other texts are built
+    speaker.click()
+    page.wait_for_function("() => window.__spoken.length > 0")
+    assert page.evaluate("() => window.__spoken") == [{"text": SAID, "lang": "en-GB"}]
+    assert page.evaluate("() => window.__audio.plays") == []
+    # The card whose file is missing: its request fails, and the browser says the word instead.
+    failed: list[int] = []
+    page.on("response", lambda r: failed.append(r.status) if missing in r.url else None)
+    page.locator(".option:has(button.card[value=sad]) button.speak").click()
+    page.wait_for_function("() => window.__spoken.length > 1")
+    assert page.evaluate("() => window.__spoken")[-1] == {"text": "Sad", "lang": "en-GB"}
+    assert failed == [404]
+    assert page.evaluate("() => window.__audio.plays")[-1].endswith(missing)
+    # and the page still answers: Next goes on
+    page.locator("button.card[value=sad]").click()
+    page.wait_for_url("**/q/2")
