@@ -50,7 +50,14 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str:
 
 
 def _answer(rng: random.Random, question: Question) -> tuple[str, list[str], str | None]:
-    """(kind, chosen values, text) for one random answer."""
+    """(kind, chosen values, text) for one random answer, using only the escapes it offers."""
+    kind, values, text = _any_answer(rng, question)
+    if kind in ("dont_know", "dont_want_to_say") and kind not in question.escapes:
+        return "skipped", [], None  # every question can be skipped
+    return kind, values, text
+
+
+def _any_answer(rng: random.Random, question: Question) -> tuple[str, list[str], str | None]:
     if question.type in ("faces", "scale", "yes_no"):
         if question.type == "yes_no":
             weights = YES_NO_WEIGHTS

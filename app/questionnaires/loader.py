@@ -22,6 +22,7 @@ import yaml
 from . import conditions
 from .schema import (
     AUDIENCES,
+    ESCAPES,
     MAX_BANDS,
     MAX_EXPANSION,
     MAX_NESTING,
@@ -489,6 +490,7 @@ def _check_question(
             "min",
             "max",
             "bands",
+            "escapes",
         },
     )
     qid = c.key(q, "id", KEY)
@@ -557,6 +559,7 @@ def _check_question(
             "'reversed' is only for a yes_no question, and is true or false.",
             "Write 'reversed: true' on a yes_no question where yes is the worse answer.",
         )
+    _check_escapes(c, q, version)
     options = q.get("options")
     _check_alert_on(c, q, qtype, options)
     if qtype in ("choose_one", "choose_many"):
@@ -596,6 +599,38 @@ def _check_question(
             "options",
             f"A '{qtype}' question has its answers built in.",
             "Remove the 'options' list from this question.",
+        )
+
+
+def _check_escapes(c: _Checker, q: _Lined, version: int) -> None:
+    """``escapes``: which of "I don't know", "I don't want to say" and Skip the question offers.
+    Skip is never left out: the consent page tells every person "You can skip any question."."""
+    if "escapes" not in q:
+        return
+    if version < 2:
+        c.fail(
+            q, "escapes", "'escapes' needs format version 2.", "Write 'version: 2' at the top of the file."
+        )
+    escapes = q["escapes"]
+    if (
+        not isinstance(escapes, list)
+        or not escapes
+        or any(e not in ESCAPES for e in escapes)
+        or len(set(escapes)) != len(escapes)
+    ):
+        c.fail(
+            q,
+            "escapes",
+            f"'escapes' should list some of: {', '.join(ESCAPES)}, each once.",
+            "Write for example 'escapes: [dont_know, skip]'.",
+        )
+    if "skip" not in escapes:
+        c.fail(
+            q,
+            "escapes",
+            "'escapes' leaves out 'skip', but the consent page tells every person "
+            "'You can skip any question.'",
+            "Add 'skip' to the list: every question can be skipped.",
         )
 
 

@@ -65,6 +65,10 @@ YES_NO = (
 #: file). Answers stored before it left the other yes / no questions keep this meaning in reports.
 NOT_SURE = Option("not_sure", N_("Not sure"), "not_sure")
 YES_NO_NOT_SURE = (*YES_NO, NOT_SURE)
+#: The escape buttons under the answer cards, in their order on the page. A question may offer
+#: fewer (``escapes:``, format version 2), but never leaves out "skip": the consent page tells
+#: every person "You can skip any question." (RIGHTS).
+ESCAPES = ("dont_know", "dont_want_to_say", "skip")
 #: Answers that count as a safeguarding signal on a question marked ``safeguarding``.
 WORRYING_VALUES = frozenset({"sad", "very_sad", "no"})
 
@@ -146,6 +150,8 @@ class Question:
     bands: tuple[int, ...] = ()
     #: shown only when earlier answers meet this (None: always shown); see conditions.py
     show_if: conditions.Condition | None = None
+    #: the escape buttons offered (``escapes:``; all of ESCAPES unless the file says fewer)
+    escapes: tuple[str, ...] = ESCAPES
 
     def shown(self, chosen: Mapping[str, frozenset[str]]) -> bool:
         """True when this question is asked, given the options chosen so far (question id -> values)."""
@@ -314,6 +320,7 @@ class Questionnaire:
                 max_value=int(q.get("max", 0)),
                 bands=tuple(int(b) for b in q.get("bands", ())),
                 show_if=conditions.from_dict(q.get("show_if")),
+                escapes=tuple(e for e in ESCAPES if e in q.get("escapes", ESCAPES)),
             )
             for q in data["questions"]
         )

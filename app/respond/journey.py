@@ -189,6 +189,8 @@ def closing_words(text: str | None, limit: int) -> Given:
 def parse_given(question: Question, action: str | None, values: list[str], text: str | None) -> Given:
     """Turn the posted fields into an answer, refusing anything the question does not offer."""
     if action in ("dont_know", "dont_want_to_say", "skip"):
+        if action not in question.escapes:  # not a button on this page (``escapes:``)
+            raise JourneyError("escape not offered")
         kind = {
             "skip": AnswerKind.SKIPPED,
             "dont_know": AnswerKind.DONT_KNOW,
