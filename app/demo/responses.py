@@ -51,6 +51,8 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str:
 
 def _answer(rng: random.Random, question: Question) -> tuple[str, list[str], str | None]:
     """(kind, chosen values, text) for one random answer, using only the escapes it offers."""
+    if question.does_not_apply and rng.random() < 0.08:  # "This does not happen to me"
+        return "does_not_apply", [], None
     kind, values, text = _any_answer(rng, question)
     if kind in ("dont_know", "dont_want_to_say") and kind not in question.escapes:
         return "skipped", [], None  # every question can be skipped

@@ -49,6 +49,7 @@ PHRASES: dict[str, str] = {
     "dont_know": N_("I don't know"),
     "dont_want_to_say": N_("I don't want to say"),
     "skip": N_("Skip"),
+    "does_not_apply": N_("This does not happen to me"),
     "what_means": N_("What this means"),
     "you_chose": N_("You chose this"),
     "choose_many_hint": N_("You can choose more than 1."),

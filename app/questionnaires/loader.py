@@ -425,6 +425,13 @@ def load_questionnaire(
                 "A number question is not yet for an Expert by Experience's checklist.",
                 "Use answer cards, or make it a question for people who use the service.",
             )
+        if q.get("does_not_apply") is True and doc.get("audience") == "expert":
+            c.fail(
+                q,
+                "does_not_apply",
+                "'does_not_apply' is not yet for an Expert by Experience's checklist.",
+                "Remove it, or make it a question for people who use the service.",
+            )
         if "show_if" in q:
             if version < 2:
                 c.fail(
@@ -491,6 +498,7 @@ def _check_question(
             "max",
             "bands",
             "escapes",
+            "does_not_apply",
         },
     )
     qid = c.key(q, "id", KEY)
@@ -560,6 +568,13 @@ def _check_question(
             "Write 'reversed: true' on a yes_no question where yes is the worse answer.",
         )
     _check_escapes(c, q, version)
+    if "does_not_apply" in q and (q["does_not_apply"] is not True or version < 2):
+        c.fail(
+            q,
+            "does_not_apply",
+            "'does_not_apply' is true or left out, and needs format version 2.",
+            "Write 'does_not_apply: true', and 'version: 2' at the top of the file.",
+        )
     options = q.get("options")
     _check_alert_on(c, q, qtype, options)
     if qtype in ("choose_one", "choose_many"):
@@ -582,7 +597,7 @@ def _check_question(
                     "Put 'exclusive: true' on an option like 'None of these', and 'version: 2' at the top.",
                 )
             value = c.key(o, "value", KEY)
-            if value in values or value in ("dont_know", "dont_want_to_say", "skipped"):
+            if value in values or value in ("dont_know", "dont_want_to_say", "skipped", "does_not_apply"):
                 c.fail(
                     o,
                     "value",

@@ -152,6 +152,8 @@ class Question:
     show_if: conditions.Condition | None = None
     #: the escape buttons offered (``escapes:``; all of ESCAPES unless the file says fewer)
     escapes: tuple[str, ...] = ESCAPES
+    #: also offers "This does not happen to me" (``does_not_apply: true``), kept apart in data
+    does_not_apply: bool = False
 
     def shown(self, chosen: Mapping[str, frozenset[str]]) -> bool:
         """True when this question is asked, given the options chosen so far (question id -> values)."""
@@ -321,6 +323,7 @@ class Questionnaire:
                 bands=tuple(int(b) for b in q.get("bands", ())),
                 show_if=conditions.from_dict(q.get("show_if")),
                 escapes=tuple(e for e in ESCAPES if e in q.get("escapes", ESCAPES)),
+                does_not_apply=bool(q.get("does_not_apply", False)),
             )
             for q in data["questions"]
         )

@@ -197,6 +197,10 @@ def parse_given(question: Question, action: str | None, values: list[str], text:
             "dont_want_to_say": AnswerKind.DONT_WANT_TO_SAY,
         }[action]
         return Given(kind)
+    if action == "does_not_apply":  # "This does not happen to me": only where the file offers it
+        if not question.does_not_apply:
+            raise JourneyError("does not apply not offered")
+        return Given(AnswerKind.DOES_NOT_APPLY)
     if action not in (None, "", "answer"):
         raise JourneyError("unknown action")
     if question.type == "number":
