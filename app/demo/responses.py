@@ -29,6 +29,8 @@ SAMPLE_TEXTS = (
     "I want a job in a cafe.",
     "Sometimes it is too noisy in the evening.",
 )
+#: "Say what" words beside an "other" option (short, harmless)
+OTHER_TEXTS = ("Bowling", "Going to church", "My dog", "Cooking with my sister", "The library")
 FACE_WEIGHTS = {"happy": 60, "ok": 24, "sad": 8, "dont_know": 4, "dont_want_to_say": 2, "skipped": 2}
 FACE5_WEIGHTS = {
     "very_happy": 30,
@@ -87,8 +89,13 @@ def _any_answer(rng: random.Random, question: Question) -> tuple[str, list[str],
         return "dont_know", [], None
     values = [o.value for o in question.choices]
     if question.type == "choose_many":
-        return "option", rng.sample(values, rng.randint(1, min(3, len(values)))), None
-    return "option", [rng.choice(values)], None
+        picked = rng.sample(values, rng.randint(1, min(3, len(values))))
+    else:
+        picked = [rng.choice(values)]
+    other = question.other_option
+    if other is not None and other.value in picked:  # "Say what": a few harmless words
+        return "option", picked, rng.choice(OTHER_TEXTS)
+    return "option", picked, None
 
 
 def add_responses(

@@ -54,6 +54,7 @@ PHRASES: dict[str, str] = {
     "you_chose": N_("You chose this"),
     "choose_many_hint": N_("You can choose more than 1."),
     "write_hint": N_("Write your answer here. You can leave it empty."),
+    "other_hint": N_("Say what. Use a few words."),
     "number_hint": N_("Type the number. Then tap Next."),
     "number_keypad": N_("Number keys"),
     "number_wrong": N_("That number does not fit. Try again."),

@@ -105,7 +105,7 @@ def questionnaire(slug: str) -> str:
         db.session, org.id, org.suppression_threshold, year, {slug: forms[slug]}, as_of=_as_of()
     )
     texts = (
-        _free_texts(org.id, slug, year, [f.question.id for f in figures if f.question.type == "free_text"])
+        _free_texts(org.id, slug, year, [f.question.id for f in figures if f.question.takes_words])
         if may_work(me())
         else {}
     )

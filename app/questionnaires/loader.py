@@ -586,9 +586,27 @@ def _check_question(
                 "List them under 'options:'.",
             )
         values: set[str] = set()
+        others: Any = None
         for raw in options:
             o = c.mapping(q, "options", raw, "An option")
-            c.unknown_keys(o, {"value", "text", "symbol", "help", "exclusive"})
+            c.unknown_keys(o, {"value", "text", "symbol", "help", "exclusive", "other"})
+            if "other" in o and (o["other"] is not True or version < 2):
+                c.fail(
+                    o,
+                    "other",
+                    "'other: true' is only for an option of a choose_one or choose_many question "
+                    "(format version 2).",
+                    "Write 'other: true' on one option like 'Something else', and 'version: 2' at the top.",
+                )
+            if o.get("other") is True and (others or o.get("exclusive") is True):
+                others = others or o
+                c.fail(
+                    o,
+                    "other",
+                    "A question has at most 1 'other' option, and it is not also 'exclusive'.",
+                    "Keep 'other: true' on one option only.",
+                )
+            others = others or (o if o.get("other") is True else None)
             if "exclusive" in o and (o["exclusive"] is not True or qtype != "choose_many" or version < 2):
                 c.fail(
                     o,

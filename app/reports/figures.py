@@ -152,7 +152,11 @@ def written_answers(
         .join(Service, Service.id == Response.service_id)
         .where(
             Service.organisation_id == organisation_id,
-            Answer.kind == AnswerKind.TEXT,
+            # free text, and the "Say what" words of an "other" option (kept with the choice)
+            or_(
+                Answer.kind == AnswerKind.TEXT,
+                and_(Answer.kind == AnswerKind.OPTION, func.coalesce(Answer.text, "") != ""),
+            ),
             Answer.question_key.in_(list(keys)),
             Response.version_id.in_(list(version_ids)),
             Response.started_at >= start,

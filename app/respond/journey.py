@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import Answer, AnswerChoice, AnswerKind, QuestionnaireVersion, Response, Service, utcnow
 from ..questionnaires import Question, Questionnaire
+from ..questionnaires.schema import OTHER_TEXT_LENGTH
 
 ANSWERED_BY = ("self", "family", "staff", "other")
 HELPERS = ("family", "friend", "staff", "advocate", "other")
@@ -219,7 +220,13 @@ def parse_given(question: Question, action: str | None, values: list[str], text:
         raise JourneyError("unknown option")
     if len(chosen) > 1 and any(option.exclusive for option in question.choices if option.value in chosen):
         raise JourneyError("'None of these' goes on its own")  # the page's script clears the others
-    return Given(AnswerKind.OPTION, values=chosen)
+    other = question.other_option
+    if other is not None and other.value in chosen:  # "Say what": its words go with the choice
+        words = normalise_text(text)
+        if len(words) > OTHER_TEXT_LENGTH:
+            raise JourneyError("text too long")
+        return Given(AnswerKind.OPTION, values=chosen, text=words or None)
+    return Given(AnswerKind.OPTION, values=chosen)  # words in a box not chosen are not kept
 
 
 def _number_given(question: Question, text: str | None) -> Given:
