@@ -115,11 +115,12 @@ def test_a_viewer_never_sees_the_words(home_app: Flask) -> None:
         (("        other: true", "        other: yes please"), "'other: true' is only for"),
         (("version: 2", "version: 1"), "'other: true' is only for"),
         (("        symbol: park\n", "        symbol: park\n        other: true\n"), "at most 1 'other'"),
+        (("audience: person_supported", "audience: expert"), "Expert by Experience"),
     ],
 )
 def test_a_wrong_other_names_the_line(tmp_path: Path, change: tuple[str, str], says: str) -> None:
     text = HOME.replace(*change, 1)
-    if change[1] == "version: 1":
+    if change[1] in ("version: 1", "audience: expert"):
         text = text.replace("    escapes: [dont_know, skip]\n", "").replace("    does_not_apply: true\n", "")
     errors = [e for e in load_all(surveys_with(tmp_path, text)).errors if e.file.endswith(EXTRA)]
     assert len(errors) == 1 and says in errors[0].message, errors

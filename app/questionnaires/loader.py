@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from ..easyread.text import DEFAULT_MAX_WORDS, count_words, split_sentences
 from . import conditions
 from .schema import (
     AUDIENCES,
@@ -432,6 +433,14 @@ def load_questionnaire(
                 "'does_not_apply' is not yet for an Expert by Experience's checklist.",
                 "Remove it, or make it a question for people who use the service.",
             )
+        for option in q.get("options") or ():
+            if option.get("other") is True and doc.get("audience") == "expert":
+                c.fail(
+                    option,
+                    "other",
+                    "'other: true' is not yet for an Expert by Experience's checklist.",
+                    "Remove it, or make it a question for people who use the service.",
+                )
         if "show_if" in q:
             if version < 2:
                 c.fail(
@@ -623,7 +632,7 @@ def _check_question(
                     "Give each option its own value.",
                 )
             values.add(value)
-            c.text(o, "text", limit=40)
+            _check_option_text(c, o, version)
             c.text(o, "help", required=False)
             c.symbol(o, symbols)
     elif options is not None:
@@ -633,6 +642,26 @@ def _check_question(
             f"A '{qtype}' question has its answers built in.",
             "Remove the 'options' list from this question.",
         )
+
+
+#: the most characters of an answer card's words: a word or two in version 1; a short sentence
+#: (a scale that needs one) in version 2. Either way a sentence has at most 15 words.
+OPTION_TEXT_LIMITS = {1: 40, 2: 80}
+
+
+def _check_option_text(c: _Checker, o: _Lined, version: int) -> None:
+    """An option's words: within the version's limit, and easy read (15 words a sentence)."""
+    text = c.text(o, "text", limit=OPTION_TEXT_LIMITS[version]) or ""
+    if len(text.split()) <= DEFAULT_MAX_WORDS:  # the usual one or two words: nothing to split
+        return
+    for sentence in split_sentences(text):
+        if count_words(sentence) > DEFAULT_MAX_WORDS:
+            c.fail(
+                o,
+                "text",
+                f"A sentence of this answer has {count_words(sentence)} words.",
+                f"Use {DEFAULT_MAX_WORDS} words or fewer in a sentence (easy read).",
+            )
 
 
 def _check_escapes(c: _Checker, q: _Lined, version: int) -> None:
