@@ -52,6 +52,13 @@ SYMBOLS: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "I don't want to say, zipped mouth",
         ("don't want to say", "private", "secret", "quiet"),
     ),
+    # Added in issue 12: "This does not happen to me", a question that is not part of this
+    # person's life (kept apart from "I don't know" and from a skip).
+    "does_not_apply": (
+        "1FAE5",
+        "This does not happen to me, a face drawn with dashes",
+        ("does not apply", "not for me", "not part of my life", "not me"),
+    ),
     "skip": ("23ED", "Skip this question", ("skip", "next question", "miss out", "pass")),
     "speaker": ("1F50A", "Speaker, read it to me", ("speaker", "listen", "read aloud", "sound", "audio")),
     "back": ("2B05", "Go back, arrow pointing left", ("back", "previous", "left")),
@@ -198,6 +205,7 @@ MEANINGS: dict[str, str] = {
     "no": "No (or Off)",
     "not_sure": "Not sure",
     "dont_know": "I don't know",
+    "does_not_apply": "This does not happen to me (the question is not part of this person's life)",
     "dont_want_to_say": "I don't want to say",
     "skip": "Skip this question",
     "speaker": "Listen, read it aloud",

@@ -118,7 +118,8 @@ def quotable(
     service = db.get(Service, response.service_id) if response is not None else None
     if response is None or service is None or service.organisation_id != organisation_id:
         return NOT_OURS
-    if answer.kind != AnswerKind.TEXT or not (answer.text or "").strip():
+    written = answer.kind in (AnswerKind.TEXT, AnswerKind.OPTION)  # OPTION: an "other" box's words
+    if not written or not (answer.text or "").strip():
         return NOT_WRITTEN
     if not response.consent:
         return NO_CONSENT

@@ -24,7 +24,7 @@ from ..models import (
     utcnow,
 )
 from ..questionnaires import Framework
-from ..reports.figures import NOT_ANSWERS, QuestionFigures
+from ..reports.figures import APART_ANSWERS, DOES_NOT_APPLY, NOT_ANSWERS, QuestionFigures
 from ..reports.suppression import percent
 
 ANSWER_WITHIN = timedelta(weeks=4)
@@ -218,6 +218,16 @@ def figure_snapshot(figure: QuestionFigures) -> dict[str, Any]:
         "percent": {c: percent(figure.overall.cells[c], figure.overall.total) for c in figure.columns},
         "total": figure.overall.total.value,
         "total_label": figure.overall.total.label,
+        # "This does not happen to me": its own count, in no percentage (None: not offered)
+        "apart": (
+            {
+                "text": APART_ANSWERS[DOES_NOT_APPLY],
+                "label": figure.apart.cells[DOES_NOT_APPLY].label,
+                "value": figure.apart.cells[DOES_NOT_APPLY].value,
+            }
+            if figure.apart is not None
+            else None
+        ),
     }
 
 

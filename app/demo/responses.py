@@ -29,6 +29,8 @@ SAMPLE_TEXTS = (
     "I want a job in a cafe.",
     "Sometimes it is too noisy in the evening.",
 )
+#: "Say what" words beside an "other" option (short, harmless)
+OTHER_TEXTS = ("Bowling", "Going to church", "My dog", "Cooking with my sister", "The library")
 FACE_WEIGHTS = {"happy": 60, "ok": 24, "sad": 8, "dont_know": 4, "dont_want_to_say": 2, "skipped": 2}
 FACE5_WEIGHTS = {
     "very_happy": 30,
@@ -50,7 +52,16 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str:
 
 
 def _answer(rng: random.Random, question: Question) -> tuple[str, list[str], str | None]:
-    """(kind, chosen values, text) for one random answer."""
+    """(kind, chosen values, text) for one random answer, using only the escapes it offers."""
+    if question.does_not_apply and rng.random() < 0.08:  # "This does not happen to me"
+        return "does_not_apply", [], None
+    kind, values, text = _any_answer(rng, question)
+    if kind in ("dont_know", "dont_want_to_say") and kind not in question.escapes:
+        return "skipped", [], None  # every question can be skipped
+    return kind, values, text
+
+
+def _any_answer(rng: random.Random, question: Question) -> tuple[str, list[str], str | None]:
     if question.type in ("faces", "scale", "yes_no"):
         if question.type == "yes_no":
             weights = YES_NO_WEIGHTS
@@ -78,8 +89,13 @@ def _answer(rng: random.Random, question: Question) -> tuple[str, list[str], str
         return "dont_know", [], None
     values = [o.value for o in question.choices]
     if question.type == "choose_many":
-        return "option", rng.sample(values, rng.randint(1, min(3, len(values)))), None
-    return "option", [rng.choice(values)], None
+        picked = rng.sample(values, rng.randint(1, min(3, len(values))))
+    else:
+        picked = [rng.choice(values)]
+    other = question.other_option
+    if other is not None and other.value in picked:  # "Say what": a few harmless words
+        return "option", picked, rng.choice(OTHER_TEXTS)
+    return "option", picked, None
 
 
 def add_responses(

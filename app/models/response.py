@@ -25,6 +25,8 @@ class AnswerKind(enum.StrEnum):
     NUMBER = "number"
     #: the question's ``show_if`` was not met by the person's earlier answers: it was never shown
     NOT_ASKED = "not_asked"
+    #: "This does not happen to me" (``does_not_apply: true``): kept apart, in no percentage
+    DOES_NOT_APPLY = "does_not_apply"
 
 
 class Response(Base):

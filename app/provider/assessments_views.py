@@ -255,7 +255,7 @@ def _quotable(item: SelfAssessment, ref: str) -> list[Answer]:
         q.id
         for form in questionnaires().values()
         for q in form.questions
-        if q.type == "free_text" and ref in q.sections
+        if q.takes_words and ref in q.sections
     } | {ANYTHING_ELSE}
     start, end = year_bounds(item.period)
     picked = {q.answer_id for q in item.entry(ref).quotes}  # type: ignore[union-attr]

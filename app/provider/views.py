@@ -12,6 +12,7 @@ from ..db import db
 from ..i18n import N_
 from ..models import Answer, utcnow
 from ..reports.figures import (
+    APART_ANSWERS,
     HOW_LABELS,
     NOT_ANSWERS,
     TEXT,
@@ -57,6 +58,7 @@ def _common(year: int) -> dict[str, object]:
         "as_of_day": format_date(_as_of(), "d MMMM yyyy"),
         "how_label": lambda how: gettext(HOW_LABELS[how]),
         "not_answers": NOT_ANSWERS,
+        "apart_answers": APART_ANSWERS,
         "TEXT": TEXT,
         "may_work": may_work(me()),
         "org": organisation(),
@@ -103,7 +105,7 @@ def questionnaire(slug: str) -> str:
         db.session, org.id, org.suppression_threshold, year, {slug: forms[slug]}, as_of=_as_of()
     )
     texts = (
-        _free_texts(org.id, slug, year, [f.question.id for f in figures if f.question.type == "free_text"])
+        _free_texts(org.id, slug, year, [f.question.id for f in figures if f.question.takes_words])
         if may_work(me())
         else {}
     )

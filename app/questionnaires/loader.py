@@ -19,9 +19,11 @@ from typing import Any
 
 import yaml
 
+from ..easyread.text import DEFAULT_MAX_WORDS, count_words, split_sentences
 from . import conditions
 from .schema import (
     AUDIENCES,
+    ESCAPES,
     MAX_BANDS,
     MAX_EXPANSION,
     MAX_NESTING,
@@ -453,6 +455,21 @@ def _questionnaire(
                 "A number question is not yet for an Expert by Experience's checklist.",
                 "Use answer cards, or make it a question for people who use the service.",
             )
+        if q.get("does_not_apply") is True and doc.get("audience") == "expert":
+            c.fail(
+                q,
+                "does_not_apply",
+                "'does_not_apply' is not yet for an Expert by Experience's checklist.",
+                "Remove it, or make it a question for people who use the service.",
+            )
+        for option in q.get("options") or ():
+            if option.get("other") is True and doc.get("audience") == "expert":
+                c.fail(
+                    option,
+                    "other",
+                    "'other: true' is not yet for an Expert by Experience's checklist.",
+                    "Remove it, or make it a question for people who use the service.",
+                )
         if "show_if" in q:
             if version < 2:
                 c.fail(
@@ -518,6 +535,8 @@ def _check_question(
             "min",
             "max",
             "bands",
+            "escapes",
+            "does_not_apply",
         },
     )
     qid = c.key(q, "id", KEY)
@@ -586,6 +605,14 @@ def _check_question(
             "'reversed' is only for a yes_no question, and is true or false.",
             "Write 'reversed: true' on a yes_no question where yes is the worse answer.",
         )
+    _check_escapes(c, q, version)
+    if "does_not_apply" in q and (q["does_not_apply"] is not True or version < 2):
+        c.fail(
+            q,
+            "does_not_apply",
+            "'does_not_apply' is true or left out, and needs format version 2.",
+            "Write 'does_not_apply: true', and 'version: 2' at the top of the file.",
+        )
     options = q.get("options")
     _check_alert_on(c, q, qtype, options)
     if qtype in ("choose_one", "choose_many"):
@@ -597,9 +624,27 @@ def _check_question(
                 "List them under 'options:'.",
             )
         values: set[str] = set()
+        others: Any = None
         for raw in options:
             o = c.mapping(q, "options", raw, "An option")
-            c.unknown_keys(o, {"value", "text", "symbol", "help", "exclusive"})
+            c.unknown_keys(o, {"value", "text", "symbol", "help", "exclusive", "other"})
+            if "other" in o and (o["other"] is not True or version < 2):
+                c.fail(
+                    o,
+                    "other",
+                    "'other: true' is only for an option of a choose_one or choose_many question "
+                    "(format version 2).",
+                    "Write 'other: true' on one option like 'Something else', and 'version: 2' at the top.",
+                )
+            if o.get("other") is True and (others or o.get("exclusive") is True):
+                others = others or o
+                c.fail(
+                    o,
+                    "other",
+                    "A question has at most 1 'other' option, and it is not also 'exclusive'.",
+                    "Keep 'other: true' on one option only.",
+                )
+            others = others or (o if o.get("other") is True else None)
             if "exclusive" in o and (o["exclusive"] is not True or qtype != "choose_many" or version < 2):
                 c.fail(
                     o,
@@ -608,7 +653,7 @@ def _check_question(
                     "Put 'exclusive: true' on an option like 'None of these', and 'version: 2' at the top.",
                 )
             value = c.key(o, "value", KEY)
-            if value in values or value in ("dont_know", "dont_want_to_say", "skipped"):
+            if value in values or value in ("dont_know", "dont_want_to_say", "skipped", "does_not_apply"):
                 c.fail(
                     o,
                     "value",
@@ -616,7 +661,7 @@ def _check_question(
                     "Give each option its own value.",
                 )
             values.add(value)
-            c.text(o, "text", limit=40)
+            _check_option_text(c, o, version)
             c.text(o, "help", required=False)
             c.symbol(o, symbols)
     elif options is not None:
@@ -625,6 +670,58 @@ def _check_question(
             "options",
             f"A '{qtype}' question has its answers built in.",
             "Remove the 'options' list from this question.",
+        )
+
+
+#: the most characters of an answer card's words: a word or two in version 1; a short sentence
+#: (a scale that needs one) in version 2. Either way a sentence has at most 15 words.
+OPTION_TEXT_LIMITS = {1: 40, 2: 80}
+
+
+def _check_option_text(c: _Checker, o: _Lined, version: int) -> None:
+    """An option's words: within the version's limit, and easy read (15 words a sentence)."""
+    text = c.text(o, "text", limit=OPTION_TEXT_LIMITS[version]) or ""
+    if len(text.split()) <= DEFAULT_MAX_WORDS:  # the usual one or two words: nothing to split
+        return
+    for sentence in split_sentences(text):
+        if count_words(sentence) > DEFAULT_MAX_WORDS:
+            c.fail(
+                o,
+                "text",
+                f"A sentence of this answer has {count_words(sentence)} words.",
+                f"Use {DEFAULT_MAX_WORDS} words or fewer in a sentence (easy read).",
+            )
+
+
+def _check_escapes(c: _Checker, q: _Lined, version: int) -> None:
+    """``escapes``: which of "I don't know", "I don't want to say" and Skip the question offers.
+    Skip is never left out: the consent page tells every person "You can skip any question."."""
+    if "escapes" not in q:
+        return
+    if version < 2:
+        c.fail(
+            q, "escapes", "'escapes' needs format version 2.", "Write 'version: 2' at the top of the file."
+        )
+    escapes = q["escapes"]
+    if (
+        not isinstance(escapes, list)
+        or not escapes
+        or any(e not in ESCAPES for e in escapes)
+        or len(set(escapes)) != len(escapes)
+    ):
+        c.fail(
+            q,
+            "escapes",
+            f"'escapes' should list some of: {', '.join(ESCAPES)}, each once.",
+            "Write for example 'escapes: [dont_know, skip]'.",
+        )
+    if "skip" not in escapes:
+        c.fail(
+            q,
+            "escapes",
+            "'escapes' leaves out 'skip', but the consent page tells every person "
+            "'You can skip any question.'",
+            "Add 'skip' to the list: every question can be skipped.",
         )
 
 

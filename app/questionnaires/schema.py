@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from ..i18n import N_
 from . import conditions
@@ -18,6 +18,8 @@ from . import conditions
 QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text", "scale", "number")
 #: types a file may use only from this format version on
 NEWER_TYPES = {"scale": 2, "number": 2}
+#: the most characters of an "other, say what" answer (a few words on a tablet's keyboard)
+OTHER_TEXT_LENGTH = 80
 #: a ``number`` question's whole numbers stay in this range (``min`` and ``max`` inside it)
 NUMBER_LIMITS = (0, 9999)
 #: at most this many bands in a number question's figures
@@ -42,6 +44,8 @@ class Option:
     help: str | None = None
     #: on a choose_many question: chosen only on its own ("None of these" clears the others)
     exclusive: bool = False
+    #: "Other": choosing it shows a short "Say what" box (its words are stored with the choice)
+    other: bool = False
 
 
 #: The fixed answer cards. Faces keep one order everywhere (people tend to pick the last one).
@@ -65,6 +69,10 @@ YES_NO = (
 #: file). Answers stored before it left the other yes / no questions keep this meaning in reports.
 NOT_SURE = Option("not_sure", N_("Not sure"), "not_sure")
 YES_NO_NOT_SURE = (*YES_NO, NOT_SURE)
+#: The escape buttons under the answer cards, in their order on the page. A question may offer
+#: fewer (``escapes:``, format version 2), but never leaves out "skip": the consent page tells
+#: every person "You can skip any question." (RIGHTS).
+ESCAPES = ("dont_know", "dont_want_to_say", "skip")
 #: Answers that count as a safeguarding signal on a question marked ``safeguarding``.
 WORRYING_VALUES = frozenset({"sad", "very_sad", "no"})
 
@@ -146,6 +154,12 @@ class Question:
     bands: tuple[int, ...] = ()
     #: shown only when earlier answers meet this (None: always shown); see conditions.py
     show_if: conditions.Condition | None = None
+    #: the escape buttons offered (``escapes:``; all of ESCAPES unless the file says fewer)
+    escapes: tuple[str, ...] = ESCAPES
+    #: also offers "This does not happen to me" (``does_not_apply: true``), kept apart in data
+    does_not_apply: bool = False
+    #: the most characters of an "other" option's "Say what" words
+    other_length: ClassVar[int] = OTHER_TEXT_LENGTH
 
     def shown(self, chosen: Mapping[str, frozenset[str]]) -> bool:
         """True when this question is asked, given the options chosen so far (question id -> values)."""
@@ -204,6 +218,16 @@ class Question:
             if int(low) <= number <= int(high or low):
                 return option.value
         raise ValueError(f"{number} is outside {self.min_value}..{self.max_value}")
+
+    @property
+    def other_option(self) -> Option | None:
+        """The option with a "Say what" box (``other: true``), if the question has one."""
+        return next((option for option in self.options if option.other), None)
+
+    @property
+    def takes_words(self) -> bool:
+        """Written words may come with this question's answers: free text, or an "other" box."""
+        return self.type == "free_text" or self.other_option is not None
 
     @property
     def multiple(self) -> bool:
@@ -302,7 +326,14 @@ class Questionnaire:
                 help=q.get("help"),
                 safeguarding=bool(q.get("safeguarding", False)),
                 options=tuple(
-                    Option(o["value"], o["text"], o["symbol"], o.get("help"), bool(o.get("exclusive", False)))
+                    Option(
+                        o["value"],
+                        o["text"],
+                        o["symbol"],
+                        o.get("help"),
+                        bool(o.get("exclusive", False)),
+                        bool(o.get("other", False)),
+                    )
                     for o in q.get("options", ())
                 ),
                 max_length=int(q.get("max_length", 500)),
@@ -314,6 +345,8 @@ class Questionnaire:
                 max_value=int(q.get("max", 0)),
                 bands=tuple(int(b) for b in q.get("bands", ())),
                 show_if=conditions.from_dict(q.get("show_if")),
+                escapes=tuple(e for e in ESCAPES if e in q.get("escapes", ESCAPES)),
+                does_not_apply=bool(q.get("does_not_apply", False)),
             )
             for q in data["questions"]
         )

@@ -24,7 +24,15 @@ from ..assessments.workflow import action_snapshot, figure_snapshot
 from ..models import Answer, AnswerChoice, QuestionnaireVersion, Response, SelfAssessment, Service
 from ..questionnaires import Questionnaire
 from ..visits.verification import newest_assessment, verifications_for
-from .figures import HOW_LABELS, NOT_ANSWERS, TEXT, QuestionFigures, year_bounds
+from .figures import (
+    APART_ANSWERS,
+    DOES_NOT_APPLY,
+    HOW_LABELS,
+    NOT_ANSWERS,
+    TEXT,
+    QuestionFigures,
+    year_bounds,
+)
 from .pdf import Bar, bar_svg, language, most_of
 from .suppression import percent
 from .told_us import count_words
@@ -143,6 +151,8 @@ def _raw_line(
         labels.append(translate(option.text) if option else value)
     if not values and str(kind) in NOT_ANSWERS:
         labels.append(translate(NOT_ANSWERS[str(kind)]))
+    elif not values and str(kind) in APART_ANSWERS:
+        labels.append(translate(APART_ANSWERS[str(kind)]))
     return _csv_line(
         [
             pseudonym(secret, response_id),
@@ -231,6 +241,20 @@ def summary_rows(figures: list[QuestionFigures], translate: Callable[[str], str]
                     "",
                 ]
             )
+        if figure.apart is not None:  # its own count, after the total it is not part of
+            yield _csv_line(
+                [
+                    figure.slug,
+                    figure.question.id,
+                    text,
+                    "all",
+                    gettext("Everyone"),
+                    DOES_NOT_APPLY,
+                    translate(APART_ANSWERS[DOES_NOT_APPLY]),
+                    figure.apart.cells[DOES_NOT_APPLY].label,
+                    "",
+                ]
+            )
 
 
 def answer_label(figure: QuestionFigures, column: str, translate: Callable[[str], str]) -> str:
@@ -316,6 +340,10 @@ def evidence_pack(
                     fig["percent"][column] if fig["percent"][column] is not None else "",
                 ]
             )
+        if fig.get("apart"):  # "This does not happen to me": its own count, no percentage
+            writer.writerow(
+                [fig["key"], _safe_cell(fig["question"]), DOES_NOT_APPLY, fig["apart"]["label"], ""]
+            )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
         pack.writestr("figures.csv", table.getvalue())
@@ -338,7 +366,19 @@ def _pack_html(
                     count_words(fig["labels"][column], fig["values"].get(column)),
                 )
                 for column in fig["columns"]
-            ],
+            ]
+            + (
+                [
+                    Bar(
+                        "",
+                        gettext(fig["apart"]["text"]),
+                        fig["apart"]["value"],
+                        count_words(fig["apart"]["label"], fig["apart"]["value"]),
+                    )
+                ]
+                if fig.get("apart")
+                else []
+            ),
         }
         for fig in data["figures"]
     ]

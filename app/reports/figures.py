@@ -32,6 +32,10 @@ HOW_LABELS = {
     "proxy": N_("Someone answered for them"),
 }
 NOT_ANSWERS = {DONT_KNOW: N_("I don't know"), DONT_WANT_TO_SAY: N_("I don't want to say")}
+#: "This does not happen to me" (``does_not_apply: true``): counted on its own, apart from the
+#: question's answers, and in none of its percentages or its total
+DOES_NOT_APPLY = "does_not_apply"
+APART_ANSWERS = {DOES_NOT_APPLY: N_("This does not happen to me")}
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -120,6 +124,10 @@ class QuestionFigures:
     by_service: SuppressedGrid[int, str]
     by_how: SuppressedGrid[str, str]
     service_names: dict[int, str] = field(default_factory=dict)
+    #: "This does not happen to me", this year and last (suppressed on their own); None when the
+    #: question does not offer it. Never in ``overall``'s total or any percentage.
+    apart: SuppressedCounts[str] | None = None
+    apart_last: SuppressedCounts[str] | None = None
 
     @property
     def key(self) -> str:
@@ -144,7 +152,11 @@ def written_answers(
         .join(Service, Service.id == Response.service_id)
         .where(
             Service.organisation_id == organisation_id,
-            Answer.kind == AnswerKind.TEXT,
+            # free text, and the "Say what" words of an "other" option (kept with the choice)
+            or_(
+                Answer.kind == AnswerKind.TEXT,
+                and_(Answer.kind == AnswerKind.OPTION, func.coalesce(Answer.text, "") != ""),
+            ),
             Answer.question_key.in_(list(keys)),
             Response.version_id.in_(list(version_ids)),
             Response.started_at >= start,
@@ -234,6 +246,14 @@ def _suppress_question(
         if value in last_counts:
             last_counts[value] += n
     overall = suppress_counts(overall_counts, threshold)
+    apart = apart_last = None
+    if question.does_not_apply:  # its own count: never in the question's total or percentages
+        apart = suppress_counts(
+            {DOES_NOT_APPLY: sum(n for (_s, _h, v), n in this.items() if v == DOES_NOT_APPLY)}, threshold
+        )
+        apart_last = suppress_counts(
+            {DOES_NOT_APPLY: sum(n for (_s, _h, v), n in last.items() if v == DOES_NOT_APPLY)}, threshold
+        )
     return QuestionFigures(
         slug=slug,
         question=question,
@@ -243,6 +263,8 @@ def _suppress_question(
         by_service=suppress_grid(by_service, service_ids, columns, threshold, fixed_cols=overall),
         by_how=suppress_grid(by_how, list(HOW), columns, threshold, fixed_cols=overall),
         service_names=names,
+        apart=apart,
+        apart_last=apart_last,
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ..models import Organisation, SelfAssessment
 from ..questionnaires import Question, Questionnaire
 from .figures import (
+    DOES_NOT_APPLY,
     DONT_KNOW,
     DONT_WANT_TO_SAY,
     TEXT,
@@ -78,6 +79,12 @@ def did_not_want_to_say(label: str, value: int | None) -> str:
     return capital(gettext("%(people)s did not want to say.", people=people(label, value)))
 
 
+def does_not_happen(label: str, value: int | None) -> str:
+    if not_shown(label, value):
+        return gettext("We do not show how many people said this does not happen to them.")
+    return capital(gettext("%(people)s said this does not happen to them.", people=people(label, value)))
+
+
 def wrote(label: str, value: int | None) -> str:
     if not_shown(label, value):
         return gettext("We do not show how many people wrote an answer.")
@@ -91,6 +98,7 @@ def make_finding(
     cells: Mapping[str, tuple[str, int | None]],
     total: tuple[str, int | None],
     texts: Mapping[str, str] | None = None,
+    apart: tuple[str, int | None] | None = None,
 ) -> Finding:
     """One question's finding, for every kind of question.
 
@@ -110,6 +118,8 @@ def make_finding(
         sentences.append(did_not_know(*cells[DONT_KNOW]))
     if DONT_WANT_TO_SAY in cells:
         sentences.append(did_not_want_to_say(*cells[DONT_WANT_TO_SAY]))
+    if apart is not None:  # "This does not happen to me": its own count, not in "answered"
+        sentences.append(does_not_happen(*apart))
     bars = []
     if question.type in CHARTED:
         for option in question.report_choices:
@@ -134,7 +144,16 @@ def finding(figure: QuestionFigures) -> Finding:
         question.symbol,
         cells,
         (overall.total.label, overall.total.value),
+        apart=_apart(figure),
     )
+
+
+def _apart(figure: QuestionFigures) -> tuple[str, int | None] | None:
+    """ "This does not happen to me" as (label, value), when the question offers it."""
+    if figure.apart is None:
+        return None
+    cell = figure.apart.cells[DOES_NOT_APPLY]
+    return cell.label, cell.value
 
 
 def took_part_line(label: str, value: int | None, year: int) -> tuple[str, str]:
@@ -233,6 +252,7 @@ def _snapshot_finding(
         cells,
         (figure["total_label"], figure["total"]),
         figure.get("texts"),
+        (figure["apart"]["label"], figure["apart"]["value"]) if figure.get("apart") else None,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import Answer, AnswerChoice, AnswerKind, QuestionnaireVersion, Response, Service, utcnow
 from ..questionnaires import Question, Questionnaire
+from ..questionnaires.schema import OTHER_TEXT_LENGTH
 
 ANSWERED_BY = ("self", "family", "staff", "other")
 HELPERS = ("family", "friend", "staff", "advocate", "other")
@@ -207,12 +208,18 @@ def closing_words(text: str | None, limit: int) -> Given:
 def parse_given(question: Question, action: str | None, values: list[str], text: str | None) -> Given:
     """Turn the posted fields into an answer, refusing anything the question does not offer."""
     if action in ("dont_know", "dont_want_to_say", "skip"):
+        if action not in question.escapes:  # not a button on this page (``escapes:``)
+            raise JourneyError("escape not offered")
         kind = {
             "skip": AnswerKind.SKIPPED,
             "dont_know": AnswerKind.DONT_KNOW,
             "dont_want_to_say": AnswerKind.DONT_WANT_TO_SAY,
         }[action]
         return Given(kind)
+    if action == "does_not_apply":  # "This does not happen to me": only where the file offers it
+        if not question.does_not_apply:
+            raise JourneyError("does not apply not offered")
+        return Given(AnswerKind.DOES_NOT_APPLY)
     if action not in (None, "", "answer"):
         raise JourneyError("unknown action")
     if question.type == "number":
@@ -231,7 +238,13 @@ def parse_given(question: Question, action: str | None, values: list[str], text:
         raise JourneyError("unknown option")
     if len(chosen) > 1 and any(option.exclusive for option in question.choices if option.value in chosen):
         raise JourneyError("'None of these' goes on its own")  # the page's script clears the others
-    return Given(AnswerKind.OPTION, values=chosen)
+    other = question.other_option
+    if other is not None and other.value in chosen:  # "Say what": its words go with the choice
+        words = normalise_text(text)
+        if len(words) > OTHER_TEXT_LENGTH:
+            raise JourneyError("text too long")
+        return Given(AnswerKind.OPTION, values=chosen, text=words or None)
+    return Given(AnswerKind.OPTION, values=chosen)  # words in a box not chosen are not kept
 
 
 def _number_given(question: Question, text: str | None) -> Given:

@@ -567,6 +567,8 @@ def _question_page(
     form.submission_id.data = new_submission_id()
     if not problem and answer is not None and answer.kind in (AnswerKind.TEXT, AnswerKind.NUMBER):
         form.text.data = answer.text
+    if answer is not None and answer.kind == AnswerKind.OPTION and answer.text:  # "Say what" words
+        form.text.data = answer.text
     return render_template(
         "respond/question.html",
         form=form,

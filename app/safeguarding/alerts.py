@@ -67,10 +67,12 @@ def check_answer(
     """
     kind, values, text = given.kind, tuple(given.values or ()), given.text
     observed = response.respondent_role == "expert"
-    if kind == AnswerKind.OPTION and question is not None:
-        worrying = [v for v in values if v in question.alert_values]
-        if not worrying:
-            return None
+    worrying = (
+        [v for v in values if v in question.alert_values]
+        if kind == AnswerKind.OPTION and question is not None
+        else []
+    )
+    if worrying and question is not None:
         shown = ", ".join(_label(question, v) for v in worrying)
         return add_signal(
             db,
@@ -82,7 +84,8 @@ def check_answer(
             values=worrying,
             note=note,
         )
-    if kind == AnswerKind.TEXT and text:
+    # written words: a free-text answer, or the "Say what" words of an "other" option
+    if kind in (AnswerKind.TEXT, AnswerKind.OPTION) and text:
         service = db.get(Service, response.service_id)
         if service is None:
             return None

@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 EXTRA = "extra.yaml"
 #: tests/data/day-and-work.yaml: every format-2 feature (show_if, scale, number, "None of these")
 DAY = (ROOT / "tests" / "data" / "day-and-work.yaml").read_text(encoding="utf-8")
+#: tests/data/home-and-choices.yaml: fewer escapes, "This does not happen to me"
+HOME = (ROOT / "tests" / "data" / "home-and-choices.yaml").read_text(encoding="utf-8")
 
 
 def surveys_with(tmp_path: Path, text: str) -> Path:

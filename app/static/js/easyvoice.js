@@ -139,6 +139,20 @@
         });
       });
     });
+    // "Say what" beside an "other" card: shown once that card is chosen (always there without script).
+    document.querySelectorAll("[data-other-for]").forEach(function (say) {
+      var form = say.closest("form");
+      if (!form) { return; }
+      var choices = form.querySelectorAll("input[name=answer]");
+      var show = function () {
+        var chosen = Array.prototype.some.call(choices, function (input) {
+          return input.checked && input.value === say.getAttribute("data-other-for");
+        });
+        say.hidden = !chosen;
+      };
+      choices.forEach(function (input) { input.addEventListener("change", show); });
+      show();
+    });
     // A number question's keypad types into its box (the box also takes the tablet's keyboard).
     document.querySelectorAll("[data-keypad-for]").forEach(function (keypad) {
       var box = document.getElementById(keypad.getAttribute("data-keypad-for"));
