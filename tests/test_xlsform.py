@@ -236,7 +236,7 @@ REFUSALS = [
     ),
     (
         "a long option",
-        set_cell("choices", 19, "label::English (en)", "College " * 8),
+        set_cell("choices", 19, "label::English (en)", "College " * 11),
         "choices, row 19, column C (label::English (en))",
         "characters long",
     ),
