@@ -7,23 +7,19 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from . import audit
 from .db import db
 from .easyread.audio import load_recordings
-from .easyread.phrases import all_texts
 from .easyread.speech import SpeechUnavailable
-from .i18n import available_locales
 from .models import Organisation, Response, Role, Service
-from .questionnaires import Questionnaire
+from .respond.spoken import spoken_texts
 
 
 def init_app(app: Flask) -> None:
@@ -87,44 +83,6 @@ def load_surveys() -> None:
     )
     if result.errors:
         sys.exit(1)
-
-
-def spoken_texts(app: Flask, questionnaires: Iterable[Questionnaire] | None = None) -> list[tuple[str, str]]:
-    """(locale, text) for every text a respondent can hear, translated per locale.
-
-    Given ``questionnaires``, only theirs (their questions, answers and "Question 3 of 10"), not
-    the fixed phrases: what publishing a questionnaire queues for the audio worker.
-    """
-    if questionnaires is None:
-        chosen = list(app.extensions["easyvoice.surveys"].questionnaires.values())
-        source = all_texts() + [text for q in chosen for text in q.texts()]
-    else:
-        chosen = list(questionnaires)
-        source = [text for q in chosen for text in q.texts()]
-    out: list[tuple[str, str]] = []
-    for locale in available_locales(app):
-        with app.test_request_context(), force_locale(locale):
-            out.extend((locale, " ".join(gettext(text).split())) for text in source)
-            out.extend((locale, text) for text in progress_texts(chosen))
-    return out
-
-
-def progress_texts(questionnaires: Iterable[Questionnaire]) -> list[str]:
-    """ "Question 3 of 24" for every length a question page shows, in the request's language.
-
-    A respondent's questionnaire counts its 3 closing questions (who helped, who else was in the
-    room, anything else); an expert's checklist does not.
-    """
-    from .easyread.phrases import COUNTED
-    from .respond.journey import CLOSING_QUESTIONS
-
-    sentence = gettext(COUNTED["progress"][0])
-    totals = {len(q.questions) + (0 if q.audience == "expert" else CLOSING_QUESTIONS) for q in questionnaires}
-    return list(
-        dict.fromkeys(
-            sentence % {"number": n, "total": total} for total in sorted(totals) for n in range(1, total + 1)
-        )
-    )
 
 
 @click.command("build-audio")

@@ -13,8 +13,10 @@ from ..auth.access import actor
 from ..db import db
 from ..easyread.pictures import load_symbol_index
 from ..models import OwnQuestionnaire
+from ..questionnaires import Questionnaire
 from ..questionnaires import own as own_service
 from ..questionnaires.loader import SurveyError
+from ..respond.spoken import audio_progress, queue_audio
 from .blueprint import bp
 from .common import can_work, me
 from .forms import CopyForm, OwnPublishForm, UploadForm
@@ -40,10 +42,18 @@ def _own(own_id: int) -> OwnQuestionnaire:
 
 def _list_page(error: SurveyError | None = None, failed: OwnQuestionnaire | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     organisation_id = me().organisation_id
+    owns = own_service.own_list(db.session, organisation_id)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    heard = {
+        item.id: audio_progress(db.session, app, Questionnaire.from_dict(item.version.definition))
+        for item in owns
+        if item.version is not None
+    }
     return render_template(
         "provider/questionnaires.html",
         templates=own_service.templates(_registry()),
-        owns=own_service.own_list(db.session, organisation_id),
+        owns=owns,
+        heard=heard,
         counts=own_service.version_counts(db.session, organisation_id),
         copy_form=CopyForm(),
         upload_form=UploadForm(),
@@ -141,9 +151,11 @@ def publish_questionnaire(own_id: int) -> HTTPResponse | tuple[str, int]:
     if form.confirm.data != "yes":
         return redirect(url_for("provider.publish_questionnaire_confirm", own_id=item.id), code=303)
     try:
-        _, created = own_service.publish(db.session, actor(), item, _checks())
+        version, created = own_service.publish(db.session, actor(), item, _checks())
     except own_service.OwnError:
         return _list_page(None, item, 409)
+    # the audio worker builds its new texts; until then Listen uses the tablet's own voice
+    queue_audio(db.session, current_app._get_current_object(), Questionnaire.from_dict(version.definition))  # type: ignore[attr-defined]
     if created:
         flash(gettext("'%(name)s' is published. People can answer it now.", name=item.slug))
     else:
