@@ -360,18 +360,30 @@ def export_xlsform(slug: str, file: Path) -> None:
 @click.command("import-xlsform")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
+    "--organisation",
+    "organisation_slug",
+    help="keep it as this organisation's own draft (its short name, e.g. demo)",
+)
+@click.option(
     "--out",
-    required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="the survey file (.yaml) to write",
+    help="or write it as a survey file (.yaml)",
 )
 @with_appcontext
-def import_xlsform(file: Path, out: Path) -> None:
-    """Check an XLSForm workbook (.xlsx) and write it as a survey file; nothing is written if
-    anything is refused."""
+def import_xlsform(file: Path, organisation_slug: str | None, out: Path | None) -> None:
+    """Check an XLSForm workbook (.xlsx) and keep it as an organisation's own draft (or write it as
+    a survey file); nothing is kept if anything is refused."""
+    from .questionnaires import own
     from .questionnaires.schema import content_hash
     from .questionnaires.xlsform import XLSFormError, definition_yaml, import_checks, read_xlsform
 
+    if (organisation_slug is None) == (out is None):
+        raise click.UsageError("Give --organisation SLUG (keep it as a draft) or --out FILE.yaml.")
+    organisation = None
+    if organisation_slug is not None:
+        organisation = db.session.scalar(select(Organisation).where(Organisation.slug == organisation_slug))
+        if organisation is None:
+            raise click.UsageError(f"There is no organisation '{organisation_slug}'.")
     surveys = current_app.extensions["easyvoice.surveys"]
     section_refs, symbols = import_checks(current_app.config, surveys.frameworks.values())
     try:
@@ -381,9 +393,32 @@ def import_xlsform(file: Path, out: Path) -> None:
     except XLSFormError as exc:
         click.echo(f"{file.name}: {exc}", err=True)
         sys.exit(1)
-    made = f"# Made from the XLSForm {file.name} by 'flask import-xlsform'.\n"
-    out.write_text(made + definition_yaml(definition), encoding="utf-8")
+    text = f"# Made from the XLSForm {file.name} by 'flask import-xlsform'.\n" + definition_yaml(definition)
+    summary = (
+        f"{definition['title']}: {len(definition['questions'])} questions, version {content_hash(definition)}"
+    )
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out} ({summary}).")
+        return
+    if organisation is None:  # pragma: no cover - refused above
+        raise click.UsageError("Give --organisation SLUG.")
+    checks = own.checks_for(surveys, symbols, int(current_app.config["SURVEY_MAX_BYTES"]))
+    try:
+        draft = own.bring_in(
+            db.session,
+            audit.Actor(device="flask import-xlsform"),
+            organisation.id,
+            surveys,
+            text,
+            checks,
+            file.name,
+        )
+    except own.OwnError as exc:
+        click.echo(f"{file.name}: {exc}", err=True)
+        sys.exit(1)
+    db.session.commit()
     click.echo(
-        f"Wrote {out} ({definition['title']}: {len(definition['questions'])} questions, "
-        f"version {content_hash(definition)})."
+        f"Kept '{draft.slug}' as a draft of {organisation.name} ({summary}). "
+        "Publish it on its Questionnaires page."
     )

@@ -82,3 +82,9 @@ class UploadForm(FlaskForm):
     """A changed questionnaire file (our YAML text), checked by the loader before it is kept."""
 
     file = FileField(validators=[FileRequired()])
+
+
+class WorkbookForm(FlaskForm):
+    """An XLSForm workbook (.xlsx) to bring in as an own questionnaire's draft."""
+
+    workbook = FileField(validators=[FileRequired()])

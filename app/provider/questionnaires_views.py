@@ -15,11 +15,12 @@ from ..easyread.pictures import load_symbol_index
 from ..models import OwnQuestionnaire
 from ..questionnaires import Questionnaire
 from ..questionnaires import own as own_service
-from ..questionnaires.loader import SurveyError
+from ..questionnaires.loader import SurveyError, SurveyFileError
+from ..questionnaires.xlsform import XLSFormError, definition_yaml, import_checks, read_xlsform, write_xlsform
 from ..respond.spoken import audio_progress, queue_audio
 from .blueprint import bp
 from .common import can_work, me
-from .forms import CopyForm, OwnPublishForm, UploadForm
+from .forms import CopyForm, OwnPublishForm, UploadForm, WorkbookForm
 
 
 def _registry():  # type: ignore[no-untyped-def]
@@ -40,7 +41,12 @@ def _own(own_id: int) -> OwnQuestionnaire:
     return found
 
 
-def _list_page(error: SurveyError | None = None, failed: OwnQuestionnaire | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _list_page(  # type: ignore[no-untyped-def]
+    error: SurveyError | None = None,
+    failed: OwnQuestionnaire | None = None,
+    status: int = 200,
+    workbook_error: str | None = None,
+):
     organisation_id = me().organisation_id
     owns = own_service.own_list(db.session, organisation_id)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -57,6 +63,8 @@ def _list_page(error: SurveyError | None = None, failed: OwnQuestionnaire | None
         counts=own_service.version_counts(db.session, organisation_id),
         copy_form=CopyForm(),
         upload_form=UploadForm(),
+        workbook_form=WorkbookForm(),
+        workbook_error=workbook_error,
         error=error,
         failed=failed,
     ), status
@@ -161,3 +169,47 @@ def publish_questionnaire(own_id: int) -> HTTPResponse | tuple[str, int]:
     else:
         flash(gettext("'%(name)s' was published already. Nothing changed.", name=item.slug))
     return redirect(url_for("provider.questionnaires_page"), code=303)
+
+
+@bp.post("/questionnaires/xlsform")
+@can_work
+def bring_in_workbook() -> HTTPResponse | tuple[str, int]:
+    """An XLSForm workbook (ODK, KoboToolbox) kept as a draft; if anything in it is refused, the
+    sheet, row and column and what to do, and nothing is kept."""
+    form = WorkbookForm()
+    if not form.validate():
+        return _list_page(
+            status=400, workbook_error=gettext("No file was sent. Choose the file, then press Bring in.")
+        )
+    upload = form.workbook.data
+    label = Path(upload.filename or "workbook.xlsx").name
+    data = upload.read(int(current_app.config["SURVEY_MAX_BYTES"]) * 4 + 1)
+    section_refs, symbols = import_checks(current_app.config, _registry().frameworks.values())
+    try:
+        definition = read_xlsform(data, section_refs=section_refs, symbols=symbols, label=label)
+        text = f"# Made from the XLSForm {label}.\n" + definition_yaml(definition)
+        draft = own_service.bring_in(
+            db.session, actor(), me().organisation_id, _registry(), text, _checks(), label
+        )
+    except (XLSFormError, own_service.OwnError) as exc:
+        return _list_page(status=400, workbook_error=str(exc))
+    flash(gettext("'%(name)s' is kept as a draft. Nobody sees it until you publish it.", name=draft.slug))
+    return redirect(url_for("provider.questionnaires_page"), code=303)
+
+
+@bp.get("/questionnaires/<int:own_id>/form.xlsx")
+@can_work
+def download_workbook(own_id: int) -> Response | tuple[str, int]:
+    """The draft as an XLSForm workbook, for ODK and KoboToolbox."""
+    item = _own(own_id)
+    try:
+        data = write_xlsform(own_service.check_draft(item, item.source, _checks()))
+    except SurveyFileError as exc:
+        return _list_page(exc.error, item, 409)
+    except ValueError as exc:
+        return _list_page(status=409, workbook_error=str(exc))
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{item.slug}.xlsx"'},
+    )

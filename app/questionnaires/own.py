@@ -170,6 +170,63 @@ def make_copy(
     return copy
 
 
+def bring_in(
+    db: Session,
+    actor: audit.Actor,
+    organisation_id: int,
+    registry: LoadResult,
+    text: str,
+    checks: Checks,
+    label: str,
+) -> OwnQuestionnaire:
+    """A questionnaire made elsewhere (an XLSForm workbook, a file) as the organisation's draft.
+
+    Its id names it: a new own questionnaire, or the changed draft of the one with that id. A
+    shipped template's id is refused (make a copy instead). Nothing is kept if it is refused.
+    """
+    try:
+        questionnaire = load_questionnaire_text(
+            text, label, checks.section_refs, checks.symbols, checks.max_bytes
+        )
+    except SurveyFileError as exc:
+        raise OwnError(str(exc.error)) from exc
+    slug = questionnaire.id
+    if slug in registry.questionnaires:
+        raise OwnError(f"'{slug}' is the name of a questionnaire we ship. Give yours its own name (its id).")
+    existing = next((o for o in own_list(db, organisation_id) if o.slug == slug), None)
+    if existing is not None:
+        error = save_draft(db, actor, existing, text, checks)
+        if error is not None:
+            raise OwnError(str(error))
+        return existing
+    now = utcnow()
+    made = OwnQuestionnaire(
+        organisation_id=organisation_id,
+        slug=slug,
+        title=questionnaire.title,
+        based_on=None,
+        source=text,
+        status=DRAFT,
+        created_by_id=actor.user_id,
+        created_at=now,
+        updated_by_id=actor.user_id,
+        updated_at=now,
+    )
+    db.add(made)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "own_questionnaire.brought_in",
+        organisation_id=organisation_id,
+        object_type="own_questionnaire",
+        object_id=made.id,
+        slug=slug,
+        source=label,
+    )
+    return made
+
+
 def check_draft(own_questionnaire: OwnQuestionnaire, text: str, checks: Checks) -> Questionnaire:
     """The draft checked as a file is; SurveyFileError at its first mistake (with its line)."""
     label = f"{own_questionnaire.slug}.yaml"
