@@ -29,7 +29,11 @@ from app.questionnaires.xlsform import (
 REFS, SYMBOLS = shipped_checks()
 #: every shipped questionnaire file (the short versions in surveys/short are lists of ids) and the
 #: test questionnaire with every format-2 feature
-QUESTIONNAIRES = [*sorted((ROOT / "surveys").glob("*.yaml")), ROOT / "tests" / "data" / "day-and-work.yaml"]
+QUESTIONNAIRES = [
+    *sorted((ROOT / "surveys").glob("*.yaml")),
+    ROOT / "tests" / "data" / "day-and-work.yaml",
+    ROOT / "tests" / "data" / "home-and-choices.yaml",
+]
 
 
 def read(data: bytes) -> dict[str, Any]:

@@ -59,9 +59,11 @@ QUESTION_COLUMNS = (
     "reversed",
     "points",
     "bands",
+    "escapes",
+    "does_not_apply",
 )
-BOOLEAN_COLUMNS = {"safeguarding", "not_sure", "reversed", "exclusive"}
-LIST_COLUMNS = {"sections", "alert_on", "bands"}
+BOOLEAN_COLUMNS = {"safeguarding", "not_sure", "reversed", "exclusive", "does_not_apply", "other"}
+LIST_COLUMNS = {"sections", "alert_on", "bands", "escapes"}
 #: columns ODK tools use for how a form looks or what it says on a mistake: read, and left out
 IGNORED_COLUMNS = {"appearance", "constraint_message", "required_message"}
 _ALIASES = {
@@ -455,7 +457,7 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
     language = (given.get("default_language") or "").strip() or None
 
     # choices: list name -> its rows
-    _refuse_unknown_columns(choices, {"list_name", "name", "label", "symbol", "hint", "exclusive"})
+    _refuse_unknown_columns(choices, {"list_name", "name", "label", "symbol", "hint", "exclusive", "other"})
     choice_label = _Texts(choices, "label", language)
     choice_hint = _Texts(choices, "hint", language)
     name_header = "name"
@@ -549,9 +551,11 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                 "or put 'sections' on the settings sheet for every question.",
             )
         q["sections"] = sections
-        for column in ("safeguarding", "not_sure", "reversed"):
+        for column in ("safeguarding", "not_sure", "reversed", "does_not_apply"):
             if row.cells.get(column):
                 q[column] = _bool(survey, row, column)
+        if row.cells.get("escapes"):
+            q["escapes"] = _words(row.cells["escapes"])
         if row.cells.get("alert_on"):
             q["alert_on"] = _words(row.cells["alert_on"])
         if row.cells.get("points"):
@@ -595,8 +599,9 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                     option["symbol"] = pick_symbol(choice, value)
                     if choice_hint.get(choice) is not None:
                         option["help"] = choice_hint.get(choice)
-                    if choice.cells.get("exclusive"):
-                        option["exclusive"] = _bool(choices, choice, "exclusive")
+                    for column in ("exclusive", "other"):
+                        if choice.cells.get(column):
+                            option[column] = _bool(choices, choice, column)
                     options.append(option)
                     where.options[-1].append(
                         (
@@ -607,6 +612,7 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                                 "symbol": "symbol",
                                 "help": choice_hint.header,
                                 "exclusive": "exclusive",
+                                "other": "other",
                             },
                         )
                     )
@@ -1016,6 +1022,8 @@ _QUESTION_KEYS = {
     "min",
     "max",
     "bands",
+    "escapes",
+    "does_not_apply",
 }
 _TOP_KEYS = {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
 
@@ -1069,6 +1077,7 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
                         "symbol": option["symbol"],
                         "hint": option.get("help"),
                         "exclusive": option.get("exclusive"),
+                        "other": option.get("other"),
                     }
                 )
         elif qtype in ("faces", "scale", "yes_no"):
@@ -1095,10 +1104,10 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
         if "show_if" in q:
             row["relevant"] = relevant_text(q["show_if"], kinds)
         row["sections"] = " ".join(map(str, q["sections"]))
-        for key in ("safeguarding", "not_sure", "reversed"):
+        for key in ("safeguarding", "not_sure", "reversed", "does_not_apply"):
             if key in q:
                 row[key] = q[key]
-        for key in ("alert_on", "bands"):
+        for key in ("alert_on", "bands", "escapes"):
             if key in q:
                 row[key] = " ".join(map(str, q[key]))
         if "points" in q:
@@ -1131,7 +1140,10 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
         survey,
     )
     _write_sheet(
-        book.create_sheet(), "choices", ("list_name", "name", "label", "symbol", "hint", "exclusive"), choices
+        book.create_sheet(),
+        "choices",
+        ("list_name", "name", "label", "symbol", "hint", "exclusive", "other"),
+        choices,
     )
     _write_sheet(book.create_sheet(), "settings", tuple(settings), [settings])
     out = io.BytesIO()
