@@ -1,7 +1,7 @@
 """In Chromium: a quality lead copies a questionnaire, uploads a broken file (the page says the line
-and what to do), publishes the copy after "Are you sure?", and a respondent at the service starts
-it; its texts have no built audio, and the page still works. axe-core finds nothing on any of these
-pages at 1024 x 768 and 768 x 1024."""
+and what to do) and a file that is not an XLSForm workbook, publishes the copy after "Are you
+sure?", and a respondent at the service starts it; its texts have no built audio, and the page
+still works. axe-core finds nothing on any of these pages at 1024 x 768 and 768 x 1024."""
 
 from __future__ import annotations
 
@@ -41,11 +41,25 @@ def test_copy_upload_publish_and_answer(live_server, new_context) -> None:  # ty
     check(lead, "list-draft")
 
     broken = b"version: 2\nid: your-support-own\ntitle: [\n"
-    lead.set_input_files("input[type=file]", {"name": "x.yaml", "mimeType": "text/yaml", "buffer": broken})
+    lead.set_input_files(
+        "form[action$='/upload'] input[type=file]",
+        {"name": "x.yaml", "mimeType": "text/yaml", "buffer": broken},
+    )
     lead.click("form[action$='/upload'] button")
     lead.wait_for_load_state()
     assert "What to do:" in lead.content()
     check(lead, "upload-refused")
+
+    not_a_workbook = {
+        "name": "form.xlsx",
+        "mimeType": "application/octet-stream",
+        "buffer": b"not a workbook",
+    }
+    lead.set_input_files("#workbook", not_a_workbook)
+    lead.click("form[action$='/xlsform'] button")
+    lead.wait_for_load_state()
+    assert "The workbook is not kept" in lead.content()
+    check(lead, "workbook-refused")
 
     lead.click("a:has-text('Publish')")
     lead.wait_for_url("**/publish")
