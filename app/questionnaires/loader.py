@@ -43,6 +43,33 @@ FORMAT_VERSION = 1
 QUESTIONNAIRE_VERSIONS = (1, 2)
 QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,79}$")
+#: the keys a questionnaire file may have at its top, and on each question
+QUESTIONNAIRE_KEYS = frozenset(
+    {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
+)
+QUESTION_KEYS = frozenset(
+    {
+        "id",
+        "type",
+        "text",
+        "symbol",
+        "help",
+        "sections",
+        "safeguarding",
+        "options",
+        "max_length",
+        "alert_on",
+        "not_sure",
+        "reversed",
+        "show_if",
+        "points",
+        "min",
+        "max",
+        "bands",
+        "escapes",
+        "does_not_apply",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -419,9 +446,7 @@ def _questionnaire(
     c = _Checker(label)
     doc = c.mapping(None, None, parsed, "The file")
     version = c.check_version(doc, QUESTIONNAIRE_VERSIONS)
-    c.unknown_keys(
-        doc, {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
-    )
+    c.unknown_keys(doc, QUESTIONNAIRE_KEYS)
     c.key(doc, "id", QUESTIONNAIRE_ID)
     c.text(doc, "title", limit=120)
     c.text(doc, "intro", required=False)
@@ -517,27 +542,7 @@ def _check_question(
 ) -> None:
     c.unknown_keys(
         q,
-        {
-            "id",
-            "type",
-            "text",
-            "symbol",
-            "help",
-            "sections",
-            "safeguarding",
-            "options",
-            "max_length",
-            "alert_on",
-            "not_sure",
-            "reversed",
-            "show_if",
-            "points",
-            "min",
-            "max",
-            "bands",
-            "escapes",
-            "does_not_apply",
-        },
+        QUESTION_KEYS,
     )
     qid = c.key(q, "id", KEY)
     if qid in seen:

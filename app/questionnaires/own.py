@@ -114,6 +114,47 @@ def template_text(template: Questionnaire, surveys_dir: str | Path) -> str:
     return (Path(surveys_dir).parent / str(template.source)).read_text(encoding="utf-8")
 
 
+def _new_draft(
+    db: Session,
+    actor: audit.Actor,
+    organisation_id: int,
+    questionnaire: Questionnaire,
+    text: str,
+    action: str,
+    based_on: str | None = None,
+    **detail: str,
+) -> OwnQuestionnaire:
+    """A new own questionnaire holding ``text`` (already checked) as its draft, audited as ``action``."""
+    now = utcnow()
+    made = OwnQuestionnaire(
+        organisation_id=organisation_id,
+        slug=questionnaire.id,
+        title=questionnaire.title,
+        based_on=based_on,
+        source=text,
+        status=DRAFT,
+        created_by_id=actor.user_id,
+        created_at=now,
+        updated_by_id=actor.user_id,
+        updated_at=now,
+    )
+    db.add(made)
+    db.flush()
+    extra = {"based_on": based_on} if based_on else {}
+    audit.record(
+        db,
+        actor,
+        action,
+        organisation_id=organisation_id,
+        object_type="own_questionnaire",
+        object_id=made.id,
+        slug=made.slug,
+        **extra,
+        **detail,
+    )
+    return made
+
+
 def make_copy(
     db: Session,
     actor: audit.Actor,
@@ -142,32 +183,9 @@ def make_copy(
     questionnaire = load_questionnaire_text(
         text, f"{slug}.yaml", checks.section_refs, checks.symbols, checks.max_bytes
     )
-    now = utcnow()
-    copy = OwnQuestionnaire(
-        organisation_id=organisation_id,
-        slug=slug,
-        title=questionnaire.title,
-        based_on=template.id,
-        source=text,
-        status=DRAFT,
-        created_by_id=actor.user_id,
-        created_at=now,
-        updated_by_id=actor.user_id,
-        updated_at=now,
+    return _new_draft(
+        db, actor, organisation_id, questionnaire, text, "own_questionnaire.copied", based_on=template.id
     )
-    db.add(copy)
-    db.flush()
-    audit.record(
-        db,
-        actor,
-        "own_questionnaire.copied",
-        organisation_id=organisation_id,
-        object_type="own_questionnaire",
-        object_id=copy.id,
-        slug=slug,
-        based_on=template.id,
-    )
-    return copy
 
 
 def bring_in(
@@ -199,32 +217,9 @@ def bring_in(
         if error is not None:
             raise OwnError(str(error))
         return existing
-    now = utcnow()
-    made = OwnQuestionnaire(
-        organisation_id=organisation_id,
-        slug=slug,
-        title=questionnaire.title,
-        based_on=None,
-        source=text,
-        status=DRAFT,
-        created_by_id=actor.user_id,
-        created_at=now,
-        updated_by_id=actor.user_id,
-        updated_at=now,
+    return _new_draft(
+        db, actor, organisation_id, questionnaire, text, "own_questionnaire.brought_in", source=label
     )
-    db.add(made)
-    db.flush()
-    audit.record(
-        db,
-        actor,
-        "own_questionnaire.brought_in",
-        organisation_id=organisation_id,
-        object_type="own_questionnaire",
-        object_id=made.id,
-        slug=slug,
-        source=label,
-    )
-    return made
 
 
 def check_draft(own_questionnaire: OwnQuestionnaire, text: str, checks: Checks) -> Questionnaire:

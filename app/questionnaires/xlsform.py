@@ -1004,29 +1004,6 @@ def to_xform(data: bytes) -> str:
 
 # --- writing a workbook ----------------------------------------------------------------------
 
-_QUESTION_KEYS = {
-    "id",
-    "type",
-    "text",
-    "symbol",
-    "help",
-    "sections",
-    "safeguarding",
-    "options",
-    "max_length",
-    "alert_on",
-    "not_sure",
-    "reversed",
-    "show_if",
-    "points",
-    "min",
-    "max",
-    "bands",
-    "escapes",
-    "does_not_apply",
-}
-_TOP_KEYS = {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
-
 
 def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
     """The questionnaire as an XLSForm workbook (.xlsx): survey, choices and settings sheets.
@@ -1038,7 +1015,7 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
 
     definition = questionnaire.definition if isinstance(questionnaire, Questionnaire) else questionnaire
     for key in definition:
-        if key not in _TOP_KEYS:
+        if key not in loader.QUESTIONNAIRE_KEYS:
             raise ValueError(f"'{key}' cannot be written to an XLSForm yet.")
     kinds = {str(q["id"]): str(q["type"]) for q in definition["questions"]}
     survey: list[dict[str, Any]] = []
@@ -1050,7 +1027,7 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
             )
     lists_used: set[str] = set()
     for q in definition["questions"]:
-        extra = set(q) - _QUESTION_KEYS
+        extra = set(q) - loader.QUESTION_KEYS
         if extra:
             raise ValueError(
                 f"'{sorted(extra)[0]}' of question '{q['id']}' cannot be written to an XLSForm yet."
