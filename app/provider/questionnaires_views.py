@@ -16,7 +16,7 @@ from ..models import OwnQuestionnaire
 from ..questionnaires import Questionnaire
 from ..questionnaires import own as own_service
 from ..questionnaires.loader import SurveyError, SurveyFileError
-from ..questionnaires.xlsform import XLSFormError, definition_yaml, import_checks, read_xlsform, write_xlsform
+from ..questionnaires.xlsform import XLSFormError, definition_yaml, read_xlsform, write_xlsform
 from ..respond.spoken import audio_progress, queue_audio
 from .blueprint import bp
 from .common import can_work, me
@@ -184,12 +184,12 @@ def bring_in_workbook() -> HTTPResponse | tuple[str, int]:
     upload = form.workbook.data
     label = Path(upload.filename or "workbook.xlsx").name
     data = upload.read(int(current_app.config["SURVEY_MAX_BYTES"]) * 4 + 1)
-    section_refs, symbols = import_checks(current_app.config, _registry().frameworks.values())
+    checks = _checks()  # the symbol index is read once, for the workbook and the draft
     try:
-        definition = read_xlsform(data, section_refs=section_refs, symbols=symbols, label=label)
+        definition = read_xlsform(data, section_refs=checks.section_refs, symbols=checks.symbols, label=label)
         text = f"# Made from the XLSForm {label}.\n" + definition_yaml(definition)
         draft = own_service.bring_in(
-            db.session, actor(), me().organisation_id, _registry(), text, _checks(), label
+            db.session, actor(), me().organisation_id, _registry(), text, checks, label
         )
     except (XLSFormError, own_service.OwnError) as exc:
         return _list_page(status=400, workbook_error=str(exc))
