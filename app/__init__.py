@@ -62,6 +62,8 @@ def register_views(app: Flask) -> None:
     from .auth import pin_views
     from .auth import views as auth_views
     from .auth.access import check_session
+    from .editor import preview_views
+    from .editor import views as editor_views
     from .provider import alerts_views, assessments_views, downloads_views, questionnaires_views
     from .provider import views as provider_views
     from .public import views as public_views
@@ -80,6 +82,7 @@ def register_views(app: Flask) -> None:
 
     del (
         pin_views,
+        preview_views,
         assessments_views,
         downloads_views,
         questionnaires_views,
@@ -103,6 +106,7 @@ def register_views(app: Flask) -> None:
     sending.init_app(app)
     app.register_blueprint(provider_views.bp)
     app.register_blueprint(public_views.bp)
+    app.register_blueprint(editor_views.bp)
 
 
 def as_options(items: list, value_attr: str, text_attr: str) -> list[tuple[object, object]]:
