@@ -12,12 +12,18 @@
 The pyttsx3 engine is one per process: every build runs in this process and nothing forks after
 it starts. The first cold build includes starting the engine.
 
+(c) The cold build's time per synthesised text (encoding included) against the espeak-ng command
+    line speaking the same texts with the same voices and rate into WAV files, one process per
+    text (process start included), timed in the same run. Target: within 2x.
+
     python bench/audio.py [--rounds 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -26,7 +32,19 @@ import soundfile as sf
 from _common import header, make_app, median, verdict
 
 TARGET_KBPS = 4.0
+TARGET_CLI_RATIO = 2.0
 WARM_REPEATS = 3
+
+
+def espeak_command_line(texts: list[tuple[str, str]], voices: dict[str, str], rate: int, tmp: Path) -> float:
+    """Seconds for the espeak-ng program to speak each text into a WAV file, one run per text."""
+    program = shutil.which("espeak-ng")
+    assert program, "espeak-ng is not installed"
+    started = time.perf_counter()
+    for n, (locale, text) in enumerate(texts):
+        voice = voices.get(locale) or voices[locale.split("_")[0]]
+        subprocess.run([program, "-v", voice, "-s", str(rate), "-w", str(tmp / f"{n}.wav"), text], check=True)
+    return time.perf_counter() - started
 
 
 class WavMeter:
@@ -111,6 +129,10 @@ def main(argv: list[str] | None = None) -> bool:
                 f"warm {warm_s[-1] * 1000:.1f} ms ({warm.cached} cached, {warm.synthesised} "
                 f"synthesised)"
             )
+        spoken = [t for t in dict.fromkeys(texts) if t not in recordings]
+        cli_dir = Path(tmp) / "cli"
+        cli_dir.mkdir()
+        cli_s = espeak_command_line(spoken, voices, rate, cli_dir)
         db.dispose(app)
 
     assert first is not None
@@ -151,7 +173,21 @@ def main(argv: list[str] | None = None) -> bool:
         f"{not files_changed})"
     )
     print(f"    target: a warm build does no synthesis  -> {verdict(no_synthesis)}")
-    return kb_ok and no_synthesis
+
+    per_text = cold / max(1, report.synthesised)
+    cli_per_text = cli_s / max(1, len(spoken))
+    cli_ok = per_text / cli_per_text <= TARGET_CLI_RATIO
+    print(
+        f"(c) cold build per synthesised text, encoding included: {per_text * 1000:.1f} ms "
+        f"(median cold {cold:.2f} s / {report.synthesised} texts)"
+    )
+    print(
+        f"    baseline espeak-ng command line, same {len(spoken)} texts to WAV: "
+        f"{cli_per_text * 1000:.1f} ms a text ({cli_s:.2f} s)"
+    )
+    print(f"    ratio build/command line: {per_text / cli_per_text:.2f}x")
+    print(f"    target: <= {TARGET_CLI_RATIO:.0f}x  -> {verdict(cli_ok)}")
+    return kb_ok and no_synthesis and cli_ok
 
 
 if __name__ == "__main__":

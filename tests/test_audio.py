@@ -104,3 +104,38 @@ def test_without_espeak_the_build_says_what_to_do(tmp_path: Path, monkeypatch) -
     assert "espeak-ng is not installed" in result.output and "apt-get install espeak-ng" in result.output
     with pytest.raises(SpeechUnavailable):
         speech.Speaker.get()
+
+
+def test_a_wav_file_is_whole_only_when_its_header_gives_its_length(tmp_path):
+    """The engine's file is taken as soon as it is whole (no fixed wait), never while it is cut short."""
+    path = tmp_path / "speech.wav"
+    assert not speech._whole_wav(path)  # not there yet
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(22050)
+        wav.writeframes(b"\x01\x00" * 2000)
+    assert speech._whole_wav(path)
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-100])  # still being written
+    assert not speech._whole_wav(path)
+    path.write_bytes(whole[:44])  # a header and no sound
+    assert not speech._whole_wav(path)
+    path.write_bytes(b"OggS" + whole[4:])  # not a WAV
+    assert not speech._whole_wav(path)
+
+
+def test_short_words_make_files_every_decoder_opens(tmp_path):
+    """A word under a second fits in one Ogg page; that page must not also be the last, which
+    libsndfile refuses as malformed (it did for 14 of 614 texts before pages were cut at 0.1 s)."""
+    store = AudioStore(tmp_path / "audio")
+    words = ["Happy", "Sad", "Skip", "OK", "Yes", "No"]
+    report = store.build([("en_GB", word) for word in words], {"en_GB": "gmw/en"}, 140)
+    assert report.synthesised == len(words) and not report.problems
+    for word in words:
+        path = store.path(store.lookup("en_GB", word) or "")
+        assert path is not None
+        info = sf.info(str(path))
+        assert info.samplerate == 16000 and 0.2 < info.duration < 2.5
+        data, _rate = sf.read(str(path))
+        assert np.abs(data).max() > 0.05

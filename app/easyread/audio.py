@@ -14,10 +14,13 @@ import os
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import av
 import numpy as np
 import soundfile as sf
 import yaml
@@ -25,7 +28,14 @@ import yaml
 from .speech import Speaker, SpeechUnavailable
 
 SAMPLE_RATE = 16_000  # speech needs no more; espeak-ng's 22,050 Hz is resampled down
-OPUS_LEVEL = 0.9  # libsndfile's compression level: about 3.5 KB per second of speech
+#: Opus for speech at 24 kbit/s: about 3 KB per second of speech
+OPUS_BITRATE = 24_000
+#: libopus's effort, 0-10: 0 encodes a text in about a tenth of the time of 10 (libsndfile's
+#: fixed choice, measured at ~230 ms a text), and speech from espeak-ng sounds the same
+OPUS_COMPLEXITY = 0
+PAGE_MICROSECONDS = 100_000
+#: texts synthesised ahead of their encoding (each a WAV of ~200 KB in a temporary directory)
+ENCODE_AHEAD = 8
 INDEX = "index.json"
 
 
@@ -106,46 +116,45 @@ class AudioStore:
         report = BuildReport()
         index: dict[str, str] = {}
         speaker: Speaker | None = None
-        for locale, text in dict.fromkeys(texts):
-            recording = recordings.get((locale, text))
-            if recording is not None:
-                name = hashlib.sha256(recording.read_bytes()).hexdigest()[:24] + ".ogg"
-                if not (self.directory / name).exists():
-                    self._encode(recording, self.directory / name, report)
-                report.recorded += 1
-                index[text_key(locale, text)] = name
-                continue
-            voice = voices.get(locale) or voices.get(locale.split("_")[0])
-            if voice is None:
-                report.problems.append(f"No voice is set for the language '{locale}'.")
-                continue
-            name = synth_name(text, voice, rate)
-            if (self.directory / name).exists():
-                report.cached += 1
-            else:
-                speaker = speaker or Speaker.get()  # raises SpeechUnavailable with a clear message
-                with tempfile.TemporaryDirectory() as tmp:
-                    wav = Path(tmp) / "speech.wav"
+        # The engine speaks one text while threads encode the ones before it (libopus and
+        # libsndfile let go of the GIL); the one engine stays in this thread.
+        with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(2) as encoders:
+            pending: deque[Future[tuple[float, int]]] = deque()
+
+            def encode_later(source: Path, dest: Path, remove: bool) -> None:
+                pending.append(encoders.submit(_encode, source, dest, remove))
+                while len(pending) > ENCODE_AHEAD:
+                    _count(report, pending.popleft().result())
+
+            for n, (locale, text) in enumerate(dict.fromkeys(texts)):
+                recording = recordings.get((locale, text))
+                if recording is not None:
+                    name = hashlib.sha256(recording.read_bytes()).hexdigest()[:24] + ".ogg"
+                    if not (self.directory / name).exists():
+                        encode_later(recording, self.directory / name, remove=False)
+                    report.recorded += 1
+                    index[text_key(locale, text)] = name
+                    continue
+                voice = voices.get(locale) or voices.get(locale.split("_")[0])
+                if voice is None:
+                    report.problems.append(f"No voice is set for the language '{locale}'.")
+                    continue
+                name = synth_name(text, voice, rate)
+                if (self.directory / name).exists():
+                    report.cached += 1
+                else:
+                    speaker = speaker or Speaker.get()  # raises SpeechUnavailable with a clear message
+                    wav = Path(tmp) / f"{n}.wav"
                     speaker.to_wav(text, voice, rate, wav)
-                    self._encode(wav, self.directory / name, report)
-                report.synthesised += 1
-                if progress:
-                    progress(text)
-            index[text_key(locale, text)] = name
+                    encode_later(wav, self.directory / name, remove=True)
+                    report.synthesised += 1
+                    if progress:
+                        progress(text)
+                index[text_key(locale, text)] = name
+            while pending:
+                _count(report, pending.popleft().result())
         self._write_index(index)
         return report
-
-    def _encode(self, source: Path, dest: Path, report: BuildReport) -> None:
-        data, rate = sf.read(str(source), dtype="float32", always_2d=True)
-        mono = data.mean(axis=1)
-        if rate != SAMPLE_RATE:
-            count = max(1, int(len(mono) * SAMPLE_RATE / rate))
-            mono = np.interp(np.linspace(0, len(mono) - 1, count), np.arange(len(mono)), mono)
-        tmp = dest.with_suffix(f".{os.getpid()}.tmp")
-        sf.write(str(tmp), mono, SAMPLE_RATE, format="OGG", subtype="OPUS", compression_level=OPUS_LEVEL)
-        os.replace(tmp, dest)  # atomic: another host never sees half a file
-        report.seconds_of_speech += len(mono) / SAMPLE_RATE
-        report.bytes_written += dest.stat().st_size
 
     def _write_index(self, index: dict[str, str]) -> None:
         # Read, merge and replace under a lock: `flask build-audio` and one or more audio workers
@@ -162,6 +171,38 @@ class AudioStore:
             return json.loads((self.directory / INDEX).read_text())
         except FileNotFoundError:
             return {}
+
+
+def _count(report: BuildReport, encoded: tuple[float, int]) -> None:
+    seconds, size = encoded
+    report.seconds_of_speech += seconds
+    report.bytes_written += size
+
+
+def _encode(source: Path, dest: Path, remove: bool = False) -> tuple[float, int]:
+    """``source`` (WAV, FLAC or Ogg) as mono Ogg/Opus at 16 kHz in ``dest``: (seconds, bytes)."""
+    data, rate = sf.read(str(source), dtype="float32", always_2d=True)
+    mono = data.mean(axis=1)
+    if rate != SAMPLE_RATE:
+        count = max(1, int(len(mono) * SAMPLE_RATE / rate))
+        mono = np.interp(np.linspace(0, len(mono) - 1, count), np.arange(len(mono)), mono)
+    tmp = dest.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    # pages of 0.1 s: a short word's first page of sound must not also be its last, which
+    # libsndfile (and so some players) refuses
+    with av.open(str(tmp), "w", format="ogg", options={"page_duration": str(PAGE_MICROSECONDS)}) as out:
+        stream = out.add_stream("libopus", rate=SAMPLE_RATE, layout="mono")
+        stream.bit_rate = OPUS_BITRATE
+        stream.options = {"compression_level": str(OPUS_COMPLEXITY), "application": "voip"}
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(mono, dtype=np.float32).reshape(1, -1), format="flt", layout="mono"
+        )
+        frame.sample_rate = SAMPLE_RATE
+        for packet in (*stream.encode(frame), *stream.encode(None)):
+            out.mux(packet)
+    os.replace(tmp, dest)  # atomic: another host never sees half a file
+    if remove:
+        source.unlink()
+    return len(mono) / SAMPLE_RATE, dest.stat().st_size
 
 
 def load_recordings(assets_dir: Path) -> dict[tuple[str, str], Path]:

@@ -49,6 +49,9 @@ class Speaker:
             raise SpeechUnavailable(f"The speech engine did not start: {exc}") from exc
         self._lock = threading.Lock()
         self.voices = {voice.id for voice in self._engine.getProperty("voices")}
+        #: the voice and rate the engine has now: setting a voice loads it again (a third of a
+        #: text's time), so they are set only when they change
+        self._set: tuple[str, int] | None = None
 
     @classmethod
     def get(cls) -> Speaker:
@@ -77,26 +80,37 @@ class Speaker:
         with self._lock:
             for _attempt in range(attempts):
                 dest.unlink(missing_ok=True)
-                self._engine.setProperty("voice", voice)
-                self._engine.setProperty("rate", rate)
+                if self._set != (voice, rate):
+                    self._engine.setProperty("voice", voice)
+                    self._engine.setProperty("rate", rate)
+                    self._set = (voice, rate)
                 self._engine.save_to_file(text, str(dest))
                 with contextlib.redirect_stdout(io.StringIO()):  # the driver prints each file name
                     self._engine.runAndWait()
-                # The first runAndWait of a process can return before the file is written.
+                # The first runAndWait of a process can return before the file is written; a file
+                # is whole when its RIFF header (written when the driver closes it) says its size.
                 deadline = time.monotonic() + timeout
-                while not (dest.exists() and dest.stat().st_size > WAV_HEADER_BYTES):
+                while not _whole_wav(dest):
                     if time.monotonic() > deadline:
                         break
-                    time.sleep(0.02)
+                    time.sleep(0.01)
                 else:
-                    _wait_until_stable(dest)
                     return
         raise SpeechUnavailable(f"No audio was written for: {text[:60]!r}")
 
 
-def _wait_until_stable(path: Path, settle: float = 0.05) -> None:
-    """Wait until the file stops growing: the driver may still be flushing it."""
-    size = -1
-    while path.stat().st_size != size:
-        size = path.stat().st_size
-        time.sleep(settle)
+def _whole_wav(path: Path) -> bool:
+    """True when ``path`` is a WAV file with sound whose header matches its length.
+
+    Python's wave module writes the sizes into the header when the file is closed, so a file
+    still being written (or cut short) has a header that does not match its length.
+    """
+    try:
+        with path.open("rb") as wav:
+            head = wav.read(WAV_HEADER_BYTES)
+            size = os.fstat(wav.fileno()).st_size
+    except FileNotFoundError:
+        return False
+    if size <= WAV_HEADER_BYTES or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return False
+    return int.from_bytes(head[4:8], "little") + 8 == size
