@@ -33,6 +33,11 @@ def _checks() -> own_service.Checks:
     return own_service.checks_for(_registry(), symbols, int(config["SURVEY_MAX_BYTES"]))
 
 
+def draft_checks() -> own_service.Checks:
+    """What a draft of the signed-in person's organisation is checked against (the editor's too)."""
+    return _checks()
+
+
 def _own(own_id: int) -> OwnQuestionnaire:
     """The user's organisation's own questionnaire; another organisation's is a 404, like a missing one."""
     found = own_service.own(db.session, me().organisation_id, own_id)

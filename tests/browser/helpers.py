@@ -245,3 +245,26 @@ def assert_axe_clean(page: Page, name: str) -> None:
     assert not violations, f"{name} ({path_of(page)}): " + "; ".join(
         f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:5]]}" for v in violations
     )
+
+
+def axe_clean_at_both_sizes(page: Page, name: str) -> None:
+    """axe-core finds nothing on this page at 1024 x 768 and 768 x 1024 (a picture kept of each)."""
+    wait_for_scripts(page)
+    for size in (LANDSCAPE, PORTRAIT):
+        page.set_viewport_size(size)
+        screenshot(page, f"{name}-{size['width']}")
+        assert_axe_clean(page, f"{name} at {size['width']}x{size['height']}")
+    page.set_viewport_size(LANDSCAPE)
+
+
+def quality_lead_page(live_server: LiveServer, new_context) -> Page:  # type: ignore[no-untyped-def]
+    """A quality lead of the demo organisation, signed in, on the overview (add_users first)."""
+    from helpers.app import PASSWORD
+
+    page = new_context(viewport=LANDSCAPE).new_page()
+    page.goto(f"{live_server.url}/auth/sign-in")
+    page.fill("#email", "quality_lead@demo.example")
+    page.fill("#password", PASSWORD)
+    page.click("button.button-next")
+    page.wait_for_url("**/provider/")
+    return page
