@@ -99,6 +99,7 @@ def build_audio() -> None:
             app.config["VOICES"],
             int(app.config["SPEECH_RATE"]),
             recordings=load_recordings(Path(app.config["ASSETS_DIR"])),
+            progress=BuildProgress(sys.stdout.isatty()),
         )
     except SpeechUnavailable as exc:
         click.echo(f"Audio was not built. {exc}", err=True)
@@ -119,6 +120,38 @@ def build_audio() -> None:
             f"in {report.bytes_written / 1024:.0f} KB ({rate / 1024:.1f} KB per second). "
             f"{took:.1f} s."
         )
+
+
+class BuildProgress:
+    """What ``build-audio`` shows while it works: texts done, languages, time left. On a terminal
+    one bar redrawn in place; in a log, a line at each tenth of the way."""
+
+    WIDTH = 30
+
+    def __init__(self, redraw: bool) -> None:
+        self.redraw = redraw
+        self.started = time.perf_counter()
+        self.locales: set[str] = set()
+        self.tenth = 0
+
+    def __call__(self, done: int, total: int, locale: str) -> None:
+        self.locales.add(locale)
+        tenth = done * 10 // total
+        if not self.redraw and tenth == self.tenth and done < total:
+            return
+        self.tenth = tenth
+        took = time.perf_counter() - self.started
+        left = took / done * (total - done)
+        filled = self.WIDTH * done // total
+        languages = len(self.locales)
+        line = (
+            f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done} of {total} texts, "
+            f"{languages} language{'s' if languages != 1 else ''}, about {left:.0f} s left"
+        )
+        if self.redraw:
+            click.echo(f"\r{line}", nl=done == total)
+        else:
+            click.echo(line)
 
 
 @click.command("audio-worker")

@@ -30,6 +30,21 @@ def test_build_covers_every_spoken_text_and_a_warm_build_synthesises_nothing(aud
     assert missing == []
 
 
+def test_build_audio_shows_how_far_it_is(audio_build_run):
+    """A cold build is not silent: texts done of all, languages, time left, at each tenth (a log)."""
+    lines = re.findall(
+        r"^\[([#.]+)\] (\d+) of (\d+) texts, (\d+) languages?, about (\d+) s left$",
+        audio_build_run["cold"],
+        re.MULTILINE,
+    )
+    assert len(lines) >= 10, audio_build_run["cold"]
+    done = [int(line[1]) for line in lines]
+    totals = {int(line[2]) for line in lines}
+    assert done == sorted(done) and len(totals) == 1 and done[-1] == totals.pop()
+    assert lines[-1][0] == "#" * 30 and lines[-1][4] == "0"  # the last: all done, nothing left
+    assert all(int(line[3]) >= 1 for line in lines)
+
+
 def test_files_are_real_small_opus(audio_build_run):
     files = sorted(Path(audio_build_run["dir"]).glob("*.ogg"))
     assert files

@@ -108,9 +108,12 @@ class AudioStore:
         voices: dict[str, str],
         rate: int,
         recordings: dict[tuple[str, str], Path] | None = None,
-        progress: Callable[[str], None] | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
     ) -> BuildReport:
-        """Make sure every (locale, text) has a file; synthesise only what is missing."""
+        """Make sure every (locale, text) has a file; synthesise only what is missing.
+
+        ``progress(done, total, locale)`` is called after each text, built, cached or recorded.
+        """
         self.directory.mkdir(parents=True, exist_ok=True)
         recordings = recordings or {}
         report = BuildReport()
@@ -126,7 +129,10 @@ class AudioStore:
                 while len(pending) > ENCODE_AHEAD:
                     _count(report, pending.popleft().result())
 
-            for n, (locale, text) in enumerate(dict.fromkeys(texts)):
+            unique = list(dict.fromkeys(texts))
+            for n, (locale, text) in enumerate(unique):
+                if progress and n:
+                    progress(n, len(unique), unique[n - 1][0])
                 recording = recordings.get((locale, text))
                 if recording is not None:
                     name = hashlib.sha256(recording.read_bytes()).hexdigest()[:24] + ".ogg"
@@ -148,11 +154,11 @@ class AudioStore:
                     speaker.to_wav(text, voice, rate, wav)
                     encode_later(wav, self.directory / name, remove=True)
                     report.synthesised += 1
-                    if progress:
-                        progress(text)
                 index[text_key(locale, text)] = name
             while pending:
                 _count(report, pending.popleft().result())
+            if progress and unique:
+                progress(len(unique), len(unique), unique[-1][0])
         self._write_index(index)
         return report
 
