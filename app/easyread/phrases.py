@@ -36,6 +36,7 @@ PHRASES: dict[str, str] = {
     "who_staff": N_("Staff"),
     "who_other": N_("Someone else"),
     "language": N_("Language"),
+    "choose_language": N_("Choose your language"),
     "next": N_("Next"),
     "back": N_("Back"),
     "stop": N_("Stop"),

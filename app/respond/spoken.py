@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..easyread import audio_queue
 from ..easyread.phrases import COUNTED, all_texts
-from ..i18n import available_locales
+from ..i18n import available_locales, locale_name
 from ..questionnaires import Questionnaire
 from .journey import CLOSING_QUESTIONS
 
@@ -34,6 +34,8 @@ def spoken_texts(app: Flask, questionnaires: Iterable[Questionnaire] | None = No
         with app.test_request_context(), force_locale(locale):
             out.extend((locale, " ".join(gettext(text).split())) for text in source)
             out.extend((locale, text) for text in progress_texts(chosen))
+            if questionnaires is None:  # the language's own name, said in its own voice
+                out.append((locale, locale_name(locale)))
     return out
 
 

@@ -245,11 +245,15 @@ def inject_prefs() -> dict[str, Any]:
     return {"prefs": prefs(), "audio_for": audio_for, "symbol_url": symbol_url}
 
 
-def audio_for(text: str) -> str | None:
-    """The URL of a text's built audio, or None (the page then uses the browser's speech)."""
-    if "locale" not in g:
-        g.locale = str(get_locale())
-    name = current_app.extensions["easyvoice.audio"].lookup(g.locale, text)
+def audio_for(text: str, locale: str | None = None) -> str | None:
+    """The URL of a text's built audio, or None (the page then uses the browser's speech).
+
+    ``locale``: a text in another language than the page's (a language's own name)."""
+    if locale is None:
+        if "locale" not in g:
+            g.locale = str(get_locale())
+        locale = g.locale
+    name = current_app.extensions["easyvoice.audio"].lookup(locale, text)
     # A speaker button per text makes this hot: join the path rather than call url_for each time.
     return f"{request.script_root}/audio/{name}" if name else None
 
@@ -261,7 +265,7 @@ def symbol_url(name: str) -> str:
 
 # -- start, settings, consent -------------------------------------------------------------------
 @bp.get("/")
-def start() -> str:
+def start() -> str | HTTPResponse:
     """Choose a questionnaire at this tablet's service; with no service, how to get one.
 
     No list of services is ever shown here: a start link, or a tablet enrolled by staff, says
@@ -271,6 +275,8 @@ def start() -> str:
     service = current_service()
     if service is None:
         return render_template("respond/ask_for_link.html")
+    if not _language_asked():
+        return redirect(url_for("respond.language"))
     offers = []
     for questionnaire in respondent_questionnaires():
         short = short_version(questionnaire, current_app.config["SURVEYS_DIR"])
@@ -278,6 +284,49 @@ def start() -> str:
             offers.append((questionnaire, SHORT, _count(short)))
         offers.append((questionnaire, FULL if short is not None else None, _count(questionnaire)))
     return render_template("respond/start.html", service=service, offers=offers, go_on_url=_break_url())
+
+
+def _language_asked() -> bool:
+    """True once this person chose a language, or when there is only 1 to choose."""
+    return len(available_locales(current_app)) < 2 or "locale" in session.get("ev_prefs", {})
+
+
+@bp.before_request
+def language_from_address() -> None:
+    """``?lang=cy`` on any respondent page switches the language (for this person, from now on).
+
+    A language that is not offered is left alone: the page shows in the language already chosen.
+    """
+    asked = request.args.get("lang")
+    if not asked or len(asked) > 16:
+        return
+    wanted = asked.replace("-", "_")
+    offered = {code.lower(): code for code in available_locales(current_app)}
+    code = offered.get(wanted.lower()) or offered.get(wanted.split("_")[0].lower())
+    if code is not None:
+        session["ev_prefs"] = {**PREFS_DEFAULT, **session.get("ev_prefs", {}), "locale": code}
+        g.pop("prefs", None)
+
+
+@bp.route("/language", methods=["GET", "POST"])
+def language() -> str | HTTPResponse:
+    """ "Choose your language": each one's name in its own words and its own voice, no flags.
+
+    The first page a tablet shows when more than 1 language is offered; Settings change it later.
+    """
+    locales = available_locales(current_app)
+    form = SettingsForm()
+    if request.method == "POST":
+        if not form.validate() or form.locale.data not in locales:
+            abort(400)
+        session["ev_prefs"] = {**PREFS_DEFAULT, **session.get("ev_prefs", {}), "locale": form.locale.data}
+        return redirect(url_for("respond.start"), code=303)
+    return render_template(
+        "respond/language.html",
+        form=form,
+        locales=locales,
+        current=str(get_locale()) if _language_asked() else None,
+    )
 
 
 def _count(questionnaire: Questionnaire) -> int:
@@ -335,7 +384,7 @@ def _chosen_questionnaire(slug: str) -> Questionnaire:
 # -- settings: defaults, one "change it?" screen, then one setting per screen (issue 10, item 6) --
 def _setting_steps() -> list[str]:
     steps = list(SETTINGS_CHOICES)
-    return [*steps, "locale"] if len(available_locales(current_app)) > 1 else steps
+    return ["locale", *steps] if len(available_locales(current_app)) > 1 else steps
 
 
 def _settings_then() -> str:

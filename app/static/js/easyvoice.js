@@ -39,7 +39,7 @@
   function speakWithBrowser(button, onDone) {
     if (!window.speechSynthesis) { onDone(); return; }
     var utterance = new SpeechSynthesisUtterance(button.getAttribute("data-say"));
-    utterance.lang = document.documentElement.lang;
+    utterance.lang = (button.closest("[lang]") || document.documentElement).lang;
     utterance.rate = 0.85;
     utterance.onend = onDone;
     utterance.onerror = onDone;
