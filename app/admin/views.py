@@ -23,11 +23,14 @@ from ..respond import enrolment
 from . import service
 from .blueprint import bp
 from .forms import AuditFilterForm, OrganisationForm, ServiceForm, UserChangeForm, UserForm
+from .languages import language_statuses
 
 admin_only = roles_required(Role.ADMIN, Role.OPERATOR)
 #: who may set a tablet up for one of their organisation's services
 tablet_staff = roles_required(Role.ADMIN, Role.OPERATOR, Role.QUALITY_LEAD, Role.EXPERT)
 operator_only = roles_required(Role.OPERATOR)
+#: everyone who works at an organisation (the languages page)
+all_staff = roles_required(Role.ADMIN, Role.OPERATOR, Role.QUALITY_LEAD, Role.EXPERT, Role.VIEWER)
 PAGE = 100
 
 
@@ -364,3 +367,12 @@ def audit_events() -> str:
         users=people,
         organisations=organisations,
     )
+
+
+@bp.get("/languages")
+@all_staff
+def languages() -> str:
+    """Each language's catalog: strings translated, reviewed by a native speaker, missing."""
+    directories = str(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";")
+    statuses = [status for folder in directories for status in language_statuses(folder)]
+    return render_template("admin/languages.html", statuses=statuses)
