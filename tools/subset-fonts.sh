@@ -1,0 +1,13 @@
+#!/bin/sh
+# The fonts shipped in app/static/fonts: Debian's fonts-noto-core (OFL 1.1, app/static/fonts/OFL.txt)
+# cut down to the letters a language's pages use, as WOFF2. Run again after changing the ranges:
+#   apt-get install fonts-noto-core && tools/subset-fonts.sh
+set -eu
+SRC=/usr/share/fonts/truetype/noto
+OUT=app/static/fonts
+# Urdu: Arabic letters and Urdu's own, Arabic-Indic and Urdu digits, its punctuation, joiners and marks
+URDU="U+0020-007E,U+00A0,U+060C,U+061B,U+061F,U+0621-063A,U+0640-065F,U+0660-066D,U+0670-06D5,U+06F0-06F9,U+200C-200F,U+FD3E-FD3F"
+for weight in Regular Bold; do
+  .venv/bin/pyftsubset "$SRC/NotoNastaliqUrdu-$weight.ttf" --unicodes="$URDU" --layout-features='*' \
+    --flavor=woff2 --output-file="$OUT/NotoNastaliqUrdu-$weight.woff2"
+done
