@@ -46,6 +46,15 @@ def _find_locales(app: Flask) -> list[str]:
     return sorted(found)
 
 
+def offered_locales(app: Flask, chosen: str | None) -> list[str]:
+    """The languages an organisation's tablets offer: the default first, then those it chose
+    (``Organisation.languages``, e.g. "cy ur") that have a catalog here."""
+    default = app.config["BABEL_DEFAULT_LOCALE"]
+    available = available_locales(app)
+    extra = [code for code in (chosen or "").split() if code in available and code != default]
+    return [default, *dict.fromkeys(extra)]
+
+
 def select_locale() -> str:
     """The person's chosen language (kept in their session), else the default."""
     chosen = session.get("ev_prefs", {}).get("locale")

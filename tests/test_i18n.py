@@ -6,23 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import write_po
 from flask import Flask
 from helpers.app import ROOT, make_app, service_code
-
-
-def add_catalog(directory: Path, locale: str, messages: dict[str, str]) -> None:
-    catalog = Catalog(locale=locale)
-    for msgid, msgstr in messages.items():
-        catalog.add(msgid, msgstr)
-    target = directory / locale / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with open(target / "messages.po", "wb") as po:
-        write_po(po, catalog)
-    with open(target / "messages.mo", "wb") as mo:
-        write_mo(mo, catalog)
+from helpers.i18n import add_catalog, offer_languages
 
 
 def choose(client, app: Flask, locale: str) -> str:
@@ -52,12 +38,17 @@ def test_picker_offers_every_catalog_and_pages_follow_it(tmp_path: Path) -> None
         },
     )
     add_catalog(translations, "ar", {"Before we start": "قبل أن نبدأ"})
+    add_catalog(translations, "pl", {"Before we start": "Zanim zaczniemy"})
     app = make_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations), WTF_CSRF_ENABLED=False)
     client = app.test_client()
     client.get(f"/at/{service_code(app)}")
     client.get("/begin/your-support")
+    assert client.get("/settings/locale").status_code == 404  # no language chosen by the organisation
+    offer_languages(app, "cy ar")
     settings = client.get("/settings/locale").get_data(as_text=True)  # the language screen
     assert 'value="cy"' in settings and "Cymraeg" in settings and 'value="ar"' in settings
+    assert 'value="pl"' not in settings  # a catalog the organisation does not offer
+    assert client.post("/settings", data={"locale": "pl"}).status_code == 400
 
     welsh = choose(client, app, "cy")
     assert '<html lang="cy" dir="ltr">' in welsh and "Cyn i ni ddechrau" in welsh

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 
@@ -18,6 +18,8 @@ class OrganisationForm(FlaskForm):
         ]
     )
     suppression_threshold = IntegerField(default=5, validators=[NumberRange(min=1, max=100)])
+    #: the languages offered besides the default (checked in the view against the catalogs)
+    languages = SelectMultipleField(choices=[], validate_choice=False)
 
 
 class ServiceForm(FlaskForm):

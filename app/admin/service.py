@@ -103,10 +103,16 @@ def create_organisation(db: Session, name: str, slug: str, threshold: int, actor
     return org
 
 
-def change_organisation(db: Session, org: Organisation, name: str, threshold: int, actor: Actor) -> None:
-    """A new name or small-number threshold (audited with before and after)."""
-    before = {"name": org.name, "threshold": org.suppression_threshold}
+def change_organisation(
+    db: Session, org: Organisation, name: str, threshold: int, actor: Actor, languages: str | None = None
+) -> None:
+    """A new name, small-number threshold or languages offered (audited with before and after).
+
+    ``languages``: the codes its tablets offer besides the default ("cy ur"); None leaves them."""
+    before = {"name": org.name, "threshold": org.suppression_threshold, "languages": org.languages}
     org.name, org.suppression_threshold = name.strip(), threshold
+    if languages is not None:
+        org.languages = languages
     audit.record(
         db,
         actor,
@@ -115,7 +121,7 @@ def change_organisation(db: Session, org: Organisation, name: str, threshold: in
         object_type="organisation",
         object_id=org.id,
         before=before,
-        after={"name": org.name, "threshold": org.suppression_threshold},
+        after={"name": org.name, "threshold": org.suppression_threshold, "languages": org.languages},
     )
 
 

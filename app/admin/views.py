@@ -18,6 +18,7 @@ from ..auth.accounts import (
     pin_locked_users,
 )
 from ..db import db
+from ..i18n import available_locales
 from ..models import Organisation, Role, Service, User
 from ..respond import enrolment
 from . import service
@@ -115,19 +116,31 @@ def organisation_create() -> str | HTTPResponse | tuple[str, int]:
 def _page_organisations(form: OrganisationForm) -> str:
     scope = _scope()
     rows = service.organisations(db.session, scope)
-    return render_template("admin/organisations.html", form=form, organisations=rows, sees_all=scope.sees_all)
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    extra = [code for code in available_locales(current_app) if code != default]
+    return render_template(
+        "admin/organisations.html", form=form, organisations=rows, sees_all=scope.sees_all, languages=extra
+    )
 
 
 @bp.post("/organisations/<int:org_id>")
 @admin_only
 def organisation_edit(org_id: int) -> HTTPResponse:
-    """Rename an organisation or change its small-number threshold."""
+    """Rename an organisation, change its small-number threshold or the languages it offers."""
     org = _own_organisation(org_id)
     form = OrganisationForm()
     form.slug.data = org.slug
     if not form.validate():
         abort(400)
-    service.change_organisation(db.session, org, form.name.data, form.suppression_threshold.data, actor())
+    extra = [
+        code for code in available_locales(current_app) if code != current_app.config["BABEL_DEFAULT_LOCALE"]
+    ]
+    if any(code not in extra for code in form.languages.data):
+        abort(400)
+    languages = " ".join(code for code in extra if code in form.languages.data)
+    service.change_organisation(
+        db.session, org, form.name.data, form.suppression_threshold.data, actor(), languages=languages
+    )
     flash(gettext("Saved %(name)s.", name=org.name))
     return redirect(url_for("admin.organisations"))
 

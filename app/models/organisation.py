@@ -30,6 +30,8 @@ class Organisation(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     #: counts under this number are hidden in every summary (DESIGN.md, Reports)
     suppression_threshold: Mapped[int] = mapped_column(default=5)
+    #: the languages its tablets offer besides the default, e.g. "cy ur" (empty: the default only)
+    languages: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     services: Mapped[list[Service]] = relationship(back_populates="organisation", order_by="Service.name")
 

@@ -91,6 +91,8 @@ class Answer(Base):
     supported: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: a short note with the answer (an expert's observation notes)
     note: Mapped[str | None] = mapped_column(String(500))
+    #: the language the answer was given in (a person may change language on the way)
+    language: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

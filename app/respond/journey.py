@@ -290,11 +290,12 @@ def record_answer(
     *,
     supported: bool = False,
     note: str | None = None,
+    language: str | None = None,
 ) -> Answer:
     """Store ``given`` as the answer to ``question_key``; a replayed submission changes nothing.
 
     ``supported``: given in "ask together" mode. ``note``: a short note with the answer (an
-    expert's observation), at most NOTE_LENGTH characters.
+    expert's observation), at most NOTE_LENGTH characters. ``language``: the one it was given in.
     """
     if not response.is_open:
         raise JourneyError("response closed")
@@ -309,6 +310,7 @@ def record_answer(
         "submission_id": submission_id,
         "supported": supported,
         "note": note,
+        "language": language,
         "created_at": now,
         "updated_at": now,
     }
@@ -319,7 +321,7 @@ def record_answer(
         index_elements=[Answer.response_id, Answer.question_key],
         set_={
             key: upsert.excluded[key]
-            for key in ("kind", "text", "submission_id", "supported", "note", "updated_at")
+            for key in ("kind", "text", "submission_id", "supported", "note", "language", "updated_at")
         },
         where=Answer.submission_id != upsert.excluded.submission_id,
     ).returning(Answer.id)

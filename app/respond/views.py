@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as HTTPResponse
 from .. import safeguarding
 from ..audit import Actor
 from ..db import db
-from ..i18n import available_locales
+from ..i18n import offered_locales
 from ..models import AnswerKind, Response, Service, Tablet
 from ..questionnaires import Questionnaire
 from ..questionnaires.own import catalogue
@@ -286,9 +286,17 @@ def start() -> str | HTTPResponse:
     return render_template("respond/start.html", service=service, offers=offers, go_on_url=_break_url())
 
 
+def offered() -> list[str]:
+    """The languages this session's service offers (its organisation's choice), default first."""
+    if "offered" not in g:
+        service = current_service()
+        g.offered = offered_locales(current_app, service.organisation.languages if service else None)
+    return g.offered
+
+
 def _language_asked() -> bool:
     """True once this person chose a language, or when there is only 1 to choose."""
-    return len(available_locales(current_app)) < 2 or "locale" in session.get("ev_prefs", {})
+    return len(offered()) < 2 or "locale" in session.get("ev_prefs", {})
 
 
 @bp.before_request
@@ -301,8 +309,8 @@ def language_from_address() -> None:
     if not asked or len(asked) > 16:
         return
     wanted = asked.replace("-", "_")
-    offered = {code.lower(): code for code in available_locales(current_app)}
-    code = offered.get(wanted.lower()) or offered.get(wanted.split("_")[0].lower())
+    codes = {code.lower(): code for code in offered()}
+    code = codes.get(wanted.lower()) or codes.get(wanted.split("_")[0].lower())
     if code is not None:
         session["ev_prefs"] = {**PREFS_DEFAULT, **session.get("ev_prefs", {}), "locale": code}
         g.pop("prefs", None)
@@ -314,7 +322,7 @@ def language() -> str | HTTPResponse:
 
     The first page a tablet shows when more than 1 language is offered; Settings change it later.
     """
-    locales = available_locales(current_app)
+    locales = offered()
     form = SettingsForm()
     if request.method == "POST":
         if not form.validate() or form.locale.data not in locales:
@@ -350,6 +358,8 @@ def at_service(code: str) -> HTTPResponse:
     session.clear()
     session.update(kept)
     session["ev_service"] = service.id
+    g.pop("offered", None)
+    language_from_address()  # a start link may name the language: /at/<code>?lang=cy
     return redirect(url_for("respond.start"))
 
 
@@ -384,7 +394,7 @@ def _chosen_questionnaire(slug: str) -> Questionnaire:
 # -- settings: defaults, one "change it?" screen, then one setting per screen (issue 10, item 6) --
 def _setting_steps() -> list[str]:
     steps = list(SETTINGS_CHOICES)
-    return ["locale", *steps] if len(available_locales(current_app)) > 1 else steps
+    return ["locale", *steps] if len(offered()) > 1 else steps
 
 
 def _settings_then() -> str:
@@ -414,7 +424,7 @@ def _settings_url(step: str | None, then: str) -> str:
 
 def _keep_settings(form: SettingsForm, names: list[str]) -> None:
     """Store the settings sent (each checked); the others keep their value."""
-    locales = available_locales(current_app)
+    locales = offered()
     chosen = dict(session.get("ev_prefs") or {})
     for name in names:
         value = getattr(form, name).data
@@ -481,7 +491,7 @@ def setting(step: str) -> str | HTTPResponse:
         return redirect(_after_settings(then))
     current = str(get_locale()) if step == "locale" else prefs()[step]
     if step == "locale":
-        choices = [(value, None, None) for value in available_locales(current_app)]
+        choices = [(value, None, None) for value in offered()]
     else:
         choices = [
             (value, phrase, SETTING_SYMBOLS.get(f"{step}:{value}"))
@@ -585,7 +595,13 @@ def question(number: int) -> str | HTTPResponse | tuple[str, int]:
             if journey.keeps(stored, given, sent_empty=sent_empty, supported=supported):
                 return redirect(_continue_url(then))  # Back, then Next: the answer stays as it was
             journey.record_answer(
-                db.session, response, item.id, given, form.submission_id.data, supported=supported
+                db.session,
+                response,
+                item.id,
+                given,
+                form.submission_id.data,
+                supported=supported,
+                language=str(get_locale()),
             )
             journey.settle_not_asked(db.session, response, g.questionnaire, form.submission_id.data)
             chosen = journey.chosen_options(db.session, response, g.questionnaire)
@@ -713,6 +729,7 @@ def _store_closing(response: Response, step: str, form: Any) -> Any:
             given,
             form.submission_id.data,
             supported=bool(visit_context().get("together")),
+            language=str(get_locale()),
         )
         return safeguarding.check_answer(db.session, response, None, journey.ANYTHING_ELSE, given)
     people = [] if form.action.data == "nobody" else list(form.people.data or [])

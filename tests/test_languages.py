@@ -1,0 +1,135 @@
+"""Choosing a language (issue 13, item 2): the organisation picks which its tablets offer; when
+more than 1, a tablet asks first (each name in its own words, no flags); ``?lang=`` on any
+respondent page switches; every answer records the language it was given in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Flask
+from helpers.app import PASSWORD, add_users, csrf_token, make_app, service_code, sign_in_as, submission_id
+from helpers.i18n import add_catalog, offer_languages
+from helpers.journey import answer
+from sqlalchemy import select
+
+from app.db import db
+from app.models import Answer, AuditEvent, Organisation
+
+WELSH = {
+    "Before we start": "Cyn i ni ddechrau",
+    "Do staff listen to you?": "Ydy staff yn gwrando arnoch chi?",
+}
+
+
+def _app(tmp_path: Path, **config: object) -> Flask:
+    translations = tmp_path / "translations"
+    add_catalog(translations, "cy", WELSH)
+    add_catalog(translations, "ur", {"Before we start": "شروع کرنے سے پہلے"})
+    return make_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(translations), **config)
+
+
+def test_one_language_asks_nothing(tmp_path: Path) -> None:
+    app = _app(tmp_path)  # catalogs here, but the organisation offers none of them
+    client = app.test_client()
+    client.get(f"/at/{service_code(app)}")
+    start = client.get("/")
+    assert start.status_code == 200 and "/begin/your-support" in start.get_data(as_text=True)
+
+
+def test_the_language_comes_first_and_stays(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    offer_languages(app, "cy ur")
+    client = app.test_client()
+    client.get(f"/at/{service_code(app)}")
+    first = client.get("/")
+    assert first.status_code == 302 and first.headers["Location"].endswith("/language")
+    page = client.get("/language").get_data(as_text=True)
+    cards = re.findall(
+        r'<div class="option" lang="([^"]+)">.*?<span class="card-text">([^<]+)</span>', page, re.S
+    )
+    assert cards == [("en-GB", "English (United Kingdom)"), ("cy", "Cymraeg"), ("ur", "اردو")]
+    assert "flag" not in page.lower()
+    chosen = client.post("/language", data={"csrf_token": csrf_token(page), "locale": "cy"})
+    assert chosen.status_code == 303 and chosen.headers["Location"].endswith("/")
+    start = client.get("/")
+    assert start.status_code == 200 and '<html lang="cy"' in start.get_data(as_text=True)
+    # a language not offered is refused
+    page = client.get("/language").get_data(as_text=True)
+    assert client.post("/language", data={"csrf_token": csrf_token(page), "locale": "pl"}).status_code == 400
+
+
+def test_lang_in_the_address_switches_and_answers_keep_their_language(tmp_path: Path) -> None:
+    app = _app(tmp_path, WTF_CSRF_ENABLED=False)
+    offer_languages(app, "cy ur")
+    client = app.test_client()
+    client.get(f"/at/{service_code(app)}?lang=ur")
+    assert '<html lang="ur" dir="rtl">' in client.get("/").get_data(as_text=True)
+    client.get("/begin/your-support")
+    client.post("/settings", data={"action": "no"})
+    consent = client.get("/consent?lang=cy").get_data(as_text=True)
+    assert '<html lang="cy" dir="ltr">' in consent and "Cyn i ni ddechrau" in consent
+    client.post("/consent", data={"action": "yes", "submission_id": submission_id(consent)})
+    page = client.get("/q/1").get_data(as_text=True)
+    assert "Ydy staff yn gwrando arnoch chi?" in page
+    answer(client, 1, "listened", answer="happy")
+    client.get("/q/2?lang=en-GB")
+    answer(client, 2, "choose_food", answer="me")
+    client.get("/q/3?lang=xx")  # not offered: nothing changes
+    answer(client, 3, "choose_day", answer="staff")
+    with app.app_context():
+        given = {a.question_key: a.language for a in db.session.scalars(select(Answer))}
+    assert given == {"listened": "cy", "choose_food": "en_GB", "choose_day": "en_GB"}
+
+
+def test_an_admin_chooses_the_languages(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    emails = add_users(app)
+    client = app.test_client()
+    sign_in_as(client, emails["admin"])
+    page = client.get("/admin/organisations").get_data(as_text=True)
+    assert 'name="languages" value="cy"' in page and 'name="languages" value="ur"' in page
+    assert 'value="en_GB"' not in page  # the default is always offered
+    with app.app_context():
+        demo = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one().id
+    form = {"csrf_token": _token(page), "name": "Demo Care", "suppression_threshold": "5"}
+    refused = client.post(f"/admin/organisations/{demo}", data={**form, "languages": ["cy", "klingon"]})
+    assert refused.status_code == 400
+    saved = client.post(f"/admin/organisations/{demo}", data={**form, "languages": ["ur", "cy"]})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Organisation, demo).languages == "cy ur"
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "organisation.change")
+        ).all()[-1]
+        assert "cy ur" in str(event.detail)
+    # another organisation's admin cannot change it
+    other = make_other_admin(app)
+    outsider = app.test_client()
+    sign_in_as(outsider, other)
+    page = outsider.get("/admin/organisations").get_data(as_text=True)
+    sent = outsider.post(
+        f"/admin/organisations/{demo}", data={**form, "csrf_token": _token(page), "languages": []}
+    )
+    assert sent.status_code == 404
+
+
+def make_other_admin(app: Flask) -> str:
+    from app.auth.accounts import create_user
+
+    with app.app_context():
+        other = db.session.scalars(select(Organisation).where(Organisation.slug == "other")).one()
+        create_user(
+            db.session,
+            organisation=other,
+            email="admin@other.example",
+            name="Other admin",
+            role="admin",
+            password=PASSWORD,
+        )
+        db.session.commit()
+    return "admin@other.example"
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
