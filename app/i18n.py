@@ -79,6 +79,20 @@ def locale_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code) or code
 
 
+def language_label(code: str) -> str:
+    """A language's name for a reader of reports: in the reader's language ("Welsh"), and in its
+    own ("Cymraeg") when that differs; "Not recorded" for answers kept before languages were."""
+    if not code:
+        return gettext("Not recorded")
+    try:
+        language = Locale.parse(code)
+    except (ValueError, TypeError):
+        return code
+    reader = language.get_display_name(get_locale() or "en_GB") or code
+    own = language.get_display_name(code) or code
+    return reader if own == reader else f"{reader} ({own})"
+
+
 def tr(text: str | None) -> str | None:
     """A text that is in the catalog but not written in the template, in the reader's language.
 

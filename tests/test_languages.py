@@ -133,3 +133,47 @@ def make_other_admin(app: Flask) -> str:
 
 def _token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_answers_pool_across_languages_and_break_down_by_language(tmp_path: Path) -> None:
+    """6 people answer in Welsh, 6 in English: the dashboard counts 12 for the question, and its
+    'By language' table and the summary CSV give each language's 6 (small groups hidden as ever)."""
+    from datetime import timedelta
+
+    from helpers.journey import begin
+
+    from app.models import Response, utcnow
+
+    app = _app(tmp_path, WTF_CSRF_ENABLED=False)
+    offer_languages(app, "cy ur")
+    emails = add_users(app)
+    for locale in ["cy"] * 6 + ["en_GB"] * 6 + ["ur"] * 2:
+        person = app.test_client()
+        begin(person, app, locale=locale)
+        answer(person, 1, "listened", answer="happy")
+    with app.app_context():  # the dashboard counts up to the end of yesterday
+        for response in db.session.scalars(select(Response)):
+            response.started_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+        year = (utcnow() - timedelta(days=1)).year
+    lead = app.test_client()
+    sign_in_as(lead, emails["quality_lead"])
+    page = lead.get(f"/provider/questionnaire/your-support?year={year}").get_data(as_text=True)
+    card = re.search(r'<section class="figure-card"[^>]*>.*?</section>', page, re.S).group(0)
+    assert "By language" in card
+    summary = lead.get(f"/provider/download/summary.csv?year={year}").get_data(as_text=True)
+    happy = {
+        line.split(",")[4]: line.split(",")[7]
+        for line in summary.splitlines()
+        if line.startswith("your-support,listened,")
+        and ",happy," in line
+        and line.split(",")[3] in ("all", "language")
+    }
+    assert happy["Everyone"] == "14"  # pooled, whatever the language
+    # Urdu's 2 are hidden, and so one more cell, or its 2 could be worked out from the total
+    assert happy["Urdu (اردو)"] != "2" and list(happy.values()).count("2") == 0
+    shown = {name: n for name, n in happy.items() if n.isdigit() and name != "Everyone"}
+    assert shown in ({"Welsh (Cymraeg)": "6"}, {"English (United Kingdom)": "6"})
+    for name, n in shown.items():  # the page shows the same figures
+        table = card[card.index("By the language of the answer") :]
+        assert re.search(re.escape(name) + r"(?:(?!</tr>).)*?>\s*" + n + r"\s*<", table, re.S)

@@ -9,7 +9,7 @@ from flask_babel import format_date, gettext
 
 from ..assessments import challenges as challenge_service
 from ..db import db
-from ..i18n import N_
+from ..i18n import N_, language_label
 from ..models import Answer, utcnow
 from ..reports.figures import (
     APART_ANSWERS,
@@ -57,6 +57,7 @@ def _common(year: int) -> dict[str, object]:
         "difference": difference,
         "as_of_day": format_date(_as_of(), "d MMMM yyyy"),
         "how_label": lambda how: gettext(HOW_LABELS[how]),
+        "language_label": language_label,
         "not_answers": NOT_ANSWERS,
         "apart_answers": APART_ANSWERS,
         "TEXT": TEXT,

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..assessments.workflow import action_snapshot, figure_snapshot
+from ..i18n import language_label
 from ..models import Answer, AnswerChoice, QuestionnaireVersion, Response, SelfAssessment, Service
 from ..questionnaires import Questionnaire
 from ..visits.verification import newest_assessment, verifications_for
@@ -210,6 +211,15 @@ def summary_rows(figures: list[QuestionFigures], translate: Callable[[str], str]
                     translate(HOW_LABELS[how]),
                     {c: figure.by_how.cells[(how, c)] for c in figure.columns},
                     figure.by_how.row_totals[how],
+                )
+            )
+        for code in figure.by_language.rows if figure.by_language else ():
+            groups.append(
+                (
+                    "language",
+                    language_label(code),
+                    {c: figure.by_language.cells[(code, c)] for c in figure.columns},
+                    figure.by_language.row_totals[code],
                 )
             )
         for breakdown, group, cells, total in groups:

@@ -1,10 +1,11 @@
 """The dashboard's figures: counted by the database (GROUP BY), then suppressed.
 
 One query counts every answer of the chosen questionnaires for this year and last year, grouped by
-(year, version, service, who answered, question, value). Python only adds up those grouped rows
-(a few hundred), never the answers themselves. Each question's figures are then suppressed as one
-set: the whole-organisation line first, then the breakdowns by service and by who answered, which
-keep that line as their fixed totals (so two pages never publish two different totals).
+(year, version, service, who answered, language, question, value). Python only adds up those
+grouped rows (a few hundred), never the answers themselves. Each question's figures are then
+suppressed as one set: the whole-organisation line first, then the breakdowns by service, by who
+answered and by language, which keep that line as their fixed totals (so two pages never publish
+two different totals). Answers pool by question, whatever language they were given in.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ def how_answered():  # type: ignore[no-untyped-def]
     )
 
 
+def answer_language():  # type: ignore[no-untyped-def]
+    """SQL: the language an answer was given in (before answers kept one: its response's)."""
+    return func.coalesce(Answer.language, Response.language)
+
+
 def answer_value():  # type: ignore[no-untyped-def]
     """SQL: the chosen option, or the kind of answer (dont_know, dont_want_to_say, text)."""
     return func.coalesce(AnswerChoice.value, cast(Answer.kind, String(20)))
@@ -83,6 +89,7 @@ def counts_query(
         end_this = min(end_this, as_of)
     this_year = case((Response.started_at >= start_this, 1), else_=0).label("this_year")
     how = how_answered().label("how")
+    language = answer_language().label("language")
     value = answer_value().label("value")
     services = select(Service.id).where(Service.organisation_id == organisation_id)
     return (
@@ -91,6 +98,7 @@ def counts_query(
             Response.version_id,
             Response.service_id,
             how,
+            language,
             Answer.question_key,
             value,
             func.count().label("n"),
@@ -107,7 +115,9 @@ def counts_query(
             # skipped and not asked (show_if unmet) are in no question's figures or denominator
             Answer.kind.not_in((AnswerKind.SKIPPED, AnswerKind.NOT_ASKED)),
         )
-        .group_by(this_year, Response.version_id, Response.service_id, how, Answer.question_key, value)
+        .group_by(
+            this_year, Response.version_id, Response.service_id, how, language, Answer.question_key, value
+        )
     )
 
 
@@ -123,6 +133,8 @@ class QuestionFigures:
     last_year: SuppressedCounts[str]
     by_service: SuppressedGrid[int, str]
     by_how: SuppressedGrid[str, str]
+    #: by the language the answers were given in (locale codes), when more than 1 was used
+    by_language: SuppressedGrid[str, str] | None = None
     service_names: dict[int, str] = field(default_factory=dict)
     #: "This does not happen to me", this year and last (suppressed on their own); None when the
     #: question does not offer it. Never in ``overall``'s total or any percentage.
@@ -196,13 +208,14 @@ def question_figures(
             .order_by(Service.name)
         ).all()
     )
-    # (this_year, slug, question) -> (service, how, value) -> n
-    grouped: dict[tuple[int, str, str], dict[tuple[int, str, str], int]] = defaultdict(dict)
+    # (this_year, slug, question) -> (service, how, language, value) -> n
+    grouped: dict[tuple[int, str, str], dict[tuple[int, str, str, str], int]] = defaultdict(dict)
     if versions:
         rows = db.execute(counts_query(organisation_id, versions, year, as_of))
-        for this, vid, sid, how, qkey, value, n in rows:
+        for this, vid, sid, how, language, qkey, value, n in rows:
             cell = grouped[(this, versions[vid], qkey)]
-            cell[(sid, how, value)] = cell.get((sid, how, value), 0) + n
+            key = (sid, how, language or "", value)
+            cell[key] = cell.get(key, 0) + n
     out = []
     for slug, questionnaire in questionnaires.items():
         for question in questionnaire.questions:
@@ -227,32 +240,35 @@ def _suppress_question(
     question: Question,
     threshold: int,
     service_ids: list[int],
-    this: dict[tuple[int, str, str], int],
-    last: dict[tuple[int, str, str], int],
+    this: dict[tuple[int, str, str, str], int],
+    last: dict[tuple[int, str, str, str], int],
     names: dict[int, str],
 ) -> QuestionFigures:
     columns = columns_for(question)
     overall_counts = {c: 0 for c in columns}
     by_service: dict[tuple[int, str], int] = defaultdict(int)
     by_how: dict[tuple[str, str], int] = defaultdict(int)
-    for (sid, how, value), n in this.items():
+    by_language: dict[tuple[str, str], int] = defaultdict(int)
+    for (sid, how, language, value), n in this.items():
         if value not in overall_counts:  # an option of an older version, since removed
             continue
         overall_counts[value] += n
         by_service[(sid, value)] += n
         by_how[(how, value)] += n
+        by_language[(language, value)] += n
+    languages = sorted({language for language, _value in by_language})
     last_counts = {c: 0 for c in columns}
-    for (_sid, _how, value), n in last.items():
+    for (_sid, _how, _language, value), n in last.items():
         if value in last_counts:
             last_counts[value] += n
     overall = suppress_counts(overall_counts, threshold)
     apart = apart_last = None
     if question.does_not_apply:  # its own count: never in the question's total or percentages
         apart = suppress_counts(
-            {DOES_NOT_APPLY: sum(n for (_s, _h, v), n in this.items() if v == DOES_NOT_APPLY)}, threshold
+            {DOES_NOT_APPLY: sum(n for (_s, _h, _l, v), n in this.items() if v == DOES_NOT_APPLY)}, threshold
         )
         apart_last = suppress_counts(
-            {DOES_NOT_APPLY: sum(n for (_s, _h, v), n in last.items() if v == DOES_NOT_APPLY)}, threshold
+            {DOES_NOT_APPLY: sum(n for (_s, _h, _l, v), n in last.items() if v == DOES_NOT_APPLY)}, threshold
         )
     return QuestionFigures(
         slug=slug,
@@ -262,6 +278,11 @@ def _suppress_question(
         last_year=suppress_counts(last_counts, threshold),
         by_service=suppress_grid(by_service, service_ids, columns, threshold, fixed_cols=overall),
         by_how=suppress_grid(by_how, list(HOW), columns, threshold, fixed_cols=overall),
+        by_language=(
+            suppress_grid(by_language, languages, columns, threshold, fixed_cols=overall)
+            if len(languages) > 1
+            else None
+        ),
         service_names=names,
         apart=apart,
         apart_last=apart_last,
