@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as HTTPResponse
 from ..auth.access import actor
 from ..db import db
 from ..easyread.pictures import load_symbol_index
+from ..editor.forms import AUDIENCE_NAMES, StartForm
 from ..models import OwnQuestionnaire
 from ..questionnaires import Questionnaire
 from ..questionnaires import own as own_service
@@ -69,6 +70,8 @@ def _list_page(  # type: ignore[no-untyped-def]
         copy_form=CopyForm(),
         upload_form=UploadForm(),
         workbook_form=WorkbookForm(),
+        start_form=StartForm(),
+        audiences=AUDIENCE_NAMES,
         workbook_error=workbook_error,
         error=error,
         failed=failed,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -334,3 +335,49 @@ def publish(
         new_version=created,
     )
     return version, created
+
+
+#: the first question of an empty questionnaire, for the person to change
+STARTER_QUESTION = {
+    "id": "happy_with_support",
+    "type": "faces",
+    "text": "Are you happy with your support?",
+    "symbol": "support",
+}
+
+
+def start_empty(
+    db: Session,
+    actor: audit.Actor,
+    organisation_id: int,
+    registry: LoadResult,
+    title: str,
+    audience: str,
+    checks: Checks,
+) -> OwnQuestionnaire:
+    """A new draft with its title and 1 question to change: the start of a questionnaire written
+    in the editor. Its id is made from the title (unused by the templates and the organisation)."""
+    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or "questionnaire"
+    taken = {o.slug for o in own_list(db, organisation_id)} | set(registry.questionnaires)
+    slug, n = words, 2
+    while slug in taken:
+        slug, n = f"{words}-{n}", n + 1
+    sections = sorted(checks.section_refs)[:1]
+    definition = {
+        "version": 2,
+        "id": slug,
+        "title": title.strip(),
+        "audience": audience,
+        "symbol": "question",
+        "questions": [{**STARTER_QUESTION, "sections": sections}],
+    }
+    text = "# Made in the editor.\n" + yaml.safe_dump(
+        definition, sort_keys=False, allow_unicode=True, width=1000
+    )
+    try:
+        questionnaire = load_questionnaire_text(
+            text, f"{slug}.yaml", checks.section_refs, checks.symbols, checks.max_bytes
+        )
+    except SurveyFileError as exc:
+        raise OwnError(str(exc.error)) from exc
+    return _new_draft(db, actor, organisation_id, questionnaire, text, "own_questionnaire.started")

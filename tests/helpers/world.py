@@ -197,6 +197,7 @@ def build_world(app: Flask) -> dict[str, Any]:
             "slug": "your-support",
             "photo_id": photo_id,
             "own_id": own_id,
+            "question_id": "listened",  # a question of the own questionnaire (a copy of your-support)
             "template_id": "your-support",
         }
 

@@ -1,0 +1,91 @@
+"""The editor's forms (Flask-WTF, so each carries its CSRF token). What the values may be is
+checked against the questionnaire by ``editing.py`` and the loader, not here."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+
+from ..questionnaires.schema import AUDIENCES, NUMBER_LIMITS
+from .editing import OPTION_ROWS
+
+#: the kinds of question, in everyday words, in the order a person thinks of them
+KINDS = [
+    ("faces", lazy_gettext("3 faces: happy, OK, sad")),
+    ("scale5", lazy_gettext("5 faces: very happy to very sad")),
+    ("yes_no", lazy_gettext("Yes or no")),
+    ("choose_one", lazy_gettext("Choose 1 answer")),
+    ("choose_many", lazy_gettext("Choose all that fit")),
+    ("number", lazy_gettext("A number")),
+    ("free_text", lazy_gettext("Write some words")),
+]
+TESTS = [
+    ("any_of", lazy_gettext("is one of the ticked answers")),
+    ("none_of", lazy_gettext("is none of the ticked answers")),
+]
+AUDIENCE_NAMES = {
+    "person_supported": lazy_gettext("People we support"),
+    "family": lazy_gettext("Families"),
+    "staff": lazy_gettext("Staff"),
+}
+
+
+class OptionRow(Form):
+    """One answer of a choose question: its words, picture, what it means, and how it behaves."""
+
+    text = StringField(validators=[Optional(), Length(max=80)])
+    symbol = StringField(validators=[Optional(), Length(max=80)])
+    help = StringField(validators=[Optional(), Length(max=400)])
+    exclusive = BooleanField()
+    other = BooleanField()
+
+
+class QuestionForm(FlaskForm):
+    """A question: its words and picture, its kind, its answers, and when it is asked."""
+
+    text = TextAreaField(validators=[DataRequired(), Length(max=400)])
+    help = TextAreaField(validators=[Optional(), Length(max=400)])
+    kind = StringField(default="faces", validators=[AnyOf([value for value, _label in KINDS])])
+    symbol = StringField(validators=[Optional(), Length(max=80)])
+    #: a picture chosen from those found ("Find pictures"): it replaces the name written
+    symbol_pick = StringField(validators=[Optional(), Length(max=80)])
+    find = StringField(validators=[Optional(), Length(max=40)])
+    sections = SelectMultipleField(choices=[], validate_choice=False)
+    safeguarding = BooleanField()
+    does_not_apply = BooleanField()
+    escapes = SelectMultipleField(choices=[], validate_choice=False)
+    min = IntegerField(validators=[Optional(), NumberRange(*NUMBER_LIMITS)])
+    max = IntegerField(validators=[Optional(), NumberRange(*NUMBER_LIMITS)])
+    options = FieldList(FormField(OptionRow), min_entries=OPTION_ROWS, max_entries=OPTION_ROWS)
+    when_question = StringField(validators=[Optional(), Length(max=80)])
+    when_test = StringField(default="any_of", validators=[AnyOf([value for value, _label in TESTS])])
+    when_values = SelectMultipleField(choices=[], validate_choice=False)
+    action = StringField(validators=[Optional(), Length(max=16)])
+
+
+class MoveForm(FlaskForm):
+    to = StringField(validators=[DataRequired(), Length(max=8)])
+
+
+class ConfirmForm(FlaskForm):
+    """An irreversible step, asked again: "yes" goes ahead."""
+
+    confirm = StringField(validators=[Optional(), Length(max=8)])
+
+
+class StartForm(FlaskForm):
+    """An empty questionnaire: its title and who answers it."""
+
+    title = StringField(validators=[DataRequired(), Length(max=120)])
+    audience = StringField(validators=[AnyOf([a for a in AUDIENCES if a != "expert"])])
