@@ -62,7 +62,7 @@ def register_views(app: Flask) -> None:
     from .auth import pin_views
     from .auth import views as auth_views
     from .auth.access import check_session
-    from .editor import preview_views
+    from .editor import pictures_views, preview_views
     from .editor import views as editor_views
     from .provider import alerts_views, assessments_views, downloads_views, questionnaires_views
     from .provider import views as provider_views
@@ -83,6 +83,7 @@ def register_views(app: Flask) -> None:
     del (
         pin_views,
         preview_views,
+        pictures_views,
         assessments_views,
         downloads_views,
         questionnaires_views,

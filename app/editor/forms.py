@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
@@ -89,3 +90,11 @@ class StartForm(FlaskForm):
 
     title = StringField(validators=[DataRequired(), Length(max=120)])
     audience = StringField(validators=[AnyOf([a for a in AUDIENCES if a != "expert"])])
+
+
+class PictureForm(FlaskForm):
+    """A picture of the organisation's own, with a name and what it shows."""
+
+    picture = FileField()
+    name = StringField(validators=[DataRequired(), Length(max=60)])
+    alt_text = StringField(validators=[DataRequired(), Length(max=150)])

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response as HTTPResponse
 
 from ..auth.access import actor
 from ..db import db
+from ..easyread import own_pictures
 from ..easyread.pictures import find_symbols, load_symbol_index
 from ..easyread.text import check_easy_read
 from ..models import OwnQuestionnaire
@@ -54,14 +55,21 @@ def _symbol_index() -> dict[str, Any]:
 
 
 def _picture_choices(find: str | None) -> list[tuple[str, str]]:
-    """The pictures a search finds by their keywords: (name, what it shows)."""
+    """The pictures a search finds: the organisation's own first (by name or what they show),
+    then the symbols by their keywords: (name, what it shows)."""
     if not find or not find.strip():
         return []
     index = _symbol_index()
     found = []
     for word in find.split()[:3]:
         found.extend(s for s in find_symbols(word, index) if s not in found and s.kind == "picture")
-    return [(symbol.name, symbol.meaning or symbol.label) for symbol in found[:FOUND_PICTURES]]
+    words = [word.casefold() for word in find.split()]
+    own = [
+        (f"{own_pictures.PREFIX}{picture.name}", picture.alt_text)
+        for picture in own_pictures.pictures_of(db.session, me().organisation_id)
+        if any(word in picture.name or word in picture.alt_text.casefold() for word in words)
+    ]
+    return (own + [(symbol.name, symbol.meaning or symbol.label) for symbol in found])[:FOUND_PICTURES]
 
 
 def _preview_url(item: OwnQuestionnaire) -> str:

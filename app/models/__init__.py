@@ -13,6 +13,7 @@ from .audio import AUDIO_JOB_STATUSES, AudioJob
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .organisation import Organisation, Service, Tablet, new_start_code
+from .picture import OwnPicture
 from .questionnaire import OwnQuestionnaire, QuestionnaireVersion
 from .response import Answer, AnswerChoice, AnswerKind, Response
 from .safeguarding import ConcernWord, MailOutbox, SafeguardingAlert, SafeguardingLead, SafeguardingSignal
@@ -28,6 +29,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Organisation",
+    "OwnPicture",
     "OwnQuestionnaire",
     "QuestionnaireVersion",
     "Response",

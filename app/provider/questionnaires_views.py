@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as HTTPResponse
 
 from ..auth.access import actor
 from ..db import db
+from ..easyread.own_pictures import picture_names
 from ..easyread.pictures import load_symbol_index
 from ..editor.forms import AUDIENCE_NAMES, StartForm
 from ..models import OwnQuestionnaire
@@ -31,7 +32,8 @@ def _registry():  # type: ignore[no-untyped-def]
 def _checks() -> own_service.Checks:
     config = current_app.config
     symbols = set(load_symbol_index(Path(config["ASSETS_DIR"]) / "symbols" / "index.json"))
-    return own_service.checks_for(_registry(), symbols, int(config["SURVEY_MAX_BYTES"]))
+    pictures = picture_names(db.session, me().organisation_id)
+    return own_service.checks_for(_registry(), symbols, int(config["SURVEY_MAX_BYTES"]), pictures)
 
 
 def draft_checks() -> own_service.Checks:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,8 @@ from .schema import (
 FORMAT_VERSION = 1
 #: questionnaire files: version 1, or 2 (adds ``show_if``); frameworks are version 1
 QUESTIONNAIRE_VERSIONS = (1, 2)
+#: ``symbol: own:<name>``: one of the organisation's own pictures (easyread/own_pictures.py)
+OWN_PICTURE = "own:"
 QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,79}$")
 #: the keys a questionnaire file may have at its top, and on each question
@@ -128,8 +130,10 @@ _LineLoader.add_constructor(
 class _Checker:
     """Validates one parsed file; the first problem stops it with a SurveyFileError."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, pictures: Collection[str] | None = None) -> None:
         self.file = file
+        #: the organisation's own pictures a file may name as ``own:<name>`` (None: none)
+        self.pictures = pictures
 
     def fail(self, where: Any, key: str | None, message: str, hint: str) -> None:
         line = 1
@@ -177,6 +181,15 @@ class _Checker:
 
     def symbol(self, m: _Lined, symbols: set[str] | None) -> str:
         name = self.text(m, "symbol", limit=80) or ""
+        if symbols is not None and name.startswith(OWN_PICTURE):
+            if self.pictures is None or name[len(OWN_PICTURE) :] not in self.pictures:
+                self.fail(
+                    m,
+                    "symbol",
+                    f"There is no picture of your own called '{name[len(OWN_PICTURE) :]}'.",
+                    "Add the picture on the Pictures page first, or choose a symbol.",
+                )
+            return name
         if symbols is not None and name not in symbols:
             self.fail(
                 m,
@@ -426,9 +439,12 @@ def load_questionnaire_text(
     section_refs: set[str],
     symbols: set[str] | None,
     max_bytes: int = SURVEY_MAX_BYTES,
+    pictures: Collection[str] | None = None,
 ) -> Questionnaire:
     """Check a questionnaire given as YAML text (an organisation's own draft, an upload) exactly
-    as a file is checked; raise SurveyFileError at its first mistake, with its line."""
+    as a file is checked; raise SurveyFileError at its first mistake, with its line.
+
+    ``pictures``: the organisation's own pictures it may name (``symbol: own:<name>``)."""
     raw = text.encode("utf-8", errors="surrogatepass")
     if len(raw) > max_bytes:
         raise _fail(
@@ -437,13 +453,17 @@ def load_questionnaire_text(
             f"The file is {_size(len(raw))}; the limit is {_size(max_bytes)}.",
             "Make it shorter, or ask whoever runs the app to raise SURVEY_MAX_BYTES.",
         )
-    return _questionnaire(_parse_bytes(raw, label, max_bytes), label, section_refs, symbols)
+    return _questionnaire(_parse_bytes(raw, label, max_bytes), label, section_refs, symbols, pictures)
 
 
 def _questionnaire(
-    parsed: Any, label: str, section_refs: set[str], symbols: set[str] | None
+    parsed: Any,
+    label: str,
+    section_refs: set[str],
+    symbols: set[str] | None,
+    pictures: Collection[str] | None = None,
 ) -> Questionnaire:
-    c = _Checker(label)
+    c = _Checker(label, pictures)
     doc = c.mapping(None, None, parsed, "The file")
     version = c.check_version(doc, QUESTIONNAIRE_VERSIONS)
     c.unknown_keys(doc, QUESTIONNAIRE_KEYS)

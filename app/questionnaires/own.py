@@ -35,11 +35,18 @@ class Checks:
     section_refs: set[str]
     symbols: set[str] | None
     max_bytes: int = SURVEY_MAX_BYTES
+    #: the organisation's own pictures a draft may name (``symbol: own:<name>``)
+    pictures: frozenset[str] = frozenset()
 
 
-def checks_for(registry: LoadResult, symbols: set[str] | None, max_bytes: int = SURVEY_MAX_BYTES) -> Checks:
+def checks_for(
+    registry: LoadResult,
+    symbols: set[str] | None,
+    max_bytes: int = SURVEY_MAX_BYTES,
+    pictures: frozenset[str] = frozenset(),
+) -> Checks:
     refs: set[str] = set().union(*(f.section_refs() for f in registry.frameworks.values()))
-    return Checks(refs, symbols, int(max_bytes))
+    return Checks(refs, symbols, int(max_bytes), pictures)
 
 
 class OwnError(Exception):
@@ -182,7 +189,7 @@ def make_copy(
         raise OwnError("That name is used already. Choose another name.")
     text = _ID_LINE.sub(f"id: {slug}", template_text(template, surveys_dir), count=1)
     questionnaire = load_questionnaire_text(
-        text, f"{slug}.yaml", checks.section_refs, checks.symbols, checks.max_bytes
+        text, f"{slug}.yaml", checks.section_refs, checks.symbols, checks.max_bytes, checks.pictures
     )
     return _new_draft(
         db, actor, organisation_id, questionnaire, text, "own_questionnaire.copied", based_on=template.id
@@ -205,7 +212,7 @@ def bring_in(
     """
     try:
         questionnaire = load_questionnaire_text(
-            text, label, checks.section_refs, checks.symbols, checks.max_bytes
+            text, label, checks.section_refs, checks.symbols, checks.max_bytes, checks.pictures
         )
     except SurveyFileError as exc:
         raise OwnError(str(exc.error)) from exc
@@ -227,7 +234,7 @@ def check_draft(own_questionnaire: OwnQuestionnaire, text: str, checks: Checks) 
     """The draft checked as a file is; SurveyFileError at its first mistake (with its line)."""
     label = f"{own_questionnaire.slug}.yaml"
     questionnaire = load_questionnaire_text(
-        text, label, checks.section_refs, checks.symbols, checks.max_bytes
+        text, label, checks.section_refs, checks.symbols, checks.max_bytes, checks.pictures
     )
     if questionnaire.id != own_questionnaire.slug:
         match = _ID_LINE.search(text)
@@ -376,7 +383,7 @@ def start_empty(
     )
     try:
         questionnaire = load_questionnaire_text(
-            text, f"{slug}.yaml", checks.section_refs, checks.symbols, checks.max_bytes
+            text, f"{slug}.yaml", checks.section_refs, checks.symbols, checks.max_bytes, checks.pictures
         )
     except SurveyFileError as exc:
         raise OwnError(str(exc.error)) from exc

@@ -24,9 +24,11 @@ from werkzeug.wrappers import Response as HTTPResponse
 
 from .. import safeguarding
 from ..audit import Actor
+from ..auth.access import current_user
 from ..db import db
+from ..easyread import own_pictures
 from ..i18n import offered_locales
-from ..models import AnswerKind, Response, Service, Tablet
+from ..models import AnswerKind, OwnPicture, Response, Service, Tablet
 from ..questionnaires import Questionnaire
 from ..questionnaires.own import catalogue
 from . import enrolment, journey
@@ -242,7 +244,7 @@ def fail_bad_input(error: journey.JourneyError) -> None:
 
 def inject_prefs() -> dict[str, Any]:
     """For every page (create_app): the person's settings and the audio and symbol links."""
-    return {"prefs": prefs(), "audio_for": audio_for, "symbol_url": symbol_url}
+    return {"prefs": prefs(), "audio_for": audio_for, "symbol_url": symbol_url, "symbol_alt": symbol_alt}
 
 
 def audio_for(text: str, locale: str | None = None) -> str | None:
@@ -259,8 +261,52 @@ def audio_for(text: str, locale: str | None = None) -> str | None:
 
 
 def symbol_url(name: str) -> str:
+    if name.startswith(own_pictures.PREFIX):
+        return _own_picture_url(own_pictures.picture_name(name))
     variant = "black" if prefs()["contrast"] == "on" else "svg"
     return f"{request.script_root}/symbols/{variant}/{name}.svg"
+
+
+def symbol_alt(name: str) -> str:
+    """A picture's alt text: an own picture's (what it shows); "" for a symbol, which is always
+    beside the words it stands for."""
+    if not name.startswith(own_pictures.PREFIX):
+        return ""
+    found = _own_pictures().get(own_pictures.picture_name(name))
+    return found.alt_text if found is not None else ""
+
+
+def _viewer_organisation_id() -> int | None:
+    """Whose own pictures this page may show: the session's service's organisation (a tablet),
+    else the signed-in member of staff's."""
+    if session.get("ev_service") or request.cookies.get(enrolment.COOKIE):
+        service = current_service()
+        if service is not None:
+            return service.organisation_id
+    user = current_user()
+    return user.organisation_id if user is not None else None
+
+
+def _own_pictures() -> dict[str, OwnPicture]:
+    if "own_pictures" not in g:
+        organisation_id = _viewer_organisation_id()
+        found = own_pictures.pictures_of(db.session, organisation_id) if organisation_id else []
+        g.own_pictures = {picture.name: picture for picture in found}
+    return g.own_pictures
+
+
+def _own_picture_url(name: str) -> str:
+    picture = _own_pictures().get(name)
+    if picture is None:  # removed, or another organisation's: the missing-picture symbol
+        return f"{request.script_root}/symbols/svg/question.svg"
+    variant = "contrast" if prefs()["contrast"] == "on" else "plain"
+    return url_for(
+        "respond.own_picture",
+        organisation_id=picture.organisation_id,
+        variant=variant,
+        name=picture.name,
+        digest=picture.digest,
+    )
 
 
 # -- start, settings, consent -------------------------------------------------------------------
@@ -946,6 +992,20 @@ def symbol(variant: str, name: str) -> HTTPResponse:
     if entry is None:
         abort(404)
     return send_file(root / variant / entry.file, mimetype="image/svg+xml", max_age=86400 * 7)
+
+
+@bp.get("/own-pictures/<int:organisation_id>/<any(plain, contrast):variant>/<name>/<digest>.png")
+def own_picture(organisation_id: int, variant: str, name: str, digest: str) -> HTTPResponse:
+    """An organisation's own picture: only for its own tablets and staff (anyone else: 404)."""
+    picture = _own_pictures().get(name)
+    if picture is None or picture.organisation_id != organisation_id or picture.digest != digest:
+        abort(404)
+    path = own_pictures.file_of(current_app.config["PHOTO_DIR"], picture, variant)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/png", max_age=31536000, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
 
 
 @bp.get("/audio/<name>")

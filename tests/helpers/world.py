@@ -28,6 +28,7 @@ from app.models import (
     AnswerKind,
     Challenge,
     Organisation,
+    OwnPicture,
     OwnQuestionnaire,
     Photo,
     SelfAssessment,
@@ -145,6 +146,24 @@ def build_world(app: Flask) -> dict[str, Any]:
     )
     assert published_own.status_code == 303, published_own.status_code
 
+    # an own picture (its page, its file)
+    pictures_page = lead.get("/editor/pictures").get_data(as_text=True)
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(picture, format="PNG")
+    kept = lead.post(
+        "/editor/pictures",
+        data={
+            "csrf_token": token(pictures_page),
+            "name": "front-door",
+            "alt_text": "Our front door",
+            "picture": (io.BytesIO(picture.getvalue()), "door.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert kept.status_code == 303, kept.status_code
+    with app.app_context():
+        digest = db.session.scalars(select(OwnPicture.digest)).one()
+
     disclosure = written_answer(app, "Someone hurt me at night", alert=True)
     quotable = written_answer(app, "I like going to the park with my friends", alert=False)
     with app.app_context():
@@ -197,7 +216,9 @@ def build_world(app: Flask) -> dict[str, Any]:
             "slug": "your-support",
             "photo_id": photo_id,
             "own_id": own_id,
-            "question_id": "listened",  # a question of the own questionnaire (a copy of your-support)
+            "question_id": "listened",
+            "name": "front-door",  # an own picture's (and so an audio or symbol name: not found)
+            "digest": digest,  # a question of the own questionnaire (a copy of your-support)
             "template_id": "your-support",
         }
 
