@@ -98,8 +98,8 @@ def test_add_a_question_with_a_condition(app: Flask) -> None:
     assert made["escapes"] == ["dont_know", "skip"] and draft["version"] == 2
     listed = client.get(f"/editor/{own_id}").get_data(as_text=True)
     assert "Would you like to see your family more?" in listed
-    assert "Asked only when the answer to &#39;Do you see your family?&#39; is &#39;No&#39;." in listed or (
-        "Asked only when the answer to" in listed
+    assert (
+        "Asked only when the answer to &#39;Can you see your family when you want to?&#39; is &#39;No&#39;." in listed
     )
     with app.app_context():
         assert db.session.get(OwnQuestionnaire, own_id).status == "draft"

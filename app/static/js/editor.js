@@ -59,6 +59,20 @@
     show();
   }
 
+  // -- only the parts the kind of question uses ------------------------------------------------
+  function kindParts(form) {
+    var kind = form.querySelector("#kind");
+    var answers = form.querySelector("#answers");
+    var number = form.querySelector("#number-limits");
+    if (!kind) { return; }
+    function show() {
+      if (answers) { answers.hidden = ["choose_one", "choose_many"].indexOf(kind.value) < 0; }
+      if (number) { number.hidden = kind.value !== "number"; }
+    }
+    kind.addEventListener("change", show);
+    show();
+  }
+
   // -- drag to reorder --------------------------------------------------------------------------
   function dragToMove(list) {
     var dragged = null;
@@ -92,7 +106,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("question-form");
-    if (form) { liveChecks(form); conditionAnswers(form); }
+    if (form) { liveChecks(form); conditionAnswers(form); kindParts(form); }
     var list = document.getElementById("questions");
     if (list) { dragToMove(list); }
   });
