@@ -406,6 +406,7 @@ def export_xlsform(slug: str, file: Path) -> None:
 def import_xlsform(file: Path, organisation_slug: str | None, out: Path | None) -> None:
     """Check an XLSForm workbook (.xlsx) and keep it as an organisation's own draft (or write it as
     a survey file); nothing is kept if anything is refused."""
+    from .easyread.own_pictures import picture_names
     from .questionnaires import own
     from .questionnaires.schema import content_hash
     from .questionnaires.xlsform import XLSFormError, definition_yaml, import_checks, read_xlsform
@@ -419,9 +420,10 @@ def import_xlsform(file: Path, organisation_slug: str | None, out: Path | None) 
             raise click.UsageError(f"There is no organisation '{organisation_slug}'.")
     surveys = current_app.extensions["easyvoice.surveys"]
     section_refs, symbols = import_checks(current_app.config, surveys.frameworks.values())
+    pictures = picture_names(db.session, organisation.id if organisation is not None else None)
     try:
         definition = read_xlsform(
-            file.read_bytes(), section_refs=section_refs, symbols=symbols, label=file.name
+            file.read_bytes(), section_refs=section_refs, symbols=symbols, label=file.name, pictures=pictures
         )
     except XLSFormError as exc:
         click.echo(f"{file.name}: {exc}", err=True)
@@ -436,7 +438,7 @@ def import_xlsform(file: Path, organisation_slug: str | None, out: Path | None) 
         return
     if organisation is None:  # pragma: no cover - refused above
         raise click.UsageError("Give --organisation SLUG.")
-    checks = own.checks_for(surveys, symbols, int(current_app.config["SURVEY_MAX_BYTES"]))
+    checks = own.checks_for(surveys, symbols, int(current_app.config["SURVEY_MAX_BYTES"]), pictures)
     try:
         draft = own.bring_in(
             db.session,

@@ -185,16 +185,22 @@ REFUSALS = [
         "never fills in an answer",
     ),
     (
-        "media in choices",
+        "a picture the organisation does not have, in choices",
         set_cell("choices", 18, "media::image", "work.png"),
         "choices, row 18, column G (media::image)",
-        "own pictures are not built",
+        "no picture of your own called 'work'",
     ),
     (
-        "media in survey",
+        "a picture the organisation does not have, in survey",
         set_cell("survey", 7, "image", "job.png"),
         "survey, row 7, column Q (image)",
-        "own pictures are not built",
+        "no picture of your own called 'job'",
+    ),
+    (
+        "sound",
+        set_cell("survey", 7, "media::audio", "job.mp3"),
+        "survey, row 7, column Q (media::audio)",
+        "sound or video",
     ),
     (
         "second language",
@@ -294,6 +300,26 @@ def test_a_refusal_names_sheet_row_and_column(
     message = str(caught.value)
     assert message.startswith(f"{where}: "), message
     assert words in message and "What to do: " in message
+
+
+def test_image_cells_name_the_organisations_own_pictures() -> None:
+    """'image' / 'media::image' (ODK's picture columns) name own pictures by their file: a
+    question's and an option's picture, chosen over a 'symbol' cell."""
+    sheets = description()
+    set_cell("survey", 7, "image", "Our Job.PNG")(sheets)
+    set_cell("choices", 18, "media::image", "work.png")(sheets)
+    definition = read_xlsform(
+        workbook(sheets), section_refs=REFS, symbols=SYMBOLS, pictures={"our-job", "work"}
+    )
+    like_work = next(q for q in definition["questions"] if q["id"] == "like_work")
+    day = next(q for q in definition["questions"] if q["id"] == "day")
+    assert like_work["symbol"] == "own:our-job"
+    assert [o["symbol"] for o in day["options"]][0] == "own:work"
+    # and it writes out and reads back to the same version
+    again = read_xlsform(
+        write_xlsform(definition), section_refs=REFS, symbols=SYMBOLS, pictures={"our-job", "work"}
+    )
+    assert content_hash(again) == content_hash(definition)
 
 
 def test_a_file_that_is_no_workbook_is_refused() -> None:

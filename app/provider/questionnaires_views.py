@@ -196,7 +196,13 @@ def bring_in_workbook() -> HTTPResponse | tuple[str, int]:
     data = upload.read(int(current_app.config["SURVEY_MAX_BYTES"]) * 4 + 1)
     checks = _checks()  # the symbol index is read once, for the workbook and the draft
     try:
-        definition = read_xlsform(data, section_refs=checks.section_refs, symbols=checks.symbols, label=label)
+        definition = read_xlsform(
+            data,
+            section_refs=checks.section_refs,
+            symbols=checks.symbols,
+            label=label,
+            pictures=checks.pictures,
+        )
         text = f"# Made from the XLSForm {label}.\n" + definition_yaml(definition)
         draft = own_service.bring_in(
             db.session, actor(), me().organisation_id, _registry(), text, checks, label

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,31 @@ _ALIASES = {
     "constraint message": "constraint_message",
 }
 _MEDIA = {"media", "image", "audio", "video", "big-image"}
+OWN_PICTURE = loader.OWN_PICTURE
+
+
+def _is_image(column: _Column) -> bool:
+    """An 'image' or 'media::image' column: a picture for the row (an own picture, by file name)."""
+    return column.kind == "image" or (column.kind == "media" and (column.language or "").lower() == "image")
+
+
+def _image_cell(row: _Row) -> str | None:
+    for key in ("image", "media::image", "media::Image"):
+        if row.cells.get(key):
+            return row.cells[key].strip()
+    return None
+
+
+def _image_key(sheet: _Sheet) -> str | None:
+    return next((c.key for c in sheet.columns if _is_image(c)), None)
+
+
+def _picture_name(file_name: str) -> str:
+    """'Front Door.JPG' -> 'front-door': the name an own picture is kept under."""
+    stem = Path(file_name.replace("\\", "/")).stem.lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:60] or "picture"
+
+
 _REFUSED_COLUMN_HINTS = {
     "choice_filter": "EasyVoice shows every option of a list: make a list for each question instead.",
     "default": "EasyVoice never fills in an answer for the person: delete the column.",
@@ -335,12 +360,14 @@ def _refuse_unknown_columns(sheet: _Sheet, known: Iterable[str]) -> None:
         if not filled:
             continue
         row = filled[0]
+        if _is_image(column):
+            continue
         if column.kind in _MEDIA:
             raise sheet.fail(
                 row,
                 column.key,
-                "EasyVoice cannot take pictures from an XLSForm yet: own pictures are not built.",
-                "Delete this column, and name a symbol in a 'symbol' column instead.",
+                "EasyVoice cannot take sound or video from an XLSForm: it reads every text aloud itself.",
+                "Delete this column. Pictures go in an 'image' (or 'media::image') column.",
             )
         if column.kind == "required":
             raise sheet.fail(
@@ -376,17 +403,20 @@ def read_xlsform(
     section_refs: set[str],
     symbols: set[str] | None,
     label: str = "the XLSForm",
+    pictures: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """A questionnaire definition (our format) from an XLSForm workbook, checked by our loader.
 
     ``section_refs``: the framework sections a question may name; ``symbols``: the symbol names
-    (None: not checked). Raises XLSFormError (sheet, row, column) at the first thing refused.
+    (None: not checked); ``pictures``: the organisation's own pictures, which an 'image' (or
+    'media::image') cell names by its file ("front-door.jpg" is ``own:front-door``). Raises
+    XLSFormError (sheet, row, column) at the first thing refused.
     """
     sheets = _open(source)
     definition, where = _definition(sheets, symbols)
     text = definition_yaml(definition)
     try:
-        questionnaire = loader.load_questionnaire_text(text, label, section_refs, symbols)
+        questionnaire = loader.load_questionnaire_text(text, label, section_refs, symbols, pictures=pictures)
     except loader.SurveyFileError as exc:
         raise _located(exc.error, text, where, sheets) from exc
     return questionnaire.definition
@@ -412,6 +442,9 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
     settings = sheets.get("settings") or _Sheet("settings", [], [])
 
     def pick_symbol(row: _Row, name: str | None) -> str:
+        image = _image_cell(row)
+        if image:  # the workbook's own picture: one of the organisation's, by its file's name
+            return OWN_PICTURE + _picture_name(image)
         if row.cells.get("symbol"):
             return row.cells["symbol"].strip()
         if name and symbols is not None and name in symbols:
@@ -536,6 +569,8 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
             "options": h["type"],
             **{c: h.get(c) for c in QUESTION_COLUMNS},
         }
+        if _image_cell(row):
+            keys["symbol"] = _image_key(survey)
         where.questions.append((row, keys))
         where.options.append([])
         q["symbol"] = pick_symbol(row, name)
@@ -609,7 +644,7 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                             {
                                 "value": name_header,
                                 "text": choice_label.header,
-                                "symbol": "symbol",
+                                "symbol": _image_key(choices) if _image_cell(choice) else "symbol",
                                 "help": choice_hint.header,
                                 "exclusive": "exclusive",
                                 "other": "other",
