@@ -314,3 +314,30 @@ def test_other_organisations_and_viewers_cannot(app: Flask) -> None:
     assert viewer.get(f"/editor/{own_id}").status_code in (302, 403)
     assert client.get(f"/editor/{own_id}/questions/no_such_question").status_code == 404
     assert client.get(f"/editor/{own_id}/questions/new?after=no_such_question").status_code == 404
+
+
+def test_the_title_and_the_first_page(app: Flask) -> None:
+    client, _emails = _lead(app)
+    own_id = _copy(app)
+    page = client.get(f"/editor/{own_id}/about").get_data(as_text=True)
+    assert "<h1>The title and the first page</h1>" in page
+    assert 'value="We want to know what you think about your support."' in page  # the file's own line
+    fields = {
+        "csrf_token": csrf_token(page),
+        "title": "Your home",
+        "introduction-0-text": "We want to know about your home.",
+        "introduction-0-symbol": "home",
+        "consent-0-text": LONG,
+        "consent-0-symbol": "manager",
+    }
+    refused = client.post(f"/editor/{own_id}/about", data=fields)
+    assert refused.status_code == 422 and "This sentence has 20 words" in refused.get_data(as_text=True)
+    assert _draft(app, own_id)["title"] == "Your support"
+    kept = client.post(f"/editor/{own_id}/about", data={**fields, "consent-0-text": ""})
+    assert kept.status_code == 303
+    draft = _draft(app, own_id)
+    assert draft["title"] == "Your home"
+    assert draft["introduction"] == [{"text": "We want to know about your home.", "symbol": "home"}]
+    assert "consent" not in draft  # no lines: the usual words for its audience
+    with app.app_context():
+        assert db.session.get(OwnQuestionnaire, own_id).title == "Your home"

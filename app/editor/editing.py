@@ -320,3 +320,36 @@ def earlier_choices(
         if question.get("type") in CHOOSABLE:
             found.append((str(question["id"]), str(question.get("text")), choices_of(question)))
     return found
+
+
+#: line rows on the "About this questionnaire" form (the file may have up to 8)
+LINE_ROWS = 4
+
+
+def set_about(
+    definition: dict[str, Any],
+    title: str,
+    introduction: list[Mapping[str, Any]],
+    consent: list[Mapping[str, Any]],
+) -> TextProblems:
+    """The title and the consent page's own lines (what the questions are for, who sees the
+    answers). Rows without words are left out; no rows: the shared lines for its audience."""
+    problems = TextProblems()
+    definition["title"] = " ".join((title or "").split())
+    problems.add("title", definition["title"])
+    for key, rows in (("introduction", introduction), ("consent", consent)):
+        lines = []
+        for n, row in enumerate(rows):
+            text = " ".join((row.get("text") or "").split())
+            if not text:
+                continue
+            problems.add(f"{key}-{n}-text", text)
+            symbol = (row.get("symbol") or "").strip()
+            if not symbol:
+                problems.by_field[f"{key}-{n}-text"] = ["Give this line a picture."]
+            lines.append({"text": text, "symbol": symbol})
+        if lines:
+            definition[key] = lines
+        else:
+            definition.pop(key, None)
+    return problems

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from ..questionnaires.schema import AUDIENCES, NUMBER_LIMITS
-from .editing import OPTION_ROWS
+from .editing import LINE_ROWS, OPTION_ROWS
 
 #: the kinds of question, in everyday words, in the order a person thinks of them
 KINDS = [
@@ -98,3 +98,18 @@ class PictureForm(FlaskForm):
     picture = FileField()
     name = StringField(validators=[DataRequired(), Length(max=60)])
     alt_text = StringField(validators=[DataRequired(), Length(max=150)])
+
+
+class LineRow(Form):
+    """One line of the consent page: a sentence or two, and its picture."""
+
+    text = StringField(validators=[Optional(), Length(max=400)])
+    symbol = StringField(validators=[Optional(), Length(max=80)])
+
+
+class AboutForm(FlaskForm):
+    """The questionnaire's title, and its own lines on the consent page."""
+
+    title = StringField(validators=[DataRequired(), Length(max=120)])
+    introduction = FieldList(FormField(LineRow), min_entries=LINE_ROWS, max_entries=LINE_ROWS)
+    consent = FieldList(FormField(LineRow), min_entries=LINE_ROWS, max_entries=LINE_ROWS)

@@ -25,7 +25,7 @@ from ..questionnaires import own as own_service
 from ..questionnaires.loader import SurveyError
 from . import editing
 from .blueprint import bp
-from .forms import AUDIENCE_NAMES, KINDS, TESTS, ConfirmForm, MoveForm, QuestionForm, StartForm
+from .forms import AUDIENCE_NAMES, KINDS, TESTS, AboutForm, ConfirmForm, MoveForm, QuestionForm, StartForm
 
 #: the most pictures a search shows
 FOUND_PICTURES = 24
@@ -363,6 +363,48 @@ def _question_page(
         kept_condition=isinstance((old or {}).get("show_if"), dict) and "question" not in old["show_if"],
     )
     return page, status
+
+
+# -- the title and the consent page -------------------------------------------------------------
+@bp.route("/<int:own_id>/about", methods=["GET", "POST"])
+@can_work
+def about(own_id: int) -> str | HTTPResponse | tuple[str, int]:
+    """The title, and the consent page's own lines: what the questions are for, who sees the
+    answers. (Every consent page also says the person need not answer, and what happens if they
+    tell us someone hurts them: those lines are not the questionnaire's to change.)"""
+    item = _own(own_id)
+    definition = _definition(item)
+    if request.method == "GET":
+        rows = {
+            key: [dict(line) for line in definition.get(key) or []][: editing.LINE_ROWS]
+            for key in ("introduction", "consent")
+        }
+        data = {
+            "title": definition.get("title"),
+            **{key: lines + [{}] * (editing.LINE_ROWS - len(lines)) for key, lines in rows.items()},
+        }
+        return render_template("editor/about.html", item=item, form=AboutForm(data=data), problems={})
+    form = AboutForm()
+    if not form.validate():
+        return render_template("editor/about.html", item=item, form=form, problems={}), 400
+    problems = editing.set_about(
+        definition,
+        form.title.data,
+        [row.data for row in form.introduction],
+        [row.data for row in form.consent],
+    )
+    if problems:
+        return render_template("editor/about.html", item=item, form=form, problems=problems.by_field), 422
+    error = _save(item, definition)
+    if error is not None:
+        return (
+            render_template(
+                "editor/about.html", item=item, form=form, problems={}, message=error.message, hint=error.hint
+            ),
+            422,
+        )
+    flash(gettext("The title and the first page are kept in your draft."))
+    return redirect(url_for("editor.questions", own_id=item.id), code=303)
 
 
 # -- starting, and the live checks --------------------------------------------------------------
