@@ -120,7 +120,9 @@ def test_make_a_questionnaire_and_answer_it(live_server, new_context) -> None:  
     lead.wait_for_url("**/editor/*#question-*")
     item = lead.locator("li[data-question='would_you_like_to_see_your_family_more']")
     expect(item).to_contain_text(QUESTION)
-    expect(item).to_contain_text("Asked only when the answer to 'Can you see your family when you want to?' is 'No'.")
+    expect(item).to_contain_text(
+        "Asked only when the answer to 'Can you see your family when you want to?' is 'No'."
+    )
 
     # preview: the question as a respondent sees it, with its photo
     questions = [q.get_attribute("data-question") for q in lead.locator("li[data-question]").all()]
