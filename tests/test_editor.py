@@ -6,44 +6,24 @@ check answers; every change is audited; another organisation and a viewer cannot
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import add_users, csrf_token, sign_in_as
+from helpers.own import copy_template
 from sqlalchemy import select
 
-from app.audit import Actor
 from app.db import db
-from app.easyread.pictures import load_symbol_index
-from app.models import AuditEvent, Organisation, OwnQuestionnaire
-from app.questionnaires import own
+from app.models import AuditEvent, OwnQuestionnaire
 
 LONG = (
     "When you think about all the things that happen in your home every single week do you feel happy there"
 )
 
 
-def _checks(app: Flask) -> own.Checks:
-    symbols = set(load_symbol_index(Path(app.config["ASSETS_DIR"]) / "symbols" / "index.json"))
-    return own.checks_for(app.extensions["easyvoice.surveys"], symbols)
-
-
 def _copy(app: Flask) -> int:
-    with app.app_context():
-        demo = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
-        copy = own.make_copy(
-            db.session,
-            Actor(),
-            demo.id,
-            app.extensions["easyvoice.surveys"],
-            "your-support",
-            app.config["SURVEYS_DIR"],
-            _checks(app),
-        )
-        db.session.commit()
-        return copy.id
+    return copy_template(app)
 
 
 def _draft(app: Flask, own_id: int) -> dict:
@@ -98,9 +78,8 @@ def test_add_a_question_with_a_condition(app: Flask) -> None:
     assert made["escapes"] == ["dont_know", "skip"] and draft["version"] == 2
     listed = client.get(f"/editor/{own_id}").get_data(as_text=True)
     assert "Would you like to see your family more?" in listed
-    assert (
-        "Asked only when the answer to &#39;Can you see your family when you want to?&#39; is &#39;No&#39;." in listed
-    )
+    said = "Asked only when the answer to 'Can you see your family when you want to?' is 'No'."
+    assert said.replace("'", "&#39;") in listed
     with app.app_context():
         assert db.session.get(OwnQuestionnaire, own_id).status == "draft"
         actions = [e.action for e in db.session.scalars(select(AuditEvent))]

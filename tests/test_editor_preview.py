@@ -5,18 +5,15 @@ answer, audio job or safeguarding alert comes of answering a preview. Another or
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.app import add_users, csrf_token, sign_in_as, submission_id
+from helpers.own import copy_template
 from sqlalchemy import func, select
 
-from app.audit import Actor
 from app.db import db
-from app.easyread.pictures import load_symbol_index
-from app.models import Answer, AudioJob, Organisation, OwnQuestionnaire, Response, SafeguardingAlert
-from app.questionnaires import own
+from app.models import Answer, AudioJob, OwnQuestionnaire, Response, SafeguardingAlert
 
 V2_WITH_CONDITION = """\
 version: 2
@@ -52,30 +49,9 @@ questions:
 """
 
 
-def _checks(app: Flask) -> own.Checks:
-    symbols = set(load_symbol_index(Path(app.config["ASSETS_DIR"]) / "symbols" / "index.json"))
-    return own.checks_for(app.extensions["easyvoice.surveys"], symbols)
-
-
 def _draft(app: Flask, text: str | None = None) -> tuple[int, str]:
-    """A copy of 'your-support' for the demo organisation; its draft changed to ``text`` if given."""
-    with app.app_context():
-        demo = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
-        copy = own.make_copy(
-            db.session,
-            Actor(),
-            demo.id,
-            app.extensions["easyvoice.surveys"],
-            "your-support",
-            app.config["SURVEYS_DIR"],
-            _checks(app),
-        )
-        if text is not None:
-            assert (
-                own.save_draft(db.session, Actor(), copy, text.format(slug=copy.slug), _checks(app)) is None
-            )
-        db.session.commit()
-        return copy.id, copy.slug
+    own_id = copy_template(app, text)
+    return own_id, "your-support-own"
 
 
 def _counts(app: Flask) -> tuple[int, ...]:

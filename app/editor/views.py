@@ -45,6 +45,17 @@ def _definition(item: OwnQuestionnaire) -> dict[str, Any]:
         abort(409)
 
 
+def _own_question(own_id: int, question_id: str) -> tuple[OwnQuestionnaire, dict[str, Any], dict[str, Any]]:
+    """The questionnaire, its draft, and the draft's question with this id (else a 404)."""
+    item = _own(own_id)
+    definition = _definition(item)
+    try:
+        _index, question = editing.find(definition, question_id)
+    except editing.EditError:
+        abort(404)
+    return item, definition, question
+
+
 def _save(item: OwnQuestionnaire, definition: dict[str, Any]) -> SurveyError | None:
     """Keep the changed draft if the loader takes it (audited); else its first mistake."""
     return own_service.save_draft(db.session, actor(), item, editing.write(definition), draft_checks())
@@ -157,12 +168,7 @@ def _refused(item: OwnQuestionnaire, message: str) -> tuple[str, int]:
 @can_work
 def remove_question(own_id: int, question_id: str) -> str | HTTPResponse | tuple[str, int]:
     """ "Remove this question?" first: answers already given stay with their version."""
-    item = _own(own_id)
-    definition = _definition(item)
-    try:
-        _index, question = editing.find(definition, question_id)
-    except editing.EditError:
-        abort(404)
+    item, definition, question = _own_question(own_id, question_id)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate():
@@ -198,12 +204,7 @@ def new_question(own_id: int) -> str | HTTPResponse | tuple[str, int]:
 @can_work
 def edit_question(own_id: int, question_id: str) -> str | HTTPResponse | tuple[str, int]:
     """Change a question: its words, picture, kind, answers, and when it is asked."""
-    item = _own(own_id)
-    definition = _definition(item)
-    try:
-        _index, question = editing.find(definition, question_id)
-    except editing.EditError:
-        abort(404)
+    item, definition, question = _own_question(own_id, question_id)
     return _question(item, definition, question, None)
 
 
