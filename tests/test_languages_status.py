@@ -12,7 +12,7 @@ from babel.messages.pofile import write_po
 from flask import Flask
 from helpers.app import add_users, make_app, sign_in_as
 
-from app.admin.languages import language_statuses
+from app.admin.languages import language_statuses, missing_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,3 +55,32 @@ def test_staff_see_the_languages_page(tmp_path: Path) -> None:
         assert "Cymraeg" in row and "2 of 4" in row and "1 of 4" in row
         assert 'id="language-en_GB"' in html
     assert app.test_client().get("/admin/languages").status_code == 302  # sign in first
+
+
+def shipped_translations() -> list[Path]:
+    """Every shipped catalog but the source language's (English is written in the code)."""
+    return [
+        path
+        for path in sorted((ROOT / "translations").glob("*/LC_MESSAGES/messages.po"))
+        if path.parent.parent.name != "en_GB"
+    ]
+
+
+def test_every_shipped_catalog_translates_every_string() -> None:
+    """A language offered on a tablet must not show a page half in English."""
+    pot = ROOT / "translations" / "messages.pot"
+    for po in shipped_translations():
+        missing = missing_strings(po, pot)
+        assert not missing, f"{po.parent.parent.name} misses {len(missing)} strings, e.g. {missing[:3]}"
+
+
+def test_a_catalog_missing_a_string_is_found(tmp_path: Path) -> None:
+    """The check above can fail: a catalog without one of the template's strings, or with it empty."""
+    _catalog(tmp_path, "cy")
+    pot = tmp_path / "messages.pot"
+    template = Catalog()
+    for msgid in ("Yes", "No", "Stop", "Back"):
+        template.add(msgid)
+    with pot.open("wb") as handle:
+        write_po(handle, template)
+    assert missing_strings(tmp_path / "cy" / "LC_MESSAGES" / "messages.po", pot) == ["Stop", "Back"]

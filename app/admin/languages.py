@@ -61,3 +61,19 @@ def language_statuses(translations_dir: str | Path) -> list[LanguageStatus]:
     """Every catalog in the translations folder, by its code."""
     found = sorted(Path(translations_dir).glob("*/LC_MESSAGES/messages.po"))
     return [catalog_status(path) for path in found]
+
+
+def missing_strings(po_path: Path, pot_path: Path) -> list[str]:
+    """The template's strings this catalog does not translate (absent, or with no words)."""
+    with pot_path.open("rb") as handle:
+        template = read_po(handle)
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    missing = []
+    for message in template:
+        if not message.id:
+            continue
+        found = catalog.get(message.id)
+        if found is None or not _done(found):
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
