@@ -79,7 +79,7 @@ def test_the_preview_shows_each_question_as_a_respondent_sees_it(app: Flask, cli
     own_id, _slug = _draft(app)
     questions = app.extensions["easyvoice.surveys"].questionnaires["your-support"].questions
     first = client.get(f"/editor/{own_id}/preview")
-    assert first.status_code == 303 and first.headers["Location"].endswith(f"/editor/{own_id}/preview/1")
+    assert first.status_code == 302 and first.headers["Location"].endswith(f"/editor/{own_id}/preview/1")
     page = client.get(f"/editor/{own_id}/preview/1").get_data(as_text=True)
     assert "Preview of your draft: nothing is kept" in page
     assert _heading(page) == questions[0].text

@@ -57,7 +57,7 @@ def _draft(own_id: int) -> tuple[Any, Questionnaire | None, Any]:
 def preview(own_id: int) -> HTTPResponse:
     """The preview starts at the draft's first question."""
     _draft(own_id)
-    return redirect(url_for("editor.preview_question", own_id=own_id, number=1, **_look()), code=303)
+    return redirect(url_for("editor.preview_question", own_id=own_id, number=1, **_look()))
 
 
 @bp.route("/<int:own_id>/preview/<int:number>", methods=["GET", "POST"])
