@@ -16,8 +16,6 @@ from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
 
 from .labels import label
 
-babel = Babel()
-
 
 def N_(text: str) -> str:  # noqa: N802 - the gettext "mark only" convention
     """Mark a string for translation; it is translated where it is shown."""
@@ -26,7 +24,9 @@ def N_(text: str) -> str:  # noqa: N802 - the gettext "mark only" convention
 
 def init_app(app: Flask) -> None:
     """Babel with the locale selector, and the template helpers for language and direction."""
-    babel.init_app(app, locale_selector=select_locale)
+    # One Babel per app: its translations cache is then the app's own (a module-level one would
+    # hand one app's catalog for a language to another app in the same process).
+    Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(page_lang=page_lang, page_dir=page_dir, tr=tr, label=label)
     app.jinja_env.filters["locale_name"] = locale_name
 
