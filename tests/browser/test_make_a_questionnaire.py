@@ -43,6 +43,15 @@ def front_door() -> bytes:
     return out.getvalue()
 
 
+def _left(page: Page, question: str) -> None:
+    """Wait until the next page (a question other than ``question``) has loaded."""
+    page.wait_for_function(
+        "q => { const f = document.querySelector('input[name=question]'); return !f || f.value !== q; }",
+        arg=question,
+    )
+    page.wait_for_load_state("load")
+
+
 def answer_until(page: Page, target: str, value: str) -> None:
     """Skip every question (touch) up to ``target``, then tap the ``value`` card on it."""
     for _ in range(30):
@@ -50,10 +59,10 @@ def answer_until(page: Page, target: str, value: str) -> None:
         current = page.locator("input[name=question]").input_value()
         if current == target:
             page.locator(f"button.card[name=answer][value={value}]").tap()
-            page.wait_for_load_state("load")
+            _left(page, current)
             return
         page.locator("button[name=action][value=skip]").tap()
-        page.wait_for_load_state("load")
+        _left(page, current)
     raise AssertionError(f"never reached {target}")
 
 
@@ -155,7 +164,7 @@ def test_make_a_questionnaire_and_answer_it(live_server, new_context) -> None:  
             expect(tablet.locator("img.own-picture")).to_have_attribute("alt", "Our blue front door")
             screenshot(tablet, "make-question-answered-on-tablet")
             tablet.locator("button.card[name=answer][value=yes]").tap()
-            tablet.wait_for_load_state("load")
+            _left(tablet, shown)
         else:
             assert shown == "see_friends"
     with app.app_context():
