@@ -25,7 +25,7 @@ from ..questionnaires import own as own_service
 from ..questionnaires.loader import SurveyError
 from . import editing
 from .blueprint import bp
-from .forms import AUDIENCE_NAMES, KINDS, TESTS, AboutForm, ConfirmForm, MoveForm, QuestionForm, StartForm
+from .forms import KINDS, TESTS, AboutForm, ConfirmForm, MoveForm, QuestionForm, StartForm
 
 #: the most pictures a search shows
 FOUND_PICTURES = 24
@@ -103,7 +103,6 @@ def questions(own_id: int) -> str:
         item=item,
         rows=rows,
         kinds=_kind_names(),
-        move_form=MoveForm(),
         preview_url=_preview_url(item),
     )
 
@@ -440,6 +439,3 @@ def check() -> HTTPResponse:
     text = str((data or {}).get("text") or "")[:2000]
     problems = [problem.message for problem in check_easy_read(text)] if text.strip() else []
     return jsonify({"problems": problems})
-
-
-__all__ = ["AUDIENCE_NAMES", "bp"]
