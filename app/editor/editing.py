@@ -21,16 +21,13 @@ import yaml
 
 from ..easyread.text import check_easy_read
 from ..questionnaires.conditions import COMBINE
-from ..questionnaires.schema import ESCAPES, FACES, SCALE_POINTS, YES_NO, YES_NO_NOT_SURE, Option
+from ..questionnaires.schema import ESCAPES
+from ..questionnaires.types import registry
 
 #: the format version the editor writes: its files may use every key (show_if, scale, number ...)
 EDITOR_VERSION = 2
 #: option rows on the question form (a question with more is changed in its file)
 OPTION_ROWS = 8
-#: the types whose answers are written in the file, one option each
-WITH_OPTIONS = ("choose_one", "choose_many")
-#: the types another question's "ask only when" can look at (their answers are options)
-CHOOSABLE = ("faces", "yes_no", "choose_one", "choose_many", "scale")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -212,9 +209,11 @@ def build_question(
     text = (fields.get("text") or "").strip()
     problems.add("text", text)
     kind = fields.get("kind") or "faces"
-    qtype, points = ("scale", 5) if kind == "scale5" else (kind, None)
+    qtype = registry.for_editor_kind(kind)
+    if qtype is None:
+        raise EditError("Choose how people answer.")
     question["text"] = text
-    question["type"] = qtype
+    question["type"] = qtype.name
     question["symbol"] = (fields.get("symbol") or "").strip()
     if not question["symbol"]:
         problems.by_field["symbol"] = ["Choose a picture for the question."]
@@ -222,23 +221,18 @@ def build_question(
     help_text = (fields.get("help") or "").strip()
     problems.add("help", help_text, required=False)
     _set(question, "help", help_text or None)
-    _set(question, "points", points)
     _set(question, "safeguarding", True if fields.get("safeguarding") else None)
     _set(question, "does_not_apply", True if fields.get("does_not_apply") else None)
     escapes = [name for name in ESCAPES if name in (fields.get("escapes") or []) or name == "skip"]
     _set(question, "escapes", escapes if escapes != list(ESCAPES) else None)
-    if qtype == "number":
-        question["min"], question["max"] = int(fields.get("min") or 0), int(fields.get("max") or 0)
-    else:
-        for key in ("min", "max", "bands"):
-            question.pop(key, None)
-    if qtype in WITH_OPTIONS:
+    for key in registry.type_keys() - qtype.keys:  # another type's keys go with the old type
+        question.pop(key, None)
+    for key in {key for keys in qtype.editor_keys.values() for key in keys}:
+        question.pop(key, None)  # set again by the kind chosen (5 faces), or left at the default
+    question.update(qtype.editor_keys.get(kind, {}))
+    question.update(qtype.editor_values(fields))
+    if "answers" in qtype.editor_parts:
         question["options"] = _options(options, old, problems)
-    else:
-        question.pop("options", None)
-    if qtype != "yes_no":
-        for key in ("not_sure", "reversed"):
-            question.pop(key, None)
     _set(question, "show_if", _condition(fields, question.get("show_if")))
     order = ("id", "type", "points", "text", "symbol", "help", "sections", "safeguarding")
     return {**{k: question[k] for k in order if k in question}, **question}, problems
@@ -296,16 +290,17 @@ def _condition(fields: Mapping[str, Any], old: Any) -> Any:
 
 def choices_of(question: Mapping[str, Any]) -> list[tuple[str, str]]:
     """A question's answer cards as (value, words): the fixed faces and yes / no, or its options."""
-    qtype = question.get("type")
-    if qtype == "faces":
-        fixed: tuple[Option, ...] = FACES
-    elif qtype == "scale":
-        fixed = SCALE_POINTS.get(int(question.get("points") or 3), FACES)
-    elif qtype == "yes_no":
-        fixed = YES_NO_NOT_SURE if question.get("not_sure") else YES_NO
-    else:
+    qtype = registry.REGISTRY.get(str(question.get("type")))
+    fixed = qtype.fixed_cards(question) if qtype else ()
+    if not fixed:
         return [(str(o.get("value")), str(o.get("text"))) for o in question.get("options") or []]
     return [(option.value, option.text) for option in fixed]
+
+
+def kind_of(question: Mapping[str, Any]) -> str:
+    """The editor's kind of a question ("scale5" for 5 faces, else mostly its type)."""
+    qtype = registry.REGISTRY.get(str(question.get("type")))
+    return qtype.editor_kind(question) if qtype else str(question.get("type"))
 
 
 def earlier_choices(
@@ -317,7 +312,7 @@ def earlier_choices(
     for question in questions(definition):
         if before is not None and question.get("id") == before:
             break
-        if question.get("type") in CHOOSABLE:
+        if choices_of(question):  # its answers are cards another question can look at
             found.append((str(question["id"]), str(question.get("text")), choices_of(question)))
     return found
 

@@ -19,18 +19,14 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from ..questionnaires.schema import AUDIENCES, NUMBER_LIMITS
+from ..questionnaires.types import registry
 from .editing import LINE_ROWS, OPTION_ROWS
 
 #: the kinds of question, in everyday words, in the order a person thinks of them
-KINDS = [
-    ("faces", lazy_gettext("3 faces: happy, OK, sad")),
-    ("scale5", lazy_gettext("5 faces: very happy to very sad")),
-    ("yes_no", lazy_gettext("Yes or no")),
-    ("choose_one", lazy_gettext("Choose 1 answer")),
-    ("choose_many", lazy_gettext("Choose all that fit")),
-    ("number", lazy_gettext("A number")),
-    ("free_text", lazy_gettext("Write some words")),
-]
+#: (each type says its own: questionnaires/types/, ``editor_kinds``)
+KINDS = [(kind, lazy_gettext(words)) for kind, words, _type in registry.editor_kinds()]
+#: the parts of the question form each kind uses ("answers", "number"), for the page's script
+KIND_PARTS = {kind: " ".join(qtype.editor_parts) for kind, _words, qtype in registry.editor_kinds()}
 TESTS = [
     ("any_of", lazy_gettext("is one of the ticked answers")),
     ("none_of", lazy_gettext("is none of the ticked answers")),

@@ -25,7 +25,7 @@ from ..questionnaires import own as own_service
 from ..questionnaires.loader import SurveyError
 from . import editing
 from .blueprint import bp
-from .forms import KINDS, TESTS, AboutForm, ConfirmForm, MoveForm, QuestionForm, StartForm
+from .forms import KIND_PARTS, KINDS, TESTS, AboutForm, ConfirmForm, MoveForm, QuestionForm, StartForm
 
 #: the most pictures a search shows
 FOUND_PICTURES = 24
@@ -95,7 +95,7 @@ def questions(own_id: int) -> str:
     item = _own(own_id)
     definition = _definition(item)
     rows = [
-        (question, _asked_when(definition, question.get("show_if")))
+        (question, _asked_when(definition, question.get("show_if")), editing.kind_of(question))
         for question in editing.questions(definition)
     ]
     return render_template(
@@ -285,9 +285,7 @@ def _form_data(definition: dict[str, Any], old: dict[str, Any] | None, after: st
             "sections": list(near.get("sections") or []),
             "escapes": ["dont_know", "dont_want_to_say"],
         }
-    kind = "scale5" if old.get("type") == "scale" and int(old.get("points") or 3) == 5 else old.get("type")
-    if kind == "scale":
-        kind = "faces"
+    kind = editing.kind_of(old)
     condition = old.get("show_if")
     when_question, when_test, when_values = "", "any_of", []
     if isinstance(condition, dict):
@@ -359,6 +357,7 @@ def _question_page(
         message=message,
         hint=hint,
         kinds=KINDS,
+        kind_parts=KIND_PARTS,
         tests=TESTS,
         kept_condition=isinstance((old or {}).get("show_if"), dict) and "question" not in old["show_if"],
     )

@@ -19,24 +19,20 @@ from typing import Any
 
 import yaml
 
-from ..easyread.text import DEFAULT_MAX_WORDS, count_words, split_sentences
 from . import conditions
 from .schema import (
     AUDIENCES,
     ESCAPES,
-    MAX_BANDS,
+    KEY,
     MAX_EXPANSION,
     MAX_NESTING,
     MAX_PARTS,
-    NEWER_TYPES,
-    NUMBER_LIMITS,
-    QUESTION_TYPES,
-    SCALE_POINTS,
     SURVEY_MAX_BYTES,
     Framework,
     Questionnaire,
     Section,
 )
+from .types import registry
 
 FORMAT_VERSION = 1
 #: questionnaire files: version 1, or 2 (adds ``show_if``); frameworks are version 1
@@ -44,12 +40,12 @@ QUESTIONNAIRE_VERSIONS = (1, 2)
 #: ``symbol: own:<name>``: one of the organisation's own pictures (easyread/own_pictures.py)
 OWN_PICTURE = "own:"
 QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,79}$")
 #: the keys a questionnaire file may have at its top, and on each question
 QUESTIONNAIRE_KEYS = frozenset(
     {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
 )
-QUESTION_KEYS = frozenset(
+#: keys every question may have; each type adds its own (types/, e.g. ``points`` on a scale)
+COMMON_QUESTION_KEYS = frozenset(
     {
         "id",
         "type",
@@ -58,20 +54,18 @@ QUESTION_KEYS = frozenset(
         "help",
         "sections",
         "safeguarding",
-        "options",
         "max_length",
         "alert_on",
-        "not_sure",
-        "reversed",
         "show_if",
-        "points",
-        "min",
-        "max",
-        "bands",
         "escapes",
         "does_not_apply",
     }
 )
+
+
+def question_keys() -> frozenset[str]:
+    """Every key a question may have: the common ones and each type's own."""
+    return COMMON_QUESTION_KEYS | registry.type_keys()
 
 
 @dataclass(frozen=True)
@@ -562,37 +556,34 @@ def _check_question(
 ) -> None:
     c.unknown_keys(
         q,
-        QUESTION_KEYS,
+        question_keys(),
     )
     qid = c.key(q, "id", KEY)
     if qid in seen:
         c.fail(q, "id", f"The question id '{qid}' is used twice.", "Give each question its own id.")
     seen.add(qid)
     qtype = q.get("type")
-    if qtype not in QUESTION_TYPES:
+    kind = registry.REGISTRY.get(qtype) if isinstance(qtype, str) else None
+    if kind is None:
         c.fail(
             q,
             "type" if "type" in q else None,
             f"Question '{qid}' has no known type.",
-            f"Use one of: {', '.join(QUESTION_TYPES)}.",
+            f"Use one of: {', '.join(registry.REGISTRY)}.",
         )
-    if version < NEWER_TYPES.get(str(qtype), 1):
+    if version < kind.since:
         c.fail(
             q,
             "type",
-            f"The type '{qtype}' needs format version {NEWER_TYPES[str(qtype)]}.",
-            f"Write 'version: {NEWER_TYPES[str(qtype)]}' at the top of the file.",
+            f"The type '{qtype}' needs format version {kind.since}.",
+            f"Write 'version: {kind.since}' at the top of the file.",
         )
-    _check_number(c, q, qtype)
-    if "points" in q and (
-        qtype != "scale" or isinstance(q["points"], bool) or q["points"] not in SCALE_POINTS
-    ):
-        c.fail(
-            q,
-            "points",
-            "'points' is only for a scale question, and is 3 or 5.",
-            "Write 'points: 3' (happy, OK, sad) or 'points: 5' (very happy ... very sad).",
-        )
+    for key in sorted(set(q) - COMMON_QUESTION_KEYS - kind.keys):  # another type's key
+        owner = registry.owner_of(key)
+        if owner is not None:
+            message, hint = owner.misplaced[key]
+            c.fail(q, key, message.format(type=qtype), hint)
+    kind.check(c, q, version, symbols)
     c.text(q, "text", limit=200)
     c.text(q, "help", required=False)
     c.symbol(q, symbols)
@@ -616,20 +607,6 @@ def _check_question(
         c.fail(q, "safeguarding", "'safeguarding' should be true or false.", "Write true or false.")
     if "max_length" in q and (not isinstance(q["max_length"], int) or not 1 <= q["max_length"] <= 2000):
         c.fail(q, "max_length", "'max_length' should be a number from 1 to 2000.", "Fix the number.")
-    if "not_sure" in q and (not isinstance(q["not_sure"], bool) or qtype != "yes_no"):
-        c.fail(
-            q,
-            "not_sure",
-            "'not_sure' is only for a yes_no question, and is true or false.",
-            "Write 'not_sure: true' on a yes_no question, or remove it.",
-        )
-    if "reversed" in q and (not isinstance(q["reversed"], bool) or qtype != "yes_no"):
-        c.fail(
-            q,
-            "reversed",
-            "'reversed' is only for a yes_no question, and is true or false.",
-            "Write 'reversed: true' on a yes_no question where yes is the worse answer.",
-        )
     _check_escapes(c, q, version)
     if "does_not_apply" in q and (q["does_not_apply"] is not True or version < 2):
         c.fail(
@@ -638,84 +615,7 @@ def _check_question(
             "'does_not_apply' is true or left out, and needs format version 2.",
             "Write 'does_not_apply: true', and 'version: 2' at the top of the file.",
         )
-    options = q.get("options")
-    _check_alert_on(c, q, qtype, options)
-    if qtype in ("choose_one", "choose_many"):
-        if not isinstance(options, list) or not 2 <= len(options) <= 8:
-            c.fail(
-                q,
-                "options" if "options" in q else None,
-                f"Question '{qid}' needs 2 to 8 options.",
-                "List them under 'options:'.",
-            )
-        values: set[str] = set()
-        others: Any = None
-        for raw in options:
-            o = c.mapping(q, "options", raw, "An option")
-            c.unknown_keys(o, {"value", "text", "symbol", "help", "exclusive", "other"})
-            if "other" in o and (o["other"] is not True or version < 2):
-                c.fail(
-                    o,
-                    "other",
-                    "'other: true' is only for an option of a choose_one or choose_many question "
-                    "(format version 2).",
-                    "Write 'other: true' on one option like 'Something else', and 'version: 2' at the top.",
-                )
-            if o.get("other") is True and (others or o.get("exclusive") is True):
-                others = others or o
-                c.fail(
-                    o,
-                    "other",
-                    "A question has at most 1 'other' option, and it is not also 'exclusive'.",
-                    "Keep 'other: true' on one option only.",
-                )
-            others = others or (o if o.get("other") is True else None)
-            if "exclusive" in o and (o["exclusive"] is not True or qtype != "choose_many" or version < 2):
-                c.fail(
-                    o,
-                    "exclusive",
-                    "'exclusive: true' is only for an option of a choose_many question (format version 2).",
-                    "Put 'exclusive: true' on an option like 'None of these', and 'version: 2' at the top.",
-                )
-            value = c.key(o, "value", KEY)
-            if value in values or value in ("dont_know", "dont_want_to_say", "skipped", "does_not_apply"):
-                c.fail(
-                    o,
-                    "value",
-                    f"The option value '{value}' is used twice or is reserved.",
-                    "Give each option its own value.",
-                )
-            values.add(value)
-            _check_option_text(c, o, version)
-            c.text(o, "help", required=False)
-            c.symbol(o, symbols)
-    elif options is not None:
-        c.fail(
-            q,
-            "options",
-            f"A '{qtype}' question has its answers built in.",
-            "Remove the 'options' list from this question.",
-        )
-
-
-#: the most characters of an answer card's words: a word or two in version 1; a short sentence
-#: (a scale that needs one) in version 2. Either way a sentence has at most 15 words.
-OPTION_TEXT_LIMITS = {1: 40, 2: 80}
-
-
-def _check_option_text(c: _Checker, o: _Lined, version: int) -> None:
-    """An option's words: within the version's limit, and easy read (15 words a sentence)."""
-    text = c.text(o, "text", limit=OPTION_TEXT_LIMITS[version]) or ""
-    if len(text.split()) <= DEFAULT_MAX_WORDS:  # the usual one or two words: nothing to split
-        return
-    for sentence in split_sentences(text):
-        if count_words(sentence) > DEFAULT_MAX_WORDS:
-            c.fail(
-                o,
-                "text",
-                f"A sentence of this answer has {count_words(sentence)} words.",
-                f"Use {DEFAULT_MAX_WORDS} words or fewer in a sentence (easy read).",
-            )
+    _check_alert_on(c, q)
 
 
 def _check_escapes(c: _Checker, q: _Lined, version: int) -> None:
@@ -750,51 +650,9 @@ def _check_escapes(c: _Checker, q: _Lined, version: int) -> None:
         )
 
 
-def _check_number(c: _Checker, q: _Lined, qtype: Any) -> None:
-    """``min``, ``max`` and ``bands``: only on a number question, which needs the first two."""
-    if qtype != "number":
-        for key in ("min", "max", "bands"):
-            if key in q:
-                c.fail(q, key, f"'{key}' is only for a number question.", f"Remove '{key}'.")
-        return
-    low, high = NUMBER_LIMITS
-    for key in ("min", "max"):
-        value = q.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            c.fail(
-                q,
-                key if key in q else None,
-                f"A number question needs '{key}': a whole number from {low} to {high}.",
-                "Write for example 'min: 0' and 'max: 120'.",
-            )
-    if q["min"] >= q["max"]:
-        c.fail(q, "max", "'max' should be bigger than 'min'.", "Fix the numbers.")
-    bands = q.get("bands", [])
-    if (
-        not isinstance(bands, list)
-        or len(bands) >= MAX_BANDS
-        or any(isinstance(b, bool) or not isinstance(b, int) for b in bands)
-        or any(not q["min"] < b <= q["max"] for b in bands)
-        or bands != sorted(set(bands))
-    ):
-        c.fail(
-            q,
-            "bands",
-            f"'bands' should list where each band starts: after 'min', up to 'max', at most {MAX_BANDS - 1}.",
-            "Write for example 'bands: [18, 30, 50, 65]' (with min 16: 16-17, 18-29 ... 65 and up).",
-        )
-
-
 def _offered(q: _Lined) -> set[str]:
     """The option values a checked question offers (what a later ``show_if`` may test)."""
-    qtype = q.get("type")
-    if qtype == "faces":
-        return {"happy", "ok", "sad"}
-    if qtype == "scale":
-        return {o.value for o in SCALE_POINTS[int(q.get("points", 3))]}
-    if qtype == "yes_no":
-        return {"yes", "no", "not_sure"} if q.get("not_sure") is True else {"yes", "no"}
-    return {str(o["value"]) for o in q.get("options") or ()}
+    return registry.question_type(str(q.get("type"))).offered(q)
 
 
 def _check_show_if(
@@ -861,7 +719,7 @@ def _yes_no_words(value: Any) -> Any:
     return {True: "yes", False: "no"}[value] if isinstance(value, bool) else value
 
 
-def _check_alert_on(c: _Checker, q: _Lined, qtype: Any, options: Any) -> None:
+def _check_alert_on(c: _Checker, q: _Lined) -> None:
     """``alert_on``: the answers of a safeguarding question that raise an alert (e.g. [yes])."""
     if "alert_on" not in q:
         return
@@ -877,11 +735,7 @@ def _check_alert_on(c: _Checker, q: _Lined, qtype: Any, options: Any) -> None:
             "'alert_on' is only for a question with 'safeguarding: true'.",
             "Add 'safeguarding: true' or remove 'alert_on'.",
         )
-    known = (
-        _offered(q)
-        if qtype in ("faces", "yes_no", "scale")
-        else {str(o.get("value")) for o in options or () if isinstance(o, dict)}
-    )
+    known = _offered(q)
     if not isinstance(alert_on, list) or not alert_on or any(str(v) not in known for v in alert_on):
         c.fail(
             q,

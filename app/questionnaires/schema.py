@@ -10,20 +10,41 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..i18n import N_
 from . import conditions
+from .cards import (
+    FACES,
+    FACES_5,
+    KEY,
+    MAX_BANDS,
+    NOT_SURE,
+    NUMBER_LIMITS,
+    OTHER_TEXT_LENGTH,
+    SCALE_POINTS,
+    YES_NO,
+    YES_NO_NOT_SURE,
+    Option,
+)
 
-QUESTION_TYPES = ("faces", "yes_no", "choose_one", "choose_many", "free_text", "scale", "number")
-#: types a file may use only from this format version on
-NEWER_TYPES = {"scale": 2, "number": 2}
-#: the most characters of an "other, say what" answer (a few words on a tablet's keyboard)
-OTHER_TEXT_LENGTH = 80
-#: a ``number`` question's whole numbers stay in this range (``min`` and ``max`` inside it)
-NUMBER_LIMITS = (0, 9999)
-#: at most this many bands in a number question's figures
-MAX_BANDS = 8
+if TYPE_CHECKING:
+    from .types.base import QuestionType
+
+__all__ = [  # the answer cards and limits live in cards.py (the types use them too); kept here
+    "FACES",
+    "FACES_5",
+    "KEY",
+    "MAX_BANDS",
+    "NOT_SURE",
+    "NUMBER_LIMITS",
+    "OTHER_TEXT_LENGTH",
+    "SCALE_POINTS",
+    "YES_NO",
+    "YES_NO_NOT_SURE",
+    "Option",
+]
+
 AUDIENCES = ("person_supported", "family", "staff", "expert")
 
 #: Limits on one survey file, checked before it is read. The shipped files are under 8 KB and
@@ -36,39 +57,6 @@ MAX_PARTS = 50_000  # texts, lists and blocks in one file (keeps loading under a
 MAX_EXPANSION = 4
 
 
-@dataclass(frozen=True)
-class Option:
-    value: str
-    text: str
-    symbol: str
-    help: str | None = None
-    #: on a choose_many question: chosen only on its own ("None of these" clears the others)
-    exclusive: bool = False
-    #: "Other": choosing it shows a short "Say what" box (its words are stored with the choice)
-    other: bool = False
-
-
-#: The fixed answer cards. Faces keep one order everywhere (people tend to pick the last one).
-FACES = (
-    Option("happy", N_("Happy"), "happy"),
-    Option("ok", N_("OK"), "ok"),
-    Option("sad", N_("Sad"), "sad"),
-)
-#: ``type: scale`` with ``points: 5``: the same order, a face more at each end
-FACES_5 = (
-    Option("very_happy", N_("Very happy"), "very_happy"),
-    *FACES,
-    Option("very_sad", N_("Very sad"), "very_sad"),
-)
-SCALE_POINTS = {3: FACES, 5: FACES_5}
-YES_NO = (
-    Option("yes", N_("Yes"), "yes"),
-    Option("no", N_("No"), "no"),
-)
-#: "Not sure": offered only on a yes / no question that asks for it (``not_sure: true`` in its
-#: file). Answers stored before it left the other yes / no questions keep this meaning in reports.
-NOT_SURE = Option("not_sure", N_("Not sure"), "not_sure")
-YES_NO_NOT_SURE = (*YES_NO, NOT_SURE)
 #: The escape buttons under the answer cards, in their order on the page. A question may offer
 #: fewer (``escapes:``, format version 2), but never leaves out "skip": the consent page tells
 #: every person "You can skip any question." (RIGHTS).
@@ -181,23 +169,22 @@ class Question:
         return WORRYING_VALUES if self.safeguarding else frozenset()
 
     @property
+    def kind(self) -> QuestionType:
+        """This question's type (types/): how it is checked, drawn, answered and counted."""
+        from .types.registry import question_type
+
+        return question_type(self.type)
+
+    @property
     def choices(self) -> tuple[Option, ...]:
         """The answer cards to show: fixed for faces and yes/no, from the file otherwise."""
-        if self.type == "faces":
-            return FACES
-        if self.type == "scale":
-            return SCALE_POINTS[self.points]
-        if self.type == "yes_no":
-            return YES_NO_NOT_SURE if self.not_sure else YES_NO
-        return self.options
+        return self.kind.cards(self)
 
     @property
     def report_choices(self) -> tuple[Option, ...]:
         """Every answer a stored response may hold: the cards, and "Not sure" on any yes / no;
         a number question's bands ("18–29"), which its figures count instead of each number."""
-        if self.type == "number":
-            return self.number_bands
-        return YES_NO_NOT_SURE if self.type == "yes_no" else self.choices
+        return self.kind.report_cards(self)
 
     @property
     def number_bands(self) -> tuple[Option, ...]:
@@ -227,11 +214,11 @@ class Question:
     @property
     def takes_words(self) -> bool:
         """Written words may come with this question's answers: free text, or an "other" box."""
-        return self.type == "free_text" or self.other_option is not None
+        return self.kind.takes_words or self.other_option is not None
 
     @property
     def multiple(self) -> bool:
-        return self.type == "choose_many"
+        return self.kind.multiple
 
     def offers(self, value: str) -> bool:
         """True when ``value`` is one of the cards shown now (a new answer must be one)."""
@@ -316,6 +303,8 @@ class Questionnaire:
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Questionnaire:
         """Build from a definition that has already been validated (by the loader)."""
+        from .types.registry import question_type
+
         questions = tuple(
             Question(
                 id=q["id"],
@@ -338,12 +327,7 @@ class Questionnaire:
                 ),
                 max_length=int(q.get("max_length", 500)),
                 alert_on=tuple(q.get("alert_on", ())),
-                not_sure=bool(q.get("not_sure", False)),
-                reversed=bool(q.get("reversed", False)),
-                points=int(q.get("points", 3)),
-                min_value=int(q.get("min", 0)),
-                max_value=int(q.get("max", 0)),
-                bands=tuple(int(b) for b in q.get("bands", ())),
+                **question_type(q["type"]).fields(q),
                 show_if=conditions.from_dict(q.get("show_if")),
                 escapes=tuple(e for e in ESCAPES if e in q.get("escapes", ESCAPES)),
                 does_not_apply=bool(q.get("does_not_apply", False)),

@@ -25,18 +25,20 @@ from typing import Any
 import yaml
 
 from . import loader
-from .schema import FACES, FACES_5, YES_NO, YES_NO_NOT_SURE, Option, Questionnaire, content_hash
+from .schema import Questionnaire, content_hash
+from .types import registry
+from .types.base import QuestionType, XLSFormLists, matches
 
 #: the symbol of a question, option or line that names none and is not itself a symbol's name
 NEUTRAL_SYMBOL = "question"
-#: choice lists that stand for our fixed answer cards: list name -> (type, points / not_sure, cards)
-BUILT_IN_LISTS: dict[str, tuple[str, int | bool | None, tuple[Option, ...]]] = {
-    "faces": ("faces", None, FACES),
-    "scale_3": ("scale", 3, FACES),
-    "scale_5": ("scale", 5, FACES_5),
-    "yes_no": ("yes_no", False, YES_NO),
-    "yes_no_not_sure": ("yes_no", True, YES_NO_NOT_SURE),
-}
+
+
+def xlsform_words() -> dict[str, QuestionType]:
+    """The XLSForm type word of a survey row -> our type (a select_one is a choose_one unless
+    its list stands for a type's fixed cards: ``registry.xlsform_lists()``)."""
+    return {kind.xlsform_word: kind for kind in registry.REGISTRY.values() if not kind.xlsform_lists}
+
+
 #: a sheet past these is refused before it is read further (the shipped questionnaires use 40 rows)
 MAX_ROWS = 2000
 MAX_COLUMNS = 60
@@ -535,12 +537,15 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                 f"EasyVoice does not record '{word}'.",
                 "Delete the row: EasyVoice notes the time itself.",
             )
-        if word not in ("select_one", "select_multiple", "text", "integer"):
+        words = xlsform_words()
+        if word not in words:
             raise survey.fail(
                 row,
                 h["type"],
                 f"EasyVoice cannot ask a '{word}' question.",
-                _TYPE_HINTS.get(word, "Use select_one, select_multiple, text or integer, or delete the row."),
+                _TYPE_HINTS.get(
+                    word, f"Use {', '.join(list(words)[:-1])} or {list(words)[-1]}, or delete the row."
+                ),
             )
         if name and not re.match(r"[A-Za-z_]", name):
             raise survey.fail(
@@ -599,7 +604,8 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
         if row.cells.get("bands"):
             q["bands"] = _whole_numbers(survey, row, "bands")
         constraint = row.cells.get(h.get("constraint", ""))
-        if word in ("select_one", "select_multiple"):
+        kind = words[word]
+        if "options" in kind.keys:  # select_one / select_multiple: a list on the choices sheet
             list_name = rest.strip()
             if not list_name or " " in list_name:
                 raise survey.fail(
@@ -615,18 +621,12 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                     f"There is no list '{list_name}' on the choices sheet.",
                     "Add the list, or fix the name.",
                 )
-            if constraint:
-                raise survey.fail(
-                    row,
-                    h["constraint"],
-                    "EasyVoice cannot take a constraint on a choice.",
-                    "Clear the constraint.",
-                )
-            built_in = BUILT_IN_LISTS.get(list_name)
+            _constraint(kind, q, constraint, survey, row, h)
+            built_in = registry.xlsform_lists().get(list_name)
             if built_in and word == "select_one":
                 _built_in(choices, lists[list_name], list_name, name_header, q, survey, row)
             else:
-                q["type"] = "choose_many" if word == "select_multiple" else "choose_one"
+                q["type"] = kind.name
                 options = []
                 for choice in lists[list_name]:
                     value = choice.cells[name_header].strip()  # type: ignore[index]
@@ -652,29 +652,9 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                         )
                     )
                 q["options"] = options
-        elif word == "integer":
-            q["type"] = "number"
-            low_high = _range(constraint)
-            if low_high is None:
-                raise survey.fail(
-                    row,
-                    h.get("constraint", h["type"]),
-                    "A number question needs its smallest and biggest number: '. >= 0 and . <= 120'.",
-                    "Write the constraint in that form (with your numbers).",
-                )
-            q["min"], q["max"] = low_high
         else:
-            q["type"] = "free_text"
-            if constraint:
-                match = re.fullmatch(r"\s*string-length\(\s*\.\s*\)\s*<=\s*(\d+)\s*", constraint)
-                if not match:
-                    raise survey.fail(
-                        row,
-                        h["constraint"],
-                        "EasyVoice reads only 'string-length(.) <= 500' as a constraint on a text question.",
-                        "Write the constraint in that form, or clear it.",
-                    )
-                q["max_length"] = int(match.group(1))
+            q["type"] = kind.name
+            _constraint(kind, q, constraint, survey, row, h)
         if h.get("relevant") and row.cells.get(h["relevant"]):
             q["show_if"] = _relevant(survey, row, h["relevant"], kinds)
         kinds[name] = q["type"]
@@ -727,7 +707,7 @@ def _built_in(
     row: _Row,
 ) -> None:
     """A list named like our fixed cards (faces, scale_3, scale_5, yes_no, yes_no_not_sure)."""
-    qtype, extra, cards = BUILT_IN_LISTS[list_name]
+    qtype, keys, cards = registry.xlsform_lists()[list_name]
     values = [r.cells[name_header].strip() for r in rows]  # type: ignore[index]
     if values != [c.value for c in cards]:
         raise choices.fail(
@@ -737,40 +717,35 @@ def _built_in(
             "Give the list exactly these names in this order, or call it something else.",
         )
     q["type"] = qtype
-    if qtype == "scale":
-        given = q.get("points")
-        if given is None and extra != 3:
-            q["points"] = extra
-        elif given is not None and given != extra:
+    for key, value in keys.items():  # what the list stands for: 5 faces, or "Not sure"
+        given = q.get(key)
+        if given is None:
+            if not matches({}, {key: value}):  # not what the file would mean leaving it out
+                q[key] = value
+        elif given != value:
             raise survey.fail(
                 row,
-                "points",
-                f"The list '{list_name}' has {extra} faces.",
-                f"Write {extra}, or clear the cell.",
-            )
-    if qtype == "yes_no":
-        given = q.get("not_sure")
-        if given is None and extra:
-            q["not_sure"] = True
-        elif given is not None and given != extra:
-            raise survey.fail(
-                row,
-                "not_sure",
-                f"The list '{list_name}' {'offers' if extra else 'does not offer'} 'Not sure'.",
-                "Use 'yes_no_not_sure' to offer it and 'yes_no' not to, or clear the cell.",
+                key,
+                f"The list '{list_name}' stands for '{key}: {str(value).lower()}'.",
+                f"Write {str(value).lower()}, or clear the cell "
+                f"(or use another of: {', '.join(registry.xlsform_lists())}).",
             )
 
 
-def _range(constraint: str | None) -> tuple[int, int] | None:
-    if not constraint:
-        return None
-    ge = r"\.\s*>=\s*(\d+)"
-    le = r"\.\s*<=\s*(\d+)"
-    match = re.fullmatch(rf"\s*{ge}\s+and\s+{le}\s*", constraint)
-    if match:
-        return int(match.group(1)), int(match.group(2))
-    match = re.fullmatch(rf"\s*{le}\s+and\s+{ge}\s*", constraint)
-    return (int(match.group(2)), int(match.group(1))) if match else None
+def _constraint(
+    kind: QuestionType,
+    q: dict[str, Any],
+    constraint: str | None,
+    survey: _Sheet,
+    row: _Row,
+    h: dict[str, str],
+) -> None:
+    """The keys a row's constraint gives its question, as its type reads them (a number's
+    range, a text's length); a constraint the type cannot read is refused at its cell."""
+    try:
+        q.update(kind.read_xlsform_constraint(constraint or ""))
+    except ValueError as exc:
+        raise survey.fail(row, h.get("constraint", h["type"]), *exc.args) from exc
 
 
 # --- 'relevant' <-> show_if -------------------------------------------------------------------
@@ -1054,15 +1029,14 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
             raise ValueError(f"'{key}' cannot be written to an XLSForm yet.")
     kinds = {str(q["id"]): str(q["type"]) for q in definition["questions"]}
     survey: list[dict[str, Any]] = []
-    choices: list[dict[str, Any]] = []
+    lists = XLSFormLists(set(registry.xlsform_lists()))
     for key in ("introduction", "consent"):
         for i, line in enumerate(definition.get(key, ()), start=1):
             survey.append(
                 {"type": "note", "name": f"{key}-{i}", "label": line["text"], "symbol": line["symbol"]}
             )
-    lists_used: set[str] = set()
     for q in definition["questions"]:
-        extra = set(q) - loader.QUESTION_KEYS
+        extra = set(q) - loader.question_keys()
         if extra:
             raise ValueError(
                 f"'{sorted(extra)[0]}' of question '{q['id']}' cannot be written to an XLSForm yet."
@@ -1073,46 +1047,7 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
             "hint": q.get("help"),
             "symbol": q["symbol"],
         }
-        qtype = q["type"]
-        if qtype in ("choose_one", "choose_many"):
-            list_name = str(q["id"])
-            while list_name in BUILT_IN_LISTS or list_name in lists_used:
-                list_name += "-options"  # '-' is in no question id
-            lists_used.add(list_name)
-            row["type"] = f"{'select_multiple' if qtype == 'choose_many' else 'select_one'} {list_name}"
-            for option in q["options"]:
-                choices.append(
-                    {
-                        "list_name": list_name,
-                        "name": option["value"],
-                        "label": option["text"],
-                        "symbol": option["symbol"],
-                        "hint": option.get("help"),
-                        "exclusive": option.get("exclusive"),
-                        "other": option.get("other"),
-                    }
-                )
-        elif qtype in ("faces", "scale", "yes_no"):
-            if qtype == "faces":
-                list_name = "faces"
-            elif qtype == "scale":
-                list_name = f"scale_{q.get('points', 3)}"
-            else:
-                list_name = "yes_no_not_sure" if q.get("not_sure") else "yes_no"
-            row["type"] = f"select_one {list_name}"
-            if list_name not in lists_used:
-                lists_used.add(list_name)
-                choices += [
-                    {"list_name": list_name, "name": c.value, "label": str(c.text), "symbol": c.symbol}
-                    for c in BUILT_IN_LISTS[list_name][2]
-                ]
-        elif qtype == "number":
-            row["type"] = "integer"
-            row["constraint"] = f". >= {q['min']} and . <= {q['max']}"
-        else:
-            row["type"] = "text"
-            if "max_length" in q:
-                row["constraint"] = f"string-length(.) <= {q['max_length']}"
+        registry.question_type(str(q["type"])).xlsform_row(q, row, lists)
         if "show_if" in q:
             row["relevant"] = relevant_text(q["show_if"], kinds)
         row["sections"] = " ".join(map(str, q["sections"]))
@@ -1155,7 +1090,7 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
         book.create_sheet(),
         "choices",
         ("list_name", "name", "label", "symbol", "hint", "exclusive", "other"),
-        choices,
+        lists.rows,
     )
     _write_sheet(book.create_sheet(), "settings", tuple(settings), [settings])
     out = io.BytesIO()

@@ -147,7 +147,7 @@ class QuestionFigures:
 
 
 def columns_for(question: Question) -> list[str]:
-    if question.type == "free_text":
+    if not question.kind.charted:  # written words
         return [TEXT, DONT_KNOW, DONT_WANT_TO_SAY]
     return [option.value for option in question.report_choices] + [DONT_KNOW, DONT_WANT_TO_SAY]
 

@@ -34,8 +34,6 @@ from .pdf import Bar, Finding, Report, to_pdf
 
 #: the groups the easy-read report is for (staff surveys go in the evidence pack instead)
 AUDIENCES = ("person_supported", "family")
-#: question types whose answers are drawn as a chart (free text gets sentences only)
-CHARTED = ("faces", "scale", "yes_no", "choose_one", "choose_many", "number")
 
 
 def people(label: str, value: int | None) -> str:
@@ -106,11 +104,11 @@ def make_finding(
     for all its answers; ``texts``: the answers' words as published (default: the question's).
     """
     sentences = [gettext("We asked: %(question)s", question=question_text)]
-    if question.type == "free_text":
+    if not question.kind.charted:  # written words: counted, never shown
         if TEXT in cells:
             sentences.append(wrote(*cells[TEXT]))
         sentences.append(gettext("What people wrote is not in this report. It stays private."))
-    elif question.type == "choose_many":
+    elif question.multiple:
         sentences.append(gettext("People could choose more than 1 answer."))
     else:
         sentences.append(answered(*total))
@@ -121,7 +119,7 @@ def make_finding(
     if apart is not None:  # "This does not happen to me": its own count, not in "answered"
         sentences.append(does_not_happen(*apart))
     bars = []
-    if question.type in CHARTED:
+    if question.kind.charted:  # words get sentences only
         for option in question.report_choices:
             if option.value not in cells:
                 continue

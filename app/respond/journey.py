@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import Answer, AnswerChoice, AnswerKind, QuestionnaireVersion, Response, Service, utcnow
 from ..questionnaires import Question, Questionnaire
-from ..questionnaires.schema import OTHER_TEXT_LENGTH
+from ..questionnaires.types.base import AnswerRefused, NumberRefused, clean_words
 
 ANSWERED_BY = ("self", "family", "staff", "other")
 HELPERS = ("family", "friend", "staff", "advocate", "other")
@@ -193,7 +193,7 @@ def answer_to(db: Session, response: Response, question_key: str) -> Answer | No
 
 def normalise_text(text: str | None) -> str:
     """Free text as the person typed it: browsers send line breaks as CRLF, we keep LF."""
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return clean_words(text)
 
 
 def closing_words(text: str | None, limit: int) -> Given:
@@ -222,43 +222,13 @@ def parse_given(question: Question, action: str | None, values: list[str], text:
         return Given(AnswerKind.DOES_NOT_APPLY)
     if action not in (None, "", "answer"):
         raise JourneyError("unknown action")
-    if question.type == "number":
-        return _number_given(question, text)
-    if question.type == "free_text":
-        cleaned = normalise_text(text)
-        if len(cleaned) > question.max_length:
-            raise JourneyError("text too long")
-        return Given(AnswerKind.TEXT, text=cleaned) if cleaned else Given(AnswerKind.SKIPPED)
-    chosen = tuple(dict.fromkeys(values))
-    if not chosen:
-        return Given(AnswerKind.SKIPPED)
-    if len(chosen) > 1 and not question.multiple:
-        raise JourneyError("one answer only")
-    if not all(question.offers(value) for value in chosen):  # not a card on this page
-        raise JourneyError("unknown option")
-    if len(chosen) > 1 and any(option.exclusive for option in question.choices if option.value in chosen):
-        raise JourneyError("'None of these' goes on its own")  # the page's script clears the others
-    other = question.other_option
-    if other is not None and other.value in chosen:  # "Say what": its words go with the choice
-        words = normalise_text(text)
-        if len(words) > OTHER_TEXT_LENGTH:
-            raise JourneyError("text too long")
-        return Given(AnswerKind.OPTION, values=chosen, text=words or None)
-    return Given(AnswerKind.OPTION, values=chosen)  # words in a box not chosen are not kept
-
-
-def _number_given(question: Question, text: str | None) -> Given:
-    """A whole number typed on the keypad (or the tablet's keyboard), in the question's range;
-    stored with the band it falls in, which the figures count. Empty: skipped."""
-    typed = normalise_text(text).replace(" ", "")
-    if not typed:
-        return Given(AnswerKind.SKIPPED)
-    if not (typed.isascii() and typed.isdigit()) or len(typed) > 6:
-        raise NumberNotFit("not a whole number")
-    number = int(typed)
-    if not question.min_value <= number <= question.max_value:
-        raise NumberNotFit("number out of range")
-    return Given(AnswerKind.NUMBER, values=(question.band_of(number),), text=str(number))
+    try:
+        parsed = question.kind.parse(question, values, text)
+    except NumberRefused as exc:
+        raise NumberNotFit(str(exc)) from exc
+    except AnswerRefused as exc:
+        raise JourneyError(str(exc)) from exc
+    return Given(AnswerKind(parsed.kind), parsed.values, parsed.text)
 
 
 def keeps(answer: Answer | None, given: Given, *, sent_empty: bool, supported: bool = False) -> bool:

@@ -66,8 +66,11 @@
     var number = form.querySelector("#number-limits");
     if (!kind) { return; }
     function show() {
-      if (answers) { answers.hidden = ["choose_one", "choose_many"].indexOf(kind.value) < 0; }
-      if (number) { number.hidden = kind.value !== "number"; }
+      // each kind's option says the parts of the form its type uses (questionnaires/types/)
+      var chosen = kind.options[kind.selectedIndex];
+      var parts = ((chosen && chosen.getAttribute("data-parts")) || "").split(" ");
+      if (answers) { answers.hidden = parts.indexOf("answers") < 0; }
+      if (number) { number.hidden = parts.indexOf("number") < 0; }
     }
     kind.addEventListener("change", show);
     show();
