@@ -84,3 +84,33 @@ def test_a_catalog_missing_a_string_is_found(tmp_path: Path) -> None:
     with pot.open("wb") as handle:
         write_po(handle, template)
     assert missing_strings(tmp_path / "cy" / "LC_MESSAGES" / "messages.po", pot) == ["Stop", "Back"]
+
+
+def test_who_translated_it_survives_make_translations(tmp_path: Path) -> None:
+    """The translator and review lines sit in the catalog's opening comment, which Babel's update
+    (what ``make translations`` runs) keeps; it drops header fields it does not know."""
+    from babel.messages.frontend import CommandLineInterface
+
+    catalog = Catalog(
+        locale="cy",
+        header_comment=(
+            "# Welsh.\n# Translated-By: A drafting tool\n# Reviewed: No, waiting for a native speaker"
+        ),
+    )
+    catalog.add("Yes", "Ie", flags=["fuzzy"])
+    path = tmp_path / "cy" / "LC_MESSAGES"
+    path.mkdir(parents=True)
+    with (path / "messages.po").open("wb") as handle:
+        write_po(handle, catalog)
+    template = Catalog()
+    for msgid in ("Yes", "No"):
+        template.add(msgid)
+    with (tmp_path / "messages.pot").open("wb") as handle:
+        write_po(handle, template)
+    CommandLineInterface().run(
+        ["pybabel", "-q", "update", "-i", str(tmp_path / "messages.pot"), "-d", str(tmp_path)]
+    )
+    (status,) = language_statuses(tmp_path)
+    assert status.total == 2  # the update ran: "No" came in from the template
+    assert status.translator == "A drafting tool"
+    assert status.reviewed_note == "No, waiting for a native speaker"

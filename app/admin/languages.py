@@ -4,6 +4,9 @@ a native speaker, missing; who translated it. Read from translations/<code>/LC_M
 A translation is "reviewed" when it is not marked fuzzy: a catalog drafted without a native
 speaker keeps every entry fuzzy (gettext's "needs checking by a translator") until one has read
 it. ``make setup`` compiles fuzzy entries too, so a drafted language works while it waits.
+Who translated it and whether it was reviewed are lines of the catalog's opening comment
+(``# Translated-By: ...``, ``# Reviewed: ...``): ``make translations`` keeps that comment, but
+drops header fields it does not know.
 No Flask here.
 """
 
@@ -38,6 +41,14 @@ def _done(message: object) -> bool:
     return bool(text)
 
 
+def _comment_field(comment: str, name: str) -> str:
+    for line in comment.splitlines():
+        label, _, value = line.lstrip("# ").partition(":")
+        if label.strip().lower() == name.lower() and value.strip():
+            return value.strip()
+    return ""
+
+
 def catalog_status(po_path: Path) -> LanguageStatus:
     """The counts of one catalog (each string once, the header left out)."""
     with po_path.open("rb") as handle:
@@ -52,8 +63,10 @@ def catalog_status(po_path: Path) -> LanguageStatus:
         total=len(messages),
         translated=len(done),
         reviewed=sum(1 for m in done if not m.fuzzy),
-        translator=headers.get("X-Translated-By") or headers.get("Last-Translator") or "",
-        reviewed_note=headers.get("X-Reviewed", ""),
+        translator=_comment_field(catalog.header_comment, "Translated-By")
+        or headers.get("Last-Translator")
+        or "",
+        reviewed_note=_comment_field(catalog.header_comment, "Reviewed"),
     )
 
 

@@ -9,7 +9,7 @@ from flask_babel import format_date, gettext
 
 from ..assessments import challenges as challenge_service
 from ..db import db
-from ..i18n import N_, language_label
+from ..i18n import N_, language_label, locale_name, offered_locales
 from ..models import Answer, utcnow
 from ..reports.figures import (
     APART_ANSWERS,
@@ -90,6 +90,7 @@ def index() -> str:
         alerts=open_alerts(db.session, org.id) if working else [],
         challenges=[c for c in challenges if c.answered_at is None],
         now=utcnow(),
+        pdf_languages=[(code, locale_name(code)) for code in offered_locales(current_app, org.languages)[1:]],
         **_common(year),
     )
 

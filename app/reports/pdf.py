@@ -8,6 +8,11 @@ symbol, its words, its count in words and a bar (an SVG, as long as the count). 
 says "Fewer than 5 people" (or "Not shown") and gets no bar. The report ends with "What we will do".
 
 ``templates/reports/_parts.html`` holds the pieces the evidence pack's page shares.
+
+In a language written right to left (Urdu, Arabic) the page is ``dir="rtl"``: pictures on the
+right, bars growing from the right. A language whose letters DejaVu Sans does not shape well has
+its own font before DejaVu (:data:`SCRIPT_FONTS`, the same WOFF2 files the pages use): Noto
+Nastaliq Urdu for Urdu. Welsh and Polish need none: DejaVu has their letters.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from flask_babel import get_locale
 #: the print style sheet (a file, not a <style>: the templates hold no inline style)
 STYLE = Path(__file__).resolve().parent.parent / "templates" / "reports" / "report.css"
 BAR_COLOUR = "#0b3d91"
+#: the fonts the pages ship (app/static/fonts, OFL): a language's own font, by locale
+WEB_FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
+SCRIPT_FONTS = {"ur": "NotoNastaliqUrdu"}
 
 
 @dataclass
@@ -102,6 +110,18 @@ def language() -> str:
     return str(get_locale() or "en_GB").replace("_", "-")
 
 
+def direction() -> str:
+    """rtl for a language written right to left (Urdu, Arabic), else ltr."""
+    locale = get_locale()
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
+
+
+def script_font() -> str | None:
+    """The file stem of this language's own font (in :data:`WEB_FONTS`), if it needs one."""
+    locale = get_locale()
+    return SCRIPT_FONTS.get(locale.language) if locale is not None else None
+
+
 def report_html(report: Report, assets: Path) -> str:
     """The report as one HTML page (made inside an app context, for gettext and the templates)."""
     fonts = (assets / "fonts").resolve()
@@ -112,6 +132,7 @@ def report_html(report: Report, assets: Path) -> str:
         bar_svg=bar_svg,
         most_of=most_of,
         lang=language(),
+        dir=direction(),
         font=(fonts / "DejaVuSans.ttf").as_uri(),
         font_bold=(fonts / "DejaVuSans-Bold.ttf").as_uri(),
     )
@@ -131,18 +152,29 @@ def to_pdf(report: Report, assets: Path) -> bytes:
     # Without a FontConfiguration WeasyPrint ignores @font-face and takes the system's default
     # sans (DejaVu on one machine, Noto on another: a test caught the change).
     font_config = FontConfiguration()
-    faces = CSS(
-        string=(
-            "@font-face { font-family: 'EasyVoice Sans'; font-weight: normal;"
-            f" src: url('{(fonts / 'DejaVuSans.ttf').as_uri()}'); }}"
-            "@font-face { font-family: 'EasyVoice Sans'; font-weight: bold;"
-            f" src: url('{(fonts / 'DejaVuSans-Bold.ttf').as_uri()}'); }}"
-        ),
-        font_config=font_config,
+    faces = (
+        "@font-face { font-family: 'EasyVoice Sans'; font-weight: normal;"
+        f" src: url('{(fonts / 'DejaVuSans.ttf').as_uri()}'); }}"
+        "@font-face { font-family: 'EasyVoice Sans'; font-weight: bold;"
+        f" src: url('{(fonts / 'DejaVuSans-Bold.ttf').as_uri()}'); }}"
     )
+    own = script_font()
+    if own:
+        # the language's font first; DejaVu after it for Latin letters and digits it lacks
+        for weight, name in (("normal", "Regular"), ("bold", "Bold")):
+            faces += (
+                f"@font-face {{ font-family: 'EasyVoice Script'; font-weight: {weight};"
+                f" src: url('{(WEB_FONTS / f'{own}-{name}.woff2').as_uri()}'); }}"
+            )
+        stack = "font-family: 'EasyVoice Script', 'EasyVoice Sans';"
+        faces += (
+            f"html {{ {stack} line-height: 2; }}"
+            f"@page {{ @bottom-left {{ {stack} }} @bottom-right {{ {stack} }} }}"
+        )
+    faces_css = CSS(string=faces, font_config=font_config)
     document = HTML(string=report_html(report, assets), base_url=str(assets.resolve()))
     pdf = document.write_pdf(
-        stylesheets=[faces, CSS(filename=str(STYLE), font_config=font_config)],
+        stylesheets=[CSS(filename=str(STYLE), font_config=font_config), faces_css],
         font_config=font_config,
         pdf_variant="pdf/ua-1",
         optimize_images=True,
