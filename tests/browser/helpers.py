@@ -182,10 +182,16 @@ TEXT_STYLES_JS = """
 
 # -- the journey's first pages ------------------------------------------------------------------------
 def begin(
-    page: Page, base_url: str, code: str, slug: str = "your-support", settings: dict[str, str] | None = None
+    page: Page,
+    base_url: str,
+    code: str,
+    slug: str = "your-support",
+    settings: dict[str, str] | None = None,
+    lang: str | None = None,
 ) -> None:
-    """From the tablet's start link to question 1, choosing ``settings`` on the way (by clicks)."""
-    page.goto(f"{base_url}/at/{code}")
+    """From the tablet's start link to question 1, choosing ``settings`` on the way (by clicks);
+    ``lang`` names the language in the start link, as an organisation's printed link can."""
+    page.goto(f"{base_url}/at/{code}" + (f"?lang={lang}" if lang else ""))
     page.click(f"a[href='/begin/{slug}'], a[href='/begin/{slug}?length=full']")
     choose_settings(page, settings)
     page.click("button[name=action][value=yes]")

@@ -1,8 +1,9 @@
 """axe-core on every respondent page: no WCAG 2.0 / 2.1 / 2.2 A or AA violations.
 
 Each page is checked in portrait and landscape tablet sizes, in the default look and with the
-biggest text, with pictures off, and in black and white. The test id names the setting, the size
-and the page, e.g. ``test_no_axe_violations[bigger-1024x768-choose_many]``.
+biggest text, with pictures off, and in black and white, in English, Welsh and Urdu (the shipped
+catalogs; Urdu right to left). The test id names the language, the setting, the size and the page,
+e.g. ``test_no_axe_violations[ur-bigger-1024x768-choose_many]``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ SETTINGS = {
     "contrast": {"contrast": "on"},
 }
 SIZES = {"768x1024": PORTRAIT, "1024x768": LANDSCAPE}
+LANGUAGES = ["en_GB", "cy", "ur"]
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Tablet:
 
     server: LiveServer
     setting: str
+    lang: str
     page: Page
     visitor: Page
 
@@ -56,7 +59,7 @@ class Tablet:
     def visit_with_session(self, path: str, **values: object) -> Page:
         app = self.server.app
         cookie = app.session_interface.get_signing_serializer(app).dumps(
-            {**values, "ev_prefs": SETTINGS[self.setting]}
+            {**values, "ev_prefs": {**SETTINGS[self.setting], "locale": self.lang}}
         )
         context = self.visitor.context
         context.clear_cookies()
@@ -86,7 +89,9 @@ def _start(t: Tablet) -> Page:
 def _thank_you(t: Tablet) -> Page:
     # Thank you is drawn with the settings of the person who has just finished.
     return t.visit_with_session(
-        "/thank-you", ev_service=service_id(t.server), ev_thanks_prefs=SETTINGS[t.setting]
+        "/thank-you",
+        ev_service=service_id(t.server),
+        ev_thanks_prefs={**SETTINGS[t.setting], "locale": t.lang},
     )
 
 
@@ -119,6 +124,7 @@ def _path(path: str, status: int = 200) -> Callable[[Tablet], Page]:
 
 PAGES: dict[str, Callable[[Tablet], Page]] = {
     "services": _services,
+    "language": _path("/language"),
     "start": _start,
     "settings": _path("/settings"),
     "consent": _path("/consent"),
@@ -140,8 +146,11 @@ PAGES: dict[str, Callable[[Tablet], Page]] = {
 
 
 @pytest.fixture(scope="module")
-def tablets(browser: Browser, module_live_server: LiveServer) -> Iterator[Callable[[str], Tablet]]:
-    made: dict[str, Tablet] = {}
+def tablets(browser: Browser, module_live_server: LiveServer) -> Iterator[Callable[[str, str], Tablet]]:
+    from helpers.i18n import offer_languages
+
+    offer_languages(module_live_server.app, " ".join(LANGUAGES[1:]))
+    made: dict[tuple[str, str], Tablet] = {}
     contexts: list[BrowserContext] = []
 
     def new_page() -> Page:
@@ -150,15 +159,16 @@ def tablets(browser: Browser, module_live_server: LiveServer) -> Iterator[Callab
         contexts.append(context)
         return context.new_page()
 
-    def get(setting: str) -> Tablet:
-        if setting not in made:
+    def get(setting: str, lang: str) -> Tablet:
+        if (setting, lang) not in made:
             page = new_page()
-            begin(page, module_live_server.url, module_live_server.code(), settings=SETTINGS[setting])
-            page.goto(module_live_server.url + "/q/11")
+            server = module_live_server
+            begin(page, server.url, server.code(), settings=SETTINGS[setting], lang=lang)
+            page.goto(server.url + "/q/11")
             page.click("button.card[value=happy]")
             page.wait_for_url("**/q/12")
-            made[setting] = Tablet(module_live_server, setting, page, new_page())
-        return made[setting]
+            made[setting, lang] = Tablet(server, setting, lang, page, new_page())
+        return made[setting, lang]
 
     yield get
     for context in contexts:
@@ -177,8 +187,9 @@ def describe(violations: list[dict]) -> str:
 @pytest.mark.parametrize("name", list(PAGES))
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("setting", list(SETTINGS))
-def test_no_axe_violations(setting: str, size: str, name: str, tablets) -> None:
-    tablet = tablets(setting)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_axe_violations(lang: str, setting: str, size: str, name: str, tablets) -> None:
+    tablet = tablets(setting, lang)
     tablet.page.set_viewport_size(SIZES[size])
     tablet.visitor.set_viewport_size(SIZES[size])
     page = PAGES[name](tablet)
@@ -190,9 +201,10 @@ def test_no_axe_violations(setting: str, size: str, name: str, tablets) -> None:
         "contrast": "contrast-high",
     }[setting]
     assert expected_class in body_class.split(), f"{name} is not in the {setting} look"
+    assert page.get_attribute("html", "lang") == lang.replace("_", "-"), f"{name} is not in {lang}"
     results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
     violations = results.response["violations"]
     assert not violations, (
         f"axe found {len(violations)} problems on {name} "
-        f"({path_of(page)}), {setting}, {size}:\n{describe(violations)}"
+        f"({path_of(page)}), {lang}, {setting}, {size}:\n{describe(violations)}"
     )
