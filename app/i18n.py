@@ -11,8 +11,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 from babel import Locale
-from flask import Flask, current_app, session
-from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
+from flask import Flask, current_app, g, has_request_context, session
+from flask_babel import (
+    Babel,
+    force_locale,
+    format_date,
+    format_datetime,
+    get_locale,
+    get_translations,
+    gettext,
+)
 
 from .labels import label
 
@@ -100,8 +108,44 @@ def tr(text: str | None) -> str | None:
     surveys/ by questionnaires/extract.py) and for strings marked with ``N_`` where Python code
     defines them. Templates call this, never ``_(variable)``: a stored value (a status, a role)
     goes through ``label`` instead (app/labels.py), so that its name is in the catalog.
+
+    An organisation's own questionnaire holds its own translations: the words of the
+    questionnaire on this page (``g.questionnaire``) or listed on it (``g.questionnaires``) come
+    first, then the catalog.
     """
-    return gettext(text) if text else text
+    if not text:
+        return text
+    return own_words(text) or gettext(text)
+
+
+def speaks(questionnaire: object, locale: str) -> bool:
+    """True when every text of ``questionnaire`` has words in ``locale`` (its own, or the
+    catalog's): a questionnaire is offered in a language only then, never half in English."""
+    if locale == current_app.config["BABEL_DEFAULT_LOCALE"]:
+        return True
+    own = getattr(questionnaire, "translations", {}).get(locale, {})
+    with force_locale(locale):
+        known = getattr(get_translations(), "_catalog", {})
+        return all(
+            " ".join(text.split()) in own or text in known or " ".join(text.split()) in known
+            for text in questionnaire.texts()  # type: ignore[attr-defined]
+        )
+
+
+def own_words(text: str) -> str | None:
+    """``text`` in this request's language from the questionnaires this request uses, if one has it."""
+    if not has_request_context():
+        return None
+    shown = [g.questionnaire] if g.get("questionnaire") is not None else []
+    shown += list((g.get("questionnaires") or {}).values())
+    if not shown:
+        return None
+    locale, key = str(get_locale()), " ".join(text.split())
+    for questionnaire in shown:
+        found = getattr(questionnaire, "translations", {}).get(locale, {}).get(key)
+        if found:
+            return str(found)
+    return None
 
 
 #: how staff pages show a time: local (TIMEZONE), by Babel, e.g. "1 December 2026, 19:06"

@@ -203,10 +203,10 @@ REFUSALS = [
         "sound or video",
     ),
     (
-        "second language",
-        set_cell("survey", 5, "label::French (fr)", "Le personnel vous écoute-t-il ?"),
-        "survey, row 5, column Q (label::French (fr))",
-        "second language",
+        "second language without its code",
+        set_cell("survey", 5, "label::Français", "Le personnel vous écoute-t-il ?"),
+        "survey, row 5, column Q (label::Français)",
+        "label::Welsh (cy)",
     ),
     (
         "relevant outside the subset",

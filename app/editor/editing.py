@@ -348,3 +348,28 @@ def set_about(
         else:
             definition.pop(key, None)
     return problems
+
+
+def texts_of(definition: Mapping[str, Any]) -> list[str]:
+    """Every text of the draft a respondent sees and hears, each once, in page order."""
+    from ..questionnaires.schema import Questionnaire
+
+    plain = {key: value for key, value in definition.items() if key != "translations"}
+    return list(dict.fromkeys(" ".join(t.split()) for t in Questionnaire.from_dict(plain).texts()))
+
+
+def set_translations(definition: dict[str, Any], locale: str, words: Mapping[str, str]) -> None:
+    """This language's words for the draft's texts (a text left empty has none yet). Held with
+    the questionnaire under ``translations``, which needs format version 2."""
+    known = set(texts_of(definition))
+    kept = {text: " ".join(given.split()) for text, given in words.items() if text in known and given.strip()}
+    translations = dict(definition.get("translations") or {})
+    if kept:
+        translations[locale] = kept
+    else:
+        translations.pop(locale, None)
+    if translations:
+        definition["translations"] = translations
+        definition["version"] = max(2, int(definition.get("version") or 1))
+    else:
+        definition.pop("translations", None)

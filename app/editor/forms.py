@@ -109,3 +109,14 @@ class AboutForm(FlaskForm):
     title = StringField(validators=[DataRequired(), Length(max=120)])
     introduction = FieldList(FormField(LineRow), min_entries=LINE_ROWS, max_entries=LINE_ROWS)
     consent = FieldList(FormField(LineRow), min_entries=LINE_ROWS, max_entries=LINE_ROWS)
+
+
+def translations_form(texts: list[str]) -> type[FlaskForm]:
+    """A form with one box per text of the questionnaire (``text-0``, ``text-1``, ...)."""
+
+    class TranslationsForm(FlaskForm):
+        pass
+
+    for n, _text in enumerate(texts):
+        setattr(TranslationsForm, f"text-{n}", StringField(validators=[Optional(), Length(max=400)]))
+    return TranslationsForm

@@ -18,14 +18,25 @@ from ..db import db
 from ..easyread import own_pictures
 from ..easyread.pictures import find_symbols, load_symbol_index
 from ..easyread.text import check_easy_read
-from ..models import OwnQuestionnaire
+from ..i18n import available_locales, language_label, offered_locales
+from ..models import Organisation, OwnQuestionnaire
 from ..provider.common import can_work, me
 from ..provider.questionnaires_views import draft_checks
 from ..questionnaires import own as own_service
 from ..questionnaires.loader import SurveyError
 from . import editing
 from .blueprint import bp
-from .forms import KIND_PARTS, KINDS, TESTS, AboutForm, ConfirmForm, MoveForm, QuestionForm, StartForm
+from .forms import (
+    KIND_PARTS,
+    KINDS,
+    TESTS,
+    AboutForm,
+    ConfirmForm,
+    MoveForm,
+    QuestionForm,
+    StartForm,
+    translations_form,
+)
 
 #: the most pictures a search shows
 FOUND_PICTURES = 24
@@ -83,6 +94,15 @@ def _picture_choices(find: str | None) -> list[tuple[str, str]]:
     return (own + [(symbol.name, symbol.meaning or symbol.label) for symbol in found])[:FOUND_PICTURES]
 
 
+def _other_languages(item: OwnQuestionnaire) -> list[str]:
+    """The languages besides the default the app has (its tablets' offered ones first): a lead
+    may write the Welsh before an admin offers Welsh on the tablets."""
+    organisation = db.session.get(Organisation, item.organisation_id)
+    offered = offered_locales(current_app, organisation.languages if organisation else None)
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return [code for code in dict.fromkeys([*offered, *available_locales(current_app)]) if code != default]
+
+
 def _preview_url(item: OwnQuestionnaire) -> str:
     return url_for("editor.preview", own_id=item.id)
 
@@ -98,10 +118,17 @@ def questions(own_id: int) -> str:
         (question, _asked_when(definition, question.get("show_if")), editing.kind_of(question))
         for question in editing.questions(definition)
     ]
+    texts = editing.texts_of(definition)
+    translations = definition.get("translations") or {}
+    languages = [
+        (code, language_label(code), sum(1 for text in texts if text not in (translations.get(code) or {})))
+        for code in _other_languages(item)
+    ]
     return render_template(
         "editor/questions.html",
         item=item,
         rows=rows,
+        languages=languages,
         kinds=_kind_names(),
         preview_url=_preview_url(item),
     )
@@ -404,6 +431,59 @@ def about(own_id: int) -> str | HTTPResponse | tuple[str, int]:
         )
     flash(gettext("The title and the first page are kept in your draft."))
     return redirect(url_for("editor.questions", own_id=item.id), code=303)
+
+
+# -- the questionnaire in other languages --------------------------------------------------------
+@bp.route("/<int:own_id>/languages/<locale>", methods=["GET", "POST"])
+@can_work
+def languages(own_id: int, locale: str) -> str | HTTPResponse | tuple[str, int]:
+    """Each text of the questionnaire with a box for its words in ``locale`` (one the
+    organisation offers), and which still have none: people are offered the questionnaire in
+    that language only when every text has words."""
+    item = _own(own_id)
+    offered = _other_languages(item)
+    if locale not in offered:
+        abort(404)
+    definition = _definition(item)
+    texts = editing.texts_of(definition)
+    given = (definition.get("translations") or {}).get(locale) or {}
+    form_class = translations_form(texts)
+    if request.method == "GET":
+        form = form_class(data={f"text-{n}": given.get(text, "") for n, text in enumerate(texts)})
+        return _languages_page(item, locale, offered, texts, form)
+    form = form_class()
+    if not form.validate():
+        return _languages_page(item, locale, offered, texts, form), 400
+    words = {text: str(form[f"text-{n}"].data or "") for n, text in enumerate(texts)}
+    editing.set_translations(definition, locale, words)
+    error = _save(item, definition)
+    if error is not None:
+        return _languages_page(item, locale, offered, texts, form, error), 422
+    flash(gettext("The %(language)s words are kept in your draft.", language=language_label(locale)))
+    return redirect(url_for("editor.languages", own_id=item.id, locale=locale), code=303)
+
+
+def _languages_page(
+    item: OwnQuestionnaire,
+    locale: str,
+    offered: list[str],
+    texts: list[str],
+    form: Any,
+    error: SurveyError | None = None,
+) -> str:
+    rows = [(text, form[f"text-{n}"]) for n, text in enumerate(texts)]
+    return render_template(
+        "editor/languages.html",
+        item=item,
+        locale=locale,
+        language=language_label(locale),
+        offered=[(code, language_label(code)) for code in offered],
+        rows=rows,
+        missing=sum(1 for _text, field in rows if not (field.data or "").strip()),
+        form=form,
+        message=error.message if error else None,
+        hint=error.hint if error else None,
+    )
 
 
 # -- starting, and the live checks --------------------------------------------------------------

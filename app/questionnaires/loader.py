@@ -39,10 +39,22 @@ FORMAT_VERSION = 1
 QUESTIONNAIRE_VERSIONS = (1, 2)
 #: ``symbol: own:<name>``: one of the organisation's own pictures (easyread/own_pictures.py)
 OWN_PICTURE = "own:"
+LOCALE_CODE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 #: the keys a questionnaire file may have at its top, and on each question
 QUESTIONNAIRE_KEYS = frozenset(
-    {"version", "id", "title", "audience", "symbol", "intro", "introduction", "consent", "questions"}
+    {
+        "version",
+        "id",
+        "title",
+        "audience",
+        "symbol",
+        "intro",
+        "introduction",
+        "consent",
+        "questions",
+        "translations",
+    }
 )
 #: keys every question may have; each type adds its own (types/, e.g. ``points`` on a scale)
 COMMON_QUESTION_KEYS = frozenset(
@@ -526,7 +538,47 @@ def _questionnaire(
                 )
             _check_show_if(c, q, "show_if", q["show_if"], earlier, depth=1)
         earlier[str(q["id"])] = _offered(q)
-    return Questionnaire.from_dict(_plain(doc), source=label)
+    if "translations" not in doc:
+        return Questionnaire.from_dict(_plain(doc), source=label)
+    plain = _plain(doc)
+    words = plain.pop("translations")
+    texts = Questionnaire.from_dict(plain).texts()
+    _check_translations(c, doc, version, {" ".join(t.split()) for t in texts})
+    return Questionnaire.from_dict({**plain, "translations": words}, source=label)
+
+
+def _check_translations(c: _Checker, doc: _Lined, version: int, texts: set[str]) -> None:
+    """``translations``: for each language (a locale code), each text of the questionnaire in that
+    language, written as ``English text: its words``. Texts it does not name stay untranslated."""
+    if version < 2:
+        c.fail(
+            doc, "translations", "'translations' needs format version 2.", "Write 'version: 2' at the top."
+        )
+    languages = c.mapping(doc, "translations", doc["translations"], "'translations'")
+    for code, raw in languages.items():
+        if not isinstance(code, str) or not LOCALE_CODE.match(code):
+            c.fail(
+                languages,
+                code if isinstance(code, str) else None,
+                f"'{code}' is not a language code.",
+                "Use a code such as cy (Welsh), pl (Polish) or ur (Urdu).",
+            )
+        words = c.mapping(languages, code, raw, f"The {code} translations")
+        for english, theirs in words.items():
+            if not isinstance(english, str) or " ".join(english.split()) not in texts:
+                c.fail(
+                    words,
+                    english if isinstance(english, str) else None,
+                    f"'{english}' is not a text of this questionnaire.",
+                    "Copy the English words exactly as the question, answer or title has them.",
+                )
+            if not isinstance(theirs, str) or not theirs.strip() or len(theirs) > 400:
+                c.fail(
+                    words,
+                    english,
+                    f"The {code} words for '{english}' are missing or too long.",
+                    "Write them as plain text, up to 400 characters, or leave the line out.",
+                )
 
 
 MAX_LINES = 8

@@ -246,6 +246,9 @@ class Questionnaire:
     #: the file's own consent-page lines (empty: the audience's shared defaults)
     own_introduction: tuple[Line, ...] = ()
     own_consent: tuple[Line, ...] = ()
+    #: its own words in other languages, held with it (an organisation's own questionnaire):
+    #: locale -> {English text: that language's text}. Shipped ones use the catalogs instead.
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
     #: the canonical definition this object was built from; its hash is the version
     definition: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     source: str | None = field(default=None, compare=False)
@@ -300,6 +303,11 @@ class Questionnaire:
                     out.append(option.help)
         return out
 
+    def missing_words(self, locale: str) -> list[str]:
+        """Its texts that have no words of their own in ``locale`` (each once, in page order)."""
+        own = self.translations.get(locale, {})
+        return [text for text in dict.fromkeys(" ".join(t.split()) for t in self.texts()) if text not in own]
+
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Questionnaire:
         """Build from a definition that has already been validated (by the loader)."""
@@ -347,6 +355,10 @@ class Questionnaire:
             questions=questions,
             own_introduction=lines("introduction"),
             own_consent=lines("consent"),
+            translations={
+                locale: {" ".join(k.split()): " ".join(v.split()) for k, v in words.items()}
+                for locale, words in (data.get("translations") or {}).items()
+            },
             definition=data,
             source=source,
         )

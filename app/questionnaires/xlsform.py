@@ -314,8 +314,20 @@ def _whole_numbers(sheet: _Sheet, row: _Row, header: str) -> list[int]:
         ) from None
 
 
+LANGUAGE_CODE = re.compile(r"\(([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}))?\)\s*$")
+
+
+def language_code(language: str | None) -> str | None:
+    """The locale code of an XLSForm language name: "Welsh (cy)" is cy, "Português (pt-BR)" pt_BR."""
+    found = LANGUAGE_CODE.search(language or "")
+    if not found:
+        return None
+    return found.group(1).lower() + (f"_{found.group(2).upper()}" if found.group(2) else "")
+
+
 class _Texts:
-    """Which 'label' / 'hint' column holds the words (one language), refusing the others."""
+    """Which 'label' / 'hint' column holds the words (one language); the others that name their
+    language's code ("label::Welsh (cy)") hold translations, and any other is refused."""
 
     def __init__(self, sheet: _Sheet, kind: str, language: str | None) -> None:
         columns = sheet.of_kind(kind)
@@ -328,22 +340,38 @@ class _Texts:
         if chosen is None:
             english = [c for c in columns if c.language and c.language.lower().startswith("english")]
             chosen = english[0] if english else (columns[0] if len(columns) == 1 else None)
+        #: locale code -> the column with the words in that language
+        self.languages: dict[str, str] = {}
         for column in columns:
             if column is chosen:
+                continue
+            code = language_code(column.language)
+            if code and code != language_code(chosen.language if chosen else None):
+                self.languages[code] = column.key
                 continue
             row = next((r for r in sheet.rows if column.key in r.cells), None)
             if row is not None:
                 raise sheet.fail(
                     row,
                     column.key,
-                    f"EasyVoice does not take '{kind}' in a second language from an XLSForm yet.",
-                    "Delete this column (or say which language to read in 'default_language' on the "
-                    "settings sheet). Translations come with the languages work.",
+                    f"EasyVoice cannot tell which language '{column.header}' is.",
+                    f"Write the language's code in brackets, e.g. '{kind}::Welsh (cy)', or delete "
+                    "the column (or say which language to read in 'default_language' on the "
+                    "settings sheet).",
                 )
         self.header = chosen.key if chosen else None
 
     def get(self, row: _Row) -> str | None:
         return row.cells.get(self.header) if self.header else None
+
+    def translate(self, row: _Row, into: dict[str, dict[str, str]]) -> None:
+        """Add this row's words in each other language to ``into`` (code -> English -> words)."""
+        english = self.get(row)
+        if not english:
+            return
+        for code, key in self.languages.items():
+            if row.cells.get(key):
+                into.setdefault(code, {})[" ".join(english.split())] = row.cells[key]
 
 
 def _refuse_unknown_columns(sheet: _Sheet, known: Iterable[str]) -> None:
@@ -460,8 +488,9 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
         raise settings.fail(
             settings.rows[1], None, "The settings sheet has more than 1 row of values.", "Keep one row."
         )
-    by_kind = {c.kind: c.key for c in settings.columns}
+    by_kind = {c.kind: c.key for c in settings.columns if language_code(c.language) is None}
     given = {kind: setting_row.cells.get(key) for kind, key in by_kind.items()}
+    translations: dict[str, dict[str, str]] = {}
     where = _Where({}, {"introduction": [], "consent": []}, [], [])
     definition: dict[str, Any] = {}
     for column, key in SETTINGS.items():
@@ -484,6 +513,12 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
             )
     definition["id"] = given["form_id"].strip()  # type: ignore[union-attr]
     definition["title"] = given["form_title"]
+    for kind in ("form_title", "intro"):
+        for column in settings.of_kind(kind):
+            code = language_code(column.language)
+            if code and given.get(kind) and setting_row.cells.get(column.key):
+                english = " ".join(str(given[kind]).split())
+                translations.setdefault(code, {})[english] = setting_row.cells[column.key]
     definition["audience"] = given["audience"].strip()  # type: ignore[union-attr]
     definition["symbol"] = (given.get("symbol") or NEUTRAL_SYMBOL).strip()
     if given.get("intro"):
@@ -529,6 +564,7 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
         name = (row.cells.get(h.get("name", "")) or "").strip()
         if word == "note":
             _note(survey, row, h, label, hint, questions, definition, where, pick_symbol(row, None))
+            label.translate(row, translations)
             continue
         if word in _METADATA:
             raise survey.fail(
@@ -562,6 +598,8 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                 "Write the question.",
             )
         q: dict[str, Any] = {"id": name, "type": None, "text": label.get(row)}
+        label.translate(row, translations)
+        hint.translate(row, translations)
         keys: dict[str, str | None] = {
             "id": h.get("name"),
             "type": h["type"],
@@ -631,6 +669,8 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
                 for choice in lists[list_name]:
                     value = choice.cells[name_header].strip()  # type: ignore[index]
                     option: dict[str, Any] = {"value": value, "text": choice_label.get(choice)}
+                    choice_label.translate(choice, translations)
+                    choice_hint.translate(choice, translations)
                     option["symbol"] = pick_symbol(choice, value)
                     if choice_hint.get(choice) is not None:
                         option["help"] = choice_hint.get(choice)
@@ -665,6 +705,8 @@ def _definition(sheets: dict[str, _Sheet], symbols: set[str] | None) -> tuple[di
         if key in definition:
             definition[key] = definition.pop(key)  # after intro, before the questions
     definition["questions"] = questions
+    if translations:
+        definition["translations"] = translations
     return definition, where
 
 
@@ -1070,6 +1112,7 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
         "intro": definition.get("intro"),
     }
     book = openpyxl.Workbook()
+    translated = _translation_columns(definition.get("translations") or {}, survey, lists.rows, settings)
     _write_sheet(
         book.active,
         "survey",
@@ -1083,19 +1126,46 @@ def write_xlsform(questionnaire: Questionnaire | Mapping[str, Any]) -> bytes:
             "symbol",
             "sections",
             *QUESTION_COLUMNS[2:],
+            *translated,
         ),
         survey,
     )
     _write_sheet(
         book.create_sheet(),
         "choices",
-        ("list_name", "name", "label", "symbol", "hint", "exclusive", "other"),
+        ("list_name", "name", "label", "symbol", "hint", "exclusive", "other", *translated),
         lists.rows,
     )
     _write_sheet(book.create_sheet(), "settings", tuple(settings), [settings])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _translation_columns(
+    translations: Mapping[str, Mapping[str, str]],
+    survey: list[dict[str, Any]],
+    choices: list[dict[str, Any]],
+    settings: dict[str, Any],
+) -> list[str]:
+    """Write each language's words beside the English, in ``label::Welsh (cy)`` columns (and
+    ``hint::``, ``form_title::``, ``intro::``); the label and hint column names, in order."""
+    from babel import Locale
+
+    headers: list[str] = []
+    for code, words in translations.items():
+        name = f"{Locale.parse(code).english_name} ({code})"
+        headers += [f"label::{name}", f"hint::{name}"]
+        for row in [*survey, *choices]:
+            for kind in ("label", "hint"):
+                english = row.get(kind)
+                if english and words.get(" ".join(str(english).split())):
+                    row[f"{kind}::{name}"] = words[" ".join(str(english).split())]
+        for kind in ("form_title", "intro"):
+            english = settings.get(kind)
+            if english and words.get(" ".join(str(english).split())):
+                settings[f"{kind}::{name}"] = words[" ".join(str(english).split())]
+    return headers
 
 
 def _write_sheet(ws: Any, title: str, headers: tuple[str, ...], rows: list[dict[str, Any]]) -> None:

@@ -25,14 +25,17 @@ def spoken_texts(app: Flask, questionnaires: Iterable[Questionnaire] | None = No
     """
     if questionnaires is None:
         chosen = list(app.extensions["easyvoice.surveys"].questionnaires.values())
-        source = all_texts() + [text for q in chosen for text in q.texts()]
+        source = [(None, text) for text in all_texts()] + [(q, text) for q in chosen for text in q.texts()]
     else:
         chosen = list(questionnaires)
-        source = [text for q in chosen for text in q.texts()]
+        source = [(q, text) for q in chosen for text in q.texts()]
     out: list[tuple[str, str]] = []
     for locale in available_locales(app):
         with app.test_request_context(), force_locale(locale):
-            out.extend((locale, " ".join(gettext(text).split())) for text in source)
+            for owner, text in source:
+                # an organisation's own questionnaire holds its own words for this language
+                own = owner.translations.get(locale, {}).get(" ".join(text.split())) if owner else None
+                out.append((locale, " ".join((own or gettext(text)).split())))
             out.extend((locale, text) for text in progress_texts(chosen))
             if questionnaires is None:  # the language's own name, said in its own voice
                 out.append((locale, locale_name(locale)))

@@ -27,7 +27,7 @@ from ..audit import Actor
 from ..auth.access import current_user
 from ..db import db
 from ..easyread import own_pictures
-from ..i18n import offered_locales
+from ..i18n import offered_locales, speaks
 from ..models import AnswerKind, OwnPicture, Response, Service, Tablet
 from ..questionnaires import Questionnaire
 from ..questionnaires.own import catalogue
@@ -149,8 +149,10 @@ def visit_context() -> dict[str, Any]:
 
 
 def respondent_questionnaires() -> list[Questionnaire]:
-    """The questionnaires a respondent may start (an expert's own checklists are left out)."""
-    return [q for q in questionnaires().values() if q.audience != "expert"]
+    """The questionnaires a respondent may start in their language (an expert's own checklists
+    are left out, and any that has not all its words in this language)."""
+    locale = str(get_locale())
+    return [q for q in questionnaires().values() if q.audience != "expert" and speaks(q, locale)]
 
 
 def current_response(*, answering_quiet: bool = False) -> Response:

@@ -220,6 +220,7 @@ def build_world(app: Flask) -> dict[str, Any]:
             "name": "front-door",  # an own picture's (and so an audio or symbol name: not found)
             "digest": digest,  # a question of the own questionnaire (a copy of your-support)
             "template_id": "your-support",
+            "locale": "cy",  # a shipped catalog's language (the editor's translations page)
         }
 
 
