@@ -245,8 +245,15 @@ def fail_bad_input(error: journey.JourneyError) -> None:
 
 
 def inject_prefs() -> dict[str, Any]:
-    """For every page (create_app): the person's settings and the audio and symbol links."""
-    return {"prefs": prefs(), "audio_for": audio_for, "symbol_url": symbol_url, "symbol_alt": symbol_alt}
+    """For every page (create_app): the person's settings, the audio and symbol links, and
+    whether this language has no voice set (the page then says so; the browser's voice tries)."""
+    return {
+        "prefs": prefs(),
+        "audio_for": audio_for,
+        "symbol_url": symbol_url,
+        "symbol_alt": symbol_alt,
+        "no_voice": str(get_locale()) not in current_app.config["VOICES"],
+    }
 
 
 def audio_for(text: str, locale: str | None = None) -> str | None:
