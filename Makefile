@@ -57,7 +57,7 @@ test: setup
 translations: setup
 	$(PY) -m babel.messages.frontend extract -F babel.cfg -k N_ -k lazy_gettext \
 	  --add-comments=i18n: --no-location --sort-output -o translations/messages.pot .
-	$(PY) -m babel.messages.frontend update -i translations/messages.pot -d translations
+	$(PY) -m babel.messages.frontend update --no-fuzzy-matching -i translations/messages.pot -d translations
 	$(PY) -m babel.messages.frontend compile --use-fuzzy -d translations
 
 lint: setup

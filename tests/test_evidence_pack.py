@@ -15,7 +15,7 @@ def test_the_pack_page_has_its_headings_figures_in_words_and_no_held_back_quote(
     add_users(app)
     pack = evidence_pack(app)
     html, text = pack.html, text_of(pack.html)
-    assert re.search(r'<html lang="en-GB">', html)
+    assert re.search(r'<html lang="en-GB" dir="ltr">', html)
     assert re.findall(r"<h2>(.*?)</h2>", html) == list(HEADINGS)
     assert f"({pack.ref})" in re.search(r"<h1>(.*?)</h1>", html).group(1)
     assert SAFE_QUOTE in text

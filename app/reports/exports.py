@@ -34,7 +34,7 @@ from .figures import (
     QuestionFigures,
     year_bounds,
 )
-from .pdf import Bar, bar_svg, language, most_of
+from .pdf import Bar, bar_svg, direction, language, most_of
 from .suppression import percent
 from .told_us import count_words
 
@@ -395,6 +395,7 @@ def _pack_html(
     return render_template(
         "reports/evidence_pack.html",
         lang=language(),
+        dir=direction(),
         title=title,
         ref=ref,
         period=assessment.period,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..easyread import audio_queue
 from ..easyread.phrases import COUNTED, all_texts
-from ..i18n import available_locales, locale_name
+from ..i18n import available_locales, locale_name, speaks
 from ..questionnaires import Questionnaire
 from .journey import CLOSING_QUESTIONS
 
@@ -32,7 +32,10 @@ def spoken_texts(app: Flask, questionnaires: Iterable[Questionnaire] | None = No
     out: list[tuple[str, str]] = []
     for locale in available_locales(app):
         with app.test_request_context(), force_locale(locale):
+            silent = {id(q) for q in chosen if not speaks(q, locale)}  # not offered in this language
             for owner, text in source:
+                if owner is not None and id(owner) in silent:
+                    continue
                 # an organisation's own questionnaire holds its own words for this language
                 own = owner.translations.get(locale, {}).get(" ".join(text.split())) if owner else None
                 out.append((locale, " ".join((own or gettext(text)).split())))
