@@ -64,8 +64,9 @@ def offered_locales(app: Flask, chosen: str | None) -> list[str]:
 
 
 def select_locale() -> str:
-    """The person's chosen language (kept in their session), else the default."""
-    chosen = session.get("ev_prefs", {}).get("locale")
+    """The person's chosen language (kept in their session, or the settings a page draws with:
+    thank you keeps the settings of the person who has just finished), else the default."""
+    chosen = (g.get("prefs") or session.get("ev_prefs") or {}).get("locale")
     if chosen in available_locales(current_app):
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

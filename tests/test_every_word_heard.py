@@ -8,8 +8,10 @@ text missing there has no built audio: the test names it and the page.
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from helpers.app import service_code
+from helpers.i18n import offer_languages
 from helpers.audible import unheard, visible_texts
 from helpers.pages import Walk, refusal_pages, respondent_pages
 
@@ -56,3 +58,22 @@ def test_every_visible_text_on_every_respondent_page_has_audio(no_csrf_app: Flas
         f"{url}: {text!r}" for url, html in pages if visible_texts(html) for text in unheard(html, spoken)
     ]
     assert not problems, "Texts a person sees but cannot hear:\n" + "\n".join(dict.fromkeys(problems))
+
+
+@pytest.mark.parametrize("lang", ["en_GB", "cy", "pl", "ur"])
+def test_every_text_of_a_short_version_and_in_each_language_has_audio(no_csrf_app: Flask, lang: str) -> None:
+    """The short version counts its own length ("Question 3 of 13"), and each shipped language's
+    pages are spoken in that language: every text block is in the build for that locale."""
+    app = no_csrf_app
+    offer_languages(app, "cy pl ur")
+    spoken = {text for locale, text in spoken_texts(app) if locale == lang}
+    pages = respondent_pages(app, "your-support", lang=lang, length="short")
+    pages += respondent_pages(app, "family-support", lang=lang)
+    assert any(url.startswith("/q/10") for url, _html in pages)
+    assert all(f'<html lang="{lang.replace("_", "-")}"' in html for _url, html in pages)
+    problems = [
+        f"{url}: {text!r}" for url, html in pages if visible_texts(html) for text in unheard(html, spoken)
+    ]
+    assert not problems, f"Texts a person sees in {lang} but cannot hear:\n" + "\n".join(
+        dict.fromkeys(problems)
+    )

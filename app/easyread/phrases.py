@@ -450,5 +450,14 @@ CONSENT_TEXTS = [line.text for line in default_lines()]
 
 
 def all_texts() -> list[str]:
-    """Every fixed respondent text, untranslated (build-audio translates per language)."""
-    return list(PHRASES.values()) + CARD_TEXTS + CONSENT_TEXTS
+    """Every fixed respondent text, untranslated (build-audio translates per language), but the
+    COUNTED sentences: those are translated before their numbers go in (``counted_texts``)."""
+    counted = {
+        ":".join([name, *map(str, values.values())]) for name, (_t, ns) in COUNTED.items() for values in ns
+    }
+    return [text for key, text in PHRASES.items() if key not in counted] + CARD_TEXTS + CONSENT_TEXTS
+
+
+def counted_texts() -> list[str]:
+    """Every COUNTED sentence with its numbers, in the request's language ("15 cwestiwn")."""
+    return [gettext(text) % values for text, numbers in COUNTED.values() for values in numbers]

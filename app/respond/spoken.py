@@ -11,10 +11,11 @@ from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
 from ..easyread import audio_queue
-from ..easyread.phrases import COUNTED, all_texts
+from ..easyread.phrases import COUNTED, all_texts, counted_texts
 from ..i18n import available_locales, locale_name, speaks
 from ..questionnaires import Questionnaire
 from .journey import CLOSING_QUESTIONS
+from .short import short_version
 
 
 def spoken_texts(app: Flask, questionnaires: Iterable[Questionnaire] | None = None) -> list[tuple[str, str]]:
@@ -29,6 +30,10 @@ def spoken_texts(app: Flask, questionnaires: Iterable[Questionnaire] | None = No
     else:
         chosen = list(questionnaires)
         source = [(q, text) for q in chosen for text in q.texts()]
+    # a short version's pages count its own length: "Question 3 of 13"
+    shorter = [
+        short for short in (short_version(q, app.config["SURVEYS_DIR"]) for q in chosen) if short is not None
+    ]
     out: list[tuple[str, str]] = []
     for locale in available_locales(app):
         with app.test_request_context(), force_locale(locale):
@@ -39,7 +44,9 @@ def spoken_texts(app: Flask, questionnaires: Iterable[Questionnaire] | None = No
                 # an organisation's own questionnaire holds its own words for this language
                 own = owner.translations.get(locale, {}).get(" ".join(text.split())) if owner else None
                 out.append((locale, " ".join((own or gettext(text)).split())))
-            out.extend((locale, text) for text in progress_texts(chosen))
+            out.extend((locale, text) for text in progress_texts(chosen + shorter))
+            if questionnaires is None:
+                out.extend((locale, text) for text in counted_texts())
             if questionnaires is None:  # the language's own name, said in its own voice
                 out.append((locale, locale_name(locale)))
     return out

@@ -18,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HTTPResponse
 
@@ -922,6 +922,7 @@ def _thank_you(response: Response) -> HTTPResponse:
 def thank_you() -> str:
     """Thank you: the response is finished and the tablet forgets it."""
     g.prefs = {**PREFS_DEFAULT, **session.pop("ev_thanks_prefs", {})}
+    refresh()  # in their language too
     return render_template("respond/thank_you.html", told=session.pop(THANKS_TOLD_KEY, None))
 
 

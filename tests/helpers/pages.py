@@ -21,6 +21,8 @@ from werkzeug.routing import IntegerConverter
 
 from helpers.app import service_code
 
+from app.respond.short import short_version
+
 OPEN_BLUEPRINTS = {"respond", "public", "auth", "health"}
 STAFF_ROLES = ("admin", "quality_lead", "expert", "viewer")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -184,17 +186,24 @@ def _worrying(question: Any) -> str | None:
     return None
 
 
-def respondent_pages(app: Flask, slug: str, **prefs: str) -> list[tuple[str, str]]:
+def respondent_pages(
+    app: Flask, slug: str, *, lang: str | None = None, length: str | None = None, **prefs: str
+) -> list[tuple[str, str]]:
     """Walk questionnaire ``slug`` as a person does (needs an app with CSRF off); every page read.
 
     The first safeguarding question is answered with its worrying answer, so the "you told us"
     page is reached; every other question takes its first answer card (or some words).
+    ``lang``: in that language (named in the start link); ``length="short"``: its short version.
     """
     form = app.extensions["easyvoice.surveys"].questionnaires[slug]
+    if length == "short":
+        form = short_version(form, app.config["SURVEYS_DIR"])
+        assert form is not None, slug
     walk = Walk(app)
-    walk.client.get(f"/at/{service_code(app)}")
+    walk.client.get(f"/at/{service_code(app)}" + (f"?lang={lang}" if lang else ""))
     walk.get("/")
-    assert walk.client.get(f"/begin/{slug}").status_code == 302
+    begin = f"/begin/{slug}" + (f"?length={length}" if length else "")
+    assert walk.client.get(begin).status_code == 302
     page = walk.get("/settings")
     settings = {
         "who": "self",
@@ -203,7 +212,7 @@ def respondent_pages(app: Flask, slug: str, **prefs: str) -> list[tuple[str, str
         "contrast": "off",
         "read_aloud": "on",
         "autoplay": "off",
-        "locale": "en_GB",
+        "locale": lang or "en_GB",
         **prefs,
     }
     walk.post("/settings", page, **settings)
