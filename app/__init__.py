@@ -23,10 +23,23 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)  # type: ignore[arg-type]
 
 
+#: how long a tablet keeps a font (app/static/fonts: 120 KB a weight) before asking again
+FONT_MAX_AGE = 7 * 24 * 3600
+
+
+class EasyVoice(Flask):
+    """Flask, with the fonts cached by the browser: fetched once a week at most, not each page."""
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        if filename and filename.replace("\\", "/").startswith("fonts/"):
+            return FONT_MAX_AGE
+        return super().get_send_file_max_age(filename)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: config, database, translations, CSRF, surveys, blueprints, CLI, error pages."""
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("EASYVOICE_INSTANCE_PATH")
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance)
+    app = EasyVoice(__name__, instance_relative_config=True, instance_path=instance)
     app.url_map.converters["int"] = DatabaseIdConverter
     load_config(app, config)
 

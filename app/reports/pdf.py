@@ -171,6 +171,10 @@ def to_pdf(report: Report, assets: Path) -> bytes:
             f"html {{ {stack} line-height: 2; }}"
             f"@page {{ @bottom-left {{ {stack} }} @bottom-right {{ {stack} }} }}"
         )
+    if direction() == "rtl":  # the footer in reading order too: the place on the right
+        faces += (
+            "@page { @bottom-right { content: string(place); } @bottom-left { content: counter(page); } }"
+        )
     faces_css = CSS(string=faces, font_config=font_config)
     document = HTML(string=report_html(report, assets), base_url=str(assets.resolve()))
     pdf = document.write_pdf(

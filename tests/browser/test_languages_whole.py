@@ -79,9 +79,10 @@ def answer_in(server: LiveServer, page: Page, code: str) -> list[str]:
         expect(page.locator("h1")).to_have_text(words)
         # the Listen button plays the file built from these words with this language's voice
         files = (page.locator(QUESTION_SPEAKER).first.get_attribute("data-audio") or "").split()
-        assert files and files[0] == f"/audio/{synth_name(words, voice, rate)}", question.id
+        # ("Question 1 of 13", then the question)
+        assert f"/audio/{synth_name(words, voice, rate)}" in files, question.id
         english = app.extensions["easyvoice.audio"].lookup("en_GB", question.text)
-        assert english and files[0] != f"/audio/{english}"
+        assert english and f"/audio/{english}" not in files
         if number == 1:
             screenshot(page, f"language-{code}-q01")
         after = f"**/q/{number + 1}" if number < len(short.questions) else "**/end/helped"
@@ -125,7 +126,9 @@ def test_a_whole_questionnaire_in_welsh_and_in_urdu(
         for key, language in stored:
             by_language.setdefault(language, []).append(key)
     for code in ("cy", "ur"):
-        assert sorted(by_language[code]) == sorted(asked[code]), code
+        questions = sorted(key for key in by_language[code] if not key.startswith("_"))
+        assert questions == sorted(asked[code]), code
+        assert "_anything_else" in by_language[code]  # the closing questions too
     # pooled by question whatever the language: the dashboard's count grew by the 2 answers
     after = _figure(app, "listened")
     assert after.overall.total.value == before.overall.total.value + 2
