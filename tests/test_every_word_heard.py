@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from helpers.app import service_code
-from helpers.i18n import offer_languages
 from helpers.audible import unheard, visible_texts
+from helpers.i18n import offer_languages
 from helpers.pages import Walk, refusal_pages, respondent_pages
 
 from app.cli import spoken_texts

@@ -19,9 +19,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter
 
-from helpers.app import service_code
-
 from app.respond.short import short_version
+from helpers.app import service_code
 
 OPEN_BLUEPRINTS = {"respond", "public", "auth", "health"}
 STAFF_ROLES = ("admin", "quality_lead", "expert", "viewer")
