@@ -177,3 +177,47 @@ def test_answers_pool_across_languages_and_break_down_by_language(tmp_path: Path
     for name, n in shown.items():  # the page shows the same figures
         table = card[card.index("By the language of the answer") :]
         assert re.search(re.escape(name) + r"(?:(?!</tr>).)*?>\s*" + n + r"\s*<", table, re.S)
+
+
+def test_the_evidence_pack_breaks_the_figures_down_by_language(tmp_path: Path) -> None:
+    """The pack's figures-by-language.csv: each language's counts for an evidence question, with
+    Urdu's 2 hidden (and one more cell, as on the dashboard); the overall figures pool them."""
+    import csv
+    import io
+    import zipfile
+    from datetime import timedelta
+
+    from helpers.journey import begin
+
+    from app.assessments import workflow as service
+    from app.audit import Actor
+    from app.models import Response, User, utcnow
+
+    app = _app(tmp_path, WTF_CSRF_ENABLED=False)
+    offer_languages(app, "cy ur")
+    emails = add_users(app)
+    for locale in ["cy"] * 6 + ["en_GB"] * 6 + ["ur"] * 2:
+        person = app.test_client()
+        begin(person, app, locale=locale)
+        answer(person, 1, "listened", answer="happy")
+    with app.test_request_context():
+        for response in db.session.scalars(select(Response)):
+            response.started_at = utcnow() - timedelta(days=1)
+        org = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
+        lead = db.session.scalar(select(User).where(User.email == emails["quality_lead"]))
+        year = (utcnow() - timedelta(days=1)).year
+        draft = service.start(db.session, org.id, year, ["duq:1"], lead, Actor())
+        draft.entry("duq:1").evidence_questions = ["your-support:listened"]
+        db.session.commit()
+        assessment_id = draft.id
+    client = app.test_client()
+    sign_in_as(client, emails["quality_lead"])
+    pack = client.get(f"/provider/assessments/{assessment_id}/pack/duq:1.zip")
+    assert pack.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(pack.data)) as zipped:
+        rows = list(csv.DictReader(io.StringIO(zipped.read("figures-by-language.csv").decode())))
+        overall = list(csv.DictReader(io.StringIO(zipped.read("figures.csv").decode())))
+    happy = {r["language"]: r["count"] for r in rows if r["answer"] == "happy"}
+    assert set(happy) == {"Welsh (Cymraeg)", "English (United Kingdom)", "Urdu (اردو)"}
+    assert happy["Urdu (اردو)"] != "2" and "2" not in happy.values()  # small groups hidden
+    assert [r["count"] for r in overall if r["answer"] == "happy"] == ["14"]  # pooled

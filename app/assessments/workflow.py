@@ -228,6 +228,16 @@ def figure_snapshot(figure: QuestionFigures) -> dict[str, Any]:
             if figure.apart is not None
             else None
         ),
+        # by the language of the answer (locale -> answer -> its shown count), suppressed as the
+        # dashboard does; None with 1 language, or when no safe pattern was found
+        "by_language": (
+            {
+                code: {c: figure.by_language.cells[(code, c)].label for c in figure.columns}
+                for code in figure.by_language.rows
+            }
+            if figure.by_language is not None and not figure.by_language.withheld
+            else None
+        ),
     }
 
 

@@ -354,9 +354,20 @@ def evidence_pack(
             writer.writerow(
                 [fig["key"], _safe_cell(fig["question"]), DOES_NOT_APPLY, fig["apart"]["label"], ""]
             )
+    by_language = io.StringIO()
+    writer = csv.writer(by_language)
+    writer.writerow(["question", "question_text", "language", "answer", "count"])
+    for fig in data["figures"]:
+        for code, labels in (fig.get("by_language") or {}).items():  # (older snapshots have none)
+            for column in fig["columns"]:
+                writer.writerow(
+                    [fig["key"], _safe_cell(fig["question"]), language_label(code), column, labels[column]]
+                )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as pack:
         pack.writestr("figures.csv", table.getvalue())
+        if any(fig.get("by_language") for fig in data["figures"]):
+            pack.writestr("figures-by-language.csv", by_language.getvalue())
         pack.writestr("index.html", _pack_html(assessment, ref, section_title, statement, data))
     return buffer.getvalue()
 
