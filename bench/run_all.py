@@ -23,6 +23,7 @@ SCRIPTS = (
     "page_bytes.py",
     "audio.py",
     "serving.py",
+    "tablets.py",
     "answers.py",
     "dashboard.py",
     "worker_build.py",
