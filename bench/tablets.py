@@ -203,6 +203,18 @@ def postgres_up() -> bool:
         return False
 
 
+def _server_env(app, tmpdir: Path, secret: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The real app under gunicorn on the bench app's database (cookies without Secure: the
+    tablets here are scripts on plain http)."""
+    return {
+        "EASYVOICE_DATABASE_URL": app.config["DATABASE_URL"],
+        "EASYVOICE_SECRET_KEY": secret,
+        "EASYVOICE_INSTANCE_PATH": str(tmpdir / "instance"),
+        "EASYVOICE_AUDIO_DIR": str(tmpdir / "audio"),
+        "EASYVOICE_SESSION_COOKIE_SECURE": "false",
+    }
+
+
 def tablets_on(database: str, tmpdir: Path, steps: list[int], seconds: float, think: float) -> int:
     """The steps on one database; the largest N with p95 under the target and no error."""
     secret = "bench-secret"  # noqa: S105  (a throwaway database)
@@ -211,13 +223,7 @@ def tablets_on(database: str, tmpdir: Path, steps: list[int], seconds: float, th
         overrides["DATABASE_URL"] = postgres_database(POSTGRES)
     app = make_app(tmpdir, **overrides)
     code = service_code(app)
-    env = {
-        "EASYVOICE_DATABASE_URL": app.config["DATABASE_URL"],
-        "EASYVOICE_SECRET_KEY": secret,
-        "EASYVOICE_INSTANCE_PATH": str(tmpdir / "instance"),
-        "EASYVOICE_AUDIO_DIR": str(tmpdir / "audio"),
-        "EASYVOICE_SESSION_COOKIE_SECURE": "false",
-    }
+    env = _server_env(app, tmpdir, secret)
     server, port = gunicorn("wsgi:app", env, ROOT)
     best, posted = 0, 0
     try:
@@ -305,13 +311,7 @@ def answer_posts(tmpdir: Path, posts: int, rounds: int = 3) -> float:
     secret = "bench-secret"  # noqa: S105
     app = make_app(tmpdir, SECRET_KEY=secret)
     CODE[:] = [service_code(app)]
-    env = {
-        "EASYVOICE_DATABASE_URL": app.config["DATABASE_URL"],
-        "EASYVOICE_SECRET_KEY": secret,
-        "EASYVOICE_INSTANCE_PATH": str(tmpdir / "instance"),
-        "EASYVOICE_AUDIO_DIR": str(tmpdir / "audio"),
-        "EASYVOICE_SESSION_COOKIE_SECURE": "false",
-    }
+    env = _server_env(app, tmpdir, secret)
     (tmpdir / "bare_post.py").write_text(BARE_APP.format(db=str(tmpdir / "bare.sqlite")))
     subject, subject_port = gunicorn("wsgi:app", env, ROOT)
     bare, bare_port = gunicorn("bare_post:app", {}, tmpdir)

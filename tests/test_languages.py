@@ -135,9 +135,9 @@ def _token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def test_answers_pool_across_languages_and_break_down_by_language(tmp_path: Path) -> None:
-    """6 people answer in Welsh, 6 in English: the dashboard counts 12 for the question, and its
-    'By language' table and the summary CSV give each language's 6 (small groups hidden as ever)."""
+def _fourteen_people_yesterday(tmp_path: Path) -> tuple[Flask, dict[str, str], int]:
+    """6 people answer question 1 in Welsh, 6 in English and 2 in Urdu, all yesterday (the
+    dashboard counts up to the end of yesterday): the app, its users' emails, and that year."""
     from datetime import timedelta
 
     from helpers.journey import begin
@@ -151,11 +151,18 @@ def test_answers_pool_across_languages_and_break_down_by_language(tmp_path: Path
         person = app.test_client()
         begin(person, app, locale=locale)
         answer(person, 1, "listened", answer="happy")
-    with app.app_context():  # the dashboard counts up to the end of yesterday
+    with app.app_context():
         for response in db.session.scalars(select(Response)):
             response.started_at = utcnow() - timedelta(days=1)
         db.session.commit()
-        year = (utcnow() - timedelta(days=1)).year
+    return app, emails, (utcnow() - timedelta(days=1)).year
+
+
+def test_answers_pool_across_languages_and_break_down_by_language(tmp_path: Path) -> None:
+    """6 people answer in Welsh, 6 in English: the dashboard counts 12 for the question, and its
+    'By language' table and the summary CSV give each language's 6 (small groups hidden as ever)."""
+
+    app, emails, year = _fourteen_people_yesterday(tmp_path)
     lead = app.test_client()
     sign_in_as(lead, emails["quality_lead"])
     page = lead.get(f"/provider/questionnaire/your-support?year={year}").get_data(as_text=True)
@@ -185,27 +192,15 @@ def test_the_evidence_pack_breaks_the_figures_down_by_language(tmp_path: Path) -
     import csv
     import io
     import zipfile
-    from datetime import timedelta
-
-    from helpers.journey import begin
 
     from app.assessments import workflow as service
     from app.audit import Actor
-    from app.models import Response, User, utcnow
+    from app.models import User
 
-    app = _app(tmp_path, WTF_CSRF_ENABLED=False)
-    offer_languages(app, "cy ur")
-    emails = add_users(app)
-    for locale in ["cy"] * 6 + ["en_GB"] * 6 + ["ur"] * 2:
-        person = app.test_client()
-        begin(person, app, locale=locale)
-        answer(person, 1, "listened", answer="happy")
+    app, emails, year = _fourteen_people_yesterday(tmp_path)
     with app.test_request_context():
-        for response in db.session.scalars(select(Response)):
-            response.started_at = utcnow() - timedelta(days=1)
         org = db.session.scalars(select(Organisation).where(Organisation.slug == "demo")).one()
         lead = db.session.scalar(select(User).where(User.email == emails["quality_lead"]))
-        year = (utcnow() - timedelta(days=1)).year
         draft = service.start(db.session, org.id, year, ["duq:1"], lead, Actor())
         draft.entry("duq:1").evidence_questions = ["your-support:listened"]
         db.session.commit()

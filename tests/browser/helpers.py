@@ -8,7 +8,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from helpers.app import service_code
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.db import db
@@ -35,6 +35,15 @@ def screenshot(page: Page, name: str) -> None:
     """Keep a full-page picture in /tmp/shots for a person to look at."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def tap_and_wait(page: Page, selector: str, url_glob: str) -> None:
+    """Tap the one element ``selector`` finds, then wait for the next page and its scripts."""
+    locator = page.locator(selector)
+    expect(locator).to_have_count(1)
+    locator.tap()
+    page.wait_for_url(url_glob)
+    wait_for_scripts(page)
 
 
 def path_of(page: Page) -> str:

@@ -7,7 +7,15 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .helpers import StoredAnswer, begin, path_of, screenshot, stored_responses, wait_for_scripts
+from .helpers import (
+    StoredAnswer,
+    begin,
+    path_of,
+    screenshot,
+    stored_responses,
+    tap_and_wait,
+    wait_for_scripts,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +47,6 @@ PLAN: list[tuple[str, str, object]] = [
 ]
 CHANGED = ("listened", "ok")
 ANYTHING_ELSE = "I like my new room. The garden is nice."
-
-
-def tap_and_wait(page: Page, selector: str, url_glob: str) -> None:
-    locator = page.locator(selector)
-    expect(locator).to_have_count(1)
-    locator.tap()
-    page.wait_for_url(url_glob)
-    wait_for_scripts(page)
 
 
 def test_whole_questionnaire_by_touch(live_server, new_context: Callable[..., BrowserContext]) -> None:

@@ -21,19 +21,11 @@ from app.models import Answer, Organisation, utcnow
 from app.reports.figures import question_figures
 from app.respond.short import short_version
 
-from .helpers import PORTRAIT, LiveServer, screenshot, wait_for_scripts
+from .helpers import PORTRAIT, LiveServer, screenshot, tap_and_wait, wait_for_scripts
 
 pytestmark = pytest.mark.browser
 
 QUESTION_SPEAKER = ".question-heading button.speak"
-
-
-def tap_and_wait(page: Page, selector: str, url_glob: str) -> None:
-    locator = page.locator(selector)
-    expect(locator).to_have_count(1)
-    locator.tap()
-    page.wait_for_url(url_glob)
-    wait_for_scripts(page)
 
 
 def _in(app, code: str, text: str) -> str:  # type: ignore[no-untyped-def]
