@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> bool:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--think", type=float, default=2.0)
-    parser.add_argument("--steps", default="5,10,20,40,80,160")
+    parser.add_argument("--steps", default="5,10,20,40,80,120,160")
     parser.add_argument("--posts", type=int, default=400)
     args = parser.parse_args(argv)
     steps = [int(n) for n in args.steps.split(",")]
