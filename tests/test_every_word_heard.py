@@ -60,12 +60,12 @@ def test_every_visible_text_on_every_respondent_page_has_audio(no_csrf_app: Flas
     assert not problems, "Texts a person sees but cannot hear:\n" + "\n".join(dict.fromkeys(problems))
 
 
-@pytest.mark.parametrize("lang", ["en_GB", "cy", "pl", "ur"])
+@pytest.mark.parametrize("lang", ["en_GB", "cy", "pl", "ur", "pa", "bn", "ar"])
 def test_every_text_of_a_short_version_and_in_each_language_has_audio(no_csrf_app: Flask, lang: str) -> None:
     """The short version counts its own length ("Question 3 of 13"), and each shipped language's
     pages are spoken in that language: every text block is in the build for that locale."""
     app = no_csrf_app
-    offer_languages(app, "cy pl ur")
+    offer_languages(app, "cy pl ur pa bn ar")
     spoken = {text for locale, text in spoken_texts(app) if locale == lang}
     pages = respondent_pages(app, "your-support", lang=lang, length="short")
     pages += respondent_pages(app, "family-support", lang=lang)

@@ -11,3 +11,15 @@ for weight in Regular Bold; do
   .venv/bin/pyftsubset "$SRC/NotoNastaliqUrdu-$weight.ttf" --unicodes="$URDU" --layout-features='*' \
     --flavor=woff2 --output-file="$OUT/NotoNastaliqUrdu-$weight.woff2"
 done
+# Arabic (Naskh), Bengali and Gurmukhi (Punjabi): each script's block, Latin basics, danda, joiners
+ARABIC="U+0020-007E,U+00A0,U+0600-06FF,U+200C-200F,U+FD3E-FD3F"
+BENGALI="U+0020-007E,U+00A0,U+0964-0965,U+0980-09FF,U+200C-200D,U+25CC"
+GURMUKHI="U+0020-007E,U+00A0,U+0964-0965,U+0A00-0A7F,U+200C-200D,U+25CC"
+for weight in Regular Bold; do
+  .venv/bin/pyftsubset "$SRC/NotoNaskhArabic-$weight.ttf" --unicodes="$ARABIC" --layout-features='*' \
+    --flavor=woff2 --output-file="$OUT/NotoNaskhArabic-$weight.woff2"
+  .venv/bin/pyftsubset "$SRC/NotoSansBengali-$weight.ttf" --unicodes="$BENGALI" --layout-features='*' \
+    --flavor=woff2 --output-file="$OUT/NotoSansBengali-$weight.woff2"
+  .venv/bin/pyftsubset "$SRC/NotoSansGurmukhi-$weight.ttf" --unicodes="$GURMUKHI" --layout-features='*' \
+    --flavor=woff2 --output-file="$OUT/NotoSansGurmukhi-$weight.woff2"
+done

@@ -12,7 +12,8 @@ says "Fewer than 5 people" (or "Not shown") and gets no bar. The report ends wit
 In a language written right to left (Urdu, Arabic) the page is ``dir="rtl"``: pictures on the
 right, bars growing from the right. A language whose letters DejaVu Sans does not shape well has
 its own font before DejaVu (:data:`SCRIPT_FONTS`, the same WOFF2 files the pages use): Noto
-Nastaliq Urdu for Urdu. Welsh and Polish need none: DejaVu has their letters.
+Nastaliq Urdu for Urdu, Noto Naskh Arabic, Noto Sans Bengali and Gurmukhi (Punjabi). Welsh and
+Polish need none: DejaVu has their letters.
 """
 
 from __future__ import annotations
@@ -31,7 +32,12 @@ STYLE = Path(__file__).resolve().parent.parent / "templates" / "reports" / "repo
 BAR_COLOUR = "#0b3d91"
 #: the fonts the pages ship (app/static/fonts, OFL): a language's own font, by locale
 WEB_FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
-SCRIPT_FONTS = {"ur": "NotoNastaliqUrdu"}
+SCRIPT_FONTS = {
+    "ur": "NotoNastaliqUrdu",
+    "ar": "NotoNaskhArabic",
+    "bn": "NotoSansBengali",
+    "pa": "NotoSansGurmukhi",
+}
 
 
 @dataclass
