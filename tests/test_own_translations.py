@@ -197,7 +197,7 @@ def test_the_editor_writes_the_welsh_and_shows_what_is_missing(welsh_app: Flask)
         assert held[texts[0]] == welsh(texts[0]) and texts[1] not in held
         changes = db.session.scalar(
             select(func.count()).where(
-                AuditEvent.action.like("%questionnaire%"), AuditEvent.object_id == own_id
+                AuditEvent.action.like("%questionnaire%"), AuditEvent.object_id == str(own_id)
             )
         )
         assert changes and changes >= 2  # the copy and this change, audited
