@@ -355,7 +355,7 @@ def texts_of(definition: Mapping[str, Any]) -> list[str]:
     from ..questionnaires.schema import Questionnaire
 
     plain = {key: value for key, value in definition.items() if key != "translations"}
-    return list(dict.fromkeys(" ".join(t.split()) for t in Questionnaire.from_dict(plain).texts()))
+    return Questionnaire.from_dict(plain).distinct_texts()
 
 
 def set_translations(definition: dict[str, Any], locale: str, words: Mapping[str, str]) -> None:

@@ -542,8 +542,7 @@ def _questionnaire(
         return Questionnaire.from_dict(_plain(doc), source=label)
     plain = _plain(doc)
     words = plain.pop("translations")
-    texts = Questionnaire.from_dict(plain).texts()
-    _check_translations(c, doc, version, {" ".join(t.split()) for t in texts})
+    _check_translations(c, doc, version, set(Questionnaire.from_dict(plain).distinct_texts()))
     return Questionnaire.from_dict({**plain, "translations": words}, source=label)
 
 

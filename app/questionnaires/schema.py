@@ -303,10 +303,15 @@ class Questionnaire:
                     out.append(option.help)
         return out
 
+    def distinct_texts(self) -> list[str]:
+        """Its texts each once, white space made single, in page order: the keys its
+        ``translations`` use."""
+        return list(dict.fromkeys(" ".join(text.split()) for text in self.texts()))
+
     def missing_words(self, locale: str) -> list[str]:
         """Its texts that have no words of their own in ``locale`` (each once, in page order)."""
         own = self.translations.get(locale, {})
-        return [text for text in dict.fromkeys(" ".join(t.split()) for t in self.texts()) if text not in own]
+        return [text for text in self.distinct_texts() if text not in own]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str | None = None) -> Questionnaire:

@@ -45,9 +45,8 @@ def spoken_texts(app: Flask, questionnaires: Iterable[Questionnaire] | None = No
                 own = owner.translations.get(locale, {}).get(" ".join(text.split())) if owner else None
                 out.append((locale, " ".join((own or gettext(text)).split())))
             out.extend((locale, text) for text in progress_texts(chosen + shorter))
-            if questionnaires is None:
+            if questionnaires is None:  # the fixed counts, and the language's own name in its voice
                 out.extend((locale, text) for text in counted_texts())
-            if questionnaires is None:  # the language's own name, said in its own voice
                 out.append((locale, locale_name(locale)))
     return out
 
