@@ -1156,15 +1156,14 @@ def _translation_columns(
     for code, words in translations.items():
         name = f"{Locale.parse(code).english_name} ({code})"
         headers += [f"label::{name}", f"hint::{name}"]
-        for row in [*survey, *choices]:
-            for kind in ("label", "hint"):
-                english = row.get(kind)
-                if english and words.get(" ".join(str(english).split())):
-                    row[f"{kind}::{name}"] = words[" ".join(str(english).split())]
-        for kind in ("form_title", "intro"):
-            english = settings.get(kind)
-            if english and words.get(" ".join(str(english).split())):
-                settings[f"{kind}::{name}"] = words[" ".join(str(english).split())]
+        rows = [(row, ("label", "hint")) for row in [*survey, *choices]] + [
+            (settings, ("form_title", "intro"))
+        ]
+        for row, kinds in rows:
+            for kind in kinds:
+                theirs = words.get(" ".join(str(row.get(kind) or "").split()))
+                if theirs:
+                    row[f"{kind}::{name}"] = theirs
     return headers
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..assessments.workflow import action_snapshot, figure_snapshot
-from ..i18n import language_label
+from ..i18n import language_label, page_dir
 from ..models import Answer, AnswerChoice, QuestionnaireVersion, Response, SelfAssessment, Service
 from ..questionnaires import Questionnaire
 from ..visits.verification import newest_assessment, verifications_for
@@ -34,7 +34,7 @@ from .figures import (
     QuestionFigures,
     year_bounds,
 )
-from .pdf import Bar, bar_svg, direction, language, most_of
+from .pdf import Bar, bar_svg, language, most_of
 from .suppression import percent
 from .told_us import count_words
 
@@ -406,7 +406,7 @@ def _pack_html(
     return render_template(
         "reports/evidence_pack.html",
         lang=language(),
-        dir=direction(),
+        dir=page_dir(),
         title=title,
         ref=ref,
         period=assessment.period,

@@ -27,6 +27,8 @@ from urllib.parse import quote
 from flask import render_template
 from flask_babel import get_locale
 
+from ..i18n import page_dir
+
 #: the print style sheet (a file, not a <style>: the templates hold no inline style)
 STYLE = Path(__file__).resolve().parent.parent / "templates" / "reports" / "report.css"
 BAR_COLOUR = "#0b3d91"
@@ -116,12 +118,6 @@ def language() -> str:
     return str(get_locale() or "en_GB").replace("_", "-")
 
 
-def direction() -> str:
-    """rtl for a language written right to left (Urdu, Arabic), else ltr."""
-    locale = get_locale()
-    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
-
-
 def script_font() -> str | None:
     """The file stem of this language's own font (in :data:`WEB_FONTS`), if it needs one."""
     locale = get_locale()
@@ -138,7 +134,7 @@ def report_html(report: Report, assets: Path) -> str:
         bar_svg=bar_svg,
         most_of=most_of,
         lang=language(),
-        dir=direction(),
+        dir=page_dir(),
         font=(fonts / "DejaVuSans.ttf").as_uri(),
         font_bold=(fonts / "DejaVuSans-Bold.ttf").as_uri(),
     )
@@ -177,7 +173,7 @@ def to_pdf(report: Report, assets: Path) -> bytes:
             f"html {{ {stack} line-height: 2; }}"
             f"@page {{ @bottom-left {{ {stack} }} @bottom-right {{ {stack} }} }}"
         )
-    if direction() == "rtl":  # the footer in reading order too: the place on the right
+    if page_dir() == "rtl":  # the footer in reading order too: the place on the right
         faces += (
             "@page { @bottom-right { content: string(place); } @bottom-left { content: counter(page); } }"
         )
