@@ -80,6 +80,7 @@ def register_views(app: Flask) -> None:
     from .provider import alerts_views, assessments_views, downloads_views, questionnaires_views
     from .provider import views as provider_views
     from .public import views as public_views
+    from .respond import offline_views
     from .respond import views as respond_views
     from .safeguarding import sending
     from .visits import (
@@ -105,6 +106,7 @@ def register_views(app: Flask) -> None:
         verify_views,
     )
     app.context_processor(respond_views.inject_prefs)
+    app.add_template_global(offline_views.wipe_tablet)
     app.register_blueprint(respond_views.bp)
     app.before_request(check_session)
     app.context_processor(auth_views.inject_user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HTTPResponse
 
@@ -20,7 +20,7 @@ from ..auth.accounts import (
 from ..db import db
 from ..i18n import available_locales
 from ..models import Organisation, Role, Service, User
-from ..respond import enrolment
+from ..respond import enrolment, offline
 from . import service
 from .blueprint import bp
 from .forms import AuditFilterForm, OrganisationForm, ServiceForm, UserChangeForm, UserForm
@@ -256,6 +256,7 @@ def tablet_stop() -> HTTPResponse:
             tablet_id=current.id,
         )
     flash(gettext("This tablet is not used for any service now."))
+    session[offline.WIPE_KEY] = True  # its store for no wifi goes too
     page = redirect(url_for("admin.tablet"))
     page.delete_cookie(
         enrolment.COOKIE,

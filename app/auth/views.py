@@ -15,7 +15,7 @@ from .. import audit, throttle
 from ..db import db
 from ..i18n import N_
 from ..models import Role, User
-from ..respond import enrolment
+from ..respond import enrolment, offline
 from . import expert_sign_in
 from .access import actor, current_user, home_for, roles_required, sign_in, sign_out
 from .accounts import end_sessions, try_sign_in
@@ -139,6 +139,7 @@ def sign_out_view() -> HTTPResponse:
         end_sessions(user)
         audit.record(db.session, actor(), "auth.sign_out", object_type="user", object_id=user.id)
     sign_out()
+    session[offline.WIPE_KEY] = True  # the tablet's store for no wifi goes too
     return redirect(url_for("auth.sign_in"))
 
 
@@ -165,6 +166,7 @@ def sign_out_everywhere() -> HTTPResponse:
     end_sessions(user)
     audit.record(db.session, actor(), "auth.sign_out_everywhere", object_type="user", object_id=user.id)
     sign_out()
+    session[offline.WIPE_KEY] = True
     session["signed_out_everywhere"] = True
     return redirect(url_for("auth.sign_in"))
 

@@ -98,6 +98,15 @@ PHRASES: dict[str, str] = {
     "talk_show_anyone": N_("You can show this tablet to someone you trust."),
     "talk_then": N_("You can go on with the questions. Or you can stop."),
     "talk_stop": N_("Stop now"),
+    # -- a tablet without wifi (issue 14): the always-visible status, and getting ready ----------
+    "offline_saved": N_("Saved on this tablet"),
+    "offline_sent": N_("Sent"),
+    "offline_get_ready": N_("Get ready for no wifi"),
+    "offline_intro": N_("This keeps the questions on this tablet. Then you can ask them without wifi."),
+    "offline_wait": N_("Getting ready. Please wait."),
+    "offline_ready": N_("Ready. You can use this without wifi."),
+    "offline_failed": N_("That did not work. Check the wifi. Then try again."),
+    "offline_script": N_("This needs the tablet's JavaScript turned on."),
     "no_title": N_("That is OK"),
     "no_body": N_("You do not have to answer. Thank you."),
     # -- a tablet with no service yet, and a quiet tablet (app/respond) ---------------------

@@ -155,7 +155,12 @@ _BUILT: dict[str, Questionnaire] = {}
 
 def questionnaire_of(response: Response) -> Questionnaire:
     """The exact questionnaire the response was started on (not today's file)."""
-    return _built(response.version.content_hash, lambda: response.version.definition)
+    return version_questionnaire(response.version)
+
+
+def version_questionnaire(version: QuestionnaireVersion) -> Questionnaire:
+    """The questionnaire of one stored version, exactly as it was asked."""
+    return _built(version.content_hash, lambda: version.definition)
 
 
 def _built(digest: str, definition: Callable[[], dict]) -> Questionnaire:

@@ -26,6 +26,8 @@ class PlanForm(FlaskForm):
 class HandoverForm(FlaskForm):
     questionnaire = StringField(validators=[DataRequired(), Length(max=80)])
     mode = StringField(validators=[DataRequired(), AnyOf(["alone", "together"])])
+    #: "1": the tablet is ready for no wifi, the journey runs from its store (respond/offline_views)
+    offline = StringField(validators=[Optional(), AnyOf(["", "1"])])
 
 
 class PinForm(FlaskForm):

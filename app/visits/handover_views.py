@@ -10,7 +10,7 @@ from ..auth.access import actor
 from ..db import db
 from . import handover, tablet
 from .blueprint import bp
-from .common import me, run_visits, visit_to_run
+from .common import me, run_visits, surveys, visit_to_run
 from .forms import HandoverForm, PinForm
 
 
@@ -45,7 +45,32 @@ def hand_over(visit_id: int) -> HTTPResponse:
         together=started.together,
     )
     tablet.hand_over(started, visit)
+    if form.offline.data == "1":
+        together = 1 if started.together else None
+        return redirect(
+            url_for(
+                "respond.offline_journey",
+                visit=visit.id,
+                together=together,
+                h=started.id,
+                _anchor=started.questionnaire,
+            )
+        )
     return redirect(url_for("respond.begin", slug=started.questionnaire))
+
+
+@bp.get("/<int:visit_id>/ready")
+@run_visits
+def ready(visit_id: int) -> str:
+    """ "Get ready for no wifi": the tablet stores this visit's questionnaires (offline.js), then
+    the tablet is handed over from here, the journey running from that store."""
+    visit = visit_to_run(visit_id)
+    return render_template(
+        "visits/ready.html",
+        visit=visit,
+        form=HandoverForm(),
+        titles={slug: q.title for slug, q in surveys().items()},
+    )
 
 
 @bp.route("/give-back", methods=["GET", "POST"])

@@ -44,6 +44,10 @@ RESPONDENT_PAGES = frozenset(
         "respond.talk_now",
         "respond.symbol",
         "respond.audio",
+        # a tablet ready for no wifi: the journey runs from its store, its outbox sends
+        "respond.offline_journey",
+        "respond.offline_send",
+        "respond.service_worker",
     }
 )
 ALWAYS_OPEN = frozenset({"static", "visits.give_back", "auth.sign_in"})

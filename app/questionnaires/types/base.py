@@ -101,6 +101,8 @@ class QuestionType:
     in_a_row: ClassVar[bool] = False
     #: the page is sent by Next (not by tapping a card)
     sent_by_next: ClassVar[bool] = False
+    #: the answer is a whole number from min_value to max_value (a tablet offline checks it)
+    typed_range: ClassVar[bool] = False
     #: the XLSForm type word of its survey row
     xlsform_word: ClassVar[str] = "select_one"
     #: XLSForm list name -> (the keys it gives the question, its cards): lists standing for

@@ -22,6 +22,7 @@ class Number(QuestionType):
     misplaced = {key: (f"'{key}' is only for a number question.", f"Remove '{key}'.") for key in keys}
     macro = "number"
     sent_by_next = True
+    typed_range = True
     xlsform_word = "integer"
     editor_kinds = (("number", N_("A number")),)
     editor_parts = ("number",)

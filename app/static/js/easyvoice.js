@@ -103,8 +103,9 @@
     });
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var buttons = document.querySelectorAll("button.speak");
+  // What the page's script adds to its content; offline.js calls it again for each step it draws.
+  function init(root) {
+    var buttons = root.querySelectorAll("button.speak");
     buttons.forEach(function (button) {
       button.hidden = false;
       button.removeAttribute("data-wait");  // its room was kept: it appears where it was
@@ -118,17 +119,17 @@
       button.addEventListener("click", function () { play(button); });
     });
     if (document.body.getAttribute("data-autoplay") === "on") {
-      var first = document.querySelector("button.speak[data-autoplay-this]");
+      var first = root.querySelector("button.speak[data-autoplay-this]");
       if (first) { play(first); }
     }
     // A "Print" button on printable pages (hidden when there is no script to press it).
-    document.querySelectorAll("button[data-print]").forEach(function (button) {
+    root.querySelectorAll("button[data-print]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
     });
     // "None of these" (an exclusive tick box) goes on its own: ticking it clears the other ticks
     // of its question, and ticking another clears it. The server refuses the two together.
-    document.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+    root.querySelectorAll("input[type=checkbox]").forEach(function (box) {
       box.addEventListener("change", function () {
         if (!box.checked || !box.form) { return; }
         box.form.querySelectorAll("input[type=checkbox]").forEach(function (other) {
@@ -140,7 +141,7 @@
       });
     });
     // "Say what" beside an "other" card: shown once that card is chosen (always there without script).
-    document.querySelectorAll("[data-other-for]").forEach(function (say) {
+    root.querySelectorAll("[data-other-for]").forEach(function (say) {
       var form = say.closest("form");
       if (!form) { return; }
       var choices = form.querySelectorAll("input[name=answer]");
@@ -154,7 +155,7 @@
       show();
     });
     // A number question's keypad types into its box (the box also takes the tablet's keyboard).
-    document.querySelectorAll("[data-keypad-for]").forEach(function (keypad) {
+    root.querySelectorAll("[data-keypad-for]").forEach(function (keypad) {
       var box = document.getElementById(keypad.getAttribute("data-keypad-for"));
       if (!box) { return; }
       keypad.hidden = false;
@@ -171,11 +172,14 @@
       });
     });
     // A double tap sends a form once (the server also ignores a repeat).
-    document.querySelectorAll("form").forEach(function (form) {
+    root.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (form.getAttribute("data-sent")) { event.preventDefault(); return; }
         form.setAttribute("data-sent", "1");
       });
     });
-  });
+  }
+
+  window.EasyVoice = { init: init, stopAll: stopAll };
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
 })();
