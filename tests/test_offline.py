@@ -17,7 +17,7 @@ from helpers.visit_steps import actions, finish_visit, hand_over, open_visit_for
 from sqlalchemy import func, select
 
 from app.db import db
-from app.models import Answer, Response, SafeguardingAlert, Visit
+from app.models import Answer, Response, SafeguardingAlert, Service, Visit
 
 SLUG = "your-support"
 
@@ -248,3 +248,33 @@ def test_signing_out_tells_the_next_page_to_wipe_the_tablets_store(app, ready) -
     post(client, "/auth/sign-out", "/visits/")
     assert "data-wipe-tablet" in client.get("/auth/sign-in").get_data(as_text=True)
     assert "data-wipe-tablet" not in client.get("/auth/sign-in").get_data(as_text=True)  # once
+
+
+def test_answers_given_before_the_visit_moved_are_kept_where_they_were_given(app, ready) -> None:
+    client, visit_id, package = ready
+    with app.app_context():
+        visit = db.session.get(Visit, visit_id)
+        given_at = visit.service_id
+        other = db.session.scalars(
+            select(Service).where(Service.organisation_id == visit.organisation_id, Service.id != given_at)
+        ).first()
+        visit.service_id = other.id  # changed while the tablet was offline
+        db.session.commit()
+    response = start(client, package)
+    with app.app_context():
+        stored = db.session.scalars(select(Response).where(Response.client_id == response)).one()
+        assert stored.service_id == given_at
+    assert actions(app, "offline.") == ["offline.service_changed"]
+    page = client.get(f"/visits/{visit_id}/report").get_data(as_text=True)
+    assert "before this visit moved to another service: 1." in page
+
+
+def test_the_report_says_when_answers_came_after_the_visit_finished(app, ready) -> None:
+    client, visit_id, package = ready
+    page = client.get(f"/visits/{visit_id}/report").get_data(as_text=True)
+    assert "without wifi" not in page
+    finish_visit(client, visit_id)
+    start(client, package)
+    start(client, package)
+    page = client.get(f"/visits/{visit_id}/report").get_data(as_text=True)
+    assert "after this visit was finished: 2." in page

@@ -191,6 +191,10 @@ SYMBOLS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "read": ("1F4D6", "Reading, an open book", ("read", "reading", "papers")),
     "print": ("1F5A8", "Print, a printer", ("print", "printer", "paper copy")),
     "statement": ("1F4C4", "What the provider says, a page of writing", ("statement", "provider says")),
+    # Added in issue 14: a tablet without wifi, and the status of what it keeps.
+    "wifi": ("E254", "Wifi", ("wifi", "internet", "network", "no wifi")),
+    "saved": ("E25C", "Saved on this tablet", ("saved", "kept", "stored")),
+    "sent": ("1F4E4", "Sent, an arrow leaving a tray", ("sent", "gone", "delivered")),
 }
 
 #: What each name means: one short phrase. A name is used for this one idea everywhere
@@ -322,6 +326,9 @@ MEANINGS: dict[str, str] = {
     "read": "We read it",
     "print": "Print",
     "statement": "What the provider says about itself",
+    "wifi": "Wifi, the network (getting ready for none)",
+    "saved": "Saved on this tablet, not sent yet",
+    "sent": "Sent: the answers reached EasyVoice",
 }
 
 #: Buttons and marks that work the pages. Never a question's or an answer's picture.
@@ -344,6 +351,8 @@ CONTROLS = frozenset(
         "autoplay",
         "information",
         "print",
+        "saved",
+        "sent",
     }
 )
 #: Signs that mark a kind of message (many different messages): never a question's or an answer's.

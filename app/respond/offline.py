@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from .. import safeguarding
 from ..audit import Actor
-from ..models import Answer, QuestionnaireVersion, Response, Visit
+from ..models import Answer, QuestionnaireVersion, Response, Service, Visit
 from ..questionnaires import Questionnaire
 from . import journey
 
@@ -33,6 +33,10 @@ SALT = "easyvoice-offline-ready"
 #: how long a tablet's store (and its key) may be used: the visit day and a few days to send
 MAX_AGE = 7 * 24 * 3600
 KINDS = ("start", "answer", "people", "urgent", "finish")
+#: what happened while the tablet was offline, kept with the answers all the same (audited, and
+#: shown on the visit's page): the visit was finished, or moved to another service
+LATE, MOVED = "late", "moved"
+CHANGES = {LATE: "offline.after_close", MOVED: "offline.service_changed"}
 #: a session flag set by signing out and by "Stop using this tablet here": the next page drawn
 #: tells the tablet to wipe its store
 WIPE_KEY = "ev_wipe_tablet"
@@ -124,8 +128,8 @@ def _response(db: Session, ready: Ready, item: dict[str, Any]) -> tuple[Response
 
 
 def store(db: Session, ready: Ready, item: object, *, max_free_text: int) -> str:
-    """Store one item from a tablet's outbox; returns what happened, for the audit ("stored",
-    "already", "late": the visit was closed while the tablet was offline; kept all the same).
+    """Store one item from a tablet's outbox; returns what happened ("stored", "already", or one
+    of CHANGES: the visit changed while the tablet was offline; the answers are kept all the same).
 
     Raises ItemRefused for an item that can never be stored (the tablet drops it and says so) and
     NotYet for one that cannot be stored yet, journey.JourneyError for one not as the question asks.
@@ -134,7 +138,7 @@ def store(db: Session, ready: Ready, item: object, *, max_free_text: int) -> str
         raise ItemRefused("unknown item")
     kind = item["kind"]
     visit = db.get(Visit, ready.visit_id)
-    if visit is None or visit.service_id != ready.service_id:
+    if visit is None or visit.organisation_id != ready.organisation_id:
         raise ItemRefused("unknown visit")
     if kind == "start":
         return _start(db, ready, visit, item)
@@ -181,10 +185,14 @@ def _start(db: Session, ready: Ready, visit: Visit, item: dict[str, Any]) -> str
         raise ItemRefused("unknown version")
     questionnaire = journey.version_questionnaire(stored)
     existed = db.scalar(select(Response.id).where(Response.client_id == client_id)) is not None
+    # Where the person was when they answered (the visit may have moved to another service since).
+    service = db.get(Service, ready.service_id)
+    if service is None or service.organisation_id != ready.organisation_id:
+        raise ItemRefused("unknown service")
     response = journey.start_response(
         db,
         questionnaire=questionnaire,
-        service=visit.service,
+        service=service,
         client_id=client_id,
         answered_by=str(item.get("answered_by") or "self"),
         language=_text(item, "language", 16),
@@ -196,7 +204,9 @@ def _start(db: Session, ready: Ready, visit: Visit, item: dict[str, Any]) -> str
         response.started_at = when
     if existed:
         return "already"
-    return "late" if visit.status == "closed" else "stored"
+    if visit.status == "closed":
+        return LATE
+    return MOVED if visit.service_id != service.id else "stored"
 
 
 def _answer(

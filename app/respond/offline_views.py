@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, g, jsonify, render_template, request, send_file, session, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from werkzeug.wrappers import Response as HTTPResponse
 
 from ..audit import Actor, record
@@ -80,11 +80,11 @@ def offline_send() -> tuple[HTTPResponse, int]:
     except journey.JourneyError as error:
         current_app.logger.warning("Refused an offline answer: %s", error)
         return jsonify(result="refused"), 422
-    if result == "late":  # the visit was closed while the tablet was offline: kept, and said
+    if result in offline.CHANGES:  # the visit changed while the tablet was offline: kept, and said
         record(
             db.session,
             Actor(),
-            "offline.after_close",
+            offline.CHANGES[result],
             organisation_id=ready.organisation_id,
             object_type="visit",
             object_id=ready.visit_id,
@@ -152,6 +152,7 @@ def _language(code: str) -> dict[str, str]:
             "dir": page_dir(),
             "saved": Phrases().offline_saved,
             "sent": Phrases().offline_sent,
+            "credit": gettext("Symbols: OpenMoji (openmoji.org), licence CC BY-SA 4.0."),
         }
 
 
@@ -230,7 +231,7 @@ def _pages(questionnaire: Questionnaire, code: str, spoken: list[str]) -> dict[s
         for name, template in (("told_us", "respond/told_us.html"), ("talk_now", "respond/talk_now.html")):
             for at_end in (False, True):
                 pages[name + ("-end" if at_end else "")] = _page(
-                    template, form=ToldForm(**no_csrf), then="", at_end=at_end, on_visit=True
+                    template, form=ToldForm(**no_csrf), then="", at_end=at_end, on_visit=True, offline=True
                 )
         pages["stop"] = _page("respond/stop.html", form=ConsentForm(**no_csrf), continue_url="#", can_break=False)
         pages["thank_you"] = _page("respond/thank_you.html", told=None)

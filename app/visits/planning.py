@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import (
+    AuditEvent,
     QuestionnaireVersion,
     Response,
     Role,
@@ -24,6 +25,7 @@ from ..models import (
     utcnow,
 )
 from ..questionnaires import Questionnaire
+from ..respond.offline import CHANGES
 
 MAX_QUESTIONNAIRES = 6
 
@@ -197,6 +199,22 @@ def open_alerts(db: Session, visit: Visit) -> int:
         )
         or 0
     )
+
+
+def offline_changes(db: Session, visit: Visit) -> dict[str, int]:
+    """People whose answers came from a tablet without wifi after the visit changed (finished, or
+    moved to another service): what happened -> how many (respond/offline.py keeps the answers)."""
+    rows = db.execute(
+        select(AuditEvent.action, func.count())
+        .where(
+            AuditEvent.action.in_(list(CHANGES.values())),
+            AuditEvent.object_type == "visit",
+            AuditEvent.object_id == str(visit.id),
+            AuditEvent.organisation_id == visit.organisation_id,
+        )
+        .group_by(AuditEvent.action)
+    )
+    return {action: number for action, number in rows}
 
 
 def _plain(value: object) -> object:

@@ -38,6 +38,7 @@ def _render(visit_id: int, printable: bool) -> str:
         open_alerts=planning.open_alerts(db.session, visit) if role in ALERT_COUNT_ROLES else None,
         alerts_link=role in (Role.QUALITY_LEAD, Role.ADMIN),
         visit=visit,
+        offline_changes=planning.offline_changes(db.session, visit),
         printable=printable,
         titles={slug: q.title for slug, q in surveys().items()},
         verdicts=verification.VERDICTS,

@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from flask_babel import force_locale, gettext
 from helpers.app import PASSWORD, add_users
 from helpers.expert_tablet import open_visit
+from helpers.i18n import offer_languages
 from playwright.sync_api import BrowserContext, Page, Route, expect
 from sqlalchemy import func, select
 
@@ -97,9 +99,9 @@ def step_title(page: Page) -> str:
     return page.locator("#offline-step h1").inner_text()
 
 
-def answer(page: Page, question, worrying: bool = False) -> None:  # type: ignore[no-untyped-def]
+def answer(page: Page, question, worrying: bool = False, heading: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """One question by touch: the first card (the worrying one when asked), words, ticks."""
-    expect(page.locator("#offline-step h1")).to_have_text(question.text)
+    expect(page.locator("#offline-step h1")).to_have_text(heading or question.text)
     if question.type == "free_text":
         page.fill("textarea[name=text]", WORDS)
         page.tap("button.button-next")
@@ -158,6 +160,11 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
             # "What happens next" at once, offline; never what was said.
             expect(page.locator("#offline-step h1")).to_have_text("What you told us worries us")
             axe_clean_at_both_sizes(page, "offline-told-us")
+            # "I want to talk to someone now": the expert is told to phone the lead, offline.
+            page.tap("#offline-step button.card[value=talk]")
+            expect(page.locator("#offline-step h1")).to_have_text("Someone will come to talk to you")
+            expect(page.locator("#offline-step")).to_contain_text("Tell the safeguarding lead now.")
+            axe_clean_at_both_sizes(page, "offline-talk-now")
             page.tap("#offline-step button.card[value=go_on]")
     expect(page.locator("#offline-step h1")).to_have_text("Who helped you answer?")
     page.tap("#offline-step button[value=nobody]")
@@ -168,6 +175,7 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
     page.tap("#offline-step button.button-next")
     expect(page.locator("#offline-step h1")).to_have_text("Thank you")
     expect(page.locator("#offline-step")).to_contain_text("You told us something that worries us.")
+    expect(page.locator("#offline-step")).to_contain_text("Someone will come to talk to you.")
     axe_clean_at_both_sizes(page, "offline-thank-you")
     expect(status).to_contain_text("Saved on this tablet")
     expect(page.locator("[data-give-back]")).to_be_hidden()  # no network: no pin page to go to
@@ -200,6 +208,7 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
         assert all(a.language == "en_GB" for a in answers)
         alerts = db.session.scalars(select(SafeguardingAlert)).all()
         assert len(alerts) == 1 and alerts[0].context.get("given_at") and alerts[0].context.get("offline")
+        assert alerts[0].urgent  # "talk now" arrived with it
     kept = page.evaluate(READ_STORAGE)
     assert kept["outbox"] == []
     assert all(not place.get("chosen") and not place.get("response") for place in kept["journey"])
@@ -262,3 +271,50 @@ def test_a_reply_lost_after_the_server_stored_it(make_live_server, built_audio, 
         assert all(a.supported for a in answers)  # "ask together"
     assert stored_answers(server.app) == {q.id: 1 for q in questions[:4]}
     assert page.evaluate(READ_STORAGE)["outbox"] == []
+
+
+def test_in_urdu_without_wifi(make_live_server, built_audio, new_context) -> None:
+    """A family member who speaks Urdu chooses it offline: the stored Urdu pages, right to left,
+    heard in the Urdu voice; the answers keep their language."""
+    server = make_live_server(AUDIO_DIR=str(built_audio))
+    offer_languages(server.app, "ur")
+    with server.app.test_request_context(), force_locale("ur"):
+        before_we_start, listen_words, sent = gettext("Before we start"), gettext("Listen"), gettext("Sent")
+    questions = list(server.app.extensions["easyvoice.surveys"].questionnaires[SLUG].questions)
+    with server.app.test_request_context(), force_locale("ur"):
+        heading = gettext(questions[0].text)
+    context, page, visit_id = ready_tablet(server, new_context)
+    page.tap("section[data-when-ready] button.card[value=alone]")
+    page.wait_for_url(lambda url: "/offline?" in url)
+    step_title(page)
+    context.set_offline(True)
+    page.tap("#offline-step button[name=action][value=yes]")  # "Yes, change it"
+    page.tap("#offline-step label.card-check:has(input[name=locale][value=ur])")
+    while page.locator("#offline-step #setting-form").count():
+        title = page.locator("#offline-step h1").inner_text()
+        page.tap("#offline-step button.button-next")  # the other settings as they are
+        page.wait_for_function("t => document.querySelector('#offline-step h1').innerText !== t", arg=title)
+    expect(page.locator("#offline-step h1")).to_have_text(before_we_start)
+    assert page.evaluate("() => [document.documentElement.lang, document.documentElement.dir]") == ["ur", "rtl"]
+    page.tap("#offline-step button[name=action][value=yes]")
+    step_title(page)
+    speaker = page.locator(".question-heading button.speak")
+    expect(speaker).to_contain_text(listen_words)
+    urdu_audio = (speaker.get_attribute("data-audio") or "").split()
+    assert urdu_audio and all(url.startswith("/audio/") for url in urdu_audio)
+    axe_clean_at_both_sizes(page, "offline-question-ur")
+    answer(page, questions[0], heading=heading)
+    step_title(page)
+    page.tap("#offline-step a.button-stop")
+    page.tap("#offline-step button[value=stop]")
+    step_title(page)
+    context.set_offline(False)
+    expect(page.locator("[data-offline-status]")).to_contain_text(sent, timeout=30_000)
+    with server.app.app_context():
+        response = db.session.scalars(select(Response)).one()
+        assert response.language == "ur" and response.status == "stopped"
+        answers = db.session.scalars(select(Answer).where(Answer.response_id == response.id)).all()
+        assert [(a.question_key, a.language) for a in answers] == [(questions[0].id, "ur")]
+    # The Urdu question's words were heard from the store, in the Urdu voice's file.
+    store = server.app.extensions["easyvoice.audio"]
+    assert f"/audio/{store.lookup('ur', heading)}" in urdu_audio

@@ -185,19 +185,25 @@
       size.textContent = box.getAttribute("data-size-words").replace("{size}", megabytes);
       document.querySelectorAll("[data-when-ready]").forEach(function (part) { part.hidden = false; });
     }
-    // Ready before (this visit's package is in the store): say so, and show the handover.
-    caches.open(STORE).then(function (cache) { return cache.match(box.getAttribute("data-package")); })
-      .then(function (found) { return found ? found.json() : null; })
-      .then(function (pack) { if (pack) { ready(pack.bytes || 0); } });
-    button.addEventListener("click", function () {
+    function again() {
       button.disabled = true;
       words.textContent = box.getAttribute("data-wait-words");
       size.textContent = "";
-      getReady(box).then(ready, function (error) {
+      return getReady(box).then(ready, function (error) {
         window.console.warn("Not ready:", error);
         words.textContent = box.getAttribute("data-failed-words");
       }).then(function () { button.disabled = false; });
-    });
+    }
+    // Ready before (this visit's package is in the store): say so, and show the handover; with
+    // the network there, store it again (a questionnaire changed since is refreshed).
+    caches.open(STORE).then(function (cache) { return cache.match(box.getAttribute("data-package")); })
+      .then(function (found) { return found ? found.json() : null; })
+      .then(function (pack) {
+        if (!pack) { return null; }
+        ready(pack.bytes || 0);
+        return navigator.onLine ? again() : null;
+      });
+    button.addEventListener("click", again);
   }
 
   // -- the journey from the store -------------------------------------------------------------
@@ -292,6 +298,8 @@
       document.title = shownPage.title;
       document.documentElement.lang = language.lang;
       document.documentElement.dir = language.dir;
+      var credit = document.querySelector(".footer p");
+      if (credit && language.credit) { credit.textContent = language.credit; }
       applySettings(root);
       markChosen(root, step);
       if (window.EasyVoice) { window.EasyVoice.init(root); }
