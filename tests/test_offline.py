@@ -32,7 +32,9 @@ def ready(app):  # type: ignore[no-untyped-def]
 
 
 def send(client, key: str, **item: object):  # type: ignore[no-untyped-def]
-    return client.post("/offline/send", data=json.dumps({"key": key, "item": item}), content_type="application/json")
+    return client.post(
+        "/offline/send", data=json.dumps({"key": key, "item": item}), content_type="application/json"
+    )
 
 
 def start(client, package: dict, response: str | None = None, **extra: object) -> str:  # type: ignore[no-untyped-def]
@@ -117,7 +119,10 @@ def test_an_answer_sent_again_is_stored_once(app, ready) -> None:
         stored = db.session.scalars(select(Response).where(Response.client_id == response)).one()
         assert stored.status == "finished" and stored.visit_id == visit_id and stored.asked_by_expert
         assert stored.version.content_hash == package["questionnaires"][SLUG]["version"]
-        assert db.session.scalar(select(func.count()).select_from(Answer).where(Answer.response_id == stored.id)) == 1
+        assert (
+            db.session.scalar(select(func.count()).select_from(Answer).where(Answer.response_id == stored.id))
+            == 1
+        )
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
 
 
@@ -143,7 +148,11 @@ def test_an_answer_before_its_start_waits(app, ready) -> None:
 def test_a_made_up_key_stores_nothing(app, ready, key) -> None:
     client, _visit_id, package = ready
     result = send(
-        client, key, kind="start", response=uuid.uuid4().hex, version=package["questionnaires"][SLUG]["version"],
+        client,
+        key,
+        kind="start",
+        response=uuid.uuid4().hex,
+        version=package["questionnaires"][SLUG]["version"],
         language="en_GB",
     )
     assert result.status_code == 422
@@ -155,13 +164,27 @@ def test_a_key_is_good_for_its_own_visit_only(app, ready) -> None:
     client, visit_id, package = ready
     response = start(client, package)
     # A second visit's key cannot add to the first visit's response.
-    second = post(client, "/visits/plan", service="1", visit_date=datetime.now(UTC).date().isoformat(),
-                  questionnaires=[SLUG], co_checker="", supporter_name="")
+    second = post(
+        client,
+        "/visits/plan",
+        service="1",
+        visit_date=datetime.now(UTC).date().isoformat(),
+        questionnaires=[SLUG],
+        co_checker="",
+        supporter_name="",
+    )
     other_id = int(second.headers["Location"].rsplit("/", 1)[1])
     other = client.get(f"/offline/package/{other_id}").get_json()
     question = first_question(app)
-    result = send(client, other["key"], kind="answer", response=response, question=question.id,
-                  values=[question.choices[0].value], id=uuid.uuid4().hex)
+    result = send(
+        client,
+        other["key"],
+        kind="answer",
+        response=response,
+        question=question.id,
+        values=[question.choices[0].value],
+        id=uuid.uuid4().hex,
+    )
     assert result.status_code == 422
     assert visit_id != other_id
 
@@ -179,8 +202,11 @@ def test_a_key_is_good_for_its_own_visit_only(app, ready) -> None:
 )
 def test_bad_items_are_refused_plainly(app, ready, item) -> None:
     client, _visit_id, package = ready
-    result = client.post("/offline/send", data=json.dumps({"key": package["key"], "item": item}),
-                         content_type="application/json")
+    result = client.post(
+        "/offline/send",
+        data=json.dumps({"key": package["key"], "item": item}),
+        content_type="application/json",
+    )
     assert result.status_code in (409, 422)
     assert result.is_json
 
@@ -198,8 +224,14 @@ def test_a_disclosure_raises_one_alert_marked_with_when_it_was_given(app, ready)
     worrying = next(q for q in questions if q.alert_values)
     value = next(option.value for option in worrying.choices if option.value in worrying.alert_values)
     given = datetime.now(UTC) - timedelta(hours=2)
-    item = {"kind": "answer", "response": response, "question": worrying.id, "values": [value],
-            "id": uuid.uuid4().hex, "given_at": given.isoformat()}
+    item = {
+        "kind": "answer",
+        "response": response,
+        "question": worrying.id,
+        "values": [value],
+        "id": uuid.uuid4().hex,
+        "given_at": given.isoformat(),
+    }
     assert send(client, package["key"], **item).status_code == 200
     assert send(client, package["key"], **item).status_code == 200
     assert send(client, package["key"], kind="urgent", response=response).status_code == 200
@@ -225,8 +257,14 @@ def test_answers_given_before_the_visit_closed_are_kept_and_said(app, ready) -> 
 
 def test_a_handed_over_tablet_may_open_the_journey_page_and_send(app, ready) -> None:
     client, visit_id, package = ready
-    result = post(client, f"/visits/{visit_id}/hand-over", f"/visits/{visit_id}/ready",
-                  questionnaire=SLUG, mode="alone", offline="1")
+    result = post(
+        client,
+        f"/visits/{visit_id}/hand-over",
+        f"/visits/{visit_id}/ready",
+        questionnaire=SLUG,
+        mode="alone",
+        offline="1",
+    )
     assert result.status_code == 302
     assert result.headers["Location"].startswith(f"/offline?visit={visit_id}&h=")
     assert result.headers["Location"].endswith(f"#{SLUG}")

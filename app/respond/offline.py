@@ -81,9 +81,7 @@ def read_key(secret: str, key: object) -> Ready:
 
 def conditions(questionnaire: Questionnaire) -> dict[str, Any]:
     """Each question's ``show_if`` as the tablet tests it (the definition's own words)."""
-    return {
-        q["id"]: q["show_if"] for q in questionnaire.definition.get("questions", []) if q.get("show_if")
-    }
+    return {q["id"]: q["show_if"] for q in questionnaire.definition.get("questions", []) if q.get("show_if")}
 
 
 def worrying(questionnaire: Questionnaire) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from ..auth.access import current_user, roles_required
 from ..db import db
 from ..easyread.phrases import Phrases
 from ..i18n import offered_locales, page_dir, page_lang, speaks
-from ..models import Role, Visit
+from ..models import Role
 from ..questionnaires import Questionnaire
 from ..questionnaires.own import catalogue
 from ..security import csrf
@@ -179,14 +179,17 @@ def _pages(questionnaire: Questionnaire, code: str, spoken: list[str]) -> dict[s
     total = len(questionnaire.questions) + journey.CLOSING_QUESTIONS
     pages: dict[str, dict[str, str]] = {}
     with force_locale(code):
-        pages["settings"] = _page("respond/settings.html", form=SettingsForm(**no_csrf), then="", back_url="#")
+        pages["settings"] = _page(
+            "respond/settings.html", form=SettingsForm(**no_csrf), then="", back_url="#"
+        )
         steps = (["locale"] if len(spoken) > 1 else []) + list(SETTINGS_CHOICES)
         for index, step in enumerate(steps):
             if step == "locale":
                 choices = [(value, None, None) for value in spoken]
             else:
                 choices = [
-                    (value, phrase, SETTING_SYMBOLS.get(f"{step}:{value}")) for value, phrase in SETTINGS_CHOICES[step]
+                    (value, phrase, SETTING_SYMBOLS.get(f"{step}:{value}"))
+                    for value, phrase in SETTINGS_CHOICES[step]
                 ]
             pages[f"setting-{step}"] = _page(
                 "respond/setting_step.html",
@@ -200,7 +203,9 @@ def _pages(questionnaire: Questionnaire, code: str, spoken: list[str]) -> dict[s
                 total=len(steps),
                 back_url="#",
             )
-        pages["consent"] = _page("respond/consent.html", form=ConsentForm(**no_csrf), questionnaire=questionnaire)
+        pages["consent"] = _page(
+            "respond/consent.html", form=ConsentForm(**no_csrf), questionnaire=questionnaire
+        )
         for number, item in enumerate(questionnaire.questions, start=1):
             context = {
                 "question": item,
@@ -211,7 +216,9 @@ def _pages(questionnaire: Questionnaire, code: str, spoken: list[str]) -> dict[s
                 "next_url": None,
                 "settings_url": "#",
             }
-            pages[f"q{number}"] = _page("respond/question.html", form=AnswerForm(**no_csrf), problem=False, **context)
+            pages[f"q{number}"] = _page(
+                "respond/question.html", form=AnswerForm(**no_csrf), problem=False, **context
+            )
             if item.kind.typed_range:  # "That number does not fit": the same page, saying so
                 pages[f"q{number}-problem"] = _page(
                     "respond/question.html", form=AnswerForm(**no_csrf), problem=True, **context
@@ -233,7 +240,9 @@ def _pages(questionnaire: Questionnaire, code: str, spoken: list[str]) -> dict[s
                 pages[name + ("-end" if at_end else "")] = _page(
                     template, form=ToldForm(**no_csrf), then="", at_end=at_end, on_visit=True, offline=True
                 )
-        pages["stop"] = _page("respond/stop.html", form=ConsentForm(**no_csrf), continue_url="#", can_break=False)
+        pages["stop"] = _page(
+            "respond/stop.html", form=ConsentForm(**no_csrf), continue_url="#", can_break=False
+        )
         pages["thank_you"] = _page("respond/thank_you.html", told=None)
         pages["thank_you-told"] = _page("respond/thank_you.html", told="told")
         pages["thank_you-urgent"] = _page("respond/thank_you.html", told="urgent")

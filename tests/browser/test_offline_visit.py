@@ -87,7 +87,9 @@ def ready_tablet(server, new_context: Callable[..., BrowserContext]) -> tuple[Br
     expect(page.locator("section[data-when-ready]")).to_be_hidden()  # nothing to hand over yet
     axe_clean_at_both_sizes(page, "offline-get-ready")
     page.tap("button[data-get-ready]")
-    expect(page.locator(".ready-status")).to_contain_text("Ready. You can use this without wifi.", timeout=60_000)
+    expect(page.locator(".ready-status")).to_contain_text(
+        "Ready. You can use this without wifi.", timeout=60_000
+    )
     expect(page.locator("[data-ready-size]")).to_contain_text(" MB on this tablet")
     axe_clean_at_both_sizes(page, "offline-ready")
     return context, page, visit_id
@@ -295,7 +297,10 @@ def test_in_urdu_without_wifi(make_live_server, built_audio, new_context) -> Non
         page.tap("#offline-step button.button-next")  # the other settings as they are
         page.wait_for_function("t => document.querySelector('#offline-step h1').innerText !== t", arg=title)
     expect(page.locator("#offline-step h1")).to_have_text(before_we_start)
-    assert page.evaluate("() => [document.documentElement.lang, document.documentElement.dir]") == ["ur", "rtl"]
+    assert page.evaluate("() => [document.documentElement.lang, document.documentElement.dir]") == [
+        "ur",
+        "rtl",
+    ]
     page.tap("#offline-step button[name=action][value=yes]")
     step_title(page)
     speaker = page.locator(".question-heading button.speak")
