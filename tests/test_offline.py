@@ -17,7 +17,7 @@ from helpers.visit_steps import actions, finish_visit, hand_over, open_visit_for
 from sqlalchemy import func, select
 
 from app.db import db
-from app.models import Answer, Response, SafeguardingAlert, Service, Visit
+from app.models import Answer, Response, SafeguardingAlert, Service, User, Visit
 
 SLUG = "your-support"
 
@@ -316,3 +316,44 @@ def test_the_report_says_when_answers_came_after_the_visit_finished(app, ready) 
     start(client, package)
     page = client.get(f"/visits/{visit_id}/report").get_data(as_text=True)
     assert "after this visit was finished: 2." in page
+
+
+def pin_check(client, visit_id: int, pin: object, token: str | None = None):  # type: ignore[no-untyped-def]
+    page = client.get(f"/visits/{visit_id}/ready").get_data(as_text=True)
+    csrf = token or page.split('data-csrf="', 1)[1].split('"', 1)[0]
+    return client.post(
+        f"/offline/pin/{visit_id}",
+        data=json.dumps({"pin": pin}),
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf},
+    )
+
+
+def test_the_pin_number_is_checked_and_counted_before_getting_ready(app, ready) -> None:
+    client, visit_id, _package = ready
+    assert pin_check(client, visit_id, "9999").status_code == 401
+    assert pin_check(client, visit_id, "").get_json()["result"] == "pin_missing"
+    assert pin_check(client, visit_id, ["1234"]).status_code == 400
+    assert pin_check(client, visit_id, "1234", token="made-up").status_code == 400  # CSRF
+    assert "auth.pin_sign_in_failed" in actions(app, "auth.")
+    with app.app_context():
+        expert = db.session.scalars(select(User).where(User.email == "expert@demo.example")).one()
+        assert expert.pin_failures == 1
+    assert pin_check(client, visit_id, "1234").get_json()["result"] == "ok"
+    with app.app_context():
+        expert = db.session.scalars(select(User).where(User.email == "expert@demo.example")).one()
+        assert expert.pin_failures == 0
+
+
+def test_an_expert_without_a_pin_number_is_told_to_set_one_first(app, ready) -> None:
+    client, visit_id, _package = ready
+    with app.app_context():
+        expert = db.session.scalars(select(User).where(User.email == "expert@demo.example")).one()
+        expert.pin_hash = None
+        db.session.commit()
+    page = client.get(f"/visits/{visit_id}/ready").get_data(as_text=True)
+    assert "data-get-ready" not in page
+    with app.test_request_context():
+        from app.easyread.phrases import Phrases
+
+        assert Phrases().handover_no_pin in page

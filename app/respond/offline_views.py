@@ -17,11 +17,12 @@ from flask_babel import force_locale, gettext
 from werkzeug.wrappers import Response as HTTPResponse
 
 from ..audit import Actor, record
-from ..auth.access import current_user, roles_required
+from ..auth import expert_sign_in
+from ..auth.access import actor, current_user, roles_required
 from ..db import db
 from ..easyread.phrases import Phrases
 from ..i18n import offered_locales, page_dir, page_lang, speaks
-from ..models import Role
+from ..models import Role, User, Visit
 from ..questionnaires import Questionnaire
 from ..questionnaires.own import catalogue
 from ..security import csrf
@@ -92,17 +93,41 @@ def offline_send() -> tuple[HTTPResponse, int]:
     return jsonify(result=result), 200
 
 
-@bp.get("/offline/package/<int:visit_id>")
-@roles_required(Role.EXPERT, Role.ADMIN)
-def offline_package(visit_id: int) -> HTTPResponse:
-    """Everything a tablet needs for this visit without wifi: every page of each questionnaire in
-    each offered language, the pictures and audio they use, and the key its outbox sends with."""
+def _visit_to_ready(visit_id: int) -> tuple[User, Visit]:
+    """The visit, if the signed-in expert runs it (404 for another organisation's, as elsewhere)."""
     user = current_user()
     visit = planning.visit_for(db.session, user, visit_id) if user is not None else None
     if visit is None or user is None:
         abort(404)
     if not planning.can_run(user, visit):
         abort(403)
+    return user, visit
+
+
+@bp.post("/offline/pin/<int:visit_id>")
+@roles_required(Role.EXPERT, Role.ADMIN)
+def offline_pin(visit_id: int) -> tuple[HTTPResponse, int]:
+    """Before getting ready: the expert's pin number, checked (and counted) as every pin is. The
+    tablet keeps only a hash it makes of it, so that the tablet is given back without wifi too."""
+    user, _visit = _visit_to_ready(visit_id)
+    body = request.get_json(silent=True)
+    pin = body.get("pin") if isinstance(body, dict) else None
+    if not isinstance(pin, str) or not pin.isdigit() or len(pin) > 12:
+        return jsonify(result="pin_missing"), 400
+    if not user.pin_hash:
+        return jsonify(result="no_pin"), 409
+    check = expert_sign_in.check_pin(db.session, user, pin, actor(), how="offline_ready")
+    if check.ok:
+        return jsonify(result="ok"), 200
+    return jsonify(result="pin_account_locked" if check.locked else "pin_wrong"), 403 if check.locked else 401
+
+
+@bp.get("/offline/package/<int:visit_id>")
+@roles_required(Role.EXPERT, Role.ADMIN)
+def offline_package(visit_id: int) -> HTTPResponse:
+    """Everything a tablet needs for this visit without wifi: every page of each questionnaire in
+    each offered language, the pictures and audio they use, and the key its outbox sends with."""
+    _user, visit = _visit_to_ready(visit_id)
     found = catalogue(db.session, current_app.extensions["easyvoice.surveys"], visit.organisation_id)
     locales = offered_locales(current_app, visit.organisation.languages)
     package: dict[str, Any] = {

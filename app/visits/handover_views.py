@@ -70,6 +70,7 @@ def ready(visit_id: int) -> str:
         visit=visit,
         form=HandoverForm(),
         titles={slug: q.title for slug, q in surveys().items()},
+        has_pin=bool(me().pin_hash),
     )
 
 

@@ -86,10 +86,18 @@ def ready_tablet(server, new_context: Callable[..., BrowserContext]) -> tuple[Br
     wait_for_scripts(page)
     expect(page.locator("section[data-when-ready]")).to_be_hidden()  # nothing to hand over yet
     axe_clean_at_both_sizes(page, "offline-get-ready")
+    # The pin number gets the tablet back without wifi: the server checks it (counted) first.
+    page.tap("button[data-get-ready]")
+    expect(page.locator(".ready-status")).to_contain_text("Type your pin number first.")
+    page.fill("#ready-pin", "9999")
+    page.tap("button[data-get-ready]")
+    expect(page.locator(".ready-status")).to_contain_text("That pin number is not right.")
+    page.fill("#ready-pin", "1234")
     page.tap("button[data-get-ready]")
     expect(page.locator(".ready-status")).to_contain_text(
         "Ready. You can use this without wifi.", timeout=60_000
     )
+    expect(page.locator("#ready-pin")).to_be_hidden()
     expect(page.locator("[data-ready-size]")).to_contain_text(" MB on this tablet")
     axe_clean_at_both_sizes(page, "offline-ready")
     return context, page, visit_id
@@ -180,7 +188,15 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
     expect(page.locator("#offline-step")).to_contain_text("Someone will come to talk to you.")
     axe_clean_at_both_sizes(page, "offline-thank-you")
     expect(status).to_contain_text("Saved on this tablet")
-    expect(page.locator("[data-give-back]")).to_be_hidden()  # no network: no pin page to go to
+    expect(page.locator("[data-give-back]")).to_be_hidden()  # no network: no server pin page
+    # The next person cannot start on their own: the expert's pin number first, checked here.
+    expect(page.locator("#offline-step a.button-next")).to_have_count(0)
+    pin_box = page.locator("[data-pin-box]")
+    expect(pin_box).to_be_visible()
+    page.fill("#offline-pin", "9999")
+    page.tap("[data-pin-form] button.button-next")
+    expect(pin_box.locator("[role=alert]")).to_have_text("That pin number is not right.")
+    expect(page.locator("[data-again]")).to_be_hidden()
 
     # Nothing has reached the server; after thank you the person's place holds no answer.
     with server.app.app_context():
@@ -189,6 +205,12 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
     assert kept["outbox"], "the answers wait in the outbox"
     assert all(not place.get("chosen") and not place.get("response") for place in kept["journey"])
     assert WORDS not in kept["texts"]
+
+    page.fill("#offline-pin", "1234")
+    page.tap("[data-pin-form] button.button-next")
+    expect(page.locator("[data-again] button.card[value=alone]")).to_be_visible()
+    expect(pin_box).to_be_hidden()
+    axe_clean_at_both_sizes(page, "offline-next-person")
 
     # Back online: the outbox sends, oldest first, and the status says so.
     context.set_offline(False)

@@ -123,6 +123,27 @@
     });
   }
 
+  // The expert's pin number is kept only as a PBKDF2 hash made here, with a random salt.
+  var PIN_TURNS = 200000;
+  function hex(bytes) {
+    return Array.prototype.map.call(new Uint8Array(bytes), function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+  function pinHash(pin, salt, turns) {
+    var words = new TextEncoder().encode(pin);
+    return crypto.subtle.importKey("raw", words, "PBKDF2", false, ["deriveBits"]).then(function (key) {
+      var saltBytes = new Uint8Array(salt.match(/../g).map(function (pair) { return parseInt(pair, 16); }));
+      return crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: saltBytes, iterations: turns }, key, 256);
+    }).then(hex);
+  }
+  function keptPin(pin) {
+    var salt = hex(crypto.getRandomValues(new Uint8Array(16)));
+    return pinHash(pin, salt, PIN_TURNS).then(function (hash) {
+      return { salt: salt, hash: hash, turns: PIN_TURNS };
+    });
+  }
+
   // -- "Get ready for no wifi" ----------------------------------------------------------------
   function inTurns(urls, work, turns) {
     var next = 0;
@@ -136,7 +157,7 @@
     return Promise.all(runners);
   }
 
-  function getReady(box) {
+  function getReady(box, pin) {
     var packageUrl = box.getAttribute("data-package");
     var bytes = 0;
     return navigator.serviceWorker.register(box.getAttribute("data-worker"))
@@ -156,6 +177,7 @@
               });
             });
           }, 6).then(function () {
+            pack.pin = pin;
             var text = JSON.stringify(pack);
             pack.bytes = bytes + text.length;
             return cache.put(packageUrl, new Response(JSON.stringify(pack), {
@@ -179,29 +201,59 @@
       return;
     }
     button.hidden = false;
+    var pinPart = document.querySelector("[data-ready-pin]");
+    var pinBox = document.getElementById("ready-pin");
+    var kept = null;  // the pin hash of the store there is (a refresh keeps it)
     function ready(bytes) {
+      if (pinPart) { pinPart.hidden = true; }
       words.textContent = box.getAttribute("data-ready-words");
       var megabytes = (bytes / 1048576).toFixed(1);
       size.textContent = box.getAttribute("data-size-words").replace("{size}", megabytes);
       document.querySelectorAll("[data-when-ready]").forEach(function (part) { part.hidden = false; });
     }
+    // The pin number typed is checked by the server (and counted, as every pin is) first.
+    function checkedPin() {
+      if (kept && !(pinBox && pinBox.value)) { return Promise.resolve(kept); }
+      var pin = pinBox ? pinBox.value.replace(/\D/g, "") : "";
+      if (!pin) { return Promise.reject(new Error("pin_missing")); }
+      return fetch(box.getAttribute("data-pin-check"), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": box.getAttribute("data-csrf") },
+        body: JSON.stringify({ pin: pin }),
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(function (answer) {
+          if (answer.result !== "ok") { throw new Error(answer.result); }
+          return keptPin(pin);
+        });
+      });
+    }
     function again() {
       button.disabled = true;
       words.textContent = box.getAttribute("data-wait-words");
       size.textContent = "";
-      return getReady(box).then(ready, function (error) {
+      return checkedPin().then(function (pin) {
+        if (pinBox) { pinBox.value = ""; }
+        kept = pin;
+        return getReady(box, pin);
+      }).then(ready, function (error) {
         window.console.warn("Not ready:", error);
-        words.textContent = box.getAttribute("data-failed-words");
+        var said = { pin_missing: "data-pin-missing", pin_wrong: "data-pin-wrong",
+                     pin_account_locked: "data-pin-account-locked" }[error.message];
+        words.textContent = box.getAttribute(said || "data-failed-words");
+        if (said && pinPart) { pinPart.hidden = false; pinBox.focus(); }
       }).then(function () { button.disabled = false; });
     }
+    if (pinPart) { pinPart.hidden = false; }
     // Ready before (this visit's package is in the store): say so, and show the handover; with
     // the network there, store it again (a questionnaire changed since is refreshed).
     caches.open(STORE).then(function (cache) { return cache.match(box.getAttribute("data-package")); })
       .then(function (found) { return found ? found.json() : null; })
       .then(function (pack) {
         if (!pack) { return null; }
+        kept = pack.pin || null;
         ready(pack.bytes || 0);
-        return navigator.onLine ? again() : null;
+        return navigator.onLine && kept ? again() : null;
       });
     button.addEventListener("click", again);
   }
@@ -210,7 +262,7 @@
   function journeyPage(root) {
     var params = new URLSearchParams(location.search);
     var visit = params.get("visit") || "";
-    var together = params.get("together") === "1";
+    var togetherAtFirst = params.get("together") === "1";
     var slug = decodeURIComponent(location.hash.slice(1));
     var sendUrl = root.getAttribute("data-send");
     var statusBox = document.querySelector("[data-offline-status]");
@@ -290,6 +342,52 @@
       if (words && box2) { box2.value = words; }
     }
 
+    // -- after thank you: the expert's pin number, checked here, then the next person ---------
+    var pinSection = document.querySelector("[data-pin-box]");
+    var againSection = document.querySelector("[data-again]");
+    function showDone() {
+      var done = Boolean(state.done && pack.pin);
+      if (done) {
+        root.querySelectorAll("a.button-next").forEach(function (link) { link.parentNode.remove(); });
+      }
+      if (pinSection) { pinSection.hidden = !done || Boolean(state.unlocked); }
+      if (againSection) { againSection.hidden = !(done && state.unlocked); }
+      if (done && (state.pinFailures || 0) >= 5) { pinProblem("data-pin-locked", true); }
+    }
+    function pinProblem(words, locked) {
+      var box = pinSection.querySelector("[data-pin-problem]");
+      box.textContent = pinSection.getAttribute(words);
+      box.hidden = false;
+      if (locked) { pinSection.querySelector("[data-pin-form]").hidden = true; }
+    }
+    if (pinSection) {
+      pinSection.querySelector("[data-pin-form]").addEventListener("submit", function (event) {
+        event.preventDefault();
+        var input = document.getElementById("offline-pin");
+        var pin = input.value.replace(/\D/g, "");
+        input.value = "";
+        if (!pin) { pinProblem("data-pin-missing"); return; }
+        guarded(function () {
+          return pinHash(pin, pack.pin.salt, pack.pin.turns).then(function (hash) {
+            if (hash === pack.pin.hash) {
+              state.unlocked = true;
+              state.pinFailures = 0;
+              pinSection.querySelector("[data-pin-problem]").hidden = true;
+            } else {
+              state.pinFailures = (state.pinFailures || 0) + 1;
+              pinProblem(state.pinFailures >= 5 ? "data-pin-locked" : "data-pin-wrong", state.pinFailures >= 5);
+            }
+            return place.put(state).then(showDone);
+          });
+        });
+      });
+      againSection.querySelector("[data-again-form]").addEventListener("submit", function (event) {
+        event.preventDefault();
+        var together = event.submitter && event.submitter.value === "together";
+        guarded(function () { return newPerson(together); });
+      });
+    }
+
     function draw(step) {
       var shownPage = page(step);
       var language = pack.languages[state.locale];
@@ -307,6 +405,7 @@
       if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
       window.scrollTo(0, 0);
       showStatus();
+      showDone();
     }
 
     function go(step) {
@@ -318,7 +417,7 @@
       item.response = state.response;
       item.id = newId();
       item.given_at = new Date().toISOString();
-      item.supported = together;
+      item.supported = Boolean(state.together);
       state.sentAny = true;
       return outbox.add({ key: pack.key, to: sendUrl, item: item }).then(function () {
         showStatus();
@@ -362,12 +461,14 @@
     // The person is done: the page stays in their language and settings; their answers go.
     function end(step) {
       state = { visit: visit, slug: slug, handover: handover, locale: state.locale, prefs: state.prefs, step: step,
+                together: state.together, pinFailures: state.pinFailures || 0,
                 chosen: {}, words: {}, sentAny: state.sentAny, done: true };
       return go(step);
     }
 
-    function newPerson() {
+    function newPerson(together) {
       var fresh = { visit: visit, slug: slug, handover: handover, locale: state.locale, step: "settings",
+                    together: together === undefined ? Boolean(state.together) : together,
                     prefs: { text: "normal", pictures: "on", contrast: "off", read_aloud: "on", autoplay: "off", who: "self" },
                     chosen: {}, words: {}, response: null, told: false, urgent: false, sentAny: state.sentAny };
       state = fresh;
@@ -461,7 +562,8 @@
 
     function followed(link) {
       var step = state.step;
-      if (state.done) { return newPerson(); }  // thank you / no thanks: the next person
+      // Thank you / no thanks: the next person (with a kept pin number, only after it).
+      if (state.done) { return pack.pin ? Promise.resolve() : newPerson(); }
       if (step === "stop") { return go(state.from || "q1"); }
       if (link.classList.contains("button-stop")) {
         state.from = step;
@@ -524,12 +626,12 @@
             state = kept;  // a reload, with or without wifi: on where it was
             return go(state.step);
           }
-          state = { locale: Object.keys(survey.pages)[0], sentAny: false };
+          state = { locale: Object.keys(survey.pages)[0], sentAny: false, together: togetherAtFirst };
           if (kept && kept.response && !kept.done) {
             // Another handover's person left without finishing: kept as stopped, never shown.
             return outbox.add({ key: pack.key, to: sendUrl, item: {
               kind: "finish", stopped: true, response: kept.response, id: newId(),
-              given_at: new Date().toISOString() } }).then(newPerson);
+              given_at: new Date().toISOString() } }).then(function () { return newPerson(); });
           }
           return newPerson();
         });
