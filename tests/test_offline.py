@@ -318,9 +318,9 @@ def test_the_report_says_when_answers_came_after_the_visit_finished(app, ready) 
     assert "after this visit was finished: 2." in page
 
 
-def pin_check(client, visit_id: int, pin: object, token: str | None = None):  # type: ignore[no-untyped-def]
+def pin_check(client, visit_id: int, pin: object, csrf: str | None = None):  # type: ignore[no-untyped-def]
     page = client.get(f"/visits/{visit_id}/ready").get_data(as_text=True)
-    csrf = token or page.split('data-csrf="', 1)[1].split('"', 1)[0]
+    csrf = csrf or page.split('data-csrf="', 1)[1].split('"', 1)[0]
     return client.post(
         f"/offline/pin/{visit_id}",
         data=json.dumps({"pin": pin}),
@@ -334,7 +334,7 @@ def test_the_pin_number_is_checked_and_counted_before_getting_ready(app, ready) 
     assert pin_check(client, visit_id, "9999").status_code == 401
     assert pin_check(client, visit_id, "").get_json()["result"] == "pin_missing"
     assert pin_check(client, visit_id, ["1234"]).status_code == 400
-    assert pin_check(client, visit_id, "1234", token="made-up").status_code == 400  # CSRF
+    assert pin_check(client, visit_id, "1234", csrf="made-up").status_code == 400  # CSRF
     assert "auth.pin_sign_in_failed" in actions(app, "auth.")
     with app.app_context():
         expert = db.session.scalars(select(User).where(User.email == "expert@demo.example")).one()
