@@ -192,7 +192,9 @@ def _start(db: Session, ready: Ready, visit: Visit, item: dict[str, Any]) -> str
         questionnaire=questionnaire,
         service=service,
         client_id=client_id,
-        answered_by=str(item.get("answered_by") or "self"),
+        # The settings' own values; anything else would refuse the start (and stop every answer
+        # after it in the outbox), so it is kept as "self", the default.
+        answered_by=item["answered_by"] if item.get("answered_by") in journey.ANSWERED_BY else "self",
         language=_text(item, "language", 16),
         visit_id=visit.id,
         asked_by_expert=True,
