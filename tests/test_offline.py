@@ -357,3 +357,17 @@ def test_an_expert_without_a_pin_number_is_told_to_set_one_first(app, ready) -> 
         from app.easyread.phrases import Phrases
 
         assert Phrases().handover_no_pin in page
+
+
+def test_answers_to_a_questionnaire_taken_off_the_visit_are_kept_and_said(app, ready) -> None:
+    client, visit_id, package = ready
+    with app.app_context():
+        visit = db.session.get(Visit, visit_id)
+        visit.questionnaires = ["family-support"]  # changed while the tablet was offline
+        db.session.commit()
+    response = start(client, package)
+    with app.app_context():
+        assert db.session.scalars(select(Response).where(Response.client_id == response)).one()
+    assert actions(app, "offline.") == ["offline.taken_off_visit"]
+    page = client.get(f"/visits/{visit_id}/report").get_data(as_text=True)
+    assert "a questionnaire taken off this visit: 1." in page

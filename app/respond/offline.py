@@ -34,9 +34,10 @@ SALT = "easyvoice-offline-ready"
 MAX_AGE = 7 * 24 * 3600
 KINDS = ("start", "answer", "people", "urgent", "finish")
 #: what happened while the tablet was offline, kept with the answers all the same (audited, and
-#: shown on the visit's page): the visit was finished, or moved to another service
-LATE, MOVED = "late", "moved"
-CHANGES = {LATE: "offline.after_close", MOVED: "offline.service_changed"}
+#: shown in the visit's report): the visit was finished, moved to another service, or the
+#: questionnaire was taken off the visit
+LATE, MOVED, DROPPED = "late", "moved", "dropped"
+CHANGES = {LATE: "offline.after_close", MOVED: "offline.service_changed", DROPPED: "offline.taken_off_visit"}
 #: a session flag set by signing out and by "Stop using this tablet here": the next page drawn
 #: tells the tablet to wipe its store
 WIPE_KEY = "ev_wipe_tablet"
@@ -206,7 +207,9 @@ def _start(db: Session, ready: Ready, visit: Visit, item: dict[str, Any]) -> str
         return "already"
     if visit.status == "closed":
         return LATE
-    return MOVED if visit.service_id != service.id else "stored"
+    if visit.service_id != service.id:
+        return MOVED
+    return DROPPED if stored.slug not in (visit.questionnaires or []) else "stored"
 
 
 def _answer(
