@@ -86,6 +86,7 @@ def register_views(app: Flask) -> None:
     from .visits import (
         handover_views,
         observe_views,
+        ready_views,
         report_views,
         tablet,
         verify_views,
@@ -102,6 +103,7 @@ def register_views(app: Flask) -> None:
         downloads_views,
         questionnaires_views,
         observe_views,
+        ready_views,
         report_views,
         verify_views,
     )

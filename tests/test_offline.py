@@ -27,7 +27,7 @@ def ready(app):  # type: ignore[no-untyped-def]
     client, visit_id = open_visit_for(app)
     result = client.get(f"/visits/{visit_id}/ready")
     assert result.status_code == 200
-    package = client.get(f"/offline/package/{visit_id}").get_json()
+    package = client.get(f"/visits/{visit_id}/ready/package").get_json()
     return client, visit_id, package
 
 
@@ -88,7 +88,7 @@ def test_the_package_is_the_experts_of_that_visit_only(app, ready) -> None:
     client, visit_id, _package = ready
     client.post("/auth/sign-out", data={})
     stranger = app.test_client()
-    result = stranger.get(f"/offline/package/{visit_id}")
+    result = stranger.get(f"/visits/{visit_id}/ready/package")
     assert result.status_code == 302 and "/auth/sign-in" in result.headers["Location"]
     assert stranger.get(f"/visits/{visit_id}/ready").status_code == 302
 
@@ -174,7 +174,7 @@ def test_a_key_is_good_for_its_own_visit_only(app, ready) -> None:
         supporter_name="",
     )
     other_id = int(second.headers["Location"].rsplit("/", 1)[1])
-    other = client.get(f"/offline/package/{other_id}").get_json()
+    other = client.get(f"/visits/{other_id}/ready/package").get_json()
     question = first_question(app)
     result = send(
         client,
@@ -272,7 +272,7 @@ def test_a_handed_over_tablet_may_open_the_journey_page_and_send(app, ready) -> 
     assert client.get("/sw.js").status_code == 200
     start(client, package)
     # The expert's pages stay locked: the package too.
-    assert "/visits/give-back" in client.get(f"/offline/package/{visit_id}").headers["Location"]
+    assert "/visits/give-back" in client.get(f"/visits/{visit_id}/ready/package").headers["Location"]
 
 
 def test_handing_over_without_offline_is_as_before(app, ready) -> None:
@@ -322,7 +322,7 @@ def pin_check(client, visit_id: int, pin: object, csrf: str | None = None):  # t
     page = client.get(f"/visits/{visit_id}/ready").get_data(as_text=True)
     csrf = csrf or page.split('data-csrf="', 1)[1].split('"', 1)[0]
     return client.post(
-        f"/offline/pin/{visit_id}",
+        f"/visits/{visit_id}/ready/pin",
         data=json.dumps({"pin": pin}),
         content_type="application/json",
         headers={"X-CSRFToken": csrf},

@@ -7,26 +7,22 @@ per language, so the person sees offline exactly what they see online.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-from flask import abort, current_app, g, jsonify, render_template, request, send_file, session, url_for
+from flask import current_app, g, jsonify, render_template, request, send_file, session, url_for
 from flask_babel import force_locale, gettext
 from werkzeug.wrappers import Response as HTTPResponse
 
 from ..audit import Actor, record
-from ..auth import expert_sign_in
-from ..auth.access import actor, current_user, roles_required
 from ..db import db
 from ..easyread.phrases import Phrases
 from ..i18n import offered_locales, page_dir, page_lang, speaks
-from ..models import Role, User, Visit
+from ..models import Visit
 from ..questionnaires import Questionnaire
 from ..questionnaires.own import catalogue
 from ..security import csrf
-from ..visits import planning
 from . import journey, offline
 from .blueprint import bp
 from .forms import SETTINGS_CHOICES, AnswerForm, ConsentForm, PeopleForm, SettingsForm, ToldForm
@@ -93,41 +89,10 @@ def offline_send() -> tuple[HTTPResponse, int]:
     return jsonify(result=result), 200
 
 
-def _visit_to_ready(visit_id: int) -> tuple[User, Visit]:
-    """The visit, if the signed-in expert runs it (404 for another organisation's, as elsewhere)."""
-    user = current_user()
-    visit = planning.visit_for(db.session, user, visit_id) if user is not None else None
-    if visit is None or user is None:
-        abort(404)
-    if not planning.can_run(user, visit):
-        abort(403)
-    return user, visit
-
-
-@bp.post("/offline/pin/<int:visit_id>")
-@roles_required(Role.EXPERT, Role.ADMIN)
-def offline_pin(visit_id: int) -> tuple[HTTPResponse, int]:
-    """Before getting ready: the expert's pin number, checked (and counted) as every pin is. The
-    tablet keeps only a hash it makes of it, so that the tablet is given back without wifi too."""
-    user, _visit = _visit_to_ready(visit_id)
-    body = request.get_json(silent=True)
-    pin = body.get("pin") if isinstance(body, dict) else None
-    if not isinstance(pin, str) or not pin.isdigit() or len(pin) > 12:
-        return jsonify(result="pin_missing"), 400
-    if not user.pin_hash:
-        return jsonify(result="no_pin"), 409
-    check = expert_sign_in.check_pin(db.session, user, pin, actor(), how="offline_ready")
-    if check.ok:
-        return jsonify(result="ok"), 200
-    return jsonify(result="pin_account_locked" if check.locked else "pin_wrong"), 403 if check.locked else 401
-
-
-@bp.get("/offline/package/<int:visit_id>")
-@roles_required(Role.EXPERT, Role.ADMIN)
-def offline_package(visit_id: int) -> HTTPResponse:
-    """Everything a tablet needs for this visit without wifi: every page of each questionnaire in
-    each offered language, the pictures and audio they use, and the key its outbox sends with."""
-    _user, visit = _visit_to_ready(visit_id)
+def visit_package(visit: Visit) -> dict[str, Any]:
+    """Everything a tablet needs for ``visit`` without wifi: every page of each questionnaire in
+    each offered language (drawn by the journey's templates), the pictures and audio they use, and
+    the key its outbox sends with. Served by app/visits/ready_views.py to the visit's expert."""
     found = catalogue(db.session, current_app.extensions["easyvoice.surveys"], visit.organisation_id)
     locales = offered_locales(current_app, visit.organisation.languages)
     package: dict[str, Any] = {
@@ -164,10 +129,7 @@ def offline_package(visit_id: int) -> HTTPResponse:
     # Black-and-white pictures too: "Black and white" may be chosen on the tablet.
     files.update({url.replace("/symbols/svg/", "/symbols/black/") for url in files if "/symbols/svg/" in url})
     package["files"] = sorted(files)
-    # In this order (jsonify would sort the keys: the settings steps and languages have an order).
-    response = current_app.response_class(json.dumps(package), mimetype="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return package
 
 
 def _language(code: str) -> dict[str, str]:

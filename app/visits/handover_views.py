@@ -10,7 +10,7 @@ from ..auth.access import actor
 from ..db import db
 from . import handover, tablet
 from .blueprint import bp
-from .common import me, run_visits, surveys, visit_to_run
+from .common import me, run_visits, visit_to_run
 from .forms import HandoverForm, PinForm
 
 
@@ -57,21 +57,6 @@ def hand_over(visit_id: int) -> HTTPResponse:
             )
         )
     return redirect(url_for("respond.begin", slug=started.questionnaire))
-
-
-@bp.get("/<int:visit_id>/ready")
-@run_visits
-def ready(visit_id: int) -> str:
-    """ "Get ready for no wifi": the tablet stores this visit's questionnaires (offline.js), then
-    the tablet is handed over from here, the journey running from that store."""
-    visit = visit_to_run(visit_id)
-    return render_template(
-        "visits/ready.html",
-        visit=visit,
-        form=HandoverForm(),
-        titles={slug: q.title for slug, q in surveys().items()},
-        has_pin=bool(me().pin_hash),
-    )
 
 
 @bp.route("/give-back", methods=["GET", "POST"])

@@ -614,7 +614,9 @@
     window.addEventListener("offline", showStatus);
 
     caches.open(STORE)
-      .then(function (cache) { return cache.match(root.getAttribute("data-package") + visit); })
+      .then(function (cache) {
+        return cache.match(root.getAttribute("data-package").replace("{visit}", encodeURIComponent(visit)));
+      })
       .then(function (found) { return found ? found.json() : null; })
       .then(function (found) {
         if (!found || !found.questionnaires[slug]) { return null; }  // not ready: the page says so
