@@ -84,6 +84,10 @@ def test_the_package_holds_every_step_drawn_by_the_journey_templates(app, ready)
     assert any(url.startswith("/symbols/black/") for url in files)
 
 
+def test_getting_ready_is_in_the_audit_trail(app, ready) -> None:
+    assert actions(app, "visit.offline") == ["visit.offline_ready"]
+
+
 def test_the_package_is_the_experts_of_that_visit_only(app, ready) -> None:
     client, visit_id, _package = ready
     client.post("/auth/sign-out", data={})

@@ -202,8 +202,9 @@ def open_alerts(db: Session, visit: Visit) -> int:
 
 
 def offline_changes(db: Session, visit: Visit) -> dict[str, int]:
-    """People whose answers came from a tablet without wifi after the visit changed (finished, or
-    moved to another service): what happened -> how many (respond/offline.py keeps the answers)."""
+    """People whose answers came from a tablet without wifi after the visit changed (finished,
+    moved to another service, a questionnaire taken off): what happened -> how many (the answers
+    are kept: respond/offline.py)."""
     rows = db.execute(
         select(AuditEvent.action, func.count())
         .where(

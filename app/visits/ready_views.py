@@ -8,6 +8,7 @@ import json
 from flask import current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response as HTTPResponse
 
+from .. import audit
 from ..auth import expert_sign_in
 from ..auth.access import actor
 from ..db import db
@@ -55,7 +56,9 @@ def ready_pin(visit_id: int) -> tuple[HTTPResponse, int]:
 @run_visits
 def ready_package(visit_id: int) -> HTTPResponse:
     """The visit's package for the tablet's store: every page, picture and sound, and its key."""
-    package = visit_package(visit_to_run(visit_id))
+    visit = visit_to_run(visit_id)
+    package = visit_package(visit)
+    audit.record(db.session, actor(), "visit.offline_ready", object_type="visit", object_id=visit.id)
     # In this order (jsonify would sort the keys: the settings steps and languages have an order).
     response = current_app.response_class(json.dumps(package), mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
