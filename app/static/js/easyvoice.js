@@ -180,6 +180,25 @@
     });
   }
 
+  // A tablet ready for no wifi sends its outbox from any page, and after signing out its store is
+  // wiped: offline.js does both (issue 14). Only such a tablet loads it; others never fetch it.
+  var offlineScript = (document.currentScript && document.currentScript.src || "").replace("easyvoice.js", "offline.js");
+  function needsOffline() {
+    try {
+      return Boolean(window.localStorage.getItem("easyvoice-outbox")) || document.body.hasAttribute("data-wipe-tablet");
+    } catch (error) {
+      return false;  // storage turned off: nothing was ever kept
+    }
+  }
+
   window.EasyVoice = { init: init, stopAll: stopAll };
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    window.EasyVoice.ready = true;
+    if (offlineScript && !document.querySelector("script[src*='offline.js']") && needsOffline()) {
+      var script = document.createElement("script");
+      script.src = offlineScript;
+      document.head.appendChild(script);
+    }
+  });
 })();

@@ -642,7 +642,7 @@
       .catch(function (error) { window.console.error(error); });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function start() {
     if (!window.indexedDB || !window.caches) { return; }
     if (document.body.hasAttribute("data-wipe-tablet")) {
       wipe().catch(function (error) { window.console.error(error); });
@@ -655,5 +655,13 @@
     if (box) { readyPage(box); }
     var root = document.getElementById("offline-step");
     if (root) { journeyPage(root); }
-  });
+  }
+
+  // Loaded with the page (the ready page, the journey's page: after easyvoice.js has set the page
+  // up), or later by easyvoice.js on any other page of a ready tablet.
+  if (window.EasyVoice && window.EasyVoice.ready) {
+    start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
+  }
 })();
