@@ -27,11 +27,16 @@ from sqlalchemy import func, select
 from app.db import db
 from app.models import Answer, Response, SafeguardingAlert, User
 
-from .helpers import LANDSCAPE, PORTRAIT, axe_clean_at_both_sizes, wait_for_scripts
+from .helpers import LANDSCAPE, PORTRAIT, assert_easy_read_sizes, axe_clean_at_both_sizes, wait_for_scripts
 
 pytestmark = pytest.mark.browser
 
 SLUG = "your-support"
+#: what a finger taps (each at least 64 x 64 CSS px), as the visit test measures
+CONTROLS = (
+    "button.card, a.card, label.card-check, .other-answers button, button.speak, a.button, "
+    "button.button, textarea, input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
+)
 WORDS = "More trips to the sea, please."
 WATCH_AUDIO = """
 window.__audio = {playing: []};
@@ -91,6 +96,7 @@ def ready_tablet(server, new_context: Callable[..., BrowserContext]) -> tuple[Br
     wait_for_scripts(page)
     expect(page.locator("section[data-when-ready]")).to_be_hidden()  # nothing to hand over yet
     axe_clean_at_both_sizes(page, "offline-get-ready")
+    assert_easy_read_sizes(page, "offline-get-ready", CONTROLS)
     # The pin number gets the tablet back without wifi: the server checks it (counted) first.
     page.tap("button[data-get-ready]")
     expect(page.locator(".ready-status")).to_contain_text("Type your pin number first.")
@@ -162,6 +168,7 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
         if number == 1:
             expect(status).to_contain_text("Saved on this tablet")  # the start is in the outbox
             axe_clean_at_both_sizes(page, "offline-question")
+            assert_easy_read_sizes(page, "offline-question", CONTROLS)
             # Audio plays from the store, with no network.
             page.tap(".question-heading button.speak")
             page.wait_for_function("() => window.__audio.playing.length > 0", timeout=15_000)
@@ -192,6 +199,7 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
     expect(page.locator("#offline-step")).to_contain_text("You told us something that worries us.")
     expect(page.locator("#offline-step")).to_contain_text("Someone will come to talk to you.")
     axe_clean_at_both_sizes(page, "offline-thank-you")
+    assert_easy_read_sizes(page, "offline-thank-you", CONTROLS)
     expect(status).to_contain_text("Saved on this tablet")
     expect(page.locator("[data-give-back]")).to_be_hidden()  # no network: no server pin page
     # The next person cannot start on their own: the expert's pin number first, checked here.
