@@ -27,6 +27,7 @@ from .. import safeguarding
 from ..audit import Actor
 from ..models import Answer, QuestionnaireVersion, Response, Service, Visit
 from ..questionnaires import Questionnaire
+from ..questionnaires.conditions import Condition
 from . import journey
 
 SALT = "easyvoice-offline-ready"
@@ -81,8 +82,18 @@ def read_key(secret: str, key: object) -> Ready:
 
 
 def conditions(questionnaire: Questionnaire) -> dict[str, Any]:
-    """Each question's ``show_if`` as the tablet tests it (the definition's own words)."""
-    return {q["id"]: q["show_if"] for q in questionnaire.definition.get("questions", []) if q.get("show_if")}
+    """Each question's ``show_if`` as the tablet tests it: the checked condition (conditions.py),
+    its values already text, so the tablet's test and the server's are the same."""
+    return {q.id: _condition(q.show_if) for q in questionnaire.questions if q.show_if is not None}
+
+
+def _condition(condition: Condition) -> dict[str, Any]:
+    return {
+        "test": condition.test,
+        "question": condition.question,
+        "values": list(condition.values),
+        "parts": [_condition(part) for part in condition.parts],
+    }
 
 
 def worrying(questionnaire: Questionnaire) -> dict[str, list[str]]:

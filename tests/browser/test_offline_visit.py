@@ -21,11 +21,12 @@ from flask_babel import force_locale, gettext
 from helpers.app import PASSWORD, add_users
 from helpers.expert_tablet import open_visit
 from helpers.i18n import offer_languages
+from helpers.surveys import DAY, surveys_with
 from playwright.sync_api import BrowserContext, Page, Route, expect
 from sqlalchemy import func, select
 
 from app.db import db
-from app.models import Answer, Response, SafeguardingAlert, User
+from app.models import Answer, AnswerKind, Response, SafeguardingAlert, User
 
 from .helpers import LANDSCAPE, PORTRAIT, assert_easy_read_sizes, axe_clean_at_both_sizes, wait_for_scripts
 
@@ -74,10 +75,12 @@ def expert_id(app) -> int:  # type: ignore[no-untyped-def]
         return db.session.scalars(select(User.id).where(User.email == "expert@demo.example")).one()
 
 
-def ready_tablet(server, new_context: Callable[..., BrowserContext]) -> tuple[BrowserContext, Page, int]:  # type: ignore[no-untyped-def]
+def ready_tablet(  # type: ignore[no-untyped-def]
+    server, new_context: Callable[..., BrowserContext], slugs: tuple[str, ...] = (SLUG,)
+) -> tuple[BrowserContext, Page, int]:
     """Sign in as the expert, open the visit's "Get ready" page and get ready (online)."""
     add_users(server.app)
-    visit_id = open_visit(server.app, expert_id(server.app))
+    visit_id = open_visit(server.app, expert_id(server.app), slugs=slugs)
     context = new_context(viewport=PORTRAIT, has_touch=True)
     page = context.new_page()
     page.add_init_script(WATCH_AUDIO)
@@ -367,3 +370,54 @@ def test_in_urdu_without_wifi(make_live_server, built_audio, new_context) -> Non
     # The Urdu question's words were heard from the store, in the Urdu voice's file.
     store = server.app.extensions["easyvoice.audio"]
     assert f"/audio/{store.lookup('ur', heading)}" in urdu_audio
+
+
+def test_a_question_asked_only_after_one_answer_and_a_number_without_wifi(
+    make_live_server, built_audio, new_context, tmp_path
+) -> None:
+    """show_if is tested on the tablet as the server tests it (a question stepped over, Back steps
+    over it too, and it is stored as "not asked"); a number that does not fit is asked again."""
+    server = make_live_server(SURVEYS_DIR=str(surveys_with(tmp_path, DAY)), AUDIO_DIR=str(built_audio))
+    assert server.app.extensions["easyvoice.surveys"].errors == []
+    context, page, visit_id = ready_tablet(server, new_context, slugs=("day-and-work",))
+    page.tap("section[data-when-ready] button.card[value=alone]")
+    page.wait_for_url(lambda url: url.endswith("#day-and-work"))
+    step_title(page)
+    context.set_offline(True)
+    page.tap("#offline-step button[name=action][value=no]")
+    page.tap("#offline-step button[name=action][value=yes]")
+    expect(page.locator("#offline-step h1")).to_have_text("What do you do in the day?")
+    page.tap("#offline-step label.card-check:has(input[value=sport])")
+    page.tap("#offline-step button.button-next")
+    # "Do you like your work?" is asked only after "Work": stepped over.
+    expect(page.locator("#offline-step h1")).to_have_text("Do you like the garden?")
+    page.tap("#offline-step a.button-back")
+    expect(page.locator("#offline-step h1")).to_have_text("What do you do in the day?")
+    expect(page.locator("#offline-step input[value=sport]")).to_be_checked()
+    page.tap("#offline-step button.button-next")
+    expect(page.locator("#offline-step h1")).to_have_text("Do you like the garden?")
+    page.locator("#offline-step button.card[name=answer]").first.tap()
+    expect(page.locator("#offline-step h1")).to_have_text("How old are you?")
+    page.fill("#number", "5")
+    page.tap("#offline-step button.button-next")
+    expect(page.locator("#offline-step [role=alert]")).to_contain_text("That number does not fit.")
+    expect(page.locator("#number")).to_have_value("5")
+    axe_clean_at_both_sizes(page, "offline-number-does-not-fit")
+    page.fill("#number", "30")
+    page.tap("#offline-step button.button-next")
+    expect(page.locator("#offline-step h1")).to_have_text("Who helped you answer?")
+    page.tap("#offline-step button[value=nobody]")
+    page.tap("#offline-step button[value=nobody]")
+    expect(page.locator("#offline-step h1")).to_have_text("Is there anything else you want to tell us?")
+    page.tap("#offline-step button.button-next")
+    expect(page.locator("#offline-step h1")).to_have_text("Thank you")
+    context.set_offline(False)
+    expect(page.locator("[data-offline-status]")).to_contain_text("Sent", timeout=30_000)
+    with server.app.app_context():
+        response = db.session.scalars(select(Response)).one()
+        rows = db.session.scalars(select(Answer).where(Answer.response_id == response.id))
+        answers = {a.question_key: a for a in rows}
+        assert [c.value for c in answers["day"].choices] == ["sport"]
+        assert answers["like_work"].kind == AnswerKind.NOT_ASKED
+        assert answers["age"].kind == AnswerKind.NUMBER and answers["age"].text == "30"
+        assert response.status == "finished"

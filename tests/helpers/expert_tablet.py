@@ -59,8 +59,11 @@ def enrol_tablet(app: Flask, service: str = "Oak House") -> str:
         return value
 
 
-def open_visit(app: Flask, expert_id: int, service: str = "Oak House") -> int:
-    """An open visit led by ``expert_id`` (as planning and opening it on the day make)."""
+def open_visit(
+    app: Flask, expert_id: int, service: str = "Oak House", slugs: tuple[str, ...] = ("your-support",)
+) -> int:
+    """An open visit led by ``expert_id`` (as planning and opening it on the day make), asking
+    the questionnaires ``slugs``."""
     with app.app_context():
         place = db.session.scalars(select(Service).where(Service.name == service)).one()
         visit = Visit(
@@ -68,7 +71,7 @@ def open_visit(app: Flask, expert_id: int, service: str = "Oak House") -> int:
             service_id=place.id,
             visit_date=date.today(),
             expert_id=expert_id,
-            questionnaires=["your-support"],
+            questionnaires=list(slugs),
             status="open",
             opened_at=utcnow(),
         )

@@ -275,15 +275,13 @@
       return Object.keys(survey.pages[state.locale]).filter(function (name) { return name.indexOf(prefix) === 0; });
     }
 
-    // show_if, as the server tests it (app/questionnaires/conditions.py)
+    // show_if, as the server tests it (Condition.holds in app/questionnaires/conditions.py)
     function holds(condition) {
-      if (condition.all) { return condition.all.every(holds); }
-      if (condition.any) { return condition.any.some(holds); }
+      if (condition.test === "all") { return condition.parts.every(holds); }
+      if (condition.test === "any") { return condition.parts.some(holds); }
       var picked = state.chosen[condition.question] || [];
-      var test = ["equals", "any_of", "none_of"].filter(function (name) { return name in condition; })[0];
-      var values = [].concat(condition[test]).map(String);
-      var found = picked.some(function (value) { return values.indexOf(value) >= 0; });
-      return test === "none_of" ? !found : found;
+      var found = picked.some(function (value) { return condition.values.indexOf(value) >= 0; });
+      return condition.test === "none_of" ? !found : found;
     }
     function shown(number) {
       var condition = survey.show_if[survey.questions[number - 1]];
