@@ -9,15 +9,18 @@ one alert with the time it was given, and nothing sent can reach another organis
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from helpers.visit_steps import actions, finish_visit, hand_over, open_visit_for, post
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app.db import db
-from app.models import Answer, Response, SafeguardingAlert, Service, User, Visit
+from app.models import Answer, AnswerKind, Response, SafeguardingAlert, Service, User, Visit
+from app.respond import offline
 
 SLUG = "your-support"
 
@@ -375,3 +378,43 @@ def test_answers_to_a_questionnaire_taken_off_the_visit_are_kept_and_said(app, r
     assert actions(app, "offline.") == ["offline.taken_off_visit"]
     page = client.get(f"/visits/{visit_id}/report").get_data(as_text=True)
     assert "a questionnaire taken off this visit: 1." in page
+
+
+def test_a_key_too_old_keeps_the_answer_on_the_tablet(app, ready) -> None:
+    """Past its age a key stores nothing, and says so with 410 (the tablet keeps the item until
+    the "Get ready" page gives it a new key), never the 422 that would make the tablet drop it."""
+    client, visit_id, package = ready
+
+    class Signed100DaysAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - offline.MAX_AGE - 24 * 3600
+
+    with app.app_context():
+        visit = db.session.get(Visit, visit_id)
+        payload = [visit.id, visit.service_id, visit.organisation_id]
+    old_key = URLSafeTimedSerializer(app.secret_key, salt=offline.SALT, signer=Signed100DaysAgo).dumps(
+        payload
+    )
+    item = {"response": uuid.uuid4().hex, "version": package["questionnaires"][SLUG]["version"]}
+    result = send(client, old_key, kind="start", language="en_GB", **item)
+    assert (result.status_code, result.get_json()["result"]) == (410, "key_too_old")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+    assert send(client, package["key"], kind="start", language="en_GB", **item).status_code == 200
+
+
+def test_back_then_next_keeps_i_dont_know_and_each_answer_keeps_its_language(app, ready) -> None:
+    client, _visit_id, package = ready
+    response = start(client, package)
+    question = first_question(app)
+    first = {"kind": "answer", "response": response, "question": question.id, "language": "cy"}
+    assert send(client, package["key"], action="dont_know", id=uuid.uuid4().hex, **first).status_code == 200
+    # Back to it, then Next with nothing new (as online: the answer stays as it was)
+    assert (
+        send(client, package["key"], action="answer", values=[], id=uuid.uuid4().hex, **first).status_code
+        == 200
+    )
+    with app.app_context():
+        stored = db.session.scalars(select(Answer).where(Answer.question_key == question.id)).one()
+        assert stored.kind == AnswerKind.DONT_KNOW
+        assert stored.language == "cy"  # changed in Settings on the way: the answer says so

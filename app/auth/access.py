@@ -124,7 +124,9 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
 
 def check_session() -> Any:
     """Before each request: a sign-in that was ended elsewhere, or is idle, is taken out."""
-    if "uid" not in session or request.endpoint == "static":
+    # A tablet's outbox sending answers given without wifi (issue 14) is not the signed-in
+    # person's doing: it neither keeps a sign-in awake nor is sent to sign in when it is idle.
+    if "uid" not in session or request.endpoint in ("static", "respond.offline_send"):
         return None
     if current_user() is None:  # signed out, new password, switched off ... since this cookie
         sign_out()

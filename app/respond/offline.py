@@ -19,20 +19,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import safeguarding
 from ..audit import Actor
-from ..models import Answer, QuestionnaireVersion, Response, Service, Visit
+from ..models import Answer, AnswerKind, QuestionnaireVersion, Response, Service, Visit
 from ..questionnaires import Questionnaire
 from ..questionnaires.conditions import Condition
 from . import journey
 
 SALT = "easyvoice-offline-ready"
-#: how long a tablet's store (and its key) may be used: the visit day and a few days to send
-MAX_AGE = 7 * 24 * 3600
+#: how long a ready key stores answers: a tablet may come back to wifi weeks after a visit (its
+#: items are sent again with a fresh key when the expert opens the "Get ready" page again)
+MAX_AGE = 90 * 24 * 3600
 KINDS = ("start", "answer", "people", "urgent", "finish")
 #: what happened while the tablet was offline, kept with the answers all the same (audited, and
 #: shown in the visit's report): the visit was finished, moved to another service, or the
@@ -52,6 +53,10 @@ class ItemRefused(ValueError):
 
 class NotYet(ValueError):
     """An item whose response has not arrived: the tablet keeps it and sends it again later."""
+
+
+class KeyTooOld(ItemRefused):
+    """A ready key past MAX_AGE: the tablet keeps the item (never drops it) until it has a new key."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ def read_key(secret: str, key: object) -> Ready:
         raise ItemRefused("no key")
     try:
         visit_id, service_id, organisation_id = _serializer(secret).loads(key, max_age=MAX_AGE)
+    except SignatureExpired as error:
+        raise KeyTooOld("key too old") from error
     except (BadSignature, ValueError, TypeError) as error:
         raise ItemRefused("bad key") from error
     return Ready(int(visit_id), int(service_id), int(organisation_id))
@@ -242,14 +249,23 @@ def _answer(
     repeat = db.scalar(
         select(Answer.id).where(Answer.response_id == response.id, Answer.submission_id == submission_id)
     )
+    supported = bool(item.get("supported"))
+    # Back, then Next with nothing new: the answer stays as it was (as online, views.question).
+    sent_empty = action in (None, "answer") and given.kind == AnswerKind.SKIPPED
+    if key != journey.ANYTHING_ELSE and journey.keeps(
+        journey.answer_to(db, response, key), given, sent_empty=sent_empty, supported=supported
+    ):
+        return "already"
+    language = item.get("language")
     journey.record_answer(
         db,
         response,
         key,
         given,
         submission_id,
-        supported=bool(item.get("supported")),
-        language=response.language,
+        supported=supported,
+        # the language it was given in (Settings may change it on the way), else the response's
+        language=language if isinstance(language, str) and 0 < len(language) <= 16 else response.language,
     )
     if question is not None:
         journey.settle_not_asked(db, response, questionnaire, submission_id)

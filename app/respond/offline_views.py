@@ -60,12 +60,19 @@ def offline_journey() -> str:
 @csrf.exempt  # the ready key in the body is the proof: a page elsewhere cannot know it
 def offline_send() -> tuple[HTTPResponse, int]:
     """One item of a tablet's outbox. 200: stored (or stored before), the tablet forgets it;
-    409: not yet (its response has not arrived), sent again later; 422: never storable."""
+    409: not yet (its response has not arrived), sent again later; 410: the ready key is too old,
+    kept on the tablet until the "Get ready" page gives it a new one; 422: never storable."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return jsonify(result="refused"), 422
     try:
         ready = offline.read_key(current_app.secret_key or "", body.get("key"))
+    except offline.KeyTooOld:
+        return jsonify(result="key_too_old"), 410  # kept on the tablet until it has a new key
+    except offline.ItemRefused as error:
+        current_app.logger.warning("Refused an offline item: %s", error)
+        return jsonify(result="refused"), 422
+    try:
         result = offline.store(
             db.session, ready, body.get("item"), max_free_text=int(current_app.config["MAX_FREE_TEXT"])
         )
@@ -109,6 +116,8 @@ def visit_package(visit: Visit) -> dict[str, Any]:
         # The exact version is stored now: an answer sent later points at what was asked.
         journey.version_for(db.session, questionnaire, visit.organisation_id)
         spoken = [code for code in locales if speaks(questionnaire, code)]
+        if not spoken:  # no language has all its words: it is not offered (as online)
+            continue
         pages = {code: _pages(questionnaire, code, spoken) for code in spoken}
         for steps in pages.values():
             for step in steps.values():

@@ -320,6 +320,7 @@ def test_in_urdu_without_wifi(make_live_server, built_audio, new_context) -> Non
     offer_languages(server.app, "ur")
     with server.app.test_request_context(), force_locale("ur"):
         before_we_start, listen_words = gettext("Before we start"), gettext("Listen")
+        thank_you = gettext("Thank you")
     questions = list(server.app.extensions["easyvoice.surveys"].questionnaires[SLUG].questions)
     with server.app.test_request_context(), force_locale("ur"):
         heading = gettext(questions[0].text)
@@ -350,7 +351,7 @@ def test_in_urdu_without_wifi(make_live_server, built_audio, new_context) -> Non
     step_title(page)
     page.tap("#offline-step a.button-stop")
     page.tap("#offline-step button[value=stop]")
-    step_title(page)
+    expect(page.locator("#offline-step h1")).to_have_text(thank_you)
     # Back online on another page (the expert's pin page): the outbox sends from there too.
     context.set_offline(False)
     page.goto(f"{server.url}/visits/give-back?thanks=1")

@@ -53,7 +53,9 @@
         return cursor ? cursor.value : null;
       });
     },
+    all: function () { return run("outbox", "readonly", function (s) { return s.getAll(); }); },
     remove: function (seq) { return run("outbox", "readwrite", function (s) { return s.delete(seq); }); },
+    put: function (entry) { return run("outbox", "readwrite", function (s) { return s.put(entry); }); },
     count: function () { return run("outbox", "readonly", function (s) { return s.count(); }); }
   };
 
@@ -77,29 +79,52 @@
   var sending = null;
   var afterSend = [];
 
+  var SEND_WAIT = 20000;  // ms: a send that hangs longer is tried again later
+
+  function sendOne(entry) {
+    var stop = new AbortController();
+    var timer = window.setTimeout(function () { stop.abort(); }, SEND_WAIT);
+    return fetch(entry.to, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ key: entry.key, item: entry.item }),
+      credentials: "same-origin",
+      redirect: "manual",  // a redirect (to sign in ...) is never the server saying it has it
+      signal: stop.signal
+    }).then(function (response) {
+      if (response.type === "opaqueredirect" || response.redirected) { return "later"; }
+      return response.json().then(function (answer) {
+        if (response.status === 200 && answer && answer.result) { return "stored"; }
+        if (response.status === 422 && answer && answer.result === "refused") { return "refused"; }
+        return "later";  // 409: its response has not arrived; 410: the key is too old
+      }, function () { return "later"; });
+    }).finally(function () { window.clearTimeout(timer); });
+  }
+
+  // Oldest first. An item the server cannot take yet holds back the later items of its own
+  // person only; a network failure stops the round (the next one comes with the network).
   function sendAll() {
     if (!navigator.onLine) { return Promise.resolve(); }
     if (sending) { return sending; }
-    function next() {
-      return outbox.oldest().then(function (entry) {
-        if (!entry) { return null; }
-        return fetch(entry.to, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ key: entry.key, item: entry.item }),
-          credentials: "same-origin"
-        }).then(function (response) {
-          if (response.status === 200) { return outbox.remove(entry.seq).then(next); }
-          if (response.status === 422) {
-            // Never storable (the server logged why): keeping it would stop every later answer.
-            window.console.warn("An answer was refused by the server.");
-            return outbox.remove(entry.seq).then(next);
-          }
-          return null;  // not yet: sent again later
-        });
-      });
+    var held = {};
+    function one(entries, index) {
+      if (index >= entries.length) { return null; }
+      var entry = entries[index];
+      var person = entry.item && entry.item.response;
+      if (held[person]) { return one(entries, index + 1); }
+      return sendOne(entry).then(function (outcome) {
+        if (outcome === "stored") { return outbox.remove(entry.seq); }
+        if (outcome === "refused") {
+          // Never storable (the server logged why): kept, it would hold back its person for ever.
+          window.console.warn("An answer was refused by the server.");
+          return outbox.remove(entry.seq);
+        }
+        held[person] = true;
+        return null;
+      }).then(function () { return one(entries, index + 1); });
     }
-    sending = next().catch(function () { /* the network went: sent again later */ })
+    sending = outbox.all().then(function (entries) { return one(entries, 0); })
+      .catch(function () { /* the network went: sent again later */ })
       .then(function () {
         sending = null;
         afterSend.forEach(function (done) { done(); });
@@ -109,8 +134,19 @@
 
   // Signed out, or the tablet no longer used here: the store, the person's place and the service
   // worker go. Answers not yet sent stay in the outbox until they are (then it goes too).
+  // A person's place left open (the expert took the tablet back, signed out ...): their response
+  // is finished as stopped, with the key it was started with, and the place is forgotten.
+  function leavePlace() {
+    return place.get().then(function (kept) {
+      if (!kept || !kept.response || kept.done || !kept.key) { return place.clear(); }
+      return outbox.add({ key: kept.key, to: kept.to, item: {
+        kind: "finish", stopped: true, response: kept.response, id: newId(),
+        given_at: new Date().toISOString() } }).then(function () { return place.clear(); });
+    });
+  }
+
   function wipe() {
-    return sendAll().then(function () {
+    return leavePlace().then(sendAll).then(function () {
       var parts = [caches.delete(STORE), place.clear()];
       if (navigator.serviceWorker) {
         parts.push(navigator.serviceWorker.getRegistrations().then(function (all) {
@@ -178,6 +214,7 @@
             });
           }, 6).then(function () {
             pack.pin = pin;
+            if (navigator.storage && navigator.storage.persist) { navigator.storage.persist(); }
             var text = JSON.stringify(pack);
             pack.bytes = bytes + text.length;
             return cache.put(packageUrl, new Response(JSON.stringify(pack), {
@@ -185,6 +222,12 @@
             }));
           }).then(function () {
             localStorage.setItem(FLAG, "1");
+            // Answers of this visit still waiting get the new key (an old one may be too old).
+            return outbox.all().then(function (entries) {
+              return Promise.all(entries.filter(function (entry) { return entry.visit === String(pack.visit); })
+                .map(function (entry) { entry.key = pack.key; return outbox.put(entry); }));
+            });
+          }).then(function () {
             return pack.bytes;
           });
         });
@@ -417,7 +460,8 @@
       item.given_at = new Date().toISOString();
       item.supported = Boolean(state.together);
       state.sentAny = true;
-      return outbox.add({ key: pack.key, to: sendUrl, item: item }).then(function () {
+      item.language = state.locale;
+      return outbox.add({ key: pack.key, to: sendUrl, visit: visit, item: item }).then(function () {
         showStatus();
         sendAll();
       });
@@ -466,6 +510,7 @@
 
     function newPerson(together) {
       var fresh = { visit: visit, slug: slug, handover: handover, locale: state.locale, step: "settings",
+                    key: pack.key, to: sendUrl,
                     together: together === undefined ? Boolean(state.together) : together,
                     prefs: { text: "normal", pictures: "on", contrast: "off", read_aloud: "on", autoplay: "off", who: "self" },
                     chosen: {}, words: {}, response: null, told: false, urgent: false, sentAny: state.sentAny };
@@ -490,6 +535,10 @@
       }
       state.chosen[key] = answering ? values : [];
       state.words[key] = text || "";
+      // A question this answer now steps over chooses nothing (the server stores "not asked").
+      for (var n = 1; n <= survey.questions.length; n++) {
+        if (!shown(n)) { delete state.chosen[survey.questions[n - 1]]; }
+      }
       var then = nextShown(number + 1);
       var worrying = (survey.worry[key] || []).some(function (value) { return values.indexOf(value) >= 0; });
       return queue({ kind: "answer", question: key, action: answering ? null : action, values: values, text: text })
@@ -504,7 +553,9 @@
     }
 
     function sent(form, submitter) {
-      var data = new FormData(form, submitter);
+      // The tapped button's name and value (FormData(form, submitter) is too new for some tablets).
+      var data = new FormData(form);
+      if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
       var step = state.step;
       var action = data.get("action") || "";
       if (step === "settings") {
@@ -627,13 +678,8 @@
             return go(state.step);
           }
           state = { locale: Object.keys(survey.pages)[0], sentAny: false, together: togetherAtFirst };
-          if (kept && kept.response && !kept.done) {
-            // Another handover's person left without finishing: kept as stopped, never shown.
-            return outbox.add({ key: pack.key, to: sendUrl, item: {
-              kind: "finish", stopped: true, response: kept.response, id: newId(),
-              given_at: new Date().toISOString() } }).then(function () { return newPerson(); });
-          }
-          return newPerson();
+          // Another handover's person who left without finishing: kept as stopped, never shown.
+          return leavePlace().then(function () { return newPerson(); });
         });
       })
       .then(sendAll)
@@ -647,7 +693,10 @@
     } else if (localStorage.getItem(FLAG)) {
       window.addEventListener("online", function () { sendAll(); });
       window.setInterval(sendAll, 10000);
-      sendAll();
+      var onJourney = Boolean(document.getElementById("offline-step"));
+      // Away from the journey's page (the expert has the tablet back): a person's place left
+      // open is finished as stopped, as a walk-away is online, and forgotten.
+      (onJourney ? Promise.resolve() : leavePlace()).then(sendAll);
     }
     var box = document.querySelector("[data-ready-for]");
     if (box) { readyPage(box); }
