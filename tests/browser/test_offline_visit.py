@@ -177,6 +177,7 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
             page.wait_for_function("() => window.__audio.playing.length > 0", timeout=15_000)
         if number == 3:
             # A reload without wifi: the page comes from the store, and goes on where it was.
+            expect(page.locator("#offline-step h1")).to_have_text(question.text)
             page.reload()
             expect(page.locator("#offline-step h1")).to_have_text(question.text)
             expect(status).to_contain_text("Saved on this tablet")
