@@ -167,7 +167,10 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
     page.tap("#offline-step button[name=action][value=yes]")
     status = page.locator("[data-offline-status]")
     for number, question in enumerate(questions, start=1):
-        step_title(page)
+        # Each step is acted on once it is drawn (a tap while the last answer is being saved is
+        # not taken, as a double tap is not online).
+        expect(page.locator("#offline-step h1")).to_have_text(question.text)
+        wait_for_scripts(page)
         if number == 1:
             expect(status).to_contain_text("Saved on this tablet")  # the start is in the outbox
             axe_clean_at_both_sizes(page, "offline-question")
@@ -297,7 +300,7 @@ def test_a_reply_lost_after_the_server_stored_it(make_live_server, built_audio, 
     for question in questions[:4]:
         step_title(page)
         answer(page, question)
-    step_title(page)
+    expect(page.locator("#offline-step h1")).to_have_text(questions[4].text)
     page.tap("#offline-step a.button-stop")
     expect(page.locator("#offline-step h1")).to_have_text("Do you want to stop?")
     page.tap("#offline-step button[value=stop]")
@@ -324,7 +327,7 @@ def test_in_urdu_without_wifi(make_live_server, built_audio, new_context) -> Non
         thank_you = gettext("Thank you")
     questions = list(server.app.extensions["easyvoice.surveys"].questionnaires[SLUG].questions)
     with server.app.test_request_context(), force_locale("ur"):
-        heading = gettext(questions[0].text)
+        heading, second_heading = gettext(questions[0].text), gettext(questions[1].text)
     context, page, visit_id = ready_tablet(server, new_context)
     page.tap("section[data-when-ready] button.card[value=alone]")
     page.wait_for_url(lambda url: "/offline?" in url)
@@ -349,7 +352,7 @@ def test_in_urdu_without_wifi(make_live_server, built_audio, new_context) -> Non
     assert urdu_audio and all(url.startswith("/audio/") for url in urdu_audio)
     axe_clean_at_both_sizes(page, "offline-question-ur")
     answer(page, questions[0], heading=heading)
-    step_title(page)
+    expect(page.locator("#offline-step h1")).to_have_text(second_heading)
     page.tap("#offline-step a.button-stop")
     page.tap("#offline-step button[value=stop]")
     expect(page.locator("#offline-step h1")).to_have_text(thank_you)
@@ -409,6 +412,7 @@ def test_a_question_asked_only_after_one_answer_and_a_number_without_wifi(
     page.tap("#offline-step button.button-next")
     expect(page.locator("#offline-step h1")).to_have_text("Who helped you answer?")
     page.tap("#offline-step button[value=nobody]")
+    expect(page.locator("#offline-step h1")).to_have_text("Who else was in the room?")
     page.tap("#offline-step button[value=nobody]")
     expect(page.locator("#offline-step h1")).to_have_text("Is there anything else you want to tell us?")
     page.tap("#offline-step button.button-next")
