@@ -142,6 +142,14 @@ def answer(page: Page, question, worrying: bool = False, heading: str | None = N
         page.tap(f"button.card[name=answer][value={value}]")
 
 
+def until(done: Callable[[], object], page: Page, seconds: float = 30) -> None:
+    """Wait until ``done()`` is true (checked 4 times a second), else fail."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "waited too long"
+        page.wait_for_timeout(250)
+
+
 def stored_answers(app) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """question -> how many answers it has, over every response."""
     with app.app_context():
@@ -267,8 +275,9 @@ def test_a_whole_questionnaire_without_wifi(make_live_server, built_audio, new_c
     page.wait_for_url(f"**/visits/{visit_id}")
     page.click(".staff-nav form button")
     page.wait_for_url("**/auth/sign-in")
-    page.wait_for_function("""async () => (await caches.keys()).length === 0 &&
-        (await navigator.serviceWorker.getRegistrations()).length === 0""")
+    wiped = """async () => (await caches.keys()).length === 0 &&
+        (await navigator.serviceWorker.getRegistrations()).length === 0"""
+    until(lambda: page.evaluate(wiped), page)  # evaluate waits for the promise
     kept = page.evaluate(READ_STORAGE)
     assert kept == {"outbox": [], "journey": [], "cached": 0, "texts": ""}
 
@@ -359,14 +368,7 @@ def test_in_urdu_without_wifi(make_live_server, built_audio, new_context) -> Non
     # Back online on another page (the expert's pin page): the outbox sends from there too.
     context.set_offline(False)
     page.goto(f"{server.url}/visits/give-back?thanks=1")
-    deadline = time.monotonic() + 30
-    while not stored_answers(server.app) and time.monotonic() < deadline:
-        page.wait_for_timeout(250)
-    page.wait_for_function("""() => new Promise((ok) => {
-        const r = indexedDB.open('easyvoice-offline');
-        r.onsuccess = () => { const c = r.result.transaction('outbox').objectStore('outbox').count();
-                              c.onsuccess = () => { r.result.close(); ok(c.result === 0); }; };
-    })""")
+    until(lambda: page.evaluate(READ_STORAGE)["outbox"] == [], page)
     with server.app.app_context():
         response = db.session.scalars(select(Response)).one()
         assert response.language == "ur" and response.status == "stopped"
