@@ -305,6 +305,7 @@ def test_a_reply_lost_after_the_server_stored_it(make_live_server, built_audio, 
     page.wait_for_url(lambda url: f"/offline?visit={visit_id}&together=1&h=" in url)
     step_title(page)
     page.tap("#offline-step button[name=action][value=no]")
+    expect(page.locator("#offline-step h1")).to_have_text("Before we start")
     page.tap("#offline-step button[name=action][value=yes]")
     for question in questions[:4]:
         step_title(page)
@@ -392,6 +393,7 @@ def test_a_question_asked_only_after_one_answer_and_a_number_without_wifi(
     step_title(page)
     context.set_offline(True)
     page.tap("#offline-step button[name=action][value=no]")
+    expect(page.locator("#offline-step h1")).to_have_text("Before we start")
     page.tap("#offline-step button[name=action][value=yes]")
     expect(page.locator("#offline-step h1")).to_have_text("What do you do in the day?")
     page.tap("#offline-step label.card-check:has(input[value=sport])")
