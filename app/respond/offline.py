@@ -110,8 +110,8 @@ def worrying(questionnaire: Questionnaire) -> dict[str, list[str]]:
 
 
 def given_time(value: object) -> datetime | None:
-    """The tablet's clock when the item was given (ISO 8601), if it is believable: not more than a
-    week old, not in the future (a tablet's clock may be a little fast)."""
+    """The tablet's clock when the item was given (ISO 8601), if it is believable: not older than
+    MAX_AGE, not in the future (a tablet's clock may be a little fast)."""
     if not isinstance(value, str) or len(value) > 40:
         return None
     try:
