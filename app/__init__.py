@@ -13,6 +13,7 @@ from .db import db
 from .easyread.audio import AudioStore
 from .easyread.phrases import Phrases
 from .questionnaires.loader import load_configured
+from .respond.page_cache import PageCache
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     app.extensions["easyvoice.audio"] = AudioStore(app.config["AUDIO_DIR"])
     app.extensions["easyvoice.surveys"] = load_configured(app.config)
+    app.extensions["easyvoice.pages"] = PageCache(int(app.config["PAGE_CACHE_BYTES"]))
 
     from . import cli, errors
 

@@ -72,6 +72,12 @@ class AudioStore:
         """The file name for ``text`` in ``locale``, or None when it has not been built."""
         return self._current_index().get(text_key(locale, text))
 
+    def generation(self) -> float | None:
+        """Which build of the index is read now (its file's time): kept pages name it, so a new
+        build of the audio (a new Listen file) is never hidden behind a page drawn before."""
+        self._current_index()
+        return self._index_mtime
+
     def path(self, name: str) -> Path | None:
         """The path of a stored file, or None for a name that is not one of ours."""
         if (

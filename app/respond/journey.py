@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -181,6 +181,62 @@ def open_response(db: Session, token: str) -> tuple[Response, Questionnaire] | N
         return None
     response, digest = row
     return response, _built(digest, lambda: response.version.definition)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An answer as a question page shows it (read-only): its kind, chosen values and words."""
+
+    kind: AnswerKind
+    values: list[str]
+    text: str | None
+
+
+#: Built once: a question page's one read (issue 15) needs no new statement per request.
+_OPEN_WITH_ANSWERS = (
+    select(
+        Response,
+        QuestionnaireVersion.content_hash,
+        Answer.question_key,
+        Answer.kind,
+        Answer.text,
+        AnswerChoice.value,
+    )
+    .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
+    .outerjoin(Answer, Answer.response_id == Response.id)
+    .outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
+    .where(Response.token == bindparam("token"))
+    .order_by(Answer.id, AnswerChoice.id)
+)
+
+
+def open_response_seen(db: Session, token: str) -> tuple[Response, Questionnaire, dict[str, Seen]] | None:
+    """The open response with this session token, its questionnaire and every answer given so
+    far (question id -> Seen), in one query: what a question page shows and what its ``show_if``
+    conditions test. Only for reading: an answer is stored through :func:`record_answer`."""
+    rows = db.execute(_OPEN_WITH_ANSWERS, {"token": token}).all()
+    if not rows or not rows[0][0].is_open:
+        return None
+    response, digest = rows[0][0], rows[0][1]
+    seen: dict[str, Seen] = {}
+    for _response, _digest, key, kind, text, value in rows:
+        if key is None:
+            continue
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = Seen(kind, [], text)
+        if value is not None:
+            found.values.append(value)
+    return response, _built(digest, lambda: response.version.definition), seen
+
+
+def chosen_in(seen: dict[str, Seen]) -> dict[str, frozenset[str]]:
+    """:func:`chosen_options` from answers already read (``open_response_seen``)."""
+    return {
+        key: frozenset(answer.values)
+        for key, answer in seen.items()
+        if answer.kind == AnswerKind.OPTION and answer.values
+    }
 
 
 def answer_to(db: Session, response: Response, question_key: str) -> Answer | None:

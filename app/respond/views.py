@@ -31,7 +31,7 @@ from ..i18n import offered_locales, speaks
 from ..models import AnswerKind, OwnPicture, Response, Service, Tablet
 from ..questionnaires import Questionnaire
 from ..questionnaires.own import catalogue
-from . import enrolment, journey
+from . import enrolment, journey, offline, page_cache
 from .blueprint import bp
 from .forms import (
     SETTINGS_CHOICES,
@@ -170,6 +170,19 @@ def current_response(*, answering_quiet: bool = False) -> Response:
     response, g.questionnaire = found
     _mind_quiet(response, answering_quiet)
     return response
+
+
+def response_seen() -> tuple[Response, dict[str, journey.Seen]]:
+    """:func:`current_response` for a page that only shows: with every answer given so far,
+    read in the same one query."""
+    token = session.get("ev_response")
+    found = journey.open_response_seen(db.session, token) if token else None
+    if found is None:
+        session.pop("ev_response", None)
+        abort(redirect(url_for("respond.start")))
+    response, g.questionnaire, seen = found
+    _mind_quiet(response, False)
+    return response, seen
 
 
 def _seconds(value: object) -> float | None:
@@ -626,12 +639,19 @@ def no_thanks() -> str:
 @bp.route("/q/<int:number>", methods=["GET", "POST"])
 def question(number: int) -> str | HTTPResponse | tuple[str, int]:
     """One question per page: show it with its cards, store the answer when sent."""
-    response = current_response()
+    seen = None
+    if request.method == "GET":  # showing only: the response and its answers in one read
+        response, seen = response_seen()
+    else:
+        response = current_response()
     questions = g.questionnaire.questions
     if not 1 <= number <= len(questions):
         abort(404)
     item = questions[number - 1]
-    chosen = journey.chosen_options(db.session, response, g.questionnaire)
+    if seen is not None:
+        chosen = journey.chosen_in(seen)
+    else:
+        chosen = journey.chosen_options(db.session, response, g.questionnaire)
     if not item.shown(chosen):  # its show_if is not met: it is not asked (stored as such)
         return redirect(_step_url(journey.next_shown(g.questionnaire, number, chosen)))
     then = _step_name(journey.next_shown(g.questionnaire, number + 1, chosen))
@@ -669,7 +689,7 @@ def question(number: int) -> str | HTTPResponse | tuple[str, int]:
         if alert is not None and _first_told(response):
             return redirect(url_for("respond.told_us", then=then))
         return redirect(_continue_url(then))
-    return _question_page(response, item, number, then, chosen, form)
+    return _question_page(response, item, number, then, chosen, form, seen=seen)
 
 
 def _question_page(
@@ -681,27 +701,95 @@ def _question_page(
     form: AnswerForm,
     *,
     problem: bool = False,
+    seen: dict[str, journey.Seen] | None = None,
 ) -> str:
-    """The question page; ``problem``: the number typed did not fit (it stays in the box)."""
-    answer = journey.answer_to(db.session, response, item.id)
+    """The question page; ``problem``: the number typed did not fit (it stays in the box);
+    ``seen``: the answers already read with the response (else this question's is read here).
+
+    Kept and filled in (page_cache.py) when it is the same for everyone in this state: a GET
+    with no message to show and no tablet wipe due (both are read once, by drawing the page)."""
+    answer = seen.get(item.id) if seen is not None else journey.answer_to(db.session, response, item.id)
     form.submission_id.data = new_submission_id()
     if not problem and answer is not None and answer.kind in (AnswerKind.TEXT, AnswerKind.NUMBER):
         form.text.data = answer.text
     if answer is not None and answer.kind == AnswerKind.OPTION and answer.text:  # "Say what" words
         form.text.data = answer.text
-    return render_template(
-        "respond/question.html",
-        form=form,
-        question=item,
-        number=number,
-        total=_progress_total(),
-        answer=answer,
+    context = {
+        "question": item,
+        "number": number,
+        "total": _progress_total(),
+        "answer": answer,
         # The first question's Back leads to "Before we start", the page just before it.
-        back_url=_back_url(journey.previous_shown(g.questionnaire, number, chosen)),
-        next_url=_continue_url(then) if answer is not None else None,
-        settings_url=url_for("respond.settings", then=str(number)),
-        problem=problem,
+        "back_url": _back_url(journey.previous_shown(g.questionnaire, number, chosen)),
+        "next_url": _continue_url(then) if answer is not None else None,
+        "settings_url": url_for("respond.settings", then=str(number)),
+        "problem": problem,
+    }
+    pages = current_app.extensions["easyvoice.pages"]
+    if problem or not pages.max_bytes or request.method != "GET" or _drawn_once_only():
+        return render_template("respond/question.html", form=form, **context)
+    csrf = getattr(form, "csrf_token", None)
+    token = csrf.current_token if csrf is not None else ""
+    submission_id, text = form.submission_id.data, form.text.data
+
+    def draw() -> str | None:
+        audio = current_app.extensions["easyvoice.audio"]
+        before = audio.generation()
+        if csrf is not None:
+            csrf.current_token = page_cache.SLOT_CSRF
+        form.submission_id.data = page_cache.SLOT_SUBMISSION
+        form.text.data = page_cache.SLOT_TEXT if text else text
+        drawn = render_template("respond/question.html", form=form, **context)
+        return drawn if audio.generation() == before else None
+
+    key = _page_key(response, item, answer, bool(text), context)
+    page = pages.page(key, draw)
+    if page is None:  # the audio was rebuilt while it was drawn: drawn again, not kept
+        page = render_template("respond/question.html", form=form, **context)
+    return page_cache.fill(page, token, submission_id, text)
+
+
+def _drawn_once_only() -> bool:
+    """A page that shows something once: a flashed message, or the tablet's wipe (see
+    offline_views.wipe_tablet)."""
+    return "_flashes" in session or offline.WIPE_KEY in session
+
+
+def _page_key(response: Response, item: Any, answer: Any, typed: bool, context: dict[str, Any]) -> tuple:
+    """Everything a question page is drawn from but the three slots (page_cache.py): the exact
+    version and question, its place and links, the language, the look (all the person's
+    settings), the answer given (its kind and chosen values; the typed words are a slot), the
+    build of the audio (Listen files), the organisation's own pictures where the page shows one,
+    and the address the site is served under."""
+    given = None
+    if answer is not None:
+        given = (answer.kind.value, tuple(sorted(answer.values)), typed)
+    pictures: tuple = ()
+    if _shows_own_picture(item):
+        pictures = tuple(
+            sorted((p.organisation_id, p.name, p.digest, p.alt_text) for p in _own_pictures().values())
+        )
+    return (
+        response.version_id,
+        item.id,
+        context["number"],
+        context["total"],
+        context["back_url"],
+        context["next_url"],
+        context["settings_url"],
+        str(get_locale()),
+        tuple(sorted(prefs().items())),
+        given,
+        typed,
+        current_app.extensions["easyvoice.audio"].generation(),
+        pictures,
+        request.script_root,
     )
+
+
+def _shows_own_picture(item: Any) -> bool:
+    names = [item.symbol, *(option.symbol for option in item.choices)]
+    return any(name and name.startswith(own_pictures.PREFIX) for name in names)
 
 
 def _step_name(number: int | None) -> str:

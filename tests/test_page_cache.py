@@ -1,0 +1,203 @@
+"""Issue 15, item 1: kept question pages (app/respond/page_cache.py) are the pages that would be
+drawn. Every question of every questionnaire (the shipped ones, plus one with show_if, number,
+choose-many and "None of these", and one with "other, say what" and "This does not happen to me"),
+in every language it speaks and in every look, with no answer, with an answer and with an escape
+answer, is asked for from a filled cache and from no cache: the pages must be the same apart from
+the two per-request fields (CSRF token, submission id).
+
+The cache is filled with every state first and then read in every state again, so a key that
+left out anything a page is drawn from would hand one state's page to another, and fail here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from helpers.app import csrf_token, make_app, service_code, submission_id
+from helpers.surveys import DAY, HOME
+
+from app.i18n import available_locales, speaks
+from app.questionnaires import Question
+from app.respond import page_cache
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUGS = ("your-support", "family-support", "working-here", "day-and-work", "home-and-choices")
+WORDS = "Mine & <b>yours</b> \"said\""
+DEFAULT_LOOK = {"who": "self", "text": "normal", "pictures": "on", "contrast": "off", "read_aloud": "on"}
+#: every look: each setting's every value with each other's (the person who answers as well)
+LOOKS = [
+    {"who": who, "text": text, "pictures": pictures, "contrast": contrast, "read_aloud": aloud, "autoplay": auto}
+    for who, text, pictures, contrast, aloud, auto in itertools.product(
+        ("self", "family"), ("normal", "big", "bigger"), ("on", "off"), ("on", "off"), ("on", "off"), ("on", "off")
+    )
+]
+#: the questionnaires asked in every look (between them every type of question and answer card);
+#: your-support in 14 looks spread over the 96 (every 7th: each setting takes each value), the other shipped ones in every language only
+ALL_LOOKS = ("day-and-work", "home-and-choices")
+KEEP_ALL = 1 << 30  # big enough that no page of the test is dropped before it is read again
+PER_REQUEST = (
+    (re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+'), r"\1TOKEN"),
+    (re.compile(r'(name="submission_id" value=")[^"]+'), r"\1SUBMISSION"),
+)
+
+
+def without_per_request(html: str) -> str:
+    for pattern, replacement in PER_REQUEST:
+        html, count = pattern.subn(replacement, html)
+        assert count == 1, "each per-request field is on the page once"
+    return html
+
+
+@pytest.fixture
+def cache_app(tmp_path: Path) -> Flask:
+    """CSRF on (the token is one of the slots), the shipped surveys and the two test ones."""
+    surveys = tmp_path / "surveys"
+    shutil.copytree(ROOT / "surveys", surveys)
+    (surveys / "day.yaml").write_text(DAY, encoding="utf-8")
+    (surveys / "home.yaml").write_text(HOME, encoding="utf-8")
+    app = make_app(tmp_path, SURVEYS_DIR=str(surveys))
+    assert app.extensions["easyvoice.surveys"].errors == []
+    return app
+
+
+def begin(app: Flask, slug: str) -> FlaskClient:
+    client = app.test_client()
+    client.get(f"/at/{service_code(app)}")
+    assert client.get(f"/begin/{slug}").status_code == 302
+    page = client.get("/settings").get_data(as_text=True)
+    settings = {**DEFAULT_LOOK, "autoplay": "off", "locale": "en_GB", "csrf_token": csrf_token(page)}
+    assert client.post("/settings", data=settings).status_code == 302
+    page = client.get("/consent").get_data(as_text=True)
+    sent = {"submission_id": submission_id(page), "csrf_token": csrf_token(page), "action": "yes"}
+    assert client.post("/consent", data=sent).headers["Location"].endswith("/q/1")
+    return client
+
+
+def real_answer(question: Question) -> dict[str, object]:
+    """Fields that give ``question`` a real answer: chosen cards (with "Say what" words where it
+    has "other"), typed words, or a number."""
+    if question.kind.typed_range:
+        return {"action": "answer", "text": str(question.min_value + 1)}
+    if not question.choices:
+        return {"action": "answer", "text": WORDS}
+    if question.other_option:
+        return {"action": "answer", "answer": [question.other_option.value], "text": WORDS}
+    values = [option.value for option in question.choices if not getattr(option, "exclusive", False)]
+    return {"answer": values[:2] if question.multiple else values[:1], "action": "answer"}
+
+
+def escape_answer(question: Question) -> dict[str, object]:
+    if question.does_not_apply:
+        return {"action": "does_not_apply"}
+    return {"action": next(e for e in ("dont_know", "dont_want_to_say", "skip") if e in question.escapes)}
+
+
+def answer_all(client: FlaskClient, questions: list[Question], fields) -> int:  # type: ignore[no-untyped-def]
+    """Answer every question asked, each from its (kept) page; how many were answered."""
+    answered = 0
+    for number, question in enumerate(questions, start=1):
+        got = client.get(f"/q/{number}")
+        if got.status_code == 302:  # not asked (show_if)
+            continue
+        page = got.get_data(as_text=True)
+        data = {"csrf_token": csrf_token(page), "submission_id": submission_id(page), "question": question.id}
+        sent = client.post(f"/q/{number}", data={**data, **fields(question)})
+        assert sent.status_code == 302, (question.id, sent.status_code)
+        answered += 1
+    return answered
+
+
+def look_as(client: FlaskClient, look: dict[str, str], locale: str) -> None:
+    with client.session_transaction() as session:
+        session["ev_prefs"] = {**look, "locale": locale}
+
+
+def state_page(client: FlaskClient, number: int) -> tuple[int, str | None, str]:
+    got = client.get(f"/q/{number}")
+    body = got.get_data(as_text=True)
+    return got.status_code, got.headers.get("Location"), without_per_request(body) if got.status_code == 200 else ""
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_kept_page_is_the_page_drawn_in_every_language_look_and_answer(cache_app: Flask, slug: str) -> None:
+    app, pages = cache_app, cache_app.extensions["easyvoice.pages"]
+    questionnaire = app.extensions["easyvoice.surveys"].questionnaires[slug]
+    questions = list(questionnaire.questions)
+    people = {"none": begin(app, slug), "answered": begin(app, slug), "escaped": begin(app, slug)}
+    assert answer_all(people["answered"], questions, real_answer) >= 1
+    assert answer_all(people["escaped"], questions, escape_answer) >= 1
+    with app.app_context():
+        locales = [code for code in available_locales(app) if speaks(questionnaire, code)]
+    assert "en_GB" in locales and (slug in ("day-and-work", "home-and-choices") or len(locales) >= 7)
+    states = [(who, locale, DEFAULT_LOOK | {"autoplay": "off"}) for who in people for locale in locales]
+    looks = LOOKS if slug in ALL_LOOKS else LOOKS[::7] if slug == "your-support" else []
+    states += [(who, "en_GB", look) for who in people for look in looks]
+    states += [(who, locales[-1], look) for who in people for look in looks[::5]]  # right to left too
+
+    pages.clear()
+    pages.max_bytes = KEEP_ALL
+    for who, locale, look in states:  # fill the cache with every state's page
+        look_as(people[who], look, locale)
+        for number in range(1, len(questions) + 1):
+            people[who].get(f"/q/{number}")
+    filled, hits_before = len(pages), pages.hits
+    assert filled >= len(states) // 2, "the pages were kept"
+
+    mismatched = []
+    for who, locale, look in states:
+        look_as(people[who], look, locale)
+        for number in range(1, len(questions) + 1):
+            pages.max_bytes = KEEP_ALL
+            kept = state_page(people[who], number)
+            pages.max_bytes = 0  # none kept: drawn for this request
+            drawn = state_page(people[who], number)
+            if kept != drawn:
+                mismatched.append((who, locale, look, number))
+    assert mismatched == []
+    assert pages.hits - hits_before >= filled, "the second pass read kept pages"
+
+
+def test_the_filled_fields_are_this_requests_and_typed_words_are_never_kept(cache_app: Flask) -> None:
+    app, pages = cache_app, cache_app.extensions["easyvoice.pages"]
+    client = begin(app, "your-support")
+    questions = list(app.extensions["easyvoice.surveys"].questionnaires["your-support"].questions)
+    number = next(n for n, q in enumerate(questions, 1) if not q.choices and not q.kind.typed_range)
+    first = client.get(f"/q/{number}").get_data(as_text=True)
+    data = {"csrf_token": csrf_token(first), "submission_id": submission_id(first), "question": questions[number - 1].id}
+    assert client.post(f"/q/{number}", data={**data, "action": "answer", "text": WORDS}).status_code == 302
+    one, two = (client.get(f"/q/{number}").get_data(as_text=True) for _ in range(2))
+    assert pages.hits >= 1
+    assert submission_id(one) != submission_id(two)  # a new one each time: no two sends look the same
+    with client.session_transaction() as session:
+        assert csrf_token(one) and session.get("csrf_token")  # the session's token, signed for it
+    escaped = "Mine &amp; &lt;b&gt;yours&lt;/b&gt; &#34;said&#34;"
+    assert escaped in one and WORDS not in one
+    assert all("yours" not in kept for kept in pages._pages.values())  # noqa: SLF001
+    assert all(page_cache.SLOT_TEXT not in page for page in (one, two))
+    # The filled page's token is good: sending from it is taken (CSRF is checked on this app).
+    data = {"csrf_token": csrf_token(two), "submission_id": submission_id(two), "question": questions[number - 1].id}
+    assert client.post(f"/q/{number}", data={**data, "action": "answer", "text": "Other words"}).status_code == 302
+
+
+def test_a_new_build_of_the_audio_is_on_the_next_page(
+    cache_app: Flask, audio_build_run: dict[str, object]
+) -> None:
+    """A page kept before the audio was built does not hide the Listen files once they are."""
+    app, pages = cache_app, cache_app.extensions["easyvoice.pages"]
+    client = begin(app, "your-support")
+    before = client.get("/q/1").get_data(as_text=True)
+    assert client.get("/q/1").status_code == 200 and pages.hits >= 1
+    assert "data-audio=" not in before
+    shutil.copytree(Path(str(audio_build_run["dir"])), app.config["AUDIO_DIR"], dirs_exist_ok=True)
+    time.sleep(1.1)  # the index is looked at again at most once a second
+    after = client.get("/q/1").get_data(as_text=True)
+    assert "data-audio=" in after
+    pages.max_bytes = 0
+    assert without_per_request(client.get("/q/1").get_data(as_text=True)) == without_per_request(after)
