@@ -29,17 +29,30 @@ from app.respond import page_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUGS = ("your-support", "family-support", "working-here", "day-and-work", "home-and-choices")
-WORDS = "Mine & <b>yours</b> \"said\""
+WORDS = 'Mine & <b>yours</b> "said"'
 DEFAULT_LOOK = {"who": "self", "text": "normal", "pictures": "on", "contrast": "off", "read_aloud": "on"}
 #: every look: each setting's every value with each other's (the person who answers as well)
 LOOKS = [
-    {"who": who, "text": text, "pictures": pictures, "contrast": contrast, "read_aloud": aloud, "autoplay": auto}
+    {
+        "who": who,
+        "text": text,
+        "pictures": pictures,
+        "contrast": contrast,
+        "read_aloud": aloud,
+        "autoplay": auto,
+    }
     for who, text, pictures, contrast, aloud, auto in itertools.product(
-        ("self", "family"), ("normal", "big", "bigger"), ("on", "off"), ("on", "off"), ("on", "off"), ("on", "off")
+        ("self", "family"),
+        ("normal", "big", "bigger"),
+        ("on", "off"),
+        ("on", "off"),
+        ("on", "off"),
+        ("on", "off"),
     )
 ]
 #: the questionnaires asked in every look (between them every type of question and answer card);
-#: your-support in 14 looks spread over the 96 (every 7th: each setting takes each value), the other shipped ones in every language only
+#: your-support in 14 looks spread over the 96 (every 7th: each setting takes each value), the
+#: other shipped ones in every language only
 ALL_LOOKS = ("day-and-work", "home-and-choices")
 KEEP_ALL = 1 << 30  # big enough that no page of the test is dropped before it is read again
 PER_REQUEST = (
@@ -122,7 +135,11 @@ def look_as(client: FlaskClient, look: dict[str, str], locale: str) -> None:
 def state_page(client: FlaskClient, number: int) -> tuple[int, str | None, str]:
     got = client.get(f"/q/{number}")
     body = got.get_data(as_text=True)
-    return got.status_code, got.headers.get("Location"), without_per_request(body) if got.status_code == 200 else ""
+    return (
+        got.status_code,
+        got.headers.get("Location"),
+        without_per_request(body) if got.status_code == 200 else "",
+    )
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -170,7 +187,11 @@ def test_the_filled_fields_are_this_requests_and_typed_words_are_never_kept(cach
     questions = list(app.extensions["easyvoice.surveys"].questionnaires["your-support"].questions)
     number = next(n for n, q in enumerate(questions, 1) if not q.choices and not q.kind.typed_range)
     first = client.get(f"/q/{number}").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(first), "submission_id": submission_id(first), "question": questions[number - 1].id}
+    data = {
+        "csrf_token": csrf_token(first),
+        "submission_id": submission_id(first),
+        "question": questions[number - 1].id,
+    }
     assert client.post(f"/q/{number}", data={**data, "action": "answer", "text": WORDS}).status_code == 302
     one, two = (client.get(f"/q/{number}").get_data(as_text=True) for _ in range(2))
     assert pages.hits >= 1
@@ -182,8 +203,15 @@ def test_the_filled_fields_are_this_requests_and_typed_words_are_never_kept(cach
     assert all("yours" not in kept for kept in pages._pages.values())  # noqa: SLF001
     assert all(page_cache.SLOT_TEXT not in page for page in (one, two))
     # The filled page's token is good: sending from it is taken (CSRF is checked on this app).
-    data = {"csrf_token": csrf_token(two), "submission_id": submission_id(two), "question": questions[number - 1].id}
-    assert client.post(f"/q/{number}", data={**data, "action": "answer", "text": "Other words"}).status_code == 302
+    data = {
+        "csrf_token": csrf_token(two),
+        "submission_id": submission_id(two),
+        "question": questions[number - 1].id,
+    }
+    assert (
+        client.post(f"/q/{number}", data={**data, "action": "answer", "text": "Other words"}).status_code
+        == 302
+    )
 
 
 def test_a_new_build_of_the_audio_is_on_the_next_page(

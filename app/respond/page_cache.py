@@ -79,5 +79,7 @@ class PageCache:
 def fill(page: str, csrf_token: str, submission_id: str, text: str | None) -> str:
     """The page with this request's fields in its slots. The typed words go in last (escaped), so
     words that happened to hold a slot's marker could never fill another slot."""
-    page = page.replace(SLOT_CSRF, str(escape(csrf_token))).replace(SLOT_SUBMISSION, str(escape(submission_id)))
+    page = page.replace(SLOT_CSRF, str(escape(csrf_token))).replace(
+        SLOT_SUBMISSION, str(escape(submission_id))
+    )
     return page.replace(SLOT_TEXT, str(escape(text or "")))
