@@ -192,42 +192,58 @@ class Seen:
     text: str | None
 
 
-#: Built once: a question page's one read (issue 15) needs no new statement per request.
+@dataclass(frozen=True)
+class Opened:
+    """An open response as a question page reads it: no ORM object (see :func:`open_response_seen`)."""
+
+    id: int
+    version_id: int
+    #: question id -> the answer given so far
+    answers: dict[str, Seen]
+
+
+_R, _V = Response.__table__.c, QuestionnaireVersion.__table__.c
+_A, _C = Answer.__table__.c, AnswerChoice.__table__.c
+#: Built once, in plain columns (no ORM objects to make): a question page's one read (issue 15).
 _OPEN_WITH_ANSWERS = (
-    select(
-        Response,
-        QuestionnaireVersion.content_hash,
-        Answer.question_key,
-        Answer.kind,
-        Answer.text,
-        AnswerChoice.value,
+    select(_R.id, _R.version_id, _R.finished_at, _V.content_hash, _A.question_key, _A.kind, _A.text, _C.value)
+    .select_from(
+        Response.__table__.join(QuestionnaireVersion.__table__, _R.version_id == _V.id)
+        .outerjoin(Answer.__table__, _A.response_id == _R.id)
+        .outerjoin(AnswerChoice.__table__, _C.answer_id == _A.id)
     )
-    .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
-    .outerjoin(Answer, Answer.response_id == Response.id)
-    .outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
-    .where(Response.token == bindparam("token"))
-    .order_by(Answer.id, AnswerChoice.id)
+    .where(_R.token == bindparam("token"))
+    .order_by(_A.id, _C.id)
 )
 
 
-def open_response_seen(db: Session, token: str) -> tuple[Response, Questionnaire, dict[str, Seen]] | None:
+def open_response_seen(db: Session, token: str) -> tuple[Opened, Questionnaire] | None:
     """The open response with this session token, its questionnaire and every answer given so
-    far (question id -> Seen), in one query: what a question page shows and what its ``show_if``
-    conditions test. Only for reading: an answer is stored through :func:`record_answer`."""
-    rows = db.execute(_OPEN_WITH_ANSWERS, {"token": token}).all()
-    if not rows or not rows[0][0].is_open:
+    far (what a question page shows, and what its ``show_if`` conditions test), in one query of
+    plain columns. Only for reading: an answer is stored through :func:`record_answer`, and
+    ``db.get(Response, opened.id)`` is the response itself when one is needed."""
+    # On the session's connection, in its transaction: a plain statement needs none of the ORM's
+    # execution steps (about a sixth of a kept page's time, measured with cProfile).
+    rows = db.connection().execute(_OPEN_WITH_ANSWERS, {"token": token}).all()
+    if not rows or rows[0].finished_at is not None:
         return None
-    response, digest = rows[0][0], rows[0][1]
-    seen: dict[str, Seen] = {}
-    for _response, _digest, key, kind, text, value in rows:
-        if key is None:
+    first = rows[0]
+    answers: dict[str, Seen] = {}
+    for row in rows:
+        if row.question_key is None:
             continue
-        found = seen.get(key)
+        found = answers.get(row.question_key)
         if found is None:
-            found = seen[key] = Seen(kind, [], text)
-        if value is not None:
-            found.values.append(value)
-    return response, _built(digest, lambda: response.version.definition), seen
+            found = answers[row.question_key] = Seen(row.kind, [], row.text)
+        if row.value is not None:
+            found.values.append(row.value)
+
+    def definition() -> dict:
+        version = db.get(QuestionnaireVersion, first.version_id)
+        assert version is not None  # noqa: S101 - the row was just read with its version
+        return version.definition
+
+    return Opened(first.id, first.version_id, answers), _built(first.content_hash, definition)
 
 
 def chosen_in(seen: dict[str, Seen]) -> dict[str, frozenset[str]]:

@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, refresh
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HTTPResponse
 
@@ -168,28 +169,28 @@ def current_response(*, answering_quiet: bool = False) -> Response:
         session.pop("ev_response", None)
         abort(redirect(url_for("respond.start")))
     response, g.questionnaire = found
-    _mind_quiet(response, answering_quiet)
+    _mind_quiet(response.id, answering_quiet)
     return response
 
 
-def response_seen() -> tuple[Response, dict[str, journey.Seen]]:
-    """:func:`current_response` for a page that only shows: with every answer given so far,
-    read in the same one query."""
+def response_seen() -> journey.Opened:
+    """:func:`current_response` for a page that only shows: the response with every answer
+    given so far, read in one query of plain columns."""
     token = session.get("ev_response")
     found = journey.open_response_seen(db.session, token) if token else None
     if found is None:
         session.pop("ev_response", None)
         abort(redirect(url_for("respond.start")))
-    response, g.questionnaire, seen = found
-    _mind_quiet(response, False)
-    return response, seen
+    opened, g.questionnaire = found
+    _mind_quiet(opened.id, False)
+    return opened
 
 
 def _seconds(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _mind_quiet(response: Response, answering_quiet: bool) -> None:
+def _mind_quiet(response_id: int, answering_quiet: bool) -> None:
     config, now = current_app.config, time.time()
     quiet = config["VISIT_QUIET_MINUTES"] if visit_context() else config["QUIET_MINUTES"]
     state = journey.quiet_state(
@@ -200,7 +201,9 @@ def _mind_quiet(response: Response, answering_quiet: bool) -> None:
         answer_seconds=float(config["QUIET_ANSWER_MINUTES"]) * 60,
     )
     if state == journey.GONE:  # walked away: keep what was given, show nothing of it again
-        journey.finish(response, stopped=True)
+        response = db.session.get(Response, response_id)
+        if response is not None:
+            journey.finish(response, stopped=True)
         _forget_person()
         abort(redirect(url_for("respond.start")))
     if state == journey.ASKING and answering_quiet:
@@ -640,8 +643,10 @@ def no_thanks() -> str:
 def question(number: int) -> str | HTTPResponse | tuple[str, int]:
     """One question per page: show it with its cards, store the answer when sent."""
     seen = None
+    response: Response | journey.Opened
     if request.method == "GET":  # showing only: the response and its answers in one read
-        response, seen = response_seen()
+        response = response_seen()
+        seen = response.answers
     else:
         response = current_response()
     questions = g.questionnaire.questions
@@ -655,8 +660,8 @@ def question(number: int) -> str | HTTPResponse | tuple[str, int]:
     if not item.shown(chosen):  # its show_if is not met: it is not asked (stored as such)
         return redirect(_step_url(journey.next_shown(g.questionnaire, number, chosen)))
     then = _step_name(journey.next_shown(g.questionnaire, number + 1, chosen))
-    form = AnswerForm()
     if request.method == "POST":
+        form = AnswerForm()
         if not form.validate():
             abort(400)
         if request.form.get("question") != item.id:
@@ -689,31 +694,34 @@ def question(number: int) -> str | HTTPResponse | tuple[str, int]:
         if alert is not None and _first_told(response):
             return redirect(url_for("respond.told_us", then=then))
         return redirect(_continue_url(then))
-    return _question_page(response, item, number, then, chosen, form, seen=seen)
+    return _question_page(response, item, number, then, chosen, None, seen=seen)
 
 
 def _question_page(
-    response: Response,
+    response: Response | journey.Opened,
     item: Any,
     number: int,
     then: str,
     chosen: dict[str, frozenset[str]],
-    form: AnswerForm,
+    form: AnswerForm | None,
     *,
     problem: bool = False,
     seen: dict[str, journey.Seen] | None = None,
 ) -> str:
-    """The question page; ``problem``: the number typed did not fit (it stays in the box);
-    ``seen``: the answers already read with the response (else this question's is read here).
+    """The question page; ``form``: the form as sent (None: a GET); ``problem``: the number typed
+    did not fit (it stays in the box); ``seen``: the answers already read with the response (else
+    this question's is read here).
 
-    Kept and filled in (page_cache.py) when it is the same for everyone in this state: a GET
-    with no message to show and no tablet wipe due (both are read once, by drawing the page)."""
+    On a GET with no message to show and no tablet wipe due (both are read once, by drawing the
+    page), the page is kept and filled in (page_cache.py): it is the same for everyone in this
+    state, so a kept page needs no form, no template and no second query."""
     answer = seen.get(item.id) if seen is not None else journey.answer_to(db.session, response, item.id)
-    form.submission_id.data = new_submission_id()
+    text = form.text.data if form is not None else None
     if not problem and answer is not None and answer.kind in (AnswerKind.TEXT, AnswerKind.NUMBER):
-        form.text.data = answer.text
+        text = answer.text
     if answer is not None and answer.kind == AnswerKind.OPTION and answer.text:  # "Say what" words
-        form.text.data = answer.text
+        text = answer.text
+    submission_id = new_submission_id()
     context = {
         "question": item,
         "number": number,
@@ -725,27 +733,29 @@ def _question_page(
         "settings_url": url_for("respond.settings", then=str(number)),
         "problem": problem,
     }
-    pages = current_app.extensions["easyvoice.pages"]
-    if problem or not pages.max_bytes or request.method != "GET" or _drawn_once_only():
-        return render_template("respond/question.html", form=form, **context)
-    csrf = getattr(form, "csrf_token", None)
-    token = csrf.current_token if csrf is not None else ""
-    submission_id, text = form.submission_id.data, form.text.data
 
-    def draw() -> str | None:
+    def draw(csrf_token: str | None, submission: str, words: str | None) -> str:
+        page_form = form if form is not None else AnswerForm()
+        csrf = getattr(page_form, "csrf_token", None)
+        if csrf is not None and csrf_token is not None:
+            csrf.current_token = csrf_token
+        page_form.submission_id.data, page_form.text.data = submission, words
+        return render_template("respond/question.html", form=page_form, **context)
+
+    pages = current_app.extensions["easyvoice.pages"]
+    if form is not None or problem or not pages.max_bytes or _drawn_once_only():
+        return draw(None, submission_id, text)
+
+    def kept() -> str | None:
         audio = current_app.extensions["easyvoice.audio"]
         before = audio.generation()
-        if csrf is not None:
-            csrf.current_token = page_cache.SLOT_CSRF
-        form.submission_id.data = page_cache.SLOT_SUBMISSION
-        form.text.data = page_cache.SLOT_TEXT if text else text
-        drawn = render_template("respond/question.html", form=form, **context)
-        return drawn if audio.generation() == before else None
+        drawn = draw(page_cache.SLOT_CSRF, page_cache.SLOT_SUBMISSION, page_cache.SLOT_TEXT if text else text)
+        return drawn if audio.generation() == before else None  # the audio was rebuilt meanwhile
 
-    key = _page_key(response, item, answer, bool(text), context)
-    page = pages.page(key, draw)
-    if page is None:  # the audio was rebuilt while it was drawn: drawn again, not kept
-        page = render_template("respond/question.html", form=form, **context)
+    page = pages.page(_page_key(response, item, answer, bool(text), context), kept)
+    if page is None:
+        return draw(None, submission_id, text)
+    token = generate_csrf() if current_app.config["WTF_CSRF_ENABLED"] else ""
     return page_cache.fill(page, token, submission_id, text)
 
 
@@ -755,7 +765,9 @@ def _drawn_once_only() -> bool:
     return "_flashes" in session or offline.WIPE_KEY in session
 
 
-def _page_key(response: Response, item: Any, answer: Any, typed: bool, context: dict[str, Any]) -> tuple:
+def _page_key(
+    response: Response | journey.Opened, item: Any, answer: Any, typed: bool, context: dict[str, Any]
+) -> tuple:
     """Everything a question page is drawn from but the three slots (page_cache.py): the exact
     version and question, its place and links, the language, the look (all the person's
     settings), the answer given (its kind and chosen values; the typed words are a slot), the
