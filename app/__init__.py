@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import i18n, security
 from .config import load_config
+from .cookie_session import KeptCookieSessions
 from .db import db
 from .easyread.audio import AudioStore
 from .easyread.phrases import Phrases
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     instance = (config or {}).get("INSTANCE_PATH") or os.environ.get("EASYVOICE_INSTANCE_PATH")
     app = EasyVoice(__name__, instance_relative_config=True, instance_path=instance)
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.session_interface = KeptCookieSessions()
     load_config(app, config)
 
     db.init_app(app)

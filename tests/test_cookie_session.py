@@ -1,0 +1,71 @@
+"""Issue 15, item 1: a session cookie is checked and decoded once per process
+(app/cookie_session.py), and that changes nothing a session promises: a changed or too old
+cookie is still refused, and what one request does to its session never reaches another."""
+
+from __future__ import annotations
+
+import copy
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, jsonify, session
+from helpers.app import make_app
+
+from app.cookie_session import KeptCookieSessions
+
+
+def app_with_probe(tmp_path: Path, **overrides: object) -> Flask:
+    app = make_app(tmp_path, **overrides)
+
+    def probe() -> object:
+        seen = copy.deepcopy(dict(session))
+        session.setdefault("seen_by", []).append(len(seen))  # changed in place
+        session["count"] = session.get("count", 0) + 1
+        return jsonify(seen)
+
+    app.add_url_rule("/_probe", "probe", probe)
+    return app
+
+
+def cookie_of(client) -> str:  # type: ignore[no-untyped-def]
+    found = client.get_cookie("session")
+    assert found is not None
+    return found.value
+
+
+def test_the_same_cookie_gives_each_request_its_own_copy(tmp_path: Path) -> None:
+    app = app_with_probe(tmp_path)
+    assert isinstance(app.session_interface, KeptCookieSessions)
+    client = app.test_client()
+    assert client.get("/_probe").json == {}
+    first = cookie_of(client)  # {"seen_by": [0], "count": 1}
+    for _ in range(3):  # the same cookie again and again: each request starts from what it holds
+        client.set_cookie("session", first)
+        assert client.get("/_probe").json == {"seen_by": [0], "count": 1}
+    assert len(app.session_interface._checked) >= 1  # noqa: SLF001 - it was kept, and read again
+
+
+def test_a_changed_cookie_is_refused_even_after_the_real_one_was_kept(tmp_path: Path) -> None:
+    app = app_with_probe(tmp_path)
+    client = app.test_client()
+    client.get("/_probe")
+    good = cookie_of(client)
+    client.set_cookie("session", good)
+    assert client.get("/_probe").json["count"] == 1
+    payload, _, rest = good.partition(".")
+    forged = payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1] + "." + rest
+    client.set_cookie("session", forged)
+    assert client.get("/_probe").json == {}
+
+
+def test_a_kept_cookie_still_grows_too_old(tmp_path: Path) -> None:
+    app = app_with_probe(tmp_path, PERMANENT_SESSION_LIFETIME=timedelta(seconds=1))
+    client = app.test_client()
+    client.get("/_probe")
+    cookie = cookie_of(client)
+    client.set_cookie("session", cookie)
+    assert client.get("/_probe").json["count"] == 1  # checked and kept
+    time.sleep(2.1)
+    client.set_cookie("session", cookie)
+    assert client.get("/_probe").json == {}  # too old: refused although it was kept
