@@ -135,8 +135,12 @@ def start_response(
 ) -> None:
     """Walk the real journey up to question 1: service link, begin, settings, consent (yes).
 
-    The app must have WTF_CSRF_ENABLED=False (the bench posts forms by hand).
+    With CSRF on (the product's setting), each form is sent with the token of its page.
     """
+
+    def token(page: str) -> dict[str, str]:
+        found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        return {"csrf_token": found.group(1)} if found else {}
 
     def expect(response, status: int, what: str):  # type: ignore[no-untyped-def]
         if response.status_code != status:
@@ -146,13 +150,16 @@ def start_response(
     expect(client.get(f"/at/{service_code(app)}"), 302, "GET /at/<code>")
     expect(client.get(f"/begin/{slug}"), 302, f"GET /begin/{slug}")
     settings = {**SETTINGS, **prefs, "locale": locale or app.config["BABEL_DEFAULT_LOCALE"]}
+    settings |= token(expect(client.get("/settings"), 200, "GET /settings").get_data(as_text=True))
     expect(client.post("/settings", data=settings), 302, "POST /settings")
     page = expect(client.get("/consent"), 200, "GET /consent").get_data(as_text=True)
     match = re.search(r'name="submission_id" value="([^"]+)"', page)
     if not match:
         raise SystemExit("bench: no submission id on the consent page")
     done = expect(
-        client.post("/consent", data={"submission_id": match.group(1), "action": "yes"}), 302, "POST /consent"
+        client.post("/consent", data={"submission_id": match.group(1), "action": "yes", **token(page)}),
+        302,
+        "POST /consent",
     )
     if not done.location.endswith("/q/1"):
         raise SystemExit(f"bench: consent went to {done.location}, not /q/1")

@@ -1,7 +1,8 @@
 """How long a question page takes to render, against a bare Flask app serving a static page.
 
 Subject: GET /q/3 of your-support through the Flask test client, after starting a response (the
-real session, database lookups, translations and templates). Baseline: a separate minimal Flask app
+real session, CSRF token, database read, translations, templates and the kept-page cache of
+app/respond/page_cache.py, warm after the first request, as on a server). Baseline: a separate minimal Flask app
 whose one route renders bench/templates/question_static.html, a frozen copy of that page with no
 variables. Both run in the same process, in alternating blocks (ABBA order), and each block's mean
 time per request is kept; the figures are medians over the rounds, and the ratio is the median of
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> bool:
 
     header("render: GET /q/3 (your-support) vs a static template in a bare Flask app")
     with tempfile.TemporaryDirectory(prefix="ev-bench-") as tmp:
-        app = make_app(Path(tmp), WTF_CSRF_ENABLED=False)
+        app = make_app(Path(tmp))  # as served: CSRF on, so each page gets its token
         client = app.test_client()
         start_response(app, client, "your-support")
         subject_bytes = len(client.get(URL).data)

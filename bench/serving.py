@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> bool:
     with tempfile.TemporaryDirectory(prefix="ev-bench-") as tmp:
         tmpdir = Path(tmp)
         secret = "bench-secret"  # noqa: S105  (a throwaway database)
-        app = make_app(tmpdir, SECRET_KEY=secret, WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=False)
+        app = make_app(tmpdir, SECRET_KEY=secret, SESSION_COOKIE_SECURE=False)
         cookie = session_cookie(app, app.test_client())
         env = {
             "EASYVOICE_DATABASE_URL": app.config["DATABASE_URL"],
