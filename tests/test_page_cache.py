@@ -11,6 +11,7 @@ left out anything a page is drawn from would hand one state's page to another, a
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import shutil
@@ -20,11 +21,18 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers.app import csrf_token, make_app, service_code, submission_id
+from helpers.app import add_users, csrf_token, make_app, service_code, sign_in_as, submission_id
 from helpers.surveys import DAY, HOME
+from PIL import Image
+from sqlalchemy import select
 
+from app.audit import Actor
+from app.db import db
+from app.easyread import own_pictures
+from app.easyread.pictures import load_symbol_index
 from app.i18n import available_locales, speaks
-from app.questionnaires import Question
+from app.models import Organisation
+from app.questionnaires import Question, own
 from app.respond import page_cache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -229,3 +237,53 @@ def test_a_new_build_of_the_audio_is_on_the_next_page(
     assert "data-audio=" in after
     pages.max_bytes = 0
     assert without_per_request(client.get("/q/1").get_data(as_text=True)) == without_per_request(after)
+
+
+def test_an_own_picture_replaced_is_on_the_next_page(cache_app: Flask) -> None:
+    """An organisation's own picture, replaced (a new picture, new words for it) under the same
+    name after a page showing it was kept: the next page shows the new one."""
+    app, pages = cache_app, cache_app.extensions["easyvoice.pages"]
+    emails = add_users(app)
+    lead = app.test_client()
+    sign_in_as(lead, emails["quality_lead"])
+
+    def upload(colour: tuple[int, int, int], alt: str) -> None:
+        picture = io.BytesIO()
+        Image.new("RGB", (400, 300), colour).save(picture, format="PNG")
+        picture.seek(0)
+        form = lead.get("/editor/pictures").get_data(as_text=True)
+        data = {"csrf_token": csrf_token(form), "name": "front-door", "alt_text": alt}
+        sent = lead.post(
+            "/editor/pictures",
+            data={**data, "picture": (picture, "door.png")},
+            content_type="multipart/form-data",
+        )
+        assert sent.status_code == 303
+
+    upload((20, 60, 160), "Our blue front door")
+    registry = app.extensions["easyvoice.surveys"]
+    with app.app_context():
+        organisation = db.session.scalars(select(Organisation.id).where(Organisation.slug == "demo")).one()
+        symbols = set(load_symbol_index(Path(app.config["ASSETS_DIR"]) / "symbols" / "index.json"))
+        checks = own.checks_for(
+            registry, symbols, pictures=own_pictures.picture_names(db.session, organisation)
+        )
+        copy = own.make_copy(
+            db.session, Actor(), organisation, registry, "your-support", app.config["SURVEYS_DIR"], checks
+        )
+        copy.source = copy.source.replace("symbol: listen", "symbol: own:front-door", 1)
+        own.publish(db.session, Actor(), copy, checks)
+        db.session.commit()
+        slug = copy.slug
+    person = begin(app, slug)
+    first = person.get("/q/1").get_data(as_text=True)
+    hits = pages.hits
+    assert person.get("/q/1").get_data(as_text=True).count("Our blue front door") == 1
+    assert pages.hits == hits + 1  # the kept page
+    upload((160, 20, 20), "Our red front door")
+    after = person.get("/q/1").get_data(as_text=True)
+    assert 'alt="Our red front door"' in after and "blue" not in after
+    old_src = re.search(r'src="([^"]+front-door[^"]+)"', first)
+    assert old_src and old_src.group(1) not in after  # the new picture's address (its digest)
+    pages.max_bytes = 0
+    assert without_per_request(person.get("/q/1").get_data(as_text=True)) == without_per_request(after)
