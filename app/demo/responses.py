@@ -15,7 +15,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ..models import Answer, AnswerChoice, Organisation, QuestionnaireVersion, Response, Service, utcnow
+from ..models import (
+    Answer,
+    AnswerChoice,
+    Organisation,
+    QuestionnaireVersion,
+    Response,
+    Service,
+    mark_months_stale,
+    utcnow,
+)
 from ..questionnaires import Question, Questionnaire
 from ..respond.journey import version_for
 
@@ -187,6 +196,7 @@ def add_responses(
         if choices:
             db.execute(insert(AnswerChoice), choices)
         answers_added += len(answer_rows)
+    mark_months_stale(db, organisation.id, start, now)  # months already stored now hold more
     db.flush()
     return answers_added
 
