@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.db import db
 from app.demo.responses import add_responses
 from app.models import (
+    Answer,
     AnswerKind,
     FigurePeriod,
     FigureSnapshot,
@@ -405,3 +406,33 @@ def test_an_ended_month_without_a_hook_would_be_stale(app: Flask) -> None:
         db.session.commit()
     mine, live = both(app, org_id)
     assert mine != live
+
+
+# -- the commands ---------------------------------------------------------------------------------
+
+
+def test_demo_answers_then_refresh_figures(app: Flask) -> None:
+    """`flask demo --answers N` makes about N answers (bulk insert, COPY on PostgreSQL) at the
+    services asked for; `flask refresh-figures` stores every ended month ahead of any reader."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "--answers", "6000", "--services", "8", "--days", "200"])
+    assert result.exit_code == 0, result.output
+    org_id = demo_org(app)
+    with app.app_context():
+        answers = db.session.scalar(select(func.count()).select_from(Answer))
+        services = len(set(db.session.scalars(select(Response.service_id))))
+        first = db.session.scalar(select(func.min(Response.started_at)))
+    assert 5000 < answers < 7000 and services == 8
+    assert first >= NOW - timedelta(days=201)
+    result = runner.invoke(args=["refresh-figures"])
+    assert result.exit_code == 0, result.output
+    months = len(stored_figures.closed_months(datetime(YEAR - 1, 1, 1, tzinfo=UTC), NOW))
+    assert f"Counted and kept {months} months" in result.output
+    assert snapshots(app) == months
+    with app.app_context():
+        done = stored_figures.Done()
+        versions = list(version_ids(db.session, forms(app)))
+        stored_figures.grouped_counts(db.session, org_id, versions, YEAR, done=done)
+    assert (done.stored, done.computed) == (months, 0)
+    assert_same(app, org_id)
+    assert "Counted and kept 0 months" in runner.invoke(args=["refresh-figures"]).output
