@@ -1,5 +1,6 @@
-"""Figures kept for closed months (issue 15, item 3): three new tables and an index on when a
-response was started; nothing stored changes (the first dashboard read computes the months).
+"""Figures kept for closed months (issue 15, item 3): three new tables, an index on when a
+response was started (the open month is counted by that range) and one on a question's answers
+by time (the latest written answers); nothing stored changes (the first read counts the months).
 
 Revision ID: 0018_stored_figures
 Revises: 0017_own_pictures
@@ -68,9 +69,11 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_stored_figure_snapshot_id"), "stored_figure", ["snapshot_id"], unique=False)
     op.create_index("ix_response_started_at", "response", ["started_at"], unique=False)
+    op.create_index("ix_answer_question_key", "answer", ["question_key", "created_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_answer_question_key", table_name="answer")
     op.drop_index("ix_response_started_at", table_name="response")
     op.drop_index(op.f("ix_stored_figure_snapshot_id"), table_name="stored_figure")
     op.drop_table("stored_figure")
