@@ -31,12 +31,22 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _common import add_lead, drop_database, header, make_app, median, postgres_database, sign_in_as, verdict
+from _common import (
+    LEAD_EMAIL,
+    add_lead,
+    drop_database,
+    header,
+    make_app,
+    median,
+    postgres_database,
+    sign_in_as,
+    verdict,
+)
 from sqlalchemy import bindparam, select, text
 
 from app.db import db
 from app.demo.responses import add_responses, answers_per_response
-from app.models import Organisation, QuestionnaireVersion, utcnow
+from app.models import Organisation, QuestionnaireVersion, User, utcnow
 from app.models.base import UTCDateTime
 from app.models.figures import month_start
 from app.reports.counts import counts_query
@@ -133,19 +143,33 @@ def fullest_open_month(app, org_id: int, version_ids: list[int], year: int) -> f
     return took
 
 
-def pages(client, slugs, year: int) -> float:  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
+def pages(client, slugs, year: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """Seconds for each questionnaire's page, one after another."""
+    took = []
     for slug in slugs:
+        started = time.perf_counter()
         assert client.get(f"/provider/questionnaire/{slug}?year={year}").status_code == 200
-    return time.perf_counter() - started
+        took.append(time.perf_counter() - started)
+    return took
 
 
-def measure(
-    label: str, app, answers: int, rounds: int, *, services: int = 0, days: int | None = None
-) -> None:  # type: ignore[no-untyped-def]
-    org_id, versions, filled = fill(app, answers, services=services, days=days)
-    print(f"  {label}: wrote {answers:,} answers in {filled:.0f} s")
-    lead = add_lead(app)
+def measure(  # type: ignore[no-untyped-def]
+    label: str,
+    app,
+    answers: int,
+    rounds: int,
+    *,
+    services: int = 0,
+    days: int | None = None,
+    filled: bool = False,
+) -> None:
+    if filled:
+        org_id, versions = found(app)
+        print(f"  {label}: filled before (flask demo --answers {answers:,} ...), stored figures emptied")
+    else:
+        org_id, versions, seconds = fill(app, answers, services=services, days=days)
+        print(f"  {label}: wrote {answers:,} answers in {seconds:.0f} s")
+    lead = LEAD_EMAIL if filled and has_lead(app) else add_lead(app)
     client = app.test_client()
     sign_in_as(client, lead)
     year = utcnow().year
@@ -156,21 +180,51 @@ def measure(
     started = time.perf_counter()
     assert client.get(f"/provider/download/summary.csv?year={year}").status_code == 200
     csv = time.perf_counter() - started
-    b, w = median(base), median(warm)
+    b = median(base)
+    w = median([sum(r) for r in warm])
+    page = median([max(r) for r in warm])
     print(f"  {label}: bare GROUP BY (3 questionnaires) {b:.2f} s")
     print(
-        f"  {label}: dashboard cold (first read counts and stores every ended month) {cold:.2f} s, "
-        f"ratio {cold / b:.2f} -> {verdict(cold < SECONDS_TARGET)}"
+        f"  {label}: dashboard cold, 3 pages (the first read counts and stores every ended month) "
+        f"{sum(cold):.2f} s, ratio {sum(cold) / b:.2f} -> {verdict(sum(cold) < SECONDS_TARGET)}"
     )
     print(
-        f"  {label}: dashboard warm {w:.3f} s, ratio {w / b:.3f} (target < {SECONDS_TARGET:.0f} s) "
-        f"-> {verdict(w < SECONDS_TARGET)}"
+        f"  {label}: dashboard warm, 3 pages {w:.3f} s (slowest page {page:.3f} s), ratio {w / b:.3f} "
+        f"(target < {SECONDS_TARGET:.0f} s) -> {verdict(w < SECONDS_TARGET)}"
     )
+    worst = page + fullest / len(versions)
     print(
-        f"  {label}: worst day of a month (a whole month live: +{fullest:.3f} s) {w + fullest:.3f} s, "
-        f"ratio {(w + fullest) / b:.3f} -> {verdict(w + fullest < SECONDS_TARGET)}"
+        f"  {label}: worst day of a month (a whole month live: +{fullest:.3f} s for 3 pages) 3 pages "
+        f"{w + fullest:.3f} s -> {verdict(w + fullest < SECONDS_TARGET)}; slowest page about {worst:.3f} s "
+        f"-> {verdict(worst < SECONDS_TARGET)}"
     )
     print(f"  {label}: summary CSV warm {csv:.3f} s, ratio {csv / b:.3f} -> {verdict(csv < SECONDS_TARGET)}")
+
+
+def has_lead(app) -> bool:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == LEAD_EMAIL)) is not None
+
+
+def found(app) -> tuple[int, dict[str, int]]:  # type: ignore[no-untyped-def]
+    """The demo organisation and its versions in a filled database, with no stored figures (so
+    the first read is cold)."""
+    with app.app_context():
+        for table in ("stored_figure", "figure_snapshot", "figure_period"):
+            db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+        db.session.commit()
+        org_id = db.session.scalar(select(Organisation.id).where(Organisation.slug == "demo"))
+        slugs = [
+            q.id
+            for q in app.extensions["easyvoice.surveys"].questionnaires.values()
+            if q.audience != "expert"
+        ]
+        rows = db.session.execute(
+            select(QuestionnaireVersion.id, QuestionnaireVersion.slug).where(
+                QuestionnaireVersion.slug.in_(slugs)
+            )
+        )
+        return org_id, {slug: vid for vid, slug in rows}
 
 
 def postgres_ok() -> bool:
@@ -193,16 +247,29 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="also 10,000,000 answers on PostgreSQL")
     parser.add_argument("--large-answers", type=int, default=10_000_000)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--large-url",
+        help="measure --large on this database, already filled by "
+        "`flask demo --answers 10000000 --services 20 --days 365` (saves the 5-10 minutes of filling)",
+    )
     args = parser.parse_args()
     header(f"dashboard: {args.answers:,} answers (SQLite, PostgreSQL), cold and warm")
-    with tempfile.TemporaryDirectory() as tmp:
-        app = make_app(Path(tmp))
-        measure(f"SQLite {args.answers:,}", app, args.answers, args.rounds)
-        drop_database(app)
+    if not args.large_url:
+        with tempfile.TemporaryDirectory() as tmp:
+            app = make_app(Path(tmp))
+            measure(f"SQLite {args.answers:,}", app, args.answers, args.rounds)
+            drop_database(app)
     if args.sqlite_only:
         return
     if not postgres_ok():
         print(f"  PostgreSQL: no server at {POSTGRES}; skipped -> MISS")
+        return
+    if args.large_url:
+        with tempfile.TemporaryDirectory() as tmp:
+            app = make_app(Path(tmp), DATABASE_URL=args.large_url)
+            label = f"PostgreSQL {args.large_answers:,}, 20 services, one year"
+            measure(label, app, args.large_answers, args.rounds, filled=True)
+            db.dispose(app)
         return
     runs = [(f"PostgreSQL {args.answers:,}", args.answers, 0, None)]
     if args.large:
