@@ -91,6 +91,12 @@ def next_month(start: datetime) -> datetime:
     return datetime(start.year + (start.month == 12), start.month % 12 + 1, 1, tzinfo=UTC)
 
 
+def may_be_stored(started_at: datetime, now: datetime | None = None) -> bool:
+    """Whether the month ``started_at`` falls in may have stored figures (it has ended, give or
+    take CLOCK_MARGIN): writes to any other month need not mark anything."""
+    return next_month(month_start(started_at)) <= (now or utcnow()) + CLOCK_MARGIN
+
+
 def mark_stale(db: Session, organisation_id: int, started_at: datetime, now: datetime | None = None) -> bool:
     """Raise the generation of the month ``started_at`` falls in, when it may be stored.
 
@@ -100,7 +106,7 @@ def mark_stale(db: Session, organisation_id: int, started_at: datetime, now: dat
     """
     now = now or utcnow()
     start = month_start(started_at)
-    if next_month(start) > now + CLOCK_MARGIN:  # not ended: nothing of it is stored
+    if not may_be_stored(start, now):  # not ended: nothing of it is stored
         return False
     insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(FigurePeriod).values(

@@ -26,6 +26,7 @@ from ..models import (
     mark_stale,
     utcnow,
 )
+from ..models.figures import may_be_stored
 from ..questionnaires import Question, Questionnaire
 from ..questionnaires.types.base import AnswerRefused, NumberRefused, clean_words
 
@@ -328,6 +329,8 @@ def record_answer(
 def _figures_changed(db: Session, response: Response) -> None:
     """What the dashboard counts of ``response`` changed: its month's stored figures (if that
     month has ended, e.g. an answer arriving late from an offline tablet) are no longer current."""
+    if not may_be_stored(response.started_at):  # today's answers: no query, no row touched
+        return
     service = db.get(Service, response.service_id)
     if service is not None:
         mark_stale(db, service.organisation_id, response.started_at)
