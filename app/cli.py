@@ -1,5 +1,5 @@
-"""Flask commands: init-db, load-surveys, build-audio, audio-worker, demo, export-xlsform,
-import-xlsform (``flask --app wsgi <command>``)."""
+"""Flask commands: init-db, load-surveys, build-audio, audio-worker, demo, refresh-figures,
+export-xlsform, import-xlsform (``flask --app wsgi <command>``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from . import audit
 from .db import db
 from .easyread.audio import load_recordings
 from .easyread.speech import SpeechUnavailable
-from .models import Organisation, Response, Role, Service
+from .models import Organisation, Response, Role, Service, utcnow
 from .respond.spoken import spoken_texts
 
 
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
         create_user,
         purge,
         send_mail,
+        refresh_figures,
     ):
         app.cli.add_command(command)
     for command in (export_xlsform, import_xlsform):
@@ -222,25 +224,48 @@ def audio_worker(once: bool, poll: float) -> None:
     default=0,
     help="also add this many random responses (this year and last) for the dashboard",
 )
+@click.option(
+    "--answers",
+    "answers",
+    type=click.IntRange(min=0),
+    default=0,
+    help="or about this many answers (bulk inserts: 10,000,000 take minutes on PostgreSQL)",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="spread them over the last DAYS days (default: from the start of last year)",
+)
+@click.option(
+    "--services",
+    type=click.IntRange(min=0),
+    default=0,
+    help="a large provider: have at least this many services",
+)
 @with_appcontext
-def demo(responses: int) -> None:
+def demo(responses: int, answers: int, days: int | None, services: int) -> None:
     """Add a demo provider with 2 services (5 with --responses) and its questionnaires (safe again)."""
     from .demo import create_demo, create_demo_users
 
-    org = create_demo(db.session, current_app.extensions["easyvoice.surveys"].questionnaires.values())
+    forms = current_app.extensions["easyvoice.surveys"].questionnaires.values()
+    org = create_demo(db.session, forms)
     db.session.commit()
     already = db.session.scalar(
         select(func.count()).select_from(Response).join(Service).where(Service.organisation_id == org.id)
     )
+    if answers and not responses:
+        from .demo.responses import answers_per_response
+
+        responses = max(1, round(answers / answers_per_response(forms)))
     if responses and already:
         click.echo(f"The demo already has {already} responses; none added.")
     elif responses:
         from .demo.responses import add_responses
 
         started = time.perf_counter()
-        added = add_responses(
-            db.session, org, current_app.extensions["easyvoice.surveys"].questionnaires.values(), responses
-        )
+        since = utcnow() - timedelta(days=days) if days else None
+        added = add_responses(db.session, org, forms, responses, since=since, services=services)
         db.session.commit()
         click.echo(f"Added {responses} responses ({added} answers) in {time.perf_counter() - started:.1f} s.")
     logins = create_demo_users(db.session, org, Path(current_app.instance_path) / "demo-logins.txt")
@@ -457,3 +482,20 @@ def import_xlsform(file: Path, organisation_slug: str | None, out: Path | None) 
         f"Kept '{draft.slug}' as a draft of {organisation.name} ({summary}). "
         "Publish it on its Questionnaires page."
     )
+
+
+@click.command("refresh-figures")
+@click.option("--year", type=int, default=None, help="the dashboard's year (default: this year)")
+@with_appcontext
+def refresh_figures(year: int | None) -> None:
+    """Count and keep the figures of every ended month not kept yet, for every organisation
+    (run it after a month ends, e.g. nightly, so no dashboard reader waits for a cold month)."""
+    from .reports.stored import refresh
+
+    year = year or utcnow().year
+    started = time.perf_counter()
+    computed = 0
+    for organisation_id in db.session.scalars(select(Organisation.id).order_by(Organisation.id)):
+        computed += refresh(db.session, organisation_id, year).computed
+        db.session.commit()
+    click.echo(f"Counted and kept {computed} months in {time.perf_counter() - started:.1f} s.")

@@ -24,7 +24,9 @@ from .models import (
     Response,
     SafeguardingAlert,
     SafeguardingSignal,
+    Service,
     Visit,
+    mark_months_stale,
     utcnow,
 )
 
@@ -63,6 +65,15 @@ def purge_responses(db: Session, older_than_days: int, *, dry_run: bool = False)
     if dry_run or not count:
         return count
     old_answers = select(Answer.id).where(Answer.response_id.in_(old))
+    # The months these answers were counted in no longer hold them: their stored figures go stale.
+    firsts = db.execute(
+        select(Service.organisation_id, func.min(Response.started_at))
+        .join(Service, Service.id == Response.service_id)
+        .where(Response.started_at < cutoff)
+        .group_by(Service.organisation_id)
+    ).all()
+    for organisation_id, first in firsts:
+        mark_months_stale(db, organisation_id, first, cutoff)
     # Alerts and picked quotes keep their own copy of the words; only the link goes.
     db.execute(
         update(SafeguardingAlert).where(SafeguardingAlert.response_id.in_(old)).values(response_id=None)

@@ -12,10 +12,19 @@ import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from ..models import Answer, AnswerChoice, Organisation, QuestionnaireVersion, Response, Service, utcnow
+from ..models import (
+    Answer,
+    AnswerChoice,
+    Organisation,
+    QuestionnaireVersion,
+    Response,
+    Service,
+    mark_months_stale,
+    utcnow,
+)
 from ..questionnaires import Question, Questionnaire
 from ..respond.journey import version_for
 
@@ -106,11 +115,18 @@ def add_responses(
     *,
     seed: int = 2024,
     now: datetime | None = None,
+    since: datetime | None = None,
+    services: int = 0,
 ) -> int:
-    """Add ``count`` finished responses across the organisation's services; returns answers added."""
+    """Add ``count`` finished responses across the organisation's services; returns answers added.
+
+    They are spread from ``since`` (default: the start of last year) to ``now``. ``services``:
+    have at least this many services (a large provider), adding numbered ones.
+    """
     rng = random.Random(seed)  # noqa: S311 - demo data, repeatable on purpose
     now = now or utcnow()
-    for name in EXTRA_SERVICES:
+    names = list(EXTRA_SERVICES) + [f"Service {n}" for n in range(len(EXTRA_SERVICES) + 3, services + 1)]
+    for name in names:
         if (
             db.scalar(select(Service).where(Service.organisation_id == organisation.id, Service.name == name))
             is None
@@ -119,7 +135,7 @@ def add_responses(
     db.flush()
     services = list(db.scalars(select(Service.id).where(Service.organisation_id == organisation.id)))
     forms = [(q, version_for(db, q)) for q in questionnaires if q.audience != "expert"]
-    start = datetime(now.year - 1, 1, 1, tzinfo=UTC)
+    start = since or datetime(now.year - 1, 1, 1, tzinfo=UTC)
     span = (now - start).total_seconds()
     answers_added = 0
     for offset in range(0, count, BATCH):
@@ -146,11 +162,7 @@ def add_responses(
                     finished_at=started + timedelta(minutes=rng.randint(5, 40)),
                 )
             )
-        ids = (
-            db.execute(insert(Response).returning(Response.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-        )
+        ids = _insert(db, Response, rows)
         answer_rows, choice_values = [], []
         for response_id, (questionnaire, _v), row in zip(ids, chosen, rows, strict=True):
             picked: dict[str, frozenset[str]] = {}
@@ -174,21 +186,62 @@ def add_responses(
                     )
                 )
                 choice_values.append(values)
-        answer_ids = (
-            db.execute(insert(Answer).returning(Answer.id, sort_by_parameter_order=True), answer_rows)
-            .scalars()
-            .all()
-        )
+        answer_ids = _insert(db, Answer, answer_rows, locked=True)
         choices = [
             dict(answer_id=aid, value=v)
             for aid, values in zip(answer_ids, choice_values, strict=True)
             for v in values
         ]
         if choices:
-            db.execute(insert(AnswerChoice), choices)
+            _insert(db, AnswerChoice, choices, ids=False)
         answers_added += len(answer_rows)
+    mark_months_stale(db, organisation.id, start, now)  # months already stored now hold more
     db.flush()
     return answers_added
+
+
+def answers_per_response(questionnaires: Iterable[Questionnaire]) -> float:
+    """How many answers a demo response has on average (one per question of its questionnaire)."""
+    sizes = [len(q.questions) for q in questionnaires if q.audience != "expert"]
+    return sum(sizes) / len(sizes) if sizes else 1.0
+
+
+def _insert(
+    db: Session, model: type, rows: list[dict], *, ids: bool = True, locked: bool = False
+) -> list[int]:
+    """Insert ``rows``; their new ids, in order. On PostgreSQL with COPY (ids taken from the
+    table's sequence first), so millions of answers take minutes, not hours. ``locked``: this
+    transaction has written already, so on SQLite it holds the one write lock and may number the
+    rows itself (an INSERT with RETURNING per row is what made a million answers slow there)."""
+    if db.get_bind().dialect.name != "postgresql":
+        if locked and ids:
+            first = (db.scalar(select(func.max(model.id))) or 0) + 1  # type: ignore[attr-defined]
+            new_ids = list(range(first, first + len(rows)))
+            db.execute(insert(model), [dict(row, id=i) for row, i in zip(rows, new_ids, strict=True)])
+            return new_ids
+        if not ids:
+            db.execute(insert(model), rows)
+            return []
+        returning = insert(model).returning(model.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+        return list(db.execute(returning, rows).scalars())
+    table = model.__table__  # type: ignore[attr-defined]
+    new_ids: list[int] = []
+    if ids:
+        sequence = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
+        new_ids = list(db.execute(sequence, {"table": table.name, "n": len(rows)}).scalars())
+        rows = [dict(row, id=new_id) for row, new_id in zip(rows, new_ids, strict=True)]
+    from psycopg import sql  # the PostgreSQL extra
+
+    columns = list(rows[0])
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    )
+    raw = db.connection().connection.driver_connection
+    with raw.cursor() as cursor:  # type: ignore[union-attr]
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
+    return new_ids
 
 
 def stored_versions(db: Session) -> int:

@@ -1,11 +1,13 @@
 """The dashboard's figures: counted by the database (GROUP BY), then suppressed.
 
-One query counts every answer of the chosen questionnaires for this year and last year, grouped by
-(year, version, service, who answered, language, question, value). Python only adds up those
-grouped rows (a few hundred), never the answers themselves. Each question's figures are then
-suppressed as one set: the whole-organisation line first, then the breakdowns by service, by who
-answered and by language, which keep that line as their fixed totals (so two pages never publish
-two different totals). Answers pool by question, whatever language they were given in.
+The answers of the chosen questionnaires for this year and last year are counted grouped by
+(year, version, service, who answered, language, question, value): ended months from stored
+grouped counts, the open month live (app/reports/stored.py; counts.py is the all-live
+reference). Python only adds up those grouped rows, never the answers themselves. Each
+question's figures are then suppressed as one set: the whole-organisation line first, then the
+breakdowns by service, by who answered and by language, which keep that line as their fixed
+totals (so two pages never publish two different totals). Answers pool by question, whatever
+language they were given in.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, String, and_, case, cast, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..i18n import N_
-from ..models import Answer, AnswerChoice, AnswerKind, QuestionnaireVersion, Response, Service
+from ..models import Answer, AnswerKind, QuestionnaireVersion, Response, Service
 from ..questionnaires import Question, Questionnaire
+from .counts import counts_query, year_bounds
+from .stored import grouped_counts
 from .suppression import SuppressedCounts, SuppressedGrid, suppress_counts, suppress_grid
 
 DONT_KNOW, DONT_WANT_TO_SAY, TEXT = "dont_know", "dont_want_to_say", "text"
@@ -39,10 +43,6 @@ DOES_NOT_APPLY = "does_not_apply"
 APART_ANSWERS = {DOES_NOT_APPLY: N_("This does not happen to me")}
 
 
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-
-
 def start_of_day(now: datetime, timezone: str) -> datetime:
     """Midnight at the start of ``now``'s day in ``timezone``, in UTC.
 
@@ -52,73 +52,6 @@ def start_of_day(now: datetime, timezone: str) -> datetime:
     """
     local = now.astimezone(ZoneInfo(timezone))
     return datetime.combine(local.date(), time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
-
-
-def how_answered():  # type: ignore[no-untyped-def]
-    """SQL: 'proxy' when someone answered for the person, 'helped' when someone helped."""
-    return case(
-        (Response.answered_by != "self", "proxy"),
-        (or_(Answer.supported.is_(True), func.coalesce(Response.helped_by, "") != ""), "helped"),
-        else_="own",
-    )
-
-
-def answer_language():  # type: ignore[no-untyped-def]
-    """SQL: the language an answer was given in (before answers kept one: its response's)."""
-    return func.coalesce(Answer.language, Response.language)
-
-
-def answer_value():  # type: ignore[no-untyped-def]
-    """SQL: the chosen option, or the kind of answer (dont_know, dont_want_to_say, text)."""
-    return func.coalesce(AnswerChoice.value, cast(Answer.kind, String(20)))
-
-
-def counts_query(
-    organisation_id: int,
-    version_ids: Iterable[int],
-    year: int,  # type: ignore[no-untyped-def]
-    as_of: datetime | None = None,
-):
-    """The one GROUP BY behind the dashboard: answers of this year and last, skips left out.
-
-    ``as_of``: count only responses started before then (see :func:`start_of_day`).
-    """
-    start_last, _ = year_bounds(year - 1)
-    start_this, end_this = year_bounds(year)
-    if as_of is not None:
-        end_this = min(end_this, as_of)
-    this_year = case((Response.started_at >= start_this, 1), else_=0).label("this_year")
-    how = how_answered().label("how")
-    language = answer_language().label("language")
-    value = answer_value().label("value")
-    services = select(Service.id).where(Service.organisation_id == organisation_id)
-    return (
-        select(
-            this_year,
-            Response.version_id,
-            Response.service_id,
-            how,
-            language,
-            Answer.question_key,
-            value,
-            func.count().label("n"),
-        )
-        .select_from(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .outerjoin(AnswerChoice, AnswerChoice.answer_id == Answer.id)
-        .where(
-            Response.service_id.in_(services),
-            Response.version_id.in_(list(version_ids)),
-            Response.consent.is_(True),
-            Response.started_at >= start_last,
-            Response.started_at < end_this,
-            # skipped and not asked (show_if unmet) are in no question's figures or denominator
-            Answer.kind.not_in((AnswerKind.SKIPPED, AnswerKind.NOT_ASKED)),
-        )
-        .group_by(
-            this_year, Response.version_id, Response.service_id, how, language, Answer.question_key, value
-        )
-    )
 
 
 @dataclass
@@ -195,10 +128,14 @@ def question_figures(
     questionnaires: Mapping[str, Questionnaire],
     section: str | None = None,
     as_of: datetime | None = None,
+    *,
+    stored: bool = True,
 ) -> list[QuestionFigures]:
     """Suppressed figures for every question of ``questionnaires`` (only ``section``'s, if given).
 
     ``as_of``: only responses started before then count (the staff dashboard's daily cut-off).
+    ``stored``: ended months from stored figures (app/reports/stored.py); False counts every
+    answer live (the reference the stored figures are tested against).
     """
     versions = version_ids(db, questionnaires)
     services = dict(
@@ -211,7 +148,10 @@ def question_figures(
     # (this_year, slug, question) -> (service, how, language, value) -> n
     grouped: dict[tuple[int, str, str], dict[tuple[int, str, str, str], int]] = defaultdict(dict)
     if versions:
-        rows = db.execute(counts_query(organisation_id, versions, year, as_of))
+        if stored:
+            rows = grouped_counts(db, organisation_id, versions, year, as_of)
+        else:
+            rows = db.execute(counts_query(organisation_id, versions, year, as_of))
         for this, vid, sid, how, language, qkey, value, n in rows:
             cell = grouped[(this, versions[vid], qkey)]
             key = (sid, how, language or "", value)

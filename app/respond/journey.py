@@ -14,9 +14,19 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 
-from ..models import Answer, AnswerChoice, AnswerKind, QuestionnaireVersion, Response, Service, utcnow
+from ..models import (
+    Answer,
+    AnswerChoice,
+    AnswerKind,
+    QuestionnaireVersion,
+    Response,
+    Service,
+    mark_stale,
+    utcnow,
+)
+from ..models.figures import may_be_stored
 from ..questionnaires import Question, Questionnaire
 from ..questionnaires.types.base import AnswerRefused, NumberRefused, clean_words
 
@@ -374,6 +384,7 @@ def record_answer(
     ).returning(Answer.id)
     answer_id = db.execute(upsert).scalar()
     if answer_id is not None:  # a new or changed answer: its choices are replaced with it
+        _figures_changed(db, response)
         db.execute(delete(AnswerChoice).where(AnswerChoice.answer_id == answer_id))
         if given.values:
             db.execute(
@@ -385,6 +396,16 @@ def record_answer(
         .execution_options(populate_existing=True)
     ).one()
     return answer
+
+
+def _figures_changed(db: Session, response: Response) -> None:
+    """What the dashboard counts of ``response`` changed: its month's stored figures (if that
+    month has ended, e.g. an answer arriving late from an offline tablet) are no longer current."""
+    if not may_be_stored(response.started_at):  # today's answers: no query, no row touched
+        return
+    service = db.get(Service, response.service_id)
+    if service is not None:
+        mark_stale(db, service.organisation_id, response.started_at)
 
 
 def _dialect_insert(db: Session):  # type: ignore[no-untyped-def]
@@ -481,7 +502,12 @@ def record_context(
     if helped_by is not None:
         if any(code not in HELPERS for code in helped_by):
             raise JourneyError("unknown helper")
-        response.helped_by = ",".join(code for code in HELPERS if code in helped_by)
+        helped = ",".join(code for code in HELPERS if code in helped_by)
+        if helped != response.helped_by:  # "with help" or not: every answer's figures move
+            db = object_session(response)
+            if db is not None:
+                _figures_changed(db, response)
+        response.helped_by = helped
     if in_room is not None:
         if any(code not in IN_ROOM for code in in_room):
             raise JourneyError("unknown person in the room")
