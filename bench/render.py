@@ -4,9 +4,10 @@ Subject: GET /q/3 of your-support through the Flask test client, after starting 
 real session, CSRF token, database read, translations, templates and the kept-page cache of
 app/respond/page_cache.py, warm after the first request, as on a server). Baseline: a separate
 minimal Flask app whose one route renders bench/templates/question_static.html, a frozen copy of
-that page with no variables. Both run in the same process, in alternating blocks (ABBA order), and each block's mean
-time per request is kept; the figures are medians over the rounds, and the ratio is the median of
-each round's subject/baseline ratio. Target: the question page is within 2x of the static page.
+that page with no variables. Both run in the same process, in alternating blocks (ABBA order), and
+each block's mean time per request is kept; the figures are medians over the rounds, and the ratio
+is the median of each round's subject/baseline ratio. Target: the question page is within 2x of
+the static page.
 
     python bench/render.py [--rounds 9] [--requests 100]
 """
