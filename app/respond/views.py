@@ -163,12 +163,7 @@ def current_response(*, answering_quiet: bool = False) -> Response:
     nobody answers that in time the response is closed as stopped and the tablet starts fresh.
     ``answering_quiet``: this request is a tap on one of that page's two cards.
     """
-    token = session.get("ev_response")
-    found = journey.open_response(db.session, token) if token else None
-    if found is None:
-        session.pop("ev_response", None)
-        abort(redirect(url_for("respond.start")))
-    response, g.questionnaire = found
+    response, g.questionnaire = _opened(journey.open_response)
     _mind_quiet(response.id, answering_quiet)
     return response
 
@@ -176,14 +171,19 @@ def current_response(*, answering_quiet: bool = False) -> Response:
 def response_seen() -> journey.Opened:
     """:func:`current_response` for a page that only shows: the response with every answer
     given so far, read in one query of plain columns."""
+    opened, g.questionnaire = _opened(journey.open_response_seen)
+    _mind_quiet(opened.id, False)
+    return opened
+
+
+def _opened(open_with: Any) -> Any:
+    """``open_with(db, token)`` for this session's response, or back to the start."""
     token = session.get("ev_response")
-    found = journey.open_response_seen(db.session, token) if token else None
+    found = open_with(db.session, token) if token else None
     if found is None:
         session.pop("ev_response", None)
         abort(redirect(url_for("respond.start")))
-    opened, g.questionnaire = found
-    _mind_quiet(opened.id, False)
-    return opened
+    return found
 
 
 def _seconds(value: object) -> float | None:
