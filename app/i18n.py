@@ -35,7 +35,9 @@ def init_app(app: Flask) -> None:
     # One Babel per app: its translations cache is then the app's own (a module-level one would
     # hand one app's catalog for a language to another app in the same process).
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(page_lang=page_lang, page_dir=page_dir, tr=tr, label=label)
+    app.jinja_env.globals.update(
+        page_lang=page_lang, page_dir=page_dir, script_sheets=script_sheets, tr=tr, label=label
+    )
     app.jinja_env.filters["locale_name"] = locale_name
 
 
@@ -81,6 +83,22 @@ def page_dir() -> str:
     """The <html dir> value: rtl for Urdu and Arabic, else ltr."""
     locale = get_locale()
     return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"
+
+
+def script_sheets(every: bool = False) -> list[str]:
+    """The style sheets (under static/) with the font of a language's own script: the page's
+    language only, or ``every`` one for a page that shows languages by their own names. A page in
+    a Latin-script language links none, so it never carries @font-face rules it cannot use."""
+    app = current_app
+    if "easyvoice.script_sheets" not in app.extensions:
+        css = Path(app.static_folder or "") / "css"
+        found = {s.stem.removeprefix("script-"): f"css/{s.name}" for s in css.glob("script-*.css")}
+        app.extensions["easyvoice.script_sheets"] = dict(sorted(found.items()))
+    sheets: dict[str, str] = app.extensions["easyvoice.script_sheets"]
+    if every:
+        return list(sheets.values())
+    language = str(get_locale() or "").split("_")[0]
+    return [sheets[language]] if language in sheets else []
 
 
 def locale_name(code: str) -> str:

@@ -154,7 +154,8 @@ def _language(code: str) -> dict[str, str]:
 
 def _shell_files() -> set[str]:
     static = Path(current_app.static_folder or "")
-    names = ["css/easyvoice.css", "js/easyvoice.js", "js/offline.js", "favicon.svg"]
+    names = ["js/easyvoice.js", "js/offline.js", "favicon.svg"]
+    names += [f"css/{sheet.name}" for sheet in sorted((static / "css").glob("*.css"))]
     names += [f"fonts/{font.name}" for font in sorted((static / "fonts").glob("*.woff2"))]
     return {url_for("static", filename=name) for name in names} | {url_for("respond.offline_journey")}
 
