@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Response
 from werkzeug.routing import IntegerConverter
+from werkzeug.security import safe_join
 
 from . import i18n, security
 from .config import load_config
@@ -15,6 +17,7 @@ from .easyread.audio import AudioStore
 from .easyread.phrases import Phrases
 from .questionnaires.loader import load_configured
 from .respond.page_cache import PageCache
+from .static_files import MINIFIERS, send_minified
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -30,12 +33,19 @@ FONT_MAX_AGE = 7 * 24 * 3600
 
 
 class EasyVoice(Flask):
-    """Flask, with the fonts cached by the browser: fetched once a week at most, not each page."""
+    """Flask, with the fonts cached by the browser (fetched once a week at most, not each page)
+    and style sheets and scripts sent minified (app/static_files.py)."""
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         if filename and filename.replace("\\", "/").startswith("fonts/"):
             return FONT_MAX_AGE
         return super().get_send_file_max_age(filename)
+
+    def send_static_file(self, filename: str) -> Response:
+        path = safe_join(str(self.static_folder or ""), filename)
+        if path is not None and Path(path).suffix in MINIFIERS and Path(path).is_file():
+            return send_minified(Path(path), self.get_send_file_max_age(filename))
+        return super().send_static_file(filename)
 
 
 def create_app(config: dict | None = None) -> Flask:

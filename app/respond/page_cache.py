@@ -17,6 +17,7 @@ age out. Nothing about a person is in a kept page: the typed words are a slot.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -30,6 +31,18 @@ _MARK = secrets.token_hex(12)
 SLOT_CSRF = f"evslotcsrf{_MARK}"
 SLOT_SUBMISSION = f"evslotsubmission{_MARK}"
 SLOT_TEXT = f"evslottext{_MARK}"
+
+
+#: a box's words or preformatted text (kept as they are), or a line break and the template's
+#: indentation (and blank lines) before a tag
+_INDENT = re.compile(r"(<textarea\b.*?</textarea>|<pre\b.*?</pre>)|\n[ \t]*(?:\n[ \t]*)*(?=<)", re.S | re.I)
+
+
+def without_indentation(html: str) -> str:
+    """``html`` without the templates' indentation before tags (page bytes: about 7% of a question
+    page). A line break stays where there was one, so the page reads and lays out the same; the
+    inside of a textarea or pre is left as it is."""
+    return _INDENT.sub(lambda found: found.group(1) or "\n", html)
 
 
 class PageCache:

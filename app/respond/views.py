@@ -740,7 +740,8 @@ def _question_page(
         if csrf is not None and csrf_token is not None:
             csrf.current_token = csrf_token
         page_form.submission_id.data, page_form.text.data = submission, words
-        return render_template("respond/question.html", form=page_form, **context)
+        drawn = render_template("respond/question.html", form=page_form, **context)
+        return page_cache.without_indentation(drawn)
 
     pages = current_app.extensions["easyvoice.pages"]
     if form is not None or problem or not pages.max_bytes or _drawn_once_only():
