@@ -168,6 +168,10 @@ def audio_worker(once: bool, poll: float) -> None:
     One process with one speech engine, started once and warmed; never a web worker. Each job is
     claimed and committed on its own, so several workers can share one queue. Stops cleanly on
     SIGTERM or Ctrl+C (after the text it is building).
+
+    When no text is waiting, at most every FIGURES_REFRESH_SECONDS (0: never) it also counts and
+    keeps the dashboard's figures of months that have ended (``keep_figures``), so the first
+    reader after a month ends does not wait for it. ``--once`` does that once before it stops.
     """
     from .easyread import audio_queue
     from .easyread.speech import Speaker
@@ -186,6 +190,8 @@ def audio_worker(once: bool, poll: float) -> None:
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     built = failed = 0
+    figures_every = float(app.config["FIGURES_REFRESH_SECONDS"])
+    figures_due = 0.0  # time.monotonic() of the next count: the first moment with no text waiting
     if not once:
         click.echo(f"The audio worker is waiting for texts ({audio_queue.waiting(db.session)} queued).")
     try:
@@ -193,6 +199,9 @@ def audio_worker(once: bool, poll: float) -> None:
             job = audio_queue.claim_next(db.session)
             db.session.commit()  # the claim is seen by every other worker before the work starts
             if job is None:
+                if figures_every and time.monotonic() >= figures_due:
+                    _keep_figures_in_worker()
+                    figures_due = time.monotonic() + figures_every
                 if once:
                     break
                 stop.wait(poll)
@@ -484,18 +493,40 @@ def import_xlsform(file: Path, organisation_slug: str | None, out: Path | None) 
     )
 
 
+def _keep_figures_in_worker() -> None:
+    """``keep_figures`` for this year, where a failure (a database restarting) is said and the
+    worker goes on building audio: the next try comes after FIGURES_REFRESH_SECONDS."""
+    started = time.perf_counter()
+    try:
+        computed = keep_figures(utcnow().year)
+    except Exception as exc:  # noqa: BLE001 - the audio must go on; the next count retries
+        db.session.rollback()
+        click.echo(f"Could not keep the dashboard's figures: {type(exc).__name__}: {exc}", err=True)
+        return
+    if computed:
+        click.echo(f"Counted and kept {computed} months in {time.perf_counter() - started:.1f} s.")
+
+
 @click.command("refresh-figures")
 @click.option("--year", type=int, default=None, help="the dashboard's year (default: this year)")
 @with_appcontext
 def refresh_figures(year: int | None) -> None:
     """Count and keep the figures of every ended month not kept yet, for every organisation
-    (run it after a month ends, e.g. nightly, so no dashboard reader waits for a cold month)."""
+    (run it after a month ends, e.g. nightly, so no dashboard reader waits for a cold month; the
+    audio worker also does it every FIGURES_REFRESH_SECONDS)."""
+    started = time.perf_counter()
+    computed = keep_figures(year or utcnow().year)
+    click.echo(f"Counted and kept {computed} months in {time.perf_counter() - started:.1f} s.")
+
+
+def keep_figures(year: int) -> int:
+    """Count and keep every ended month of ``year`` and the year before that is not kept yet, for
+    every organisation, each organisation committed on its own: how many months were counted.
+    ``flask refresh-figures`` and the audio worker (between texts) call it."""
     from .reports.stored import refresh
 
-    year = year or utcnow().year
-    started = time.perf_counter()
     computed = 0
     for organisation_id in db.session.scalars(select(Organisation.id).order_by(Organisation.id)):
         computed += refresh(db.session, organisation_id, year).computed
         db.session.commit()
-    click.echo(f"Counted and kept {computed} months in {time.perf_counter() - started:.1f} s.")
+    return computed

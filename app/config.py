@@ -60,6 +60,9 @@ DEFAULTS: dict[str, object] = {
     "QUIET_ANSWER_MINUTES": 2,
     # Rendered question pages kept per worker process (respond/page_cache.py); 0: none kept.
     "PAGE_CACHE_BYTES": 32 * 1024 * 1024,
+    # The audio worker counts and keeps the dashboard's figures of ended months at most this often
+    # (seconds, when no text is waiting; app/cli.py keep_figures); 0: only `flask refresh-figures`.
+    "FIGURES_REFRESH_SECONDS": 900,
     "SIGN_IN_LIMIT": 20,  # failed sign-ins per address per 15 minutes (good ones do not count)
     # How many reverse proxies (nginx, a load balancer) stand in front of the app: their
     # X-Forwarded-For gives the client's address for limits. 0: the headers are ignored.

@@ -317,3 +317,32 @@ def test_the_worker_stops_when_the_server_stops(tmp_path: Path) -> None:
         while not worker_gone(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert worker_gone(pid), how
+
+
+def test_between_texts_the_worker_keeps_the_figures_of_ended_months(app: Flask) -> None:
+    """A year of a large provider took 33 s to count on the first dashboard read after a month
+    ended, past gunicorn's timeout (issue 15). The worker now counts and keeps ended months when no
+    text is waiting, so that reader finds them kept: a real `flask audio-worker --once`."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func
+
+    from app.models import FigureSnapshot, Organisation, utcnow
+    from app.reports import stored
+    from app.reports.figures import version_ids
+
+    result = app.test_cli_runner().invoke(args=["demo", "--answers", "3000", "--days", "100"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FigureSnapshot)) == 0
+    worker = run_worker(app)
+    assert worker.returncode == 0, worker.stderr
+    now = utcnow()
+    months = len(stored.closed_months(datetime(now.year - 1, 1, 1, tzinfo=UTC), now))
+    assert "Counted and kept" in worker.stdout, worker.stdout
+    with app.app_context():
+        org = db.session.scalar(select(Organisation.id).where(Organisation.slug == "demo"))
+        forms = dict(app.extensions["easyvoice.surveys"].questionnaires)
+        done = stored.Done()
+        stored.grouped_counts(db.session, org, list(version_ids(db.session, forms)), now.year, done=done)
+    assert (done.stored, done.computed) == (months, 0)  # the reader counted nothing but the open month
