@@ -7,21 +7,28 @@ from __future__ import annotations
 import re
 
 from flask import Flask
+from flask.testing import FlaskClient
 from helpers.app import service_code, submission_id
 from helpers.i18n import offer_languages
 
 LIMIT = 30_000
 
 
-def test_an_urdu_question_page_is_small_and_its_font_is_cached_apart(no_csrf_app: Flask) -> None:
-    app = no_csrf_app
-    offer_languages(app, "ur")
+def started_in(app: Flask, lang: str) -> FlaskClient:
+    """A client past consent on your-support in ``lang`` (offered by the demo organisation)."""
+    offer_languages(app, lang)
     client = app.test_client()
-    client.get(f"/at/{service_code(app)}?lang=ur")
+    client.get(f"/at/{service_code(app)}?lang={lang}")
     assert client.get("/begin/your-support").status_code == 302
     client.post("/settings", data={"action": "no"})
     consent = client.get("/consent").get_data(as_text=True)
     client.post("/consent", data={"submission_id": submission_id(consent), "action": "yes"})
+    return client
+
+
+def test_an_urdu_question_page_is_small_and_its_font_is_cached_apart(no_csrf_app: Flask) -> None:
+    app = no_csrf_app
+    client = started_in(app, "ur")
     page = client.get("/q/1")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and '<html lang="ur" dir="rtl">' in html
@@ -50,13 +57,7 @@ def test_a_whole_question_page_with_its_sheets_and_scripts_is_under_30_kb(no_csr
     HTML plus the style sheets and scripts it links, as sent. The single style sheet had grown to
     32 KB and made this 52 KB without any test noticing (issue 15)."""
     app = no_csrf_app
-    offer_languages(app, "pa")
-    client = app.test_client()
-    client.get(f"/at/{service_code(app)}?lang=pa")
-    assert client.get("/begin/your-support").status_code == 302
-    client.post("/settings", data={"action": "no"})
-    consent = client.get("/consent").get_data(as_text=True)
-    client.post("/consent", data={"submission_id": submission_id(consent), "action": "yes"})
+    client = started_in(app, "pa")
     questions = app.extensions["easyvoice.surveys"].questionnaires["your-support"].questions
     sizes = {}
     for number in range(1, len(questions) + 1):

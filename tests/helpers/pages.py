@@ -320,3 +320,20 @@ def expert_visit_pages(client: FlaskClient, visit_id: int, questions: int) -> li
         pages.append((url, html))
         queue += [link for link in wanted.findall(html) if link not in seen]
     return pages
+
+
+def every_page_of(app: Flask, role: str) -> tuple[FlaskClient, list[tuple[str, str]]]:
+    """The signed-in client of ``role``@demo.example and every GET page it may open in a built
+    world (tests/helpers/world.py), an expert's open visit included; at least as many pages as a
+    role has (so a test that reads them covered them)."""
+    from helpers.world import build_world, signed_in
+
+    world = build_world(app)
+    client = signed_in(app, f"{role}@demo.example")
+    pages = staff_pages(app, world, client, role)
+    if role == "expert":
+        checklist = app.extensions["easyvoice.surveys"].questionnaires["observations"]
+        pages += expert_visit_pages(client, world["visit_id"], len(checklist.questions))
+    least = {"admin": 20, "quality_lead": 10, "expert": 25, "viewer": 3}[role]
+    assert len(pages) >= least, (role, len(pages))
+    return client, pages
