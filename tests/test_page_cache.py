@@ -222,6 +222,31 @@ def test_the_filled_fields_are_this_requests_and_typed_words_are_never_kept(cach
     )
 
 
+def test_a_session_s_pages_carry_one_signed_token_unless_tokens_expire(tmp_path: Path) -> None:
+    """The token is signed once per session and process (security.csrf_token), not on every page:
+    a second later the next page carries the same token, a POST from it is taken, and another
+    person's session has its own. With a time limit on tokens each page is signed afresh, so no
+    token is older than its page says."""
+    app = make_app(tmp_path)
+    client = begin(app, "your-support")
+    first = client.get("/q/2").get_data(as_text=True)
+    time.sleep(1.1)  # a signature made now would carry another time
+    second = client.get("/q/2").get_data(as_text=True)
+    assert csrf_token(first) == csrf_token(second)
+    question = app.extensions["easyvoice.surveys"].questionnaires["your-support"].questions[1]
+    data = {"csrf_token": csrf_token(second), "submission_id": submission_id(second), "question": question.id}
+    sent = client.post("/q/2", data={**data, **real_answer(question)})
+    assert sent.status_code == 302, sent.status_code
+    other = begin(app, "your-support").get("/q/2").get_data(as_text=True)
+    assert csrf_token(other) != csrf_token(first)
+
+    limited = make_app(tmp_path / "limited", WTF_CSRF_TIME_LIMIT=3600)
+    client = begin(limited, "your-support")
+    first = client.get("/q/2").get_data(as_text=True)
+    time.sleep(1.1)
+    assert csrf_token(client.get("/q/2").get_data(as_text=True)) != csrf_token(first)
+
+
 def test_a_new_build_of_the_audio_is_on_the_next_page(
     cache_app: Flask, audio_build_run: dict[str, object]
 ) -> None:

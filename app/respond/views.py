@@ -19,11 +19,10 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, refresh
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HTTPResponse
 
-from .. import safeguarding
+from .. import safeguarding, security
 from ..audit import Actor
 from ..auth.access import current_user
 from ..db import db
@@ -756,7 +755,7 @@ def _question_page(
     page = pages.page(_page_key(response, item, answer, bool(text), context), kept)
     if page is None:
         return draw(None, submission_id, text)
-    token = generate_csrf() if current_app.config["WTF_CSRF_ENABLED"] else ""
+    token = security.csrf_token() if current_app.config["WTF_CSRF_ENABLED"] else ""
     return page_cache.fill(page, token, submission_id, text)
 
 
