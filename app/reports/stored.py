@@ -27,9 +27,9 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import Answer, FigurePeriod, FigureSnapshot, Response, StoredFigure, utcnow
+from ..models import FigurePeriod, FigureSnapshot, Response, StoredFigure, utcnow
 from ..models.figures import next_month
-from .counts import answer_language, answer_value, counted_answers, counts_query, how_answered, year_bounds
+from .counts import counts_query, grouped_answers, year_bounds
 
 #: a snapshot one generation behind is deleted once its month last changed this long ago: no
 #: request that read it as current can still be reading its rows
@@ -179,24 +179,8 @@ def count_months(
 ) -> dict[datetime, list[FigureRow]]:
     """The grouped counts of ``months`` (every questionnaire version), in one GROUP BY."""
     month = case(*((Response.started_at < next_month(m), i) for i, m in enumerate(months)), else_=-1)
-    month = month.label("month")
-    how, language, value = how_answered().label("how"), answer_language().label("language"), answer_value()
-    value = value.label("value")
-    spans = _spans(months)
-    query = (
-        counted_answers(
-            organisation_id,
-            month,
-            Response.version_id,
-            Response.service_id,
-            how,
-            language,
-            Answer.question_key,
-            value,
-            func.count(),
-        )
-        .where(or_(*(and_(Response.started_at >= a, Response.started_at < b) for a, b in spans)))
-        .group_by(month, Response.version_id, Response.service_id, how, language, Answer.question_key, value)
+    query = grouped_answers(organisation_id, month.label("month")).where(
+        or_(*(and_(Response.started_at >= a, Response.started_at < b) for a, b in _spans(months)))
     )
     counted: dict[datetime, list[FigureRow]] = {m: [] for m in months}
     for index, *rest in db.execute(query):
