@@ -488,14 +488,17 @@ def import_xlsform(file: Path, organisation_slug: str | None, out: Path | None) 
 @click.option("--year", type=int, default=None, help="the dashboard's year (default: this year)")
 @with_appcontext
 def refresh_figures(year: int | None) -> None:
-    """Count and keep the figures of every ended month not kept yet, for every organisation
-    (run it after a month ends, e.g. nightly, so no dashboard reader waits for a cold month)."""
+    """Count and keep the figures of every ended month, and every ended day of the open month,
+    not kept yet, for every organisation (run it nightly, after a day ends, so no dashboard
+    reader waits for a cold month or day)."""
     from .reports.stored import refresh
 
     year = year or utcnow().year
     started = time.perf_counter()
-    computed = 0
+    computed = days = 0
     for organisation_id in db.session.scalars(select(Organisation.id).order_by(Organisation.id)):
-        computed += refresh(db.session, organisation_id, year).computed
+        done = refresh(db.session, organisation_id, year)
+        computed, days = computed + done.computed, days + done.days_computed
         db.session.commit()
-    click.echo(f"Counted and kept {computed} months in {time.perf_counter() - started:.1f} s.")
+    took = time.perf_counter() - started
+    click.echo(f"Counted and kept {computed} months and {days} days in {took:.1f} s.")
