@@ -39,6 +39,7 @@ from app.models import (
     Response,
     Service,
     StoredFigure,
+    mark_stale,
     utcnow,
 )
 from app.models.figures import CLOCK_MARGIN, DAY, MONTH, day_start, month_start, next_month, spans_stored
@@ -589,32 +590,47 @@ def test_which_periods_a_write_marks() -> None:
     assert spans_stored(day, datetime(2026, 4, 1, 2, tzinfo=UTC)) == [MONTH]  # days replaced by the month
 
 
-def test_a_month_end_replaces_its_days(app: Flask) -> None:
-    """A reader after the month ended keeps it as a month, and its days' rows go."""
-    needs_an_ended_day()
-    org_id = with_responses(app, 100)
-    respond_in(app, FIRST_DAY + timedelta(hours=3))
-    assert_same(app, org_id)
-    assert snapshots(app, DAY) == ENDED_DAYS
-    later = next_month(FIRST_DAY) + timedelta(hours=2)  # the month has ended: no reader reads its days
-    year = FIRST_DAY.year
+def read_at(app: Flask, org_id: int, year: int, now: datetime) -> tuple[dict, dict, stored_figures.Done]:
+    """(stored + live, all live, what the read did) for a reader whose clock says ``now``."""
     with app.app_context():
         versions = list(version_ids(db.session, forms(app)))
         done = stored_figures.Done()
-        mine = grouped(
-            stored_figures.grouped_counts(db.session, org_id, versions, year, now=later, done=done)
-        )
+        mine = grouped(stored_figures.grouped_counts(db.session, org_id, versions, year, now=now, done=done))
         live = grouped(db.session.execute(counts_query(org_id, versions, year)))
         db.session.commit()
+    return mine, live, done
+
+
+def test_a_month_end_replaces_its_days(app: Flask) -> None:
+    """A reader after the month ended keeps it as a month (its own generation, not its first
+    day's), and its days' rows go once no reader's clock can still have the month open."""
+    needs_an_ended_day()
+    org_id = with_responses(app, 100)
+    respond_in(app, FIRST_DAY + timedelta(hours=3))  # the first day has a generation (1), the month none
+    assert_same(app, org_id)
+    assert snapshots(app, DAY) == ENDED_DAYS
+    year = FIRST_DAY.year
+    soon = next_month(FIRST_DAY) + timedelta(minutes=30)  # ended, within the clock margin
+    for counted in (1, 0):  # cold: the month counted; warm: its snapshot is current
+        mine, live, done = read_at(app, org_id, year, soon)
+        assert mine == live
+        assert (done.computed, done.days_stored, done.days_computed) == (counted, 0, 0)
+    assert snapshots(app, DAY) == ENDED_DAYS  # kept a while: a reader's clock may be behind
+    later = next_month(FIRST_DAY) + timedelta(hours=2)
+    with app.app_context():  # a late write after the month ended, as a writer at ``later`` marks it
+        mark_stale(db.session, org_id, FIRST_DAY + timedelta(hours=3), now=later)
+        db.session.commit()
+    mine, live, done = read_at(app, org_id, year, later)
+    assert mine == live
+    assert (done.computed, done.days_stored, done.days_computed) == (1, 0, 0)
+    with app.app_context():
         kept = db.session.scalars(
             select(FigureSnapshot.starts_at).where(
                 FigureSnapshot.span == MONTH, FigureSnapshot.starts_at == FIRST_DAY
             )
         ).all()
         day_periods = db.session.scalar(select(func.count()).where(FigurePeriod.span == DAY))
-    assert mine == live
-    assert (done.days_stored, done.days_computed) == (0, 0)
-    assert kept == [FIRST_DAY]  # the month's own snapshot
+    assert FIRST_DAY in kept  # the month's own snapshot
     assert snapshots(app, DAY) == 0 and day_periods == 0  # its days dropped
 
 
@@ -661,6 +677,7 @@ def test_a_cut_off_in_an_ended_month_counts_its_days_live(app: Flask) -> None:
     cut = LAST_MONTH + timedelta(days=5)
     respond_in(app, LAST_MONTH + timedelta(days=3, hours=3))
     assert_same(app, org_id, as_of=cut)
+    assert read(app, org_id, as_of=cut).days_computed == 0  # no day of last month counted as a day
     respond_in(app, LAST_MONTH + timedelta(days=3, hours=4))
     after = assert_same(app, org_id, as_of=cut)
     assert sum(after.values()) == 2
