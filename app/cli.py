@@ -170,8 +170,8 @@ def audio_worker(once: bool, poll: float) -> None:
     SIGTERM or Ctrl+C (after the text it is building).
 
     When no text is waiting, at most every FIGURES_REFRESH_SECONDS (0: never) it also counts and
-    keeps the dashboard's figures of months that have ended (``keep_figures``), so the first
-    reader after a month ends does not wait for it. ``--once`` does that once before it stops.
+    keeps the dashboard's figures of months and days that have ended (``keep_figures``), so the
+    first reader after a month or day ends does not wait for it. ``--once`` does that once before it stops.
     """
     from .easyread import audio_queue
     from .easyread.speech import Speaker
@@ -498,35 +498,40 @@ def _keep_figures_in_worker() -> None:
     worker goes on building audio: the next try comes after FIGURES_REFRESH_SECONDS."""
     started = time.perf_counter()
     try:
-        computed = keep_figures(utcnow().year)
+        months, days = keep_figures(utcnow().year)
     except Exception as exc:  # noqa: BLE001 - the audio must go on; the next count retries
         db.session.rollback()
         click.echo(f"Could not keep the dashboard's figures: {type(exc).__name__}: {exc}", err=True)
         return
-    if computed:
-        click.echo(f"Counted and kept {computed} months in {time.perf_counter() - started:.1f} s.")
+    if months or days:
+        took = time.perf_counter() - started
+        click.echo(f"Counted and kept {months} months and {days} days in {took:.1f} s.")
 
 
 @click.command("refresh-figures")
 @click.option("--year", type=int, default=None, help="the dashboard's year (default: this year)")
 @with_appcontext
 def refresh_figures(year: int | None) -> None:
-    """Count and keep the figures of every ended month not kept yet, for every organisation
-    (run it after a month ends, e.g. nightly, so no dashboard reader waits for a cold month; the
-    audio worker also does it every FIGURES_REFRESH_SECONDS)."""
+    """Count and keep the figures of every ended month, and every ended day of the open month,
+    not kept yet, for every organisation (run it nightly, after a day ends, so no dashboard
+    reader waits for a cold month or day; the audio worker also does it, every
+    FIGURES_REFRESH_SECONDS)."""
     started = time.perf_counter()
-    computed = keep_figures(year or utcnow().year)
-    click.echo(f"Counted and kept {computed} months in {time.perf_counter() - started:.1f} s.")
+    months, days = keep_figures(year or utcnow().year)
+    took = time.perf_counter() - started
+    click.echo(f"Counted and kept {months} months and {days} days in {took:.1f} s.")
 
 
-def keep_figures(year: int) -> int:
-    """Count and keep every ended month of ``year`` and the year before that is not kept yet, for
-    every organisation, each organisation committed on its own: how many months were counted.
-    ``flask refresh-figures`` and the audio worker (between texts) call it."""
+def keep_figures(year: int) -> tuple[int, int]:
+    """Count and keep every ended month of ``year`` and the year before, and every ended day of
+    the open month, that is not kept yet, for every organisation, each organisation committed on
+    its own: (months, days) counted. ``flask refresh-figures`` and the audio worker (between
+    texts) call it."""
     from .reports.stored import refresh
 
-    computed = 0
+    computed = days = 0
     for organisation_id in db.session.scalars(select(Organisation.id).order_by(Organisation.id)):
-        computed += refresh(db.session, organisation_id, year).computed
+        done = refresh(db.session, organisation_id, year)
+        computed, days = computed + done.computed, days + done.days_computed
         db.session.commit()
-    return computed
+    return computed, days

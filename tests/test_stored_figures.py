@@ -1,12 +1,14 @@
-"""Figures kept for ended months (issue 15, item 3) are always the live count's.
+"""Figures kept for ended months and the ended days of the open month (issue 15, item 3) are
+always the live count's.
 
-The dashboard reads ended months from stored grouped counts and counts only the open month live.
-Each test compares with the all-live count (``question_figures(..., stored=False)``, the GROUP BY
-the dashboard ran before) after something that changes what is counted in an ended month: a late
-answer, a changed answer, "who helped" at the closing questions, an offline tablet's items, a
-purge, the demo's bulk insert. Each of those fails without its hook (mark_stale). Also: two
-readers computing one month at once, a writer between a reader's count and its store, tenancy,
-and a property test of random writes and reads.
+The dashboard reads ended months, and the ended days of the open month, from stored grouped
+counts and counts only today live. Each test compares with the all-live count
+(``question_figures(..., stored=False)``, the GROUP BY the dashboard ran before) after something
+that changes what is counted in an ended month or day: a late answer, a changed answer, "who
+helped" at the closing questions, an offline tablet's items, a purge, the demo's bulk insert.
+Each of those fails without its hook (mark_stale). Also: two readers computing one period at
+once, a writer between a reader's count and its store, tenancy, a month's end replacing its
+days, and a property test of random writes and reads.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ from app.models import (
     Response,
     Service,
     StoredFigure,
+    mark_stale,
     utcnow,
 )
-from app.models.figures import month_start, next_month
+from app.models.figures import CLOCK_MARGIN, DAY, MONTH, day_start, month_start, next_month, spans_stored
 from app.reports import stored as stored_figures
 from app.reports.counts import counts_query
 from app.reports.figures import question_figures, version_ids
@@ -51,6 +54,15 @@ NOW = utcnow()
 YEAR = NOW.year
 #: the month before this one: ended, so stored
 LAST_MONTH = month_start(month_start(NOW) - timedelta(days=1))
+#: the first day of this month: ended (unless today is the first), so stored as a day
+FIRST_DAY = month_start(NOW)
+#: how many days of this month have ended (each kept as a day)
+ENDED_DAYS = (day_start(NOW) - FIRST_DAY).days
+
+
+def needs_an_ended_day() -> None:
+    if ENDED_DAYS == 0:  # pragma: no cover - on the first of a month no day of it has ended
+        pytest.skip("no day of this month has ended yet")
 
 
 def forms(app: Flask) -> dict:
@@ -94,9 +106,22 @@ def with_responses(app: Flask, count: int = 150, seed: int = 5) -> int:
         return org.id
 
 
-def snapshots(app: Flask) -> int:
+def snapshots(app: Flask, span: str = MONTH) -> int:
+    """How many months (or days) have stored figures."""
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(FigureSnapshot))
+        return db.session.scalar(
+            select(func.count()).select_from(FigureSnapshot).where(FigureSnapshot.span == span)
+        )
+
+
+def read(app: Flask, org_id: int, **kwargs) -> stored_figures.Done:  # type: ignore[no-untyped-def]
+    """What a dashboard read did (kept, counted and stored)."""
+    with app.app_context():
+        done = stored_figures.Done()
+        versions = list(version_ids(db.session, forms(app)))
+        stored_figures.grouped_counts(db.session, org_id, versions, YEAR, done=done, **kwargs)
+        db.session.commit()
+    return done
 
 
 def respond_in(app: Flask, when: datetime, value: str | None = None, service: str = "Oak House") -> int:
@@ -315,10 +340,13 @@ def test_two_readers_computing_the_same_months_at_once(app: Flask) -> None:
     assert errors == []
     assert results == [live, live]
     with app.app_context():
-        per_month = db.session.execute(
-            select(FigureSnapshot.starts_at, func.count()).group_by(FigureSnapshot.starts_at)
+        per_period = db.session.execute(
+            select(FigureSnapshot.span, FigureSnapshot.starts_at, func.count()).group_by(
+                FigureSnapshot.span, FigureSnapshot.starts_at
+            )
         ).all()
-    assert per_month and all(n == 1 for _month, n in per_month)
+    assert per_period and all(n == 1 for _span, _start, n in per_period)
+    assert sum(span == DAY for span, _start, _n in per_period) == ENDED_DAYS  # each day stored once
     assert_same(app, org_id)
 
 
@@ -427,7 +455,7 @@ def test_demo_answers_then_refresh_figures(app: Flask) -> None:
     result = runner.invoke(args=["refresh-figures"])
     assert result.exit_code == 0, result.output
     months = len(stored_figures.closed_months(datetime(YEAR - 1, 1, 1, tzinfo=UTC), NOW))
-    assert f"Counted and kept {months} months" in result.output
+    assert f"Counted and kept {months} months and {ENDED_DAYS} days" in result.output
     assert snapshots(app) == months
     with app.app_context():
         done = stored_figures.Done()
@@ -435,4 +463,228 @@ def test_demo_answers_then_refresh_figures(app: Flask) -> None:
         stored_figures.grouped_counts(db.session, org_id, versions, YEAR, done=done)
     assert (done.stored, done.computed) == (months, 0)
     assert_same(app, org_id)
-    assert "Counted and kept 0 months" in runner.invoke(args=["refresh-figures"]).output
+    assert snapshots(app, DAY) == ENDED_DAYS
+    assert "Counted and kept 0 months and 0 days" in runner.invoke(args=["refresh-figures"]).output
+
+
+# -- the ended days of the open month -------------------------------------------------------------
+
+
+def test_the_open_months_ended_days_are_kept_and_only_today_is_live(app: Flask) -> None:
+    needs_an_ended_day()
+    org_id = with_responses(app, 100)
+    for day in range(ENDED_DAYS):
+        respond_in(app, FIRST_DAY + timedelta(days=day, hours=9))
+    assert_same(app, org_id)  # cold: the days counted and stored
+    assert snapshots(app, DAY) == ENDED_DAYS
+    done = read(app, org_id)
+    assert (done.days_stored, done.days_computed) == (ENDED_DAYS, 0)  # warm: kept
+    assert done.live_from == day_start(NOW)
+    assert_same(app, org_id)
+    assert_same(app, org_id, as_of=day_start(NOW))  # the staff dashboard's cut-off: nothing live
+    assert_same(app, org_id, as_of=day_start(NOW) - timedelta(hours=5))  # a cut-off in an ended day
+
+
+def day_generation(app: Flask, org_id: int, day: datetime) -> int | None:
+    with app.app_context():
+        return db.session.scalar(
+            select(FigurePeriod.generation).where(
+                FigurePeriod.organisation_id == org_id,
+                FigurePeriod.span == DAY,
+                FigurePeriod.starts_at == day,
+            )
+        )
+
+
+def test_a_late_answer_to_an_earlier_day_of_the_open_month(app: Flask) -> None:
+    """An offline tablet's answer to a response started on an earlier day: that day's kept
+    figures are no longer used, its count changes, and the other days stay kept."""
+    needs_an_ended_day()
+    org_id = demo_org(app)
+    respond_in(app, FIRST_DAY + timedelta(hours=3))
+    before = assert_same(app, org_id)
+    assert day_generation(app, org_id, FIRST_DAY) == 1  # the first answer (to an ended day) made it
+    respond_in(app, FIRST_DAY + timedelta(hours=5))
+    assert day_generation(app, org_id, FIRST_DAY) == 2  # the write raised the day's generation
+    done = read(app, org_id)
+    assert (done.days_stored, done.days_computed) == (ENDED_DAYS - 1, 1)  # that day counted again
+    after = assert_same(app, org_id)
+    assert sum(after.values()) == sum(before.values()) + 1
+
+
+def test_a_changed_answer_on_an_earlier_day(app: Flask) -> None:
+    needs_an_ended_day()
+    org_id = demo_org(app)
+    question = forms(app)[SLUG].questions[0]
+    response_id = respond_in(app, FIRST_DAY + timedelta(hours=3), question.choices[0].value)
+    assert_same(app, org_id)
+    answer_again(app, response_id, question.choices[-1].value)
+    after = assert_same(app, org_id)
+    assert any(key[-1] == question.choices[-1].value for key in after)
+
+
+def test_who_helped_given_after_midnight(app: Flask) -> None:
+    """Started yesterday, "who helped" given at the closing questions today."""
+    needs_an_ended_day()
+    org_id = demo_org(app)
+    response_id = respond_in(app, day_start(NOW) - timedelta(minutes=10))
+    before = assert_same(app, org_id)
+    assert {key[3] for key in before} == {"own"}
+    with app.app_context():
+        journey.record_context(db.session.get(Response, response_id), helped_by=["staff"])
+        db.session.commit()
+    after = assert_same(app, org_id)
+    assert {key[3] for key in after} == {"helped"}
+
+
+def test_a_purge_into_the_open_month(app: Flask) -> None:
+    needs_an_ended_day()
+    org_id = with_responses(app, 100)
+    respond_in(app, FIRST_DAY + timedelta(hours=1))
+    respond_in(app, FIRST_DAY + timedelta(hours=2))
+    before = assert_same(app, org_id)
+    with app.app_context():
+        purged = purge_responses(db.session, (NOW - (FIRST_DAY + timedelta(hours=12))).days)
+        db.session.commit()
+    assert purged
+    after = assert_same(app, org_id)
+    assert sum(after.values()) < sum(before.values())
+
+
+def test_the_demos_bulk_insert_into_ended_days(app: Flask) -> None:
+    needs_an_ended_day()
+    org_id = demo_org(app)
+    with app.app_context():
+        org = db.session.get(Organisation, org_id)
+        add_responses(db.session, org, forms(app).values(), 30, seed=1, since=FIRST_DAY)
+        db.session.commit()
+    before = assert_same(app, org_id)
+    with app.app_context():
+        org = db.session.get(Organisation, org_id)
+        add_responses(db.session, org, forms(app).values(), 30, seed=2, since=FIRST_DAY)
+        db.session.commit()
+    done = read(app, org_id)
+    assert done.days_computed == ENDED_DAYS  # every ended day counted again
+    after = assert_same(app, org_id)
+    assert sum(after.values()) > sum(before.values())
+
+
+def test_todays_writes_mark_nothing(app: Flask) -> None:
+    if NOW + CLOCK_MARGIN >= day_start(NOW) + timedelta(days=1):  # pragma: no cover - near midnight
+        pytest.skip("within the clock margin of midnight today's writes mark today")
+    org_id = demo_org(app)
+    respond_in(app, NOW - timedelta(minutes=1))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FigurePeriod)) == 0
+    assert_same(app, org_id)
+
+
+def test_which_periods_a_write_marks() -> None:
+    """A month once ended; a day once ended while its month is open (or ended within the clock
+    margin); nothing for today."""
+    day = datetime(2026, 3, 10, 14, tzinfo=UTC)
+    assert spans_stored(day, datetime(2026, 3, 10, 18, tzinfo=UTC)) == []  # today
+    assert spans_stored(day, datetime(2026, 3, 10, 23, 30, tzinfo=UTC)) == [DAY]  # within the margin
+    assert spans_stored(day, datetime(2026, 3, 11, 1, tzinfo=UTC)) == [DAY]  # yesterday
+    assert spans_stored(day, datetime(2026, 4, 1, 0, 30, tzinfo=UTC)) == [MONTH, DAY]  # month just ended
+    assert spans_stored(day, datetime(2026, 4, 1, 2, tzinfo=UTC)) == [MONTH]  # days replaced by the month
+
+
+def read_at(app: Flask, org_id: int, year: int, now: datetime) -> tuple[dict, dict, stored_figures.Done]:
+    """(stored + live, all live, what the read did) for a reader whose clock says ``now``."""
+    with app.app_context():
+        versions = list(version_ids(db.session, forms(app)))
+        done = stored_figures.Done()
+        mine = grouped(stored_figures.grouped_counts(db.session, org_id, versions, year, now=now, done=done))
+        live = grouped(db.session.execute(counts_query(org_id, versions, year)))
+        db.session.commit()
+    return mine, live, done
+
+
+def test_a_month_end_replaces_its_days(app: Flask) -> None:
+    """A reader after the month ended keeps it as a month (its own generation, not its first
+    day's), and its days' rows go once no reader's clock can still have the month open."""
+    needs_an_ended_day()
+    org_id = with_responses(app, 100)
+    respond_in(app, FIRST_DAY + timedelta(hours=3))  # the first day has a generation (1), the month none
+    assert_same(app, org_id)
+    assert snapshots(app, DAY) == ENDED_DAYS
+    year = FIRST_DAY.year
+    soon = next_month(FIRST_DAY) + timedelta(minutes=30)  # ended, within the clock margin
+    for counted in (1, 0):  # cold: the month counted; warm: its snapshot is current
+        mine, live, done = read_at(app, org_id, year, soon)
+        assert mine == live
+        assert (done.computed, done.days_stored, done.days_computed) == (counted, 0, 0)
+    assert snapshots(app, DAY) == ENDED_DAYS  # kept a while: a reader's clock may be behind
+    later = next_month(FIRST_DAY) + timedelta(hours=2)
+    with app.app_context():  # a late write after the month ended, as a writer at ``later`` marks it
+        mark_stale(db.session, org_id, FIRST_DAY + timedelta(hours=3), now=later)
+        db.session.commit()
+    mine, live, done = read_at(app, org_id, year, later)
+    assert mine == live
+    assert (done.computed, done.days_stored, done.days_computed) == (1, 0, 0)
+    with app.app_context():
+        kept = db.session.scalars(
+            select(FigureSnapshot.starts_at).where(
+                FigureSnapshot.span == MONTH, FigureSnapshot.starts_at == FIRST_DAY
+            )
+        ).all()
+        day_periods = db.session.scalar(select(func.count()).where(FigurePeriod.span == DAY))
+    assert FIRST_DAY in kept  # the month's own snapshot
+    assert snapshots(app, DAY) == 0 and day_periods == 0  # its days dropped
+
+
+def test_a_writer_between_a_readers_count_and_its_store_of_a_day(app: Flask) -> None:
+    needs_an_ended_day()
+    org_id = demo_org(app)
+    respond_in(app, FIRST_DAY + timedelta(hours=3))
+    assert_same(app, org_id)
+    with app.app_context():
+        reader = Session(db.engine)
+        period = reader.execute(
+            select(FigurePeriod.generation, FigurePeriod.changed_at).where(
+                FigurePeriod.organisation_id == org_id,
+                FigurePeriod.span == DAY,
+                FigurePeriod.starts_at == FIRST_DAY,
+            )
+        ).one()
+        counted = stored_figures.count_months(reader, org_id, [FIRST_DAY], span=DAY)
+        reader.commit()
+        respond_in(app, FIRST_DAY + timedelta(hours=4))  # commits, raising the day's generation
+        stored_figures.store_months(reader, org_id, {FIRST_DAY: tuple(period)}, counted, NOW, span=DAY)
+        reader.commit()
+        reader.close()
+    assert_same(app, org_id)
+
+
+def test_an_ended_day_without_a_hook_would_be_stale(app: Flask) -> None:
+    """What the hooks prevent on a day: a write that bypasses them leaves the kept day behind."""
+    needs_an_ended_day()
+    org_id = demo_org(app)
+    response_id = respond_in(app, FIRST_DAY + timedelta(hours=3))
+    assert_same(app, org_id)
+    with app.app_context():
+        db.session.execute(update(Response).where(Response.id == response_id).values(answered_by="family"))
+        db.session.commit()
+    mine, live = both(app, org_id)
+    assert mine != live
+
+
+def test_a_cut_off_in_an_ended_month_counts_its_days_live(app: Flask) -> None:
+    """Days are kept only of the month open now (only those are marked by writers): a cut-off
+    in last month counts its part of that month live, so a late write there is counted."""
+    org_id = demo_org(app)
+    cut = LAST_MONTH + timedelta(days=5)
+    respond_in(app, LAST_MONTH + timedelta(days=3, hours=3))
+    assert_same(app, org_id, as_of=cut)
+    assert read(app, org_id, as_of=cut).days_computed == 0  # no day of last month counted as a day
+    respond_in(app, LAST_MONTH + timedelta(days=3, hours=4))
+    after = assert_same(app, org_id, as_of=cut)
+    assert sum(after.values()) == 2
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count()).where(FigureSnapshot.starts_at < FIRST_DAY, FigureSnapshot.span == DAY)
+            )
+            == 0
+        )

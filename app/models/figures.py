@@ -1,14 +1,17 @@
 """Figures kept for closed periods (issue 15, item 3): grouped answer counts per organisation
-and calendar month (UTC), so the dashboard does not count every answer of two years again.
+and calendar month (UTC), and per ended day (UTC) of the open month, so the dashboard does not
+count every answer of two years again, nor the whole open month on its last day.
 
-Three small tables:
+A period is (organisation, span, start): span ``month`` (a calendar month) or ``day`` (a UTC day
+of the month still open; once that month has ended its month snapshot replaces its days, and
+their rows are dropped: ``stored.drop_days``). Three small tables:
 
-* ``figure_period``: one row per (organisation, month) that has changed since the month ended,
-  with a generation that every such change raises (``mark_stale``). No row means generation 0.
-* ``figure_snapshot``: "the figures of (organisation, month) as of generation g are stored".
-  It is used only while g is still the month's generation, so a change made after it was
-  computed (an offline tablet's late answer, "who helped" at the closing questions, a purge) is
-  never read from it.
+* ``figure_period``: one row per (organisation, span, start) that has changed since the period
+  ended, with a generation that every such change raises (``mark_stale``). No row: generation 0.
+* ``figure_snapshot``: "the figures of (organisation, span, start) as of generation g are
+  stored". It is used only while g is still the period's generation, so a change made after it
+  was computed (an offline tablet's late answer, "who helped" at the closing questions after
+  midnight, a purge) is never read from it.
 * ``stored_figure``: the grouped counts of one snapshot, with exactly the dimensions the
   dashboard needs (questionnaire version, service, how answered, language, question, value).
 """
@@ -24,10 +27,13 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from .base import Base, UTCDateTime, utcnow
 from .response import Answer, Response
 
-#: A write to a month that ends later than this from now cannot touch stored figures (only
-#: ended months are stored), so it marks nothing: answers given today never contend on a row.
+#: A write to a period that ends later than this from now cannot touch stored figures (only
+#: ended periods are stored), so it marks nothing: answers given today never contend on a row.
 #: The margin covers clocks of different hosts that disagree by a little.
 CLOCK_MARGIN = timedelta(hours=1)
+
+#: the spans of a period
+MONTH, DAY = "month", "day"
 
 # Responses by when they were started: the dashboard counts the open month live by this range.
 Index("ix_response_started_at", Response.started_at)
@@ -37,27 +43,31 @@ Index("ix_answer_question_key", Answer.question_key, Answer.created_at)
 
 
 class FigurePeriod(Base):
-    """The generation of one organisation's month: raised by every change to its answers."""
+    """The generation of one organisation's month or day: raised by every change to its answers."""
 
     __tablename__ = "figure_period"
-    __table_args__ = (UniqueConstraint("organisation_id", "starts_at"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "span", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    #: the first moment of the month, UTC
+    #: month | day
+    span: Mapped[str] = mapped_column(String(8), server_default=MONTH)
+    #: the first moment of the month or day, UTC
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     generation: Mapped[int] = mapped_column(Integer, default=1)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class FigureSnapshot(Base):
-    """The stored figures of one organisation's month, as of one generation."""
+    """The stored figures of one organisation's month or day, as of one generation."""
 
     __tablename__ = "figure_snapshot"
-    __table_args__ = (UniqueConstraint("organisation_id", "starts_at", "generation"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "span", "starts_at", "generation"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    #: month | day
+    span: Mapped[str] = mapped_column(String(8), server_default=MONTH)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     generation: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -91,40 +101,86 @@ def next_month(start: datetime) -> datetime:
     return datetime(start.year + (start.month == 12), start.month % 12 + 1, 1, tzinfo=UTC)
 
 
+def day_start(moment: datetime) -> datetime:
+    """The first moment (UTC) of ``moment``'s day in UTC."""
+    moment = moment.astimezone(UTC)
+    return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+
+
+def next_day(start: datetime) -> datetime:
+    return start + timedelta(days=1)
+
+
+def period_start(span: str, moment: datetime) -> datetime:
+    return month_start(moment) if span == MONTH else day_start(moment)
+
+
+def period_end(span: str, start: datetime) -> datetime:
+    return next_month(start) if span == MONTH else next_day(start)
+
+
 def may_be_stored(started_at: datetime, now: datetime | None = None) -> bool:
-    """Whether the month ``started_at`` falls in may have stored figures (it has ended, give or
-    take CLOCK_MARGIN): writes to any other month need not mark anything."""
-    return next_month(month_start(started_at)) <= (now or utcnow()) + CLOCK_MARGIN
+    """Whether the month or the day ``started_at`` falls in may have stored figures (it has
+    ended, give or take CLOCK_MARGIN): writes to any other moment (today) need not mark anything."""
+    return next_day(day_start(started_at)) <= (now or utcnow()) + CLOCK_MARGIN
+
+
+def spans_stored(started_at: datetime, now: datetime) -> list[str]:
+    """The spans whose period around ``started_at`` may have stored figures at ``now``: its month
+    once ended; its day once ended, while its month is open (or ended less than CLOCK_MARGIN ago:
+    a reader whose clock is behind may still read that month's days)."""
+    spans = []
+    if next_month(month_start(started_at)) <= now + CLOCK_MARGIN:
+        spans.append(MONTH)
+    if next_day(day_start(started_at)) <= now + CLOCK_MARGIN and next_month(month_start(started_at)) > (
+        now - CLOCK_MARGIN
+    ):
+        spans.append(DAY)
+    return spans
 
 
 def mark_stale(db: Session, organisation_id: int, started_at: datetime, now: datetime | None = None) -> bool:
-    """Raise the generation of the month ``started_at`` falls in, when it may be stored.
+    """Raise the generation of the month and of the day ``started_at`` falls in, each when it
+    may be stored (``spans_stored``).
 
     Call it in the same transaction as every change to what the dashboard counts of a response
-    started at ``started_at`` (its answers, their choices, who helped, ...). One statement (an
-    upsert), so two writers at once both count. Returns whether it marked anything.
+    started at ``started_at`` (its answers, their choices, who helped, ...). One statement per
+    period (an upsert), so two writers at once both count. Returns whether it marked anything.
     """
     now = now or utcnow()
-    start = month_start(started_at)
-    if not may_be_stored(start, now):  # not ended: nothing of it is stored
-        return False
+    spans = spans_stored(started_at, now)
+    for span in spans:  # month before day: two writers mark in one order, never in a circle
+        _raise(db, organisation_id, span, period_start(span, started_at), now)
+    return bool(spans)
+
+
+def _raise(db: Session, organisation_id: int, span: str, start: datetime, now: datetime) -> None:
     insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(FigurePeriod).values(
-        organisation_id=organisation_id, starts_at=start, generation=1, changed_at=now
+        organisation_id=organisation_id, span=span, starts_at=start, generation=1, changed_at=now
     )
     statement = statement.on_conflict_do_update(
-        index_elements=[FigurePeriod.organisation_id, FigurePeriod.starts_at],
+        index_elements=[FigurePeriod.organisation_id, FigurePeriod.span, FigurePeriod.starts_at],
         set_={"generation": FigurePeriod.generation + 1, "changed_at": now},
     )
     db.execute(statement)
-    return True
 
 
 def mark_months_stale(db: Session, organisation_id: int, first: datetime, last: datetime) -> int:
-    """``mark_stale`` for every month from ``first``'s to ``last``'s (bulk writes: the demo, a
-    purge). Returns how many months were marked."""
-    marked, start, now = 0, month_start(first), utcnow()
+    """``mark_stale`` for every month from ``first``'s to ``last``'s, and every day of them that
+    may be stored (bulk writes: the demo, a purge). Returns how many periods were marked."""
+    marked, now = 0, utcnow()
+    start = month_start(first)
     while start <= last:
-        marked += mark_stale(db, organisation_id, start, now)
+        if MONTH in spans_stored(start, now):
+            _raise(db, organisation_id, MONTH, start, now)
+            marked += 1
         start = next_month(start)
+    # Days: only those of the open month (or one ended within the margin) can be stored.
+    start = max(day_start(first), month_start(now - CLOCK_MARGIN))
+    while start <= last:
+        if DAY in spans_stored(start, now):
+            _raise(db, organisation_id, DAY, start, now)
+            marked += 1
+        start = next_day(start)
     return marked

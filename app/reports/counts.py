@@ -51,6 +51,21 @@ def counted_answers(organisation_id: int, *columns):  # type: ignore[no-untyped-
     )
 
 
+def grouped_answers(organisation_id: int, lead):  # type: ignore[no-untyped-def]
+    """SELECT ``lead``, version, service, how, language, question, value, count over the
+    organisation's counted answers, GROUP BY ``lead`` and the six keys: the one grouping of the
+    live count (``lead``: this year or last) and of the stored figures (``lead``: which period)."""
+    keys = (
+        Response.version_id,
+        Response.service_id,
+        how_answered().label("how"),
+        answer_language().label("language"),
+        Answer.question_key,
+        answer_value().label("value"),
+    )
+    return counted_answers(organisation_id, lead, *keys, func.count().label("n")).group_by(lead, *keys)
+
+
 def counts_query(
     organisation_id: int,
     version_ids: Iterable[int],
@@ -61,8 +76,8 @@ def counts_query(
     """The one GROUP BY behind the dashboard: answers of this year and last, skips left out.
 
     ``as_of``: count only responses started before then (see figures.start_of_day).
-    ``since``: count only responses started from then on (the open month: the months before it
-    come from stored figures).
+    ``since``: count only responses started from then on (the live part, today: the months and
+    days before it come from stored figures).
     """
     start_last, _ = year_bounds(year - 1)
     start_this, end_this = year_bounds(year)
@@ -71,27 +86,8 @@ def counts_query(
     if since is not None:
         start_last = max(start_last, since)
     this_year = case((Response.started_at >= start_this, 1), else_=0).label("this_year")
-    how = how_answered().label("how")
-    language = answer_language().label("language")
-    value = answer_value().label("value")
-    return (
-        counted_answers(
-            organisation_id,
-            this_year,
-            Response.version_id,
-            Response.service_id,
-            how,
-            language,
-            Answer.question_key,
-            value,
-            func.count().label("n"),
-        )
-        .where(
-            Response.version_id.in_(list(version_ids)),
-            Response.started_at >= start_last,
-            Response.started_at < end_this,
-        )
-        .group_by(
-            this_year, Response.version_id, Response.service_id, how, language, Answer.question_key, value
-        )
+    return grouped_answers(organisation_id, this_year).where(
+        Response.version_id.in_(list(version_ids)),
+        Response.started_at >= start_last,
+        Response.started_at < end_this,
     )

@@ -1,19 +1,28 @@
-"""Figures that don't grow with history (issue 15, item 3): closed months from stored counts.
+"""Figures that don't grow with history (issue 15, item 3): ended periods from stored counts.
 
 The dashboard's counts (``counts.counts_query``) grouped every answer of two years on every read.
 Now each calendar month (UTC, so months fit the years) that has ended is grouped once, kept in
-``stored_figure`` (see app/models/figures.py), and read back as a few hundred grouped rows; only
-the open month, up to the cut-off, is grouped live. Suppression still runs on the summed grouped
-counts, exactly as before: the result is the live count's, row for row (tests/test_stored_figures.py).
+``stored_figure`` (see app/models/figures.py), and read back as a few hundred grouped rows; so is
+each ended day (UTC) of the open month, so that on a month's last day the read does not group a
+whole month live. Only today, up to the cut-off, is grouped live. Suppression still runs on the
+summed grouped counts, exactly as before: kept months + kept days + live today is the live
+count's result, row for row (tests/test_stored_figures.py).
+
+A period is (organisation, span, start), span ``month`` or ``day``. Days are read only of the
+month open at the reader's clock; a cut-off in an earlier month counts that month's part live.
+Once a month has ended its snapshot replaces its days, whose rows are dropped
+(``drop_days``, when something is next stored, an hour after the month ended).
 
 Never stale: every write to what is counted (an answer, its choices, who helped, a purge, the
-demo's bulk insert) raises its month's generation in the same transaction
-(``models.mark_stale``), and a snapshot is read only while its generation is the month's.
-A snapshot is labelled with the generation read *before* its answers were counted, so a change
-committed while it was being counted leaves it one generation behind, never wrong and current.
+demo's bulk insert) raises the generation of its month and of its day in the same transaction
+(``models.mark_stale``, by when the response was started), each only once that period may be
+stored: writes to today (and to a month not ended) mark nothing, so they never contend on a row.
+A snapshot is read only while its generation is the period's. A snapshot is labelled with the
+generation read *before* its answers were counted, so a change committed while it was being
+counted leaves it one generation behind, never wrong and current.
 
-Computing happens in the request that first needs a month (its one commit keeps it) or in
-``flask refresh-figures``. Two requests computing one month at once: the snapshot's unique key
+Computing happens in the request that first needs a period (its one commit keeps it) or in
+``flask refresh-figures``. Two requests computing one period at once: the snapshot's unique key
 lets one store it (``ON CONFLICT DO NOTHING``); the other uses what it counted and stores nothing.
 """
 
@@ -27,26 +36,30 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import Answer, FigurePeriod, FigureSnapshot, Response, StoredFigure, utcnow
-from ..models.figures import next_month
-from .counts import answer_language, answer_value, counted_answers, counts_query, how_answered, year_bounds
+from ..models import FigurePeriod, FigureSnapshot, Response, StoredFigure, utcnow
+from ..models.figures import CLOCK_MARGIN, DAY, MONTH, month_start, next_day, next_month, period_end
+from .counts import counts_query, grouped_answers, year_bounds
 
-#: a snapshot one generation behind is deleted once its month last changed this long ago: no
-#: request that read it as current can still be reading its rows
+#: a snapshot one generation behind is deleted once its period last changed this long ago: no
+#: request that read it as current can still be reading its rows. The days of a month that ended
+#: this long ago (and CLOCK_MARGIN: no reader's clock can still have it open) are deleted too.
 KEEP_SUPERSEDED = timedelta(hours=1)
 
 #: (this_year, version, service, how, language, question, value, n): one grouped row
 Row = tuple[int, int, int, str, str | None, str, str, int]
-#: (version, service, how, language, question, value, n): one stored row of a month
+#: (version, service, how, language, question, value, n): one stored row of a period
 FigureRow = tuple[int, int, str, str | None, str, str, int]
 
 
 @dataclass
 class Done:
-    """What one read did: months read from stored figures, counted and stored, counted live."""
+    """What one read did: months (and days of the open month) read from stored figures, counted
+    and stored; where the live count began."""
 
     stored: int = 0
     computed: int = 0
+    days_stored: int = 0
+    days_computed: int = 0
     live_from: datetime | None = None
 
 
@@ -57,6 +70,15 @@ def closed_months(start: datetime, cut: datetime) -> list[datetime]:
         months.append(month)
         month = next_month(month)
     return months
+
+
+def closed_days(start: datetime, cut: datetime) -> list[datetime]:
+    """The days from ``start`` that ended by ``cut`` (their first moments, UTC)."""
+    days, day = [], start
+    while next_day(day) <= cut:
+        days.append(day)
+        day = next_day(day)
+    return days
 
 
 def grouped_counts(
@@ -70,19 +92,27 @@ def grouped_counts(
     done: Done | None = None,
     live: bool = True,
 ) -> list[Row]:
-    """The rows of ``counts.counts_query`` (summed the same way they add up to the same counts),
-    closed months from stored figures and the open month live."""
+    """The rows of ``counts.counts_query`` (summed the same way they add up to the same counts):
+    ended months and the ended days of the open month from stored figures, the rest live."""
     versions = list(version_ids)
     now = now or utcnow()
     done = done if done is not None else Done()
     start_last, _ = year_bounds(year - 1)
     start_this, end_this = year_bounds(year)
     end = min(end_this, as_of) if as_of is not None else end_this
-    months = closed_months(start_last, min(end, now))
+    cut = min(end, now)
+    months = closed_months(start_last, cut)
     rows: list[Row] = []
     if months:
-        rows.extend(_closed(db, organisation_id, months, versions, start_this, now, done))
+        rows.extend(_closed(db, organisation_id, MONTH, months, versions, start_this, now, done))
     live_from = next_month(months[-1]) if months else start_last
+    # Days are kept only of the month open now (writers mark only those: figures.spans_stored);
+    # a cut-off in an earlier month counts that month's part live, as before.
+    if live_from == month_start(now):
+        days = closed_days(live_from, cut)
+        if days:
+            rows.extend(_closed(db, organisation_id, DAY, days, versions, start_this, now, done))
+            live_from = next_day(days[-1])
     if live and live_from < end:
         done.live_from = live_from
         live_query = counts_query(organisation_id, versions, year, as_of, since=live_from)
@@ -93,24 +123,26 @@ def grouped_counts(
 def _closed(
     db: Session,
     organisation_id: int,
-    months: list[datetime],
+    span: str,
+    starts: list[datetime],
     versions: list[int],
     start_this: datetime,
     now: datetime,
     done: Done,
 ) -> Iterator[Row]:
-    # 1. The months' generations, read before anything is counted (see the module's docstring).
+    # 1. The periods' generations, read before anything is counted (see the module's docstring).
     periods = {
-        starts: (generation, changed)
-        for starts, generation, changed in db.execute(
+        start: (generation, changed)
+        for start, generation, changed in db.execute(
             select(FigurePeriod.starts_at, FigurePeriod.generation, FigurePeriod.changed_at).where(
                 FigurePeriod.organisation_id == organisation_id,
-                FigurePeriod.starts_at >= months[0],
-                FigurePeriod.starts_at <= months[-1],
+                FigurePeriod.span == span,
+                FigurePeriod.starts_at >= starts[0],
+                FigurePeriod.starts_at <= starts[-1],
             )
         )
     }
-    # 2. The snapshots that are current (their generation is still the month's).
+    # 2. The snapshots that are current (their generation is still the period's).
     current = dict(
         db.execute(
             select(FigureSnapshot.starts_at, FigureSnapshot.id)
@@ -118,19 +150,26 @@ def _closed(
                 FigurePeriod,
                 and_(
                     FigurePeriod.organisation_id == FigureSnapshot.organisation_id,
+                    FigurePeriod.span == FigureSnapshot.span,
                     FigurePeriod.starts_at == FigureSnapshot.starts_at,
                 ),
             )
             .where(
                 FigureSnapshot.organisation_id == organisation_id,
-                FigureSnapshot.starts_at >= months[0],
-                FigureSnapshot.starts_at <= months[-1],
+                FigureSnapshot.span == span,
+                FigureSnapshot.starts_at >= starts[0],
+                FigureSnapshot.starts_at <= starts[-1],
                 FigureSnapshot.generation == func.coalesce(FigurePeriod.generation, 0),
             )
         ).all()
     )
-    missing = [month for month in months if month not in current]
-    done.stored += len(months) - len(missing)
+    missing = [start for start in starts if start not in current]
+    if span == MONTH:
+        done.stored += len(starts) - len(missing)
+        done.computed += len(missing)
+    else:
+        done.days_stored += len(starts) - len(missing)
+        done.days_computed += len(missing)
     if current and versions:
         this_year = case((FigureSnapshot.starts_at >= start_this, 1), else_=0)
         columns = (
@@ -151,11 +190,12 @@ def _closed(
             .group_by(this_year, *columns)
         )
     if missing:
-        done.computed += len(missing)
-        counted = compute(db, organisation_id, missing, {m: periods.get(m, (0, None)) for m in missing}, now)
-        for month, month_rows in counted.items():
-            this = int(month >= start_this)
-            for version, service, how, language, question, value, n in month_rows:
+        counted = compute(
+            db, organisation_id, missing, {m: periods.get(m, (0, None)) for m in missing}, now, span=span
+        )
+        for start, period_rows in counted.items():
+            this = int(start >= start_this)
+            for version, service, how, language, question, value, n in period_rows:
                 if version in versions:
                     yield this, version, service, how, language, question, value, n
 
@@ -163,44 +203,32 @@ def _closed(
 def compute(
     db: Session,
     organisation_id: int,
-    months: list[datetime],
+    starts: list[datetime],
     periods: dict[datetime, tuple[int, datetime | None]],
     now: datetime,
+    *,
+    span: str = MONTH,
 ) -> dict[datetime, list[FigureRow]]:
-    """Count ``months`` and store each as a snapshot of the generation given in ``periods``
-    (read before this count). Returns the counts."""
-    counted = count_months(db, organisation_id, months)
-    store_months(db, organisation_id, periods, counted, now)
+    """Count the periods (months or days) beginning at ``starts`` and store each as a snapshot
+    of the generation given in ``periods`` (read before this count). Returns the counts."""
+    counted = count_months(db, organisation_id, starts, span=span)
+    store_months(db, organisation_id, periods, counted, now, span=span)
+    drop_days(db, organisation_id, month_start(now - max(KEEP_SUPERSEDED, CLOCK_MARGIN)))
     return counted
 
 
 def count_months(
-    db: Session, organisation_id: int, months: list[datetime]
+    db: Session, organisation_id: int, starts: list[datetime], *, span: str = MONTH
 ) -> dict[datetime, list[FigureRow]]:
-    """The grouped counts of ``months`` (every questionnaire version), in one GROUP BY."""
-    month = case(*((Response.started_at < next_month(m), i) for i, m in enumerate(months)), else_=-1)
-    month = month.label("month")
-    how, language, value = how_answered().label("how"), answer_language().label("language"), answer_value()
-    value = value.label("value")
-    spans = _spans(months)
-    query = (
-        counted_answers(
-            organisation_id,
-            month,
-            Response.version_id,
-            Response.service_id,
-            how,
-            language,
-            Answer.question_key,
-            value,
-            func.count(),
-        )
-        .where(or_(*(and_(Response.started_at >= a, Response.started_at < b) for a, b in spans)))
-        .group_by(month, Response.version_id, Response.service_id, how, language, Answer.question_key, value)
+    """The grouped counts of the months (or days) beginning at ``starts`` (every questionnaire
+    version), in one GROUP BY."""
+    which = case(*((Response.started_at < period_end(span, m), i) for i, m in enumerate(starts)), else_=-1)
+    query = grouped_answers(organisation_id, which.label("period")).where(
+        or_(*(and_(Response.started_at >= a, Response.started_at < b) for a, b in _spans(span, starts)))
     )
-    counted: dict[datetime, list[FigureRow]] = {m: [] for m in months}
+    counted: dict[datetime, list[FigureRow]] = {m: [] for m in starts}
     for index, *rest in db.execute(query):
-        counted[months[index]].append(tuple(rest))  # type: ignore[arg-type]
+        counted[starts[index]].append(tuple(rest))  # type: ignore[arg-type]
     return counted
 
 
@@ -210,44 +238,54 @@ def store_months(
     periods: dict[datetime, tuple[int, datetime | None]],
     counted: dict[datetime, list[FigureRow]],
     now: datetime,
+    *,
+    span: str = MONTH,
 ) -> None:
-    """Keep each counted month as a snapshot of the generation in ``periods`` (read before it
-    was counted), in month order, so two requests storing several months never wait in a circle."""
+    """Keep each counted month (or day) as a snapshot of the generation in ``periods`` (read
+    before it was counted), in order, so two requests storing several never wait in a circle."""
     for m in sorted(counted):
         generation, changed = periods[m]
-        _store(db, organisation_id, m, generation, counted[m], now)
+        _store(db, organisation_id, span, m, generation, counted[m], now)
         if changed is not None and changed < now - KEEP_SUPERSEDED:
-            _drop_superseded(db, organisation_id, m, generation)
+            _drop_superseded(db, organisation_id, span, m, generation)
 
 
-def _spans(months: list[datetime]) -> list[tuple[datetime, datetime]]:
-    """Runs of consecutive months as [start, end) ranges."""
+def _spans(span: str, starts: list[datetime]) -> list[tuple[datetime, datetime]]:
+    """Runs of consecutive periods as [start, end) ranges."""
     spans: list[tuple[datetime, datetime]] = []
-    for m in months:
+    for m in starts:
         if spans and spans[-1][1] == m:
-            spans[-1] = (spans[-1][0], next_month(m))
+            spans[-1] = (spans[-1][0], period_end(span, m))
         else:
-            spans.append((m, next_month(m)))
+            spans.append((m, period_end(span, m)))
     return spans
 
 
 def _store(
     db: Session,
     organisation_id: int,
-    month: datetime,
+    span: str,
+    start: datetime,
     generation: int,
     rows: list[FigureRow],
     now: datetime,
 ) -> bool:
-    """Keep one month's counts as a snapshot of ``generation``; False when another request
+    """Keep one period's counts as a snapshot of ``generation``; False when another request
     stored that snapshot first (its counts are the same: the generation has not moved)."""
     dialect_insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
     claim = (
         dialect_insert(FigureSnapshot)
-        .values(organisation_id=organisation_id, starts_at=month, generation=generation, computed_at=now)
+        .values(
+            organisation_id=organisation_id,
+            span=span,
+            starts_at=start,
+            generation=generation,
+            computed_at=now,
+        )
         .on_conflict_do_nothing(
             index_elements=[
                 FigureSnapshot.organisation_id,
+                FigureSnapshot.span,
                 FigureSnapshot.starts_at,
                 FigureSnapshot.generation,
             ]
@@ -265,19 +303,40 @@ def _store(
     return True
 
 
-def _drop_superseded(db: Session, organisation_id: int, month: datetime, generation: int) -> None:
+def _drop_superseded(db: Session, organisation_id: int, span: str, start: datetime, generation: int) -> None:
     old = select(FigureSnapshot.id).where(
         FigureSnapshot.organisation_id == organisation_id,
-        FigureSnapshot.starts_at == month,
+        FigureSnapshot.span == span,
+        FigureSnapshot.starts_at == start,
         FigureSnapshot.generation < generation,
     )
     db.execute(delete(StoredFigure).where(StoredFigure.snapshot_id.in_(old)))
     db.execute(delete(FigureSnapshot).where(FigureSnapshot.id.in_(old)))
 
 
+def drop_days(db: Session, organisation_id: int, before: datetime) -> None:
+    """Delete the kept days (snapshots, figures, generations) of months that began before
+    ``before``: ended, so their month's snapshot is read instead and no writer marks them."""
+    old = select(FigureSnapshot.id).where(
+        FigureSnapshot.organisation_id == organisation_id,
+        FigureSnapshot.span == DAY,
+        FigureSnapshot.starts_at < before,
+    )
+    db.execute(delete(StoredFigure).where(StoredFigure.snapshot_id.in_(old)))
+    db.execute(delete(FigureSnapshot).where(FigureSnapshot.id.in_(old)))
+    db.execute(
+        delete(FigurePeriod).where(
+            FigurePeriod.organisation_id == organisation_id,
+            FigurePeriod.span == DAY,
+            FigurePeriod.starts_at < before,
+        )
+    )
+
+
 def refresh(db: Session, organisation_id: int, year: int, now: datetime | None = None) -> Done:
-    """Count and store every ended month of ``year`` and the year before that is not stored
-    (``flask refresh-figures``: run after a month ends, so no reader waits for it)."""
+    """Count and store every ended month of ``year`` and the year before, and every ended day of
+    the open month, that is not stored (``flask refresh-figures``: run after a month or a day
+    ends, so no reader waits for it)."""
     done = Done()
     grouped_counts(db, organisation_id, [], year, now=now, done=done, live=False)
     return done
