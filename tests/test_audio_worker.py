@@ -345,4 +345,5 @@ def test_between_texts_the_worker_keeps_the_figures_of_ended_months(app: Flask) 
         forms = dict(app.extensions["easyvoice.surveys"].questionnaires)
         done = stored.Done()
         stored.grouped_counts(db.session, org, list(version_ids(db.session, forms)), now.year, done=done)
-    assert (done.stored, done.computed) == (months, 0)  # the reader counted nothing but the open month
+    assert (done.stored, done.computed) == (months, 0)  # the reader counted no ended month
+    assert done.days_computed == 0  # nor an ended day of this month: only today is live
