@@ -21,8 +21,9 @@ A snapshot is read only while its generation is the period's. A snapshot is labe
 generation read *before* its answers were counted, so a change committed while it was being
 counted leaves it one generation behind, never wrong and current.
 
-Computing happens in the request that first needs a period (its one commit keeps it) or in
-``flask refresh-figures``. Two requests computing one period at once: the snapshot's unique key
+Computing happens in the request that first needs a period (its one commit keeps it), in
+``flask refresh-figures``, or in the audio worker between texts (``cli.keep_figures``, every
+FIGURES_REFRESH_SECONDS), so a reader rarely waits for it. Two requests computing one period at once: the snapshot's unique key
 lets one store it (``ON CONFLICT DO NOTHING``); the other uses what it counted and stores nothing.
 """
 
