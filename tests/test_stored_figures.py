@@ -223,9 +223,11 @@ def test_a_changed_answer_in_an_ended_month(app: Flask) -> None:
     assert any(key[-1] == question.choices[-1].value for key in after)
 
 
-def test_who_helped_given_at_the_closing_questions(app: Flask) -> None:
+def helped_then(app: Flask, started: datetime) -> None:
+    """A response started at ``started``, then "who helped" given (the closing questions): the
+    figures move from "own" to "helped", kept periods and live alike."""
     org_id = demo_org(app)
-    response_id = respond_in(app, LAST_MONTH + timedelta(days=3))
+    response_id = respond_in(app, started)
     before = assert_same(app, org_id)
     assert {key[3] for key in before} == {"own"}
     with app.app_context():
@@ -233,6 +235,10 @@ def test_who_helped_given_at_the_closing_questions(app: Flask) -> None:
         db.session.commit()
     after = assert_same(app, org_id)
     assert {key[3] for key in after} == {"helped"}
+
+
+def test_who_helped_given_at_the_closing_questions(app: Flask) -> None:
+    helped_then(app, LAST_MONTH + timedelta(days=3))
 
 
 def test_an_offline_tablets_answers_weeks_later(app: Flask) -> None:
@@ -526,15 +532,7 @@ def test_a_changed_answer_on_an_earlier_day(app: Flask) -> None:
 def test_who_helped_given_after_midnight(app: Flask) -> None:
     """Started yesterday, "who helped" given at the closing questions today."""
     needs_an_ended_day()
-    org_id = demo_org(app)
-    response_id = respond_in(app, day_start(NOW) - timedelta(minutes=10))
-    before = assert_same(app, org_id)
-    assert {key[3] for key in before} == {"own"}
-    with app.app_context():
-        journey.record_context(db.session.get(Response, response_id), helped_by=["staff"])
-        db.session.commit()
-    after = assert_same(app, org_id)
-    assert {key[3] for key in after} == {"helped"}
+    helped_then(app, day_start(NOW) - timedelta(minutes=10))
 
 
 def test_a_purge_into_the_open_month(app: Flask) -> None:

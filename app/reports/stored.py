@@ -23,8 +23,9 @@ counted leaves it one generation behind, never wrong and current.
 
 Computing happens in the request that first needs a period (its one commit keeps it), in
 ``flask refresh-figures``, or in the audio worker between texts (``cli.keep_figures``, every
-FIGURES_REFRESH_SECONDS), so a reader rarely waits for it. Two requests computing one period at once: the snapshot's unique key
-lets one store it (``ON CONFLICT DO NOTHING``); the other uses what it counted and stores nothing.
+FIGURES_REFRESH_SECONDS), so a reader rarely waits for it. Two requests computing one period at
+once: the snapshot's unique key lets one store it (``ON CONFLICT DO NOTHING``); the other uses what
+it counted and stores nothing.
 """
 
 from __future__ import annotations
