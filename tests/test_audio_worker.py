@@ -338,7 +338,7 @@ def test_between_texts_the_worker_keeps_the_figures_of_ended_months(app: Flask) 
     worker = run_worker(app)
     assert worker.returncode == 0, worker.stderr
     now = utcnow()
-    months = len(stored.closed_months(datetime(now.year - 1, 1, 1, tzinfo=UTC), now))
+    months = len(stored.closed_periods(stored.MONTH, datetime(now.year - 1, 1, 1, tzinfo=UTC), now))
     assert "Counted and kept" in worker.stdout, worker.stdout
     with app.app_context():
         org = db.session.scalar(select(Organisation.id).where(Organisation.slug == "demo"))

@@ -54,6 +54,10 @@ NOW = utcnow()
 YEAR = NOW.year
 #: the month before this one: ended, so stored
 LAST_MONTH = month_start(month_start(NOW) - timedelta(days=1))
+#: the months of the dashboard's two years that have ended by NOW (each kept once)
+ENDED_MONTHS = len(
+    stored_figures.closed_periods(stored_figures.MONTH, datetime(YEAR - 1, 1, 1, tzinfo=UTC), NOW)
+)
 #: the first day of this month: ended (unless today is the first), so stored as a day
 FIRST_DAY = month_start(NOW)
 #: how many days of this month have ended (each kept as a day)
@@ -175,7 +179,7 @@ def test_stored_figures_equal_the_live_count_cold_and_warm(app: Flask) -> None:
     live = assert_same(app, org_id)  # cold: every ended month counted and stored
     assert live, "the demo's answers are counted"
     months = snapshots(app)
-    assert months == len(stored_figures.closed_months(datetime(YEAR - 1, 1, 1, tzinfo=UTC), NOW))
+    assert months == ENDED_MONTHS
     with app.app_context():
         done = stored_figures.Done()
         versions = list(version_ids(db.session, forms(app)))
@@ -460,7 +464,7 @@ def test_demo_answers_then_refresh_figures(app: Flask) -> None:
     assert first >= NOW - timedelta(days=201)
     result = runner.invoke(args=["refresh-figures"])
     assert result.exit_code == 0, result.output
-    months = len(stored_figures.closed_months(datetime(YEAR - 1, 1, 1, tzinfo=UTC), NOW))
+    months = ENDED_MONTHS
     assert f"Counted and kept {months} months and {ENDED_DAYS} days" in result.output
     assert snapshots(app) == months
     with app.app_context():

@@ -65,22 +65,13 @@ class Done:
     live_from: datetime | None = None
 
 
-def closed_months(start: datetime, cut: datetime) -> list[datetime]:
-    """The months from ``start`` that ended by ``cut`` (their first moments, UTC)."""
-    months, month = [], start
-    while next_month(month) <= cut:
-        months.append(month)
-        month = next_month(month)
-    return months
-
-
-def closed_days(start: datetime, cut: datetime) -> list[datetime]:
-    """The days from ``start`` that ended by ``cut`` (their first moments, UTC)."""
-    days, day = [], start
-    while next_day(day) <= cut:
-        days.append(day)
-        day = next_day(day)
-    return days
+def closed_periods(span: str, start: datetime, cut: datetime) -> list[datetime]:
+    """The months (or days) from ``start`` that ended by ``cut`` (their first moments, UTC)."""
+    periods, period = [], start
+    while period_end(span, period) <= cut:
+        periods.append(period)
+        period = period_end(span, period)
+    return periods
 
 
 def grouped_counts(
@@ -103,7 +94,7 @@ def grouped_counts(
     start_this, end_this = year_bounds(year)
     end = min(end_this, as_of) if as_of is not None else end_this
     cut = min(end, now)
-    months = closed_months(start_last, cut)
+    months = closed_periods(MONTH, start_last, cut)
     rows: list[Row] = []
     if months:
         rows.extend(_closed(db, organisation_id, MONTH, months, versions, start_this, now, done))
@@ -111,7 +102,7 @@ def grouped_counts(
     # Days are kept only of the month open now (writers mark only those: figures.spans_stored);
     # a cut-off in an earlier month counts that month's part live, as before.
     if live_from == month_start(now):
-        days = closed_days(live_from, cut)
+        days = closed_periods(DAY, live_from, cut)
         if days:
             rows.extend(_closed(db, organisation_id, DAY, days, versions, start_this, now, done))
             live_from = next_day(days[-1])
