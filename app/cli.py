@@ -508,8 +508,11 @@ def _keep_figures_in_worker() -> None:
         click.echo(f"Could not keep the dashboard's figures: {type(exc).__name__}: {exc}", err=True)
         return
     if months or days:
-        took = time.perf_counter() - started
-        click.echo(f"Counted and kept {months} months and {days} days in {took:.1f} s.")
+        _say_kept(months, days, started)
+
+
+def _say_kept(months: int, days: int, started: float) -> None:
+    click.echo(f"Counted and kept {months} months and {days} days in {time.perf_counter() - started:.1f} s.")
 
 
 @click.command("refresh-figures")
@@ -522,8 +525,7 @@ def refresh_figures(year: int | None) -> None:
     FIGURES_REFRESH_SECONDS)."""
     started = time.perf_counter()
     months, days = keep_figures(year or utcnow().year)
-    took = time.perf_counter() - started
-    click.echo(f"Counted and kept {months} months and {days} days in {took:.1f} s.")
+    _say_kept(months, days, started)
 
 
 def keep_figures(year: int) -> tuple[int, int]:
