@@ -3,7 +3,12 @@ export-xlsform, import-xlsform (``flask --app wsgi <command>``)."""
 
 from __future__ import annotations
 
+import ctypes
+import faulthandler
+import os
 import signal
+import socket
+import subprocess
 import sys
 import threading
 import time
@@ -161,21 +166,115 @@ class BuildProgress:
 @click.option(
     "--poll", type=click.FloatRange(min=0.05), default=1.0, help="seconds between looks at the queue"
 )
+@click.option("--builder", is_flag=True, hidden=True, help="be the builder a supervising worker started")
 @with_appcontext
-def audio_worker(once: bool, poll: float) -> None:
+def audio_worker(once: bool, poll: float, builder: bool) -> None:
     """Build the audio of queued texts (newly published questionnaires), one at a time.
 
-    One process with one speech engine, started once and warmed; never a web worker. Each job is
-    claimed and committed on its own, so several workers can share one queue. Stops cleanly on
-    SIGTERM or Ctrl+C (after the text it is building).
+    This process supervises a builder: the same command as a child process with one speech engine,
+    started once and warmed; never a web worker. Each job is claimed and committed on its own, so
+    several workers can share one queue. Stops cleanly on SIGTERM or Ctrl+C (after the text it is
+    building). When the builder dies (a crash inside espeak-ng or libopus) or is stuck on one text
+    for AUDIO_JOB_TIMEOUT_SECONDS (it prints where, then stops), the text it held goes back in the
+    queue (failed after 3 tries) and a fresh builder starts.
 
     When no text is waiting, at most every FIGURES_REFRESH_SECONDS (0: never) it also counts and
     keeps the dashboard's figures of months and days that have ended (``keep_figures``), so the
     first reader after a month or day ends does not wait for it. ``--once`` does that once before it stops.
     """
+    if builder or "audio-worker" not in sys.orig_argv:  # a builder, or called in-process
+        _build_queued_texts(once, poll)
+    else:
+        _supervise_builder()
+
+
+#: a builder that dies this soon after it started, holding no text, counts towards giving up
+QUICK_DEATH_SECONDS = 30.0
+#: quick deaths in a row after which the worker stops (the database is gone, the disk is full)
+QUICK_DEATHS = 5
+
+
+def _supervise_builder() -> None:
+    """Run this command again with ``--builder`` and start it again whenever it dies; put the text
+    it held back in the queue. This process never starts a speech engine, so forking it is safe."""
+    from .easyread import audio_queue
+
+    command = [*sys.orig_argv, "--builder"]
+    stop = threading.Event()
+    child: subprocess.Popen[bytes] | None = None
+
+    def forward(_signum: int, _frame: object) -> None:
+        stop.set()
+        if child is not None and child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    quick_deaths = 0
+    try:
+        while True:
+            started = time.monotonic()
+            child = subprocess.Popen(command, env={**os.environ, SUPERVISOR_VARIABLE: str(os.getpid())})  # noqa: S603
+            if stop.is_set():  # told to stop while it was being started
+                child.terminate()
+            code = child.wait()
+            if stop.is_set():  # told to stop: a builder ended by that SIGTERM before it could say so
+                sys.exit(0 if code == -signal.SIGTERM else code)
+            if code in (0, 2):  # done (--once), or no speech engine here: starting again won't help
+                sys.exit(code)
+            how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+            reason = f"The audio worker's builder stopped while building it ({how})."
+            try:
+                held = audio_queue.release(db.session, f"{socket.gethostname()}:{child.pid}", reason)
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 - the database may be what failed; STALE_AFTER frees it later
+                db.session.rollback()
+                held = []
+                click.echo(f"Could not put its text back in the queue: {type(exc).__name__}: {exc}", err=True)
+            click.echo(
+                f"The audio worker's builder stopped ({how}); {len(held)} text(s) went back in the "
+                "queue. Starting a new builder.",
+                err=True,
+            )
+            quick = not held and time.monotonic() - started < QUICK_DEATH_SECONDS
+            quick_deaths = quick_deaths + 1 if quick else 0
+            if quick_deaths >= QUICK_DEATHS:
+                click.echo(f"The builder stopped {QUICK_DEATHS} times in a row; the worker stops.", err=True)
+                sys.exit(1)
+            if stop.wait(min(30.0, 2.0**quick_deaths) if quick else 0.5):
+                sys.exit(0)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+#: set in a builder's environment to its supervisor's process id
+SUPERVISOR_VARIABLE = "EASYVOICE_AUDIO_WORKER_SUPERVISOR"
+
+
+def _end_with_supervisor() -> None:
+    """Ask Linux to stop this builder when its supervisor dies (killed with SIGKILL, say), so no
+    builder is left running alone; end now if it has died already."""
+    supervisor = os.environ.get(SUPERVISOR_VARIABLE)
+    if not supervisor:
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the builder ends when it finds its parent gone
+        pass
+    if os.getppid() != int(supervisor):
+        sys.exit(0)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _build_queued_texts(once: bool, poll: float) -> None:
+    """The builder: one warmed speech engine, one queued text at a time."""
     from .easyread import audio_queue
     from .easyread.speech import Speaker
 
+    _end_with_supervisor()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     store = app.extensions["easyvoice.audio"]
     voices = app.config["VOICES"]
@@ -187,16 +286,20 @@ def audio_worker(once: bool, poll: float) -> None:
     except SpeechUnavailable as exc:
         click.echo(f"The audio worker cannot start. {exc}", err=True)
         sys.exit(2)
+    faulthandler.enable()  # a crash inside a C library (espeak-ng, libopus) says where it was
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where it is now
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    me = f"{socket.gethostname()}:{os.getpid()}"
     built = failed = 0
+    job_timeout = float(app.config["AUDIO_JOB_TIMEOUT_SECONDS"])
     figures_every = float(app.config["FIGURES_REFRESH_SECONDS"])
     figures_due = 0.0  # time.monotonic() of the next count: the first moment with no text waiting
     if not once:
         click.echo(f"The audio worker is waiting for texts ({audio_queue.waiting(db.session)} queued).")
     try:
         while not stop.is_set():
-            job = audio_queue.claim_next(db.session)
+            job = audio_queue.claim_next(db.session, worker=me)
             db.session.commit()  # the claim is seen by every other worker before the work starts
             if job is None:
                 if figures_every and time.monotonic() >= figures_due:
@@ -206,6 +309,9 @@ def audio_worker(once: bool, poll: float) -> None:
                     break
                 stop.wait(poll)
                 continue
+            # stuck this long on one text (a speech engine that never says it has finished): say
+            # where, and end, so that the supervisor puts the text back and starts a fresh builder
+            faulthandler.dump_traceback_later(job_timeout, exit=True)
             try:
                 report = store.build([(job.locale, job.text)], voices, rate, recordings=recordings)
                 if report.problems:
@@ -219,6 +325,7 @@ def audio_worker(once: bool, poll: float) -> None:
                 audio_queue.mark_done(db.session, job)
                 built += 1
             db.session.commit()
+            faulthandler.cancel_dump_traceback_later()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

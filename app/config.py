@@ -63,6 +63,9 @@ DEFAULTS: dict[str, object] = {
     # The audio worker counts and keeps the dashboard's figures of ended months at most this often
     # (seconds, when no text is waiting; app/cli.py keep_figures); 0: only `flask refresh-figures`.
     "FIGURES_REFRESH_SECONDS": 900,
+    # One text taking longer than this (seconds) in the audio worker means its builder is stuck:
+    # it says where and stops, and the worker starts a fresh one (app/cli.py audio-worker).
+    "AUDIO_JOB_TIMEOUT_SECONDS": 60,
     "SIGN_IN_LIMIT": 20,  # failed sign-ins per address per 15 minutes (good ones do not count)
     # How many reverse proxies (nginx, a load balancer) stand in front of the app: their
     # X-Forwarded-For gives the client's address for limits. 0: the headers are ignored.

@@ -245,7 +245,14 @@ def test_the_server_keeps_answering_while_the_worker_builds(app: Flask, tmp_path
             for page in pages:
                 status, seconds, _body = timed_get(page)
                 during.append((page, status, seconds))
-        assert {job.status for job in jobs(app)} == {"done"}
+        statuses = {job.status for job in jobs(app)}
+        if statuses != {"done"}:  # say what the worker said, where it was stuck and how it ended
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGUSR1)  # the worker's faulthandler prints its stacks
+                time.sleep(1)
+            code = stop(worker)
+            out, err = worker.communicate()
+            raise AssertionError(f"jobs {statuses}; the worker ended {code}:\n{out}\n{err}")
         assert stop(worker) == 0
         slow = [
             (page, status, round(seconds, 3))

@@ -114,14 +114,14 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
-def claim_next(session: Session, now: datetime | None = None) -> AudioJob | None:
-    """Claim the oldest queued job for this worker, or None when nothing waits.
+def claim_next(session: Session, now: datetime | None = None, worker: str | None = None) -> AudioJob | None:
+    """Claim the oldest queued job for ``worker`` (its ``host:pid``), or None when nothing waits.
 
     The caller commits at once so that the other workers see the claim.
     """
     now = now or utcnow()
     for job_id in candidates(session, now):
-        if try_claim(session, job_id, now):
+        if try_claim(session, job_id, now, worker):
             return session.get(AudioJob, job_id, populate_existing=True)
     return None
 
@@ -132,13 +132,13 @@ def candidates(session: Session, now: datetime) -> list[int]:
     return list(session.scalars(query))
 
 
-def try_claim(session: Session, job_id: int, now: datetime) -> bool:
+def try_claim(session: Session, job_id: int, now: datetime, worker: str | None = None) -> bool:
     """Claim one job if it is still claimable: an UPDATE guarded by its own condition and its row
     count, so of two workers (SQLite or PostgreSQL) that saw the same job only one gets it."""
     claimed = session.execute(
         update(AudioJob)
         .where(AudioJob.id == job_id, _claimable(now))
-        .values(status="building", claimed_at=now, attempts=AudioJob.attempts + 1)
+        .values(status="building", claimed_at=now, claimed_by=worker, attempts=AudioJob.attempts + 1)
         .execution_options(synchronize_session=False)
     )
     return claimed.rowcount == 1  # type: ignore[attr-defined]
@@ -155,8 +155,24 @@ def mark_failed(session: Session, job: AudioJob, reason: str) -> None:
     if job.attempts >= MAX_ATTEMPTS:
         job.status, job.finished_at = "failed", utcnow()
     else:
-        job.status, job.claimed_at = "queued", None
+        job.status, job.claimed_at, job.claimed_by = "queued", None, None
     session.flush()
+
+
+def release(session: Session, worker: str, reason: str) -> list[AudioJob]:
+    """The jobs ``worker`` was building when it died, each queued again (or, after MAX_ATTEMPTS
+    tries, marked failed) with ``reason`` kept: a text that crashes the engine every time ends
+    failed, not retried for ever."""
+    held = list(
+        session.scalars(
+            select(AudioJob)
+            .where(AudioJob.status == "building", AudioJob.claimed_by == worker)
+            .execution_options(populate_existing=True)  # as the dead builder left it, not as last seen
+        )
+    )
+    for job in held:
+        mark_failed(session, job, reason)
+    return held
 
 
 def waiting(session: Session) -> int:

@@ -40,4 +40,7 @@ class AudioJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the worker process that claimed it, ``host:pid``: when that process dies, its supervisor
+    #: puts the job back in the queue (audio_queue.release)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -44,11 +44,12 @@ def run_worker(app: Flask, *args: str, timeout: float = 300) -> subprocess.Compl
     )
 
 
-def start_worker(app: Flask, *args: str) -> subprocess.Popen[str]:
+def start_worker(app: Flask, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """`flask audio-worker` (plus ``args``, and ``env`` added to its environment), not waited for."""
     return subprocess.Popen(
         flask_command("audio-worker", *args),
         cwd=ROOT,
-        env=flask_env(app),
+        env={**flask_env(app), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
