@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes.util
+import inspect
 import io
 import os
 import threading
@@ -49,6 +50,14 @@ class Speaker:
             raise SpeechUnavailable(f"The speech engine did not start: {exc}") from exc
         self._lock = threading.Lock()
         self.voices = {voice.id for voice in self._engine.getProperty("voices")}
+        #: pyttsx3's espeak-ng driver, when it is the one running (AUDIO_OUTPUT_RETRIEVAL): then a
+        #: text is spoken into its file and waited for with the engine's "finished-utterance"
+        #: notice, not runAndWait's loop, which sleeps 10 ms per text (more than espeak-ng takes
+        #: to speak a short one) and loops for ever if the driver never hears that a text ended
+        self._direct: Any = _espeak_driver(self._engine)
+        #: set by the driver (on espeak-ng's thread) once a text's file is written
+        self._finished = threading.Event()
+        self._engine.connect("finished-utterance", lambda **_: self._finished.set())
         #: the voice and rate the engine has now: setting a voice loads it again (a third of a
         #: text's time), so they are set only when they change
         self._set: tuple[str, int] | None = None
@@ -81,12 +90,21 @@ class Speaker:
             for _attempt in range(attempts):
                 dest.unlink(missing_ok=True)
                 if self._set != (voice, rate):
-                    self._engine.setProperty("voice", voice)
-                    self._engine.setProperty("rate", rate)
+                    target = self._direct or self._engine
+                    target.setProperty("voice", voice)
+                    target.setProperty("rate", rate)
                     self._set = (voice, rate)
-                self._engine.save_to_file(text, str(dest))
                 with contextlib.redirect_stdout(io.StringIO()):  # the driver prints each file name
-                    self._engine.runAndWait()
+                    if self._direct is not None:
+                        self._direct.save_to_file(text, str(dest))
+                        # espeak-ng speaks on its own thread (RETRIEVAL is asynchronous); the
+                        # driver's callback writes the file there, then says the text finished
+                        self._finished.clear()
+                        self._direct._start_synthesis(text)
+                        self._finished.wait(timeout)
+                    else:
+                        self._engine.save_to_file(text, str(dest))
+                        self._engine.runAndWait()
                 # The first runAndWait of a process can return before the file is written; a file
                 # is whole when its RIFF header (written when the driver closes it) says its size.
                 deadline = time.monotonic() + timeout
@@ -97,6 +115,24 @@ class Speaker:
                 else:
                     return
         raise SpeechUnavailable(f"No audio was written for: {text[:60]!r}")
+
+
+def _espeak_driver(engine: Any) -> Any:
+    """pyttsx3's espeak driver of ``engine`` when it can be asked to speak one text directly
+    (pyttsx3 2.99's ``EspeakDriver``: ``save_to_file``, then ``_start_synthesis``; espeak-ng,
+    started in AUDIO_OUTPUT_RETRIEVAL mode, speaks it on its own thread, where the driver writes
+    the file and then notifies "finished-utterance"); None for any other driver or version, which
+    then go through runAndWait."""
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if type(driver).__module__ != "pyttsx3.drivers.espeak":
+        return None
+    if not all(
+        callable(getattr(driver, name, None)) for name in ("save_to_file", "_start_synthesis", "setProperty")
+    ):
+        return None
+
+    source = inspect.getsource(type(driver).__init__)
+    return driver if "AUDIO_OUTPUT_RETRIEVAL" in source else None
 
 
 def _whole_wav(path: Path) -> bool:
