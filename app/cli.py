@@ -96,6 +96,7 @@ def load_surveys() -> None:
 @with_appcontext
 def build_audio() -> None:
     """Synthesise every spoken text ahead of time (cached: a second run synthesises nothing)."""
+    faulthandler.enable()  # a crash inside espeak-ng or libopus says where it was
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     store = app.extensions["easyvoice.audio"]
     texts = spoken_texts(app)

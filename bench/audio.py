@@ -22,6 +22,7 @@ it starts. The first cold build includes starting the engine.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import shutil
 import subprocess
 import tempfile
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> bool:
     parser.add_argument("--rounds", type=int, default=2, help="cold+warm rounds (each ~30-60 s)")
     args = parser.parse_args(argv)
 
+    faulthandler.enable()  # the segfault once seen here: say where, if it comes again
     header("audio: KB per second of speech; cold vs warm build (real espeak-ng)")
     meter = WavMeter()
     meter.install()
