@@ -78,9 +78,13 @@ def wait_until_all_done(app: Flask, timeout: float = 120) -> set[str]:
     return {job.status for job in jobs(app)}
 
 
+#: long enough (about 20 s of speech each) that the builder spends most of its time inside a text
+LONG_TEXTS = [" ".join([text] * 8) for text in NEW_TEXTS]
+
+
 def test_a_builder_that_crashes_mid_text_is_replaced_and_its_text_is_built(app: Flask) -> None:
     with app.app_context():
-        assert queue_texts(db.session, "en_GB", NEW_TEXTS) == len(NEW_TEXTS)
+        assert queue_texts(db.session, "en_GB", LONG_TEXTS) == len(LONG_TEXTS)
         db.session.commit()
     worker = start_worker(app, "--poll", "0.2")
     try:
@@ -114,7 +118,7 @@ def test_a_builder_that_crashes_mid_text_is_replaced_and_its_text_is_built(app: 
     by_id = {job.id: job for job in jobs(app)}
     assert (by_id[victim.id].status, by_id[victim.id].attempts) == ("done", 2)
     assert all(job.attempts == 1 for job in by_id.values() if job.id != victim.id)
-    assert_built(app, "en_GB", NEW_TEXTS)
+    assert_built(app, "en_GB", LONG_TEXTS)
 
 
 def test_a_builder_stuck_on_a_text_is_stopped_and_the_text_ends_failed_after_3_tries(app: Flask) -> None:

@@ -130,7 +130,6 @@ def _espeak_driver(engine: Any) -> Any:
         callable(getattr(driver, name, None)) for name in ("save_to_file", "_start_synthesis", "setProperty")
     ):
         return None
-
     source = inspect.getsource(type(driver).__init__)
     return driver if "AUDIO_OUTPUT_RETRIEVAL" in source else None
 
