@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import faulthandler
+import io
 import os
 import signal
 import socket
@@ -96,7 +97,7 @@ def load_surveys() -> None:
 @with_appcontext
 def build_audio() -> None:
     """Synthesise every spoken text ahead of time (cached: a second run synthesises nothing)."""
-    faulthandler.enable()  # a crash inside espeak-ng or libopus says where it was
+    _say_where_it_crashes()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     store = app.extensions["easyvoice.audio"]
     texts = spoken_texts(app)
@@ -248,6 +249,16 @@ def _supervise_builder() -> None:
             signal.signal(sig, handler)
 
 
+def _say_where_it_crashes() -> bool:
+    """Have a crash inside a C library (espeak-ng, libopus) print the Python stack on stderr; False
+    where stderr is not a real file (click's test runner calls commands in-process)."""
+    try:
+        faulthandler.enable()
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return False
+    return True
+
+
 #: set in a builder's environment to its supervisor's process id
 SUPERVISOR_VARIABLE = "EASYVOICE_AUDIO_WORKER_SUPERVISOR"
 
@@ -287,8 +298,9 @@ def _build_queued_texts(once: bool, poll: float) -> None:
     except SpeechUnavailable as exc:
         click.echo(f"The audio worker cannot start. {exc}", err=True)
         sys.exit(2)
-    faulthandler.enable()  # a crash inside a C library (espeak-ng, libopus) says where it was
-    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where it is now
+    watched = _say_where_it_crashes()
+    if watched:
+        faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where it is now
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     me = f"{socket.gethostname()}:{os.getpid()}"
@@ -312,7 +324,8 @@ def _build_queued_texts(once: bool, poll: float) -> None:
                 continue
             # stuck this long on one text (a speech engine that never says it has finished): say
             # where, and end, so that the supervisor puts the text back and starts a fresh builder
-            faulthandler.dump_traceback_later(job_timeout, exit=True)
+            if watched:
+                faulthandler.dump_traceback_later(job_timeout, exit=True)
             try:
                 report = store.build([(job.locale, job.text)], voices, rate, recordings=recordings)
                 if report.problems:
@@ -326,7 +339,8 @@ def _build_queued_texts(once: bool, poll: float) -> None:
                 audio_queue.mark_done(db.session, job)
                 built += 1
             db.session.commit()
-            faulthandler.cancel_dump_traceback_later()
+            if watched:
+                faulthandler.cancel_dump_traceback_later()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flask import Flask
 from helpers.app import ROOT, service_code
+from helpers.audio_jobs import NEW_TEXTS, assert_built, jobs
 from helpers.processes import run_worker, start_server, start_worker, stop
 from sqlalchemy import select
 
@@ -30,15 +31,6 @@ from app.easyread.audio_queue import (
     queue_texts,
     try_claim,
 )
-from app.models import AudioJob
-
-THINGS = (
-    "garden", "kitchen", "bus", "music", "dog", "walk", "tea", "park", "shop", "bath", "film", "cake",
-    "swim", "bike", "art", "game", "book", "radio", "lunch", "rain", "beach", "farm", "bed", "hat",
-    "cat", "song", "zoo", "ball", "boat", "sun",
-)  # fmt: skip
-#: texts of a "newly published" questionnaire: none of them is in any store yet
-NEW_TEXTS = [f"Do you like the {thing} here?" for thing in THINGS]
 
 
 def fake_built(app: Flask, locale: str, text: str) -> None:
@@ -51,14 +43,6 @@ def fake_built(app: Flask, locale: str, text: str) -> None:
     entries = json.loads(index.read_text()) if index.exists() else {}
     entries[text_key(locale, text)] = name
     index.write_text(json.dumps(entries))
-
-
-def jobs(app: Flask) -> list[AudioJob]:
-    with app.app_context():
-        found = list(db.session.scalars(select(AudioJob).order_by(AudioJob.id)))
-        db.session.expunge_all()  # kept as read, for the test to look at after the session ends
-        db.session.rollback()
-        return found
 
 
 # -- the queue's rules, in the test process ----------------------------------------------------------
@@ -146,15 +130,6 @@ def test_of_two_workers_that_saw_one_job_only_one_claims_it(app: Flask) -> None:
 
 
 # -- the real worker process ------------------------------------------------------------------------
-def assert_built(app: Flask, locale: str, texts: list[str]) -> None:
-    store = AudioStore(app.config["AUDIO_DIR"])
-    index = json.loads((Path(app.config["AUDIO_DIR"]) / "index.json").read_text())
-    for text in texts:
-        name = store.lookup(locale, text)
-        assert name and index[text_key(locale, text)] == name, text
-        path = store.path(name)
-        assert path is not None and path.stat().st_size > 44, text
-        assert path.read_bytes().startswith(b"OggS")
 
 
 def test_the_worker_builds_queued_texts_and_gives_up_on_one_it_cannot_build(app: Flask) -> None:

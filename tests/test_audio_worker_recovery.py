@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from flask import Flask
+from helpers.audio_jobs import NEW_TEXTS, assert_built, jobs
 from helpers.processes import start_worker, stop
 from sqlalchemy import select
-from test_audio_worker import NEW_TEXTS, assert_built, jobs
 
 from app.db import db
 from app.easyread.audio_queue import MAX_ATTEMPTS, queue_texts
