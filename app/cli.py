@@ -8,7 +8,6 @@ import faulthandler
 import io
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -226,7 +225,7 @@ def _supervise_builder() -> None:
             how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
             reason = f"The audio worker's builder stopped while building it ({how})."
             try:
-                held = audio_queue.release(db.session, f"{socket.gethostname()}:{child.pid}", reason)
+                held = audio_queue.release(db.session, audio_queue.worker_name(child.pid), reason)
                 db.session.commit()
             except Exception as exc:  # noqa: BLE001 - the database may be what failed; STALE_AFTER frees it later
                 db.session.rollback()
@@ -303,7 +302,7 @@ def _build_queued_texts(once: bool, poll: float) -> None:
         faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 <pid>`: where it is now
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
-    me = f"{socket.gethostname()}:{os.getpid()}"
+    me = audio_queue.worker_name(os.getpid())
     built = failed = 0
     job_timeout = float(app.config["AUDIO_JOB_TIMEOUT_SECONDS"])
     figures_every = float(app.config["FIGURES_REFRESH_SECONDS"])

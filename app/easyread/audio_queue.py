@@ -8,6 +8,7 @@ once. Until a text is built, its Listen button uses the browser's own voice.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -105,6 +106,11 @@ def failed_jobs(session: Session, texts: Iterable[str], locale: str) -> list[Aud
     """The texts of ``texts`` the worker gave up on, with the reason (``error``)."""
     jobs = _jobs(session, locale, [text_key(locale, text) for text in _spoken(texts)])
     return sorted((job for job in jobs.values() if job.status == "failed"), key=lambda job: job.id)
+
+
+def worker_name(pid: int) -> str:
+    """How a job records the worker process that claimed it (``claimed_by``): ``host:pid``."""
+    return f"{socket.gethostname()}:{pid}"
 
 
 def _claimable(now: datetime):  # type: ignore[no-untyped-def]
