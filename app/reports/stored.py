@@ -11,7 +11,10 @@ count's result, row for row (tests/test_stored_figures.py).
 A period is (organisation, span, start), span ``month`` or ``day``. Days are read only of the
 month open at the reader's clock; a cut-off in an earlier month counts that month's part live.
 Once a month has ended its snapshot replaces its days, whose rows are dropped
-(``drop_days``, when something is next stored, an hour after the month ended).
+(``drop_days``, when something is next stored, an hour after the month ended). In the first half
+hour after a month ends (``ROLL_UP_WITHIN``) its snapshot is made from its days (``from_days``):
+the current kept days are read back and only the others (its last day, and any changed since it
+was kept) are counted, so the first read of a new month does not group a month of answers again.
 
 Never stale: every write to what is counted (an answer, its choices, who helped, a purge, the
 demo's bulk insert) raises the generation of its month and of its day in the same transaction
@@ -47,6 +50,13 @@ from .counts import counts_query, grouped_answers, year_bounds
 #: this long ago (and CLOCK_MARGIN: no reader's clock can still have it open) are deleted too.
 KEEP_SUPERSEDED = timedelta(hours=1)
 
+#: A month that ended less than this ago is made from its days: each kept day that is current is
+#: read back and only the others are counted (``from_days``). Writers mark the days of a month
+#: until CLOCK_MARGIN after it ended (``figures.spans_stored``), so until then a current day's
+#: snapshot is exact; half the margin leaves the other half for a writer's clock that is ahead of
+#: the reader's. Later, the days are dropped (``drop_days``) and the month is counted.
+ROLL_UP_WITHIN = CLOCK_MARGIN / 2
+
 #: (this_year, version, service, how, language, question, value, n): one grouped row
 Row = tuple[int, int, int, str, str | None, str, str, int]
 #: (version, service, how, language, question, value, n): one stored row of a period
@@ -62,6 +72,8 @@ class Done:
     computed: int = 0
     days_stored: int = 0
     days_computed: int = 0
+    #: of the months computed, those summed from their kept days (``from_days``)
+    rolled_up: int = 0
     live_from: datetime | None = None
 
 
@@ -136,26 +148,7 @@ def _closed(
         )
     }
     # 2. The snapshots that are current (their generation is still the period's).
-    current = dict(
-        db.execute(
-            select(FigureSnapshot.starts_at, FigureSnapshot.id)
-            .outerjoin(
-                FigurePeriod,
-                and_(
-                    FigurePeriod.organisation_id == FigureSnapshot.organisation_id,
-                    FigurePeriod.span == FigureSnapshot.span,
-                    FigurePeriod.starts_at == FigureSnapshot.starts_at,
-                ),
-            )
-            .where(
-                FigureSnapshot.organisation_id == organisation_id,
-                FigureSnapshot.span == span,
-                FigureSnapshot.starts_at >= starts[0],
-                FigureSnapshot.starts_at <= starts[-1],
-                FigureSnapshot.generation == func.coalesce(FigurePeriod.generation, 0),
-            )
-        ).all()
-    )
+    current = _current(db, organisation_id, span, starts)
     missing = [start for start in starts if start not in current]
     if span == MONTH:
         done.stored += len(starts) - len(missing)
@@ -184,13 +177,44 @@ def _closed(
         )
     if missing:
         counted = compute(
-            db, organisation_id, missing, {m: periods.get(m, (0, None)) for m in missing}, now, span=span
+            db,
+            organisation_id,
+            missing,
+            {m: periods.get(m, (0, None)) for m in missing},
+            now,
+            span=span,
+            done=done,
         )
         for start, period_rows in counted.items():
             this = int(start >= start_this)
             for version, service, how, language, question, value, n in period_rows:
                 if version in versions:
                     yield this, version, service, how, language, question, value, n
+
+
+def _current(db: Session, organisation_id: int, span: str, starts: list[datetime]) -> dict[datetime, int]:
+    """The snapshots of the periods from ``starts[0]`` to ``starts[-1]`` that are current (their
+    generation is still the period's): period start -> snapshot id."""
+    return dict(
+        db.execute(
+            select(FigureSnapshot.starts_at, FigureSnapshot.id)
+            .outerjoin(
+                FigurePeriod,
+                and_(
+                    FigurePeriod.organisation_id == FigureSnapshot.organisation_id,
+                    FigurePeriod.span == FigureSnapshot.span,
+                    FigurePeriod.starts_at == FigureSnapshot.starts_at,
+                ),
+            )
+            .where(
+                FigureSnapshot.organisation_id == organisation_id,
+                FigureSnapshot.span == span,
+                FigureSnapshot.starts_at >= starts[0],
+                FigureSnapshot.starts_at <= starts[-1],
+                FigureSnapshot.generation == func.coalesce(FigurePeriod.generation, 0),
+            )
+        ).all()
+    )
 
 
 def compute(
@@ -201,10 +225,21 @@ def compute(
     now: datetime,
     *,
     span: str = MONTH,
+    done: Done | None = None,
 ) -> dict[datetime, list[FigureRow]]:
     """Count the periods (months or days) beginning at ``starts`` and store each as a snapshot
-    of the generation given in ``periods`` (read before this count). Returns the counts."""
-    counted = count_months(db, organisation_id, starts, span=span)
+    of the generation given in ``periods`` (read before this count). Returns the counts.
+
+    A month that ended less than ROLL_UP_WITHIN ago is summed from its kept days instead
+    (:func:`from_days`): the first read of a new month reads the old one's days back and counts
+    only its last day, not a whole month of answers again."""
+    recent = [m for m in starts if span == MONTH and now < next_month(m) + ROLL_UP_WITHIN]
+    older = [m for m in starts if m not in recent]
+    counted = count_months(db, organisation_id, older, span=span) if older else {}
+    for month in recent:
+        counted[month] = from_days(db, organisation_id, month)
+    if done is not None:
+        done.rolled_up += len(recent)
     store_months(db, organisation_id, periods, counted, now, span=span)
     drop_days(db, organisation_id, month_start(now - max(KEEP_SUPERSEDED, CLOCK_MARGIN)))
     return counted
@@ -223,6 +258,36 @@ def count_months(
     for index, *rest in db.execute(query):
         counted[starts[index]].append(tuple(rest))  # type: ignore[arg-type]
     return counted
+
+
+def from_days(db: Session, organisation_id: int, month: datetime) -> list[FigureRow]:
+    """The grouped counts of a month that has just ended, as the sum of its days: the current
+    snapshot of each kept day, and one GROUP BY of the answers of the days without one (always
+    the month's last day, which ended with it). Only within ROLL_UP_WITHIN of the month's end;
+    the caller has read the month's generation before this (see the module's docstring)."""
+    days = closed_periods(DAY, month, next_month(month))
+    current = _current(db, organisation_id, DAY, days)
+    totals: dict[tuple, int] = {}
+    if current:
+        columns = (
+            StoredFigure.version_id,
+            StoredFigure.service_id,
+            StoredFigure.how,
+            StoredFigure.language,
+            StoredFigure.question_key,
+            StoredFigure.value,
+        )
+        kept = select(*columns, func.sum(StoredFigure.n)).where(
+            StoredFigure.snapshot_id.in_(list(current.values()))
+        )
+        for *key, n in db.execute(kept.group_by(*columns)):
+            totals[tuple(key)] = int(n)
+    missing = [day for day in days if day not in current]
+    if missing:
+        for rows in count_months(db, organisation_id, missing, span=DAY).values():
+            for *key, n in rows:
+                totals[tuple(key)] = totals.get(tuple(key), 0) + n
+    return [(*key, n) for key, n in totals.items()]  # type: ignore[misc]
 
 
 def store_months(
