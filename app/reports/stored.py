@@ -61,6 +61,15 @@ ROLL_UP_WITHIN = CLOCK_MARGIN / 2
 Row = tuple[int, int, int, str, str | None, str, str, int]
 #: (version, service, how, language, question, value, n): one stored row of a period
 FigureRow = tuple[int, int, str, str | None, str, str, int]
+#: what a stored row is counted by (a FigureRow without its n)
+FIGURE_KEY = (
+    StoredFigure.version_id,
+    StoredFigure.service_id,
+    StoredFigure.how,
+    StoredFigure.language,
+    StoredFigure.question_key,
+    StoredFigure.value,
+)
 
 
 @dataclass
@@ -158,22 +167,14 @@ def _closed(
         done.days_computed += len(missing)
     if current and versions:
         this_year = case((FigureSnapshot.starts_at >= start_this, 1), else_=0)
-        columns = (
-            StoredFigure.version_id,
-            StoredFigure.service_id,
-            StoredFigure.how,
-            StoredFigure.language,
-            StoredFigure.question_key,
-            StoredFigure.value,
-        )
         yield from db.execute(
-            select(this_year, *columns, func.sum(StoredFigure.n))
+            select(this_year, *FIGURE_KEY, func.sum(StoredFigure.n))
             .join(FigureSnapshot, FigureSnapshot.id == StoredFigure.snapshot_id)
             .where(
                 StoredFigure.snapshot_id.in_(list(current.values())),
                 StoredFigure.version_id.in_(versions),
             )
-            .group_by(this_year, *columns)
+            .group_by(this_year, *FIGURE_KEY)
         )
     if missing:
         counted = compute(
@@ -269,18 +270,10 @@ def from_days(db: Session, organisation_id: int, month: datetime) -> list[Figure
     current = _current(db, organisation_id, DAY, days)
     totals: dict[tuple, int] = {}
     if current:
-        columns = (
-            StoredFigure.version_id,
-            StoredFigure.service_id,
-            StoredFigure.how,
-            StoredFigure.language,
-            StoredFigure.question_key,
-            StoredFigure.value,
-        )
-        kept = select(*columns, func.sum(StoredFigure.n)).where(
+        kept = select(*FIGURE_KEY, func.sum(StoredFigure.n)).where(
             StoredFigure.snapshot_id.in_(list(current.values()))
         )
-        for *key, n in db.execute(kept.group_by(*columns)):
+        for *key, n in db.execute(kept.group_by(*FIGURE_KEY)):
             totals[tuple(key)] = int(n)
     missing = [day for day in days if day not in current]
     if missing:
