@@ -347,11 +347,30 @@ def _store(
     if snapshot_id is None:
         return False
     if rows:
-        keys = ("version_id", "service_id", "how", "language", "question_key", "value", "n")
-        db.execute(
-            insert(StoredFigure), [dict(zip(keys, row, strict=True), snapshot_id=snapshot_id) for row in rows]
-        )
+        _insert_figures(db, snapshot_id, rows)
     return True
+
+
+def _insert_figures(db: Session, snapshot_id: int, rows: list[FigureRow]) -> None:
+    """One snapshot's rows into ``stored_figure``: through COPY on PostgreSQL with psycopg 3
+    (executemany took about 90 µs a row there, four times what counting the rows took: most of a
+    cold dashboard read), through executemany elsewhere (SQLite's is fast)."""
+    keys = ("version_id", "service_id", "how", "language", "question_key", "value", "n")
+    if db.get_bind().dialect.name == "postgresql":
+        cursor = db.connection().connection.cursor()
+        try:
+            if hasattr(cursor, "copy"):  # psycopg 3: COPY in the session's own transaction
+                with cursor.copy(
+                    f"COPY stored_figure ({', '.join(('snapshot_id', *keys))}) FROM STDIN"
+                ) as into:
+                    for row in rows:
+                        into.write_row((snapshot_id, *row))
+                return
+        finally:
+            cursor.close()
+    db.execute(
+        insert(StoredFigure), [dict(zip(keys, row, strict=True), snapshot_id=snapshot_id) for row in rows]
+    )
 
 
 def _drop_superseded(db: Session, organisation_id: int, span: str, start: datetime, generation: int) -> None:
