@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask
 from helpers.app import ROOT, service_code
 from helpers.audio_jobs import NEW_TEXTS, assert_built, jobs
-from helpers.processes import run_worker, start_server, start_worker, stop
+from helpers.processes import gone, run_worker, start_server, start_worker, stop
 from sqlalchemy import select
 
 from app.db import db
@@ -269,14 +269,6 @@ def test_make_run_starts_the_audio_worker_beside_the_server() -> None:
     assert plan.index("build-audio") < plan.index("with-audio-worker.sh")  # shipped texts first
 
 
-def worker_gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
-
-
 def test_the_worker_stops_when_the_server_stops(tmp_path: Path) -> None:
     """The script's background worker is stopped when the server ends, and on Ctrl+C (SIGINT)."""
     for how in ("ends", "interrupted"):
@@ -295,10 +287,7 @@ def test_the_worker_stops_when_the_server_stops(tmp_path: Path) -> None:
         if how == "interrupted":
             os.killpg(script.pid, signal.SIGINT)
         script.wait(timeout=20)
-        deadline = time.monotonic() + 10
-        while not worker_gone(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert worker_gone(pid), how
+        assert gone(pid, timeout=10), how
 
 
 def test_between_texts_the_worker_keeps_the_figures_of_ended_months(app: Flask) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import Flask
 from helpers.audio_jobs import NEW_TEXTS, assert_built, jobs
-from helpers.processes import start_worker, stop
+from helpers.processes import gone, start_worker, stop
 from sqlalchemy import select
 
 from app.db import db
@@ -43,19 +43,6 @@ def the_builder(worker_pid: int, timeout: float = 60) -> int:
             return found[0]
         time.sleep(0.05)
     raise AssertionError("the audio worker started no builder process")
-
-
-def gone(pid: int, timeout: float = 20) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        if Path(f"/proc/{pid}/stat").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
-            return True  # a zombie: ended, waiting for its parent to collect it
-        time.sleep(0.05)
-    return False
 
 
 def held_by(app: Flask, pid: int) -> AudioJob | None:

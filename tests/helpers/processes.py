@@ -98,3 +98,23 @@ def stop(proc: subprocess.Popen) -> int:
             proc.kill()
             proc.wait()
     return proc.returncode
+
+
+def gone(pid: int, timeout: float = 20) -> bool:
+    """Whether process ``pid`` has ended within ``timeout`` seconds (a zombie, ended but not yet
+    collected by its parent, counts as ended)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        stat = Path(f"/proc/{pid}/stat")
+        try:
+            if stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except (FileNotFoundError, IndexError):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
