@@ -2,7 +2,7 @@
 person does, against gunicorn (4 workers, loopback) on SQLite and on PostgreSQL.
 
     python bench/tablets.py [--seconds 15] [--think 2.0] [--steps 5,10,20,40,80,120,160]
-                            [--budget 240] [--posts 400]
+                            [--budget 240] [--posts 400] [--database sqlite|postgresql]
 
 Each tablet is a thread with its own keep-alive connection and session cookie. It opens the start
 link, begins, says no to the settings, says yes to consent, then for each question gets the page,
@@ -390,12 +390,15 @@ def main(argv: list[str] | None = None) -> bool:
     parser.add_argument("--think", type=float, default=2.0)
     parser.add_argument("--steps", default="5,10,20,40,80,120,160")
     parser.add_argument("--posts", type=int, default=400)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), help="only this one (default: both)")
     parser.add_argument(
         "--budget", type=float, default=240, help="seconds per database after which no new step starts"
     )
     args = parser.parse_args(argv)
     steps = [int(n) for n in args.steps.split(",")]
     databases = ["sqlite"] + (["postgresql"] if postgres_up() else [])
+    if args.database:
+        databases = [d for d in databases if d == args.database]
     held = {}
     for database in databases:
         header(
@@ -416,7 +419,7 @@ def main(argv: list[str] | None = None) -> bool:
             f"  -> {verdict(found.best > 0)}"
         )
         print()
-    if "postgresql" not in databases:
+    if "postgresql" not in databases and args.database != "sqlite":
         print("PostgreSQL: not reachable on 127.0.0.1:5432 (tools/postgres.sh starts it); not measured")
     header("answer posts a second: POST /q/1 through gunicorn vs a bare Flask app (session, CSRF, INSERT)")
     with tempfile.TemporaryDirectory(prefix="ev-bench-") as tmp:
