@@ -355,7 +355,7 @@ def _insert_figures(db: Session, snapshot_id: int, rows: list[FigureRow]) -> Non
     """One snapshot's rows into ``stored_figure``: through COPY on PostgreSQL with psycopg 3
     (executemany took about 90 µs a row there, four times what counting the rows took: most of a
     cold dashboard read), through executemany elsewhere (SQLite's is fast)."""
-    keys = ("version_id", "service_id", "how", "language", "question_key", "value", "n")
+    keys = (*(column.key for column in FIGURE_KEY), "n")
     if db.get_bind().dialect.name == "postgresql":
         cursor = db.connection().connection.cursor()
         try:
