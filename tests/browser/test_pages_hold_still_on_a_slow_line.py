@@ -98,6 +98,7 @@ def test_a_page_that_arrives_in_parts_does_not_move(
             assert time.monotonic() - started >= PAUSE
             shift = float(page.evaluate("() => window.__shifts"))
             if shift >= MAX_SHIFT:
-                problems.append(f"{path} cut after {cut.decode()}: layout shift {shift:.4f}")
+                moved = page.evaluate("() => window.__moved")
+                problems.append(f"{path} cut after {cut.decode()}: layout shift {shift:.4f}, moved: {moved}")
     context.close()
     assert problems == [], "\n".join(problems)

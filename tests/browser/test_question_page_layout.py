@@ -35,11 +35,20 @@ CLOSING = ("helped", "room", "anything_else")
 MAIN_ACTIONS = ".answer-group .card, .answer-group textarea, .journey-nav .button, .other-answers .card"
 MAX_SHIFT = 0.01
 
-#: Records every layout shift from the first paint on (buffered), as Lighthouse counts them.
+#: Records every layout shift from the first paint on (buffered), as Lighthouse counts them, and
+#: what moved (the start of each moved element's tag, for the failure's message).
 CLS_SCRIPT = """
 window.__shifts = 0;
+window.__moved = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) { if (!entry.hadRecentInput) window.__shifts += entry.value; }
+  for (const entry of list.getEntries()) {
+    if (entry.hadRecentInput) { continue; }
+    window.__shifts += entry.value;
+    for (const source of entry.sources || []) {
+      const node = source.node;
+      window.__moved.push(node && node.outerHTML ? node.outerHTML.slice(0, 60) : String(node));
+    }
+  }
 }).observe({type: 'layout-shift', buffered: true});
 """
 
@@ -92,7 +101,7 @@ def check_page(page: Page, size_name: str, label: str) -> list[str]:
                 f"{label}: {box['what']!r} at {box['top']:.0f}-{box['bottom']:.0f} (screen {height})"
             )
     if shift >= MAX_SHIFT:
-        problems.append(f"{label}: layout shift {shift:.4f}")
+        problems.append(f"{label}: layout shift {shift:.4f}, moved: {page.evaluate('() => window.__moved')}")
     return problems
 
 
