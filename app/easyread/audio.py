@@ -20,9 +20,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import av
-import numpy as np
-import soundfile as sf
 import yaml
 
 from .speech import Speaker, SpeechUnavailable
@@ -193,6 +190,12 @@ def _count(report: BuildReport, encoded: tuple[float, int]) -> None:
 
 def _encode(source: Path, dest: Path, remove: bool = False) -> tuple[float, int]:
     """``source`` (WAV, FLAC or Ogg) as mono Ogg/Opus at 16 kHz in ``dest``: (seconds, bytes)."""
+    # imported here: only the audio worker and build-audio encode, and these cost a web worker
+    # about 35 MB (tests/test_web_worker_imports.py)
+    import av
+    import numpy as np
+    import soundfile as sf
+
     data, rate = sf.read(str(source), dtype="float32", always_2d=True)
     mono = data.mean(axis=1)
     if rate != SAMPLE_RATE:
