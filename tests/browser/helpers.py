@@ -17,6 +17,25 @@ from app.models import Response
 SHOTS = Path("/tmp/shots")
 PORTRAIT = {"width": 768, "height": 1024}
 LANDSCAPE = {"width": 1024, "height": 768}
+#: the most a page may move while it loads (cumulative layout shift, as Lighthouse counts it)
+MAX_SHIFT = 0.01
+
+#: Records every layout shift from the first paint on (buffered), as Lighthouse counts them, and
+#: what moved (the start of each moved element's tag, for the failure's message).
+CLS_SCRIPT = """
+window.__shifts = 0;
+window.__moved = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.hadRecentInput) { continue; }
+    window.__shifts += entry.value;
+    for (const source of entry.sources || []) {
+      const node = source.node;
+      window.__moved.push(node && node.outerHTML ? node.outerHTML.slice(0, 60) : String(node));
+    }
+  }
+}).observe({type: 'layout-shift', buffered: true});
+"""
 
 
 @dataclass

@@ -16,13 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser
 from werkzeug.wrappers import Response
 
-from .conftest import serve, server_app
-from .helpers import LANDSCAPE, PORTRAIT, LiveServer, begin, wait_for_scripts
-from .test_question_page_layout import CLS_SCRIPT, MAX_SHIFT
+from .helpers import CLS_SCRIPT, LANDSCAPE, MAX_SHIFT, PORTRAIT, LiveServer, begin, wait_for_scripts
 
 pytestmark = pytest.mark.browser
 
@@ -64,15 +61,14 @@ class TwoParts:
         yield rest
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def slow_server(
-    tmp_path_factory: pytest.TempPathFactory, built_audio: Path
-) -> Iterator[tuple[LiveServer, TwoParts]]:
-    app: Flask = server_app(tmp_path_factory.mktemp("slow-server"), AUDIO_DIR=str(built_audio))
-    trickle = TwoParts(app.wsgi_app)
-    app.wsgi_app = trickle  # type: ignore[method-assign]
-    for server in serve(app):
-        yield server, trickle
+    make_live_server: Callable[..., LiveServer], built_audio: Path
+) -> tuple[LiveServer, TwoParts]:
+    server = make_live_server(AUDIO_DIR=str(built_audio))
+    trickle = TwoParts(server.app.wsgi_app)
+    server.app.wsgi_app = trickle  # type: ignore[method-assign]  # Flask looks it up per request
+    return server, trickle
 
 
 @pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["768x1024", "1024x768"])

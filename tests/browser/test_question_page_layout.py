@@ -17,7 +17,9 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from .helpers import (
+    CLS_SCRIPT,
     LANDSCAPE,
+    MAX_SHIFT,
     PORTRAIT,
     LiveServer,
     assert_axe_clean,
@@ -33,24 +35,7 @@ SIZES = {"768x1024": PORTRAIT, "1024x768": LANDSCAPE}
 CLOSING = ("helped", "room", "anything_else")
 #: the page's main actions: what a person taps to answer or to go on, back, out
 MAIN_ACTIONS = ".answer-group .card, .answer-group textarea, .journey-nav .button, .other-answers .card"
-MAX_SHIFT = 0.01
 
-#: Records every layout shift from the first paint on (buffered), as Lighthouse counts them, and
-#: what moved (the start of each moved element's tag, for the failure's message).
-CLS_SCRIPT = """
-window.__shifts = 0;
-window.__moved = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    if (entry.hadRecentInput) { continue; }
-    window.__shifts += entry.value;
-    for (const source of entry.sources || []) {
-      const node = source.node;
-      window.__moved.push(node && node.outerHTML ? node.outerHTML.slice(0, 60) : String(node));
-    }
-  }
-}).observe({type: 'layout-shift', buffered: true});
-"""
 
 MEASURE_JS = """(selector) => [...document.querySelectorAll(selector)]
   .filter(e => e.getClientRects().length)
