@@ -320,17 +320,20 @@ def big_survey(questions: int) -> str:
 def test_a_large_good_file_loads_in_time(tmp_path: Path) -> None:
     """A file near the size limit loads in time linear in its size: against a tenth of it loaded
     in the same run (a fixed number of seconds failed on a slower machine; a step that grows with
-    the square of the questions would take about 100 times as long, not 10)."""
-    took = {}
-    for questions in (70, 700):
-        surveys = copy_surveys(tmp_path / str(questions))
-        text = big_survey(questions)
-        (surveys / "big.yaml").write_text(text)
-        started = time.perf_counter()
-        result = load(surveys)
-        took[questions] = time.perf_counter() - started
-        assert result.errors == []
-        assert len(result.questionnaires["big"].questions) == questions
+    the square of the questions would take about 100 times as long, not 10). Each size is loaded
+    three times, interleaved, and its fastest load counts: one load of the big file once took
+    2.7 s in CI against 0.2 s alone, a stall of the busy machine, not of the loader."""
+    took: dict[int, float] = {}
+    for round_ in range(3):
+        for questions in (70, 700):
+            surveys = copy_surveys(tmp_path / f"{questions}-{round_}")
+            text = big_survey(questions)
+            (surveys / "big.yaml").write_text(text)
+            started = time.perf_counter()
+            result = load(surveys)
+            took[questions] = min(took.get(questions, float("inf")), time.perf_counter() - started)
+            assert result.errors == []
+            assert len(result.questionnaires["big"].questions) == questions
     assert 190_000 < len(text) < 256 * 1024
     assert took[700] < 20 * took[70], took
 
