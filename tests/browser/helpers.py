@@ -65,6 +65,14 @@ def tap_and_wait(page: Page, selector: str, url_glob: str) -> None:
     wait_for_scripts(page)
 
 
+def settle(page: Page) -> float:
+    """Wait for the page and its script, two frames more; the layout shift so far (CLS_SCRIPT)."""
+    wait_for_scripts(page)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_timeout(100)
+    return float(page.evaluate("() => window.__shifts"))
+
+
 def path_of(page: Page) -> str:
     """The page's path (and query), without the server's address."""
     url = page.url

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser
 from werkzeug.wrappers import Response
 
-from .helpers import CLS_SCRIPT, LANDSCAPE, MAX_SHIFT, PORTRAIT, LiveServer, begin, wait_for_scripts
+from .helpers import CLS_SCRIPT, LANDSCAPE, MAX_SHIFT, PORTRAIT, LiveServer, begin, settle
 
 pytestmark = pytest.mark.browser
 
@@ -87,12 +87,10 @@ def test_a_page_that_arrives_in_parts_does_not_move(
             trickle.sent_in_parts.clear()
             started = time.monotonic()
             page.goto(server.url + path)
-            wait_for_scripts(page)
-            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            shift = settle(page)
             # reached: the page really came in two parts, the pause between them
             assert trickle.sent_in_parts == [path], (path, trickle.sent_in_parts)
             assert time.monotonic() - started >= PAUSE
-            shift = float(page.evaluate("() => window.__shifts"))
             if shift >= MAX_SHIFT:
                 moved = page.evaluate("() => window.__moved")
                 problems.append(f"{path} cut after {cut.decode()}: layout shift {shift:.4f}, moved: {moved}")

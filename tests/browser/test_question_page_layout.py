@@ -26,6 +26,7 @@ from .helpers import (
     begin,
     path_of,
     screenshot,
+    settle,
     wait_for_scripts,
 )
 
@@ -35,8 +36,6 @@ SIZES = {"768x1024": PORTRAIT, "1024x768": LANDSCAPE}
 CLOSING = ("helped", "room", "anything_else")
 #: the page's main actions: what a person taps to answer or to go on, back, out
 MAIN_ACTIONS = ".answer-group .card, .answer-group textarea, .journey-nav .button, .other-answers .card"
-
-
 MEASURE_JS = """(selector) => [...document.querySelectorAll(selector)]
   .filter(e => e.getClientRects().length)
   .map(e => { const r = e.getBoundingClientRect();
@@ -52,14 +51,6 @@ def respondent_paths(server: LiveServer) -> dict[str, list[str]]:
         if q.audience != "expert":
             out[slug] = [f"/q/{n}" for n in range(1, len(q.questions) + 1)] + [f"/end/{s}" for s in CLOSING]
     return out
-
-
-def settle(page: Page) -> float:
-    """Wait for the page and its script, two frames more; the layout shift so far."""
-    wait_for_scripts(page)
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    page.wait_for_timeout(100)
-    return float(page.evaluate("() => window.__shifts"))
 
 
 def check_page(page: Page, size_name: str, label: str) -> list[str]:
