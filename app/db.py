@@ -39,6 +39,8 @@ class Database:
         @app.after_request
         def commit_on_success(response: Response) -> Response:
             session = self._sessions[id(app)]
+            if not session.registry.has():  # the request never used the database: nothing to do
+                return response
             if response.status_code < 400:
                 session.commit()
                 self._run_after_commit(app, session)

@@ -10,8 +10,9 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import Dialect, Engine, bindparam, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session
@@ -227,33 +228,62 @@ _OPEN_WITH_ANSWERS = (
 )
 
 
-def open_response_seen(db: Session, token: str) -> tuple[Opened, Questionnaire] | None:
+def open_response_seen(engine: Engine, token: str) -> tuple[Opened, Questionnaire] | None:
     """The open response with this session token, its questionnaire and every answer given so
-    far (what a question page shows, and what its ``show_if`` conditions test), in one query of
-    plain columns. Only for reading: an answer is stored through :func:`record_answer`, and
-    ``db.get(Response, opened.id)`` is the response itself when one is needed."""
-    # On the session's connection, in its transaction: a plain statement needs none of the ORM's
-    # execution steps (about a sixth of a kept page's time, measured with cProfile).
-    rows = db.connection().execute(_OPEN_WITH_ANSWERS, {"token": token}).all()
-    if not rows or rows[0].finished_at is not None:
+    far (what a question page shows, and what its ``show_if`` conditions test), in one query.
+    Only for reading: an answer is stored through :func:`record_answer`, and
+    ``db.get(Response, opened.id)`` is the response itself when one is needed.
+
+    The one statement runs on a pooled driver connection of its own, outside the request's ORM
+    session, and the connection goes back to the pool at once: one statement reads one consistent
+    state, and a page that only shows then never opens a session, a transaction or a commit.
+    That was over a third of a kept question page's time (issue 15, measured with
+    ``bench/render.py``): the ORM session's connection and commit, and the engine's execution
+    and result steps, against about 12 us for the driver itself."""
+    sql, names = _seen_statement(engine.dialect)
+    params: Any = {"token": token} if names is None else tuple(token for _ in names)
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        cursor.close()
+    finally:
+        connection.close()
+    if not rows or rows[0][2] is not None:  # none, or finished
         return None
-    first = rows[0]
+    response_id, version_id, _finished, content_hash = rows[0][:4]
     answers: dict[str, Seen] = {}
-    for row in rows:
-        if row.question_key is None:
+    for *_, question_key, kind, text, value in rows:
+        if question_key is None:
             continue
-        found = answers.get(row.question_key)
+        found = answers.get(question_key)
         if found is None:
-            found = answers[row.question_key] = Seen(row.kind, [], row.text)
-        if row.value is not None:
-            found.values.append(row.value)
+            found = answers[question_key] = Seen(AnswerKind(kind), [], text)
+        if value is not None:
+            found.values.append(value)
 
     def definition() -> dict:
-        version = db.get(QuestionnaireVersion, first.version_id)
-        assert version is not None  # noqa: S101 - the row was just read with its version
-        return version.definition
+        with Session(engine) as db:
+            version = db.get(QuestionnaireVersion, version_id)
+            assert version is not None  # noqa: S101 - the row was just read with its version
+            return version.definition
 
-    return Opened(first.id, first.version_id, answers), _built(first.content_hash, definition)
+    return Opened(response_id, version_id, answers), _built(content_hash, definition)
+
+
+_SEEN_SQL: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _seen_statement(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+    """:data:`_OPEN_WITH_ANSWERS` as the driver takes it (compiled once per dialect), and the
+    names of its positional parameters (None: the driver takes them by name)."""
+    found = _SEEN_SQL.get(dialect.name)
+    if found is None:
+        compiled = _OPEN_WITH_ANSWERS.compile(dialect=dialect)
+        names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+        found = _SEEN_SQL[dialect.name] = (str(compiled), names)
+    return found
 
 
 def chosen_in(seen: dict[str, Seen]) -> dict[str, frozenset[str]]:
