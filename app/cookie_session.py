@@ -14,7 +14,9 @@ import copy
 import threading
 import time
 from collections import OrderedDict
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -39,7 +41,7 @@ class KeptCookieSessions(SecureCookieSessionInterface):
             if found is not None:
                 self._checked.move_to_end(cookie)
         if found is not None and 0 <= time.time() - found[1] <= max_age:
-            return self.session_class(copy.deepcopy(found[0]))
+            return self.session_class(_copied(found[0]))
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
@@ -48,7 +50,29 @@ class KeptCookieSessions(SecureCookieSessionInterface):
         except BadSignature:  # tampered with, too old, or signed with another key: a new session
             return self.session_class()
         with self._lock:
-            self._checked[cookie] = (copy.deepcopy(data), signed_at.timestamp())
+            self._checked[cookie] = (_copied(data), signed_at.timestamp())
             while len(self._checked) > self.size:
                 self._checked.popitem(last=False)
         return self.session_class(data)
+
+
+#: What a session cookie can hold that never changes in place (Flask's tagged JSON: also bytes,
+#: Markup, UUIDs and datetimes): shared between copies as it is.
+_SHARED = (str, int, float, bool, type(None), bytes, datetime, UUID)
+
+
+def _copied(value: Any) -> Any:
+    """A copy of decoded session contents: new dicts and lists all the way down, the rest shared.
+
+    The same as ``copy.deepcopy`` for what a cookie holds, in about a third of the time (issue 15:
+    it runs on every request); anything else still goes through ``copy.deepcopy``."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item) for item in value]
+    if kind is tuple:
+        return tuple(_copied(item) for item in value)
+    if isinstance(value, _SHARED):
+        return value
+    return copy.deepcopy(value)

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..i18n import N_
@@ -179,6 +180,11 @@ class Question:
     def choices(self) -> tuple[Option, ...]:
         """The answer cards to show: fixed for faces and yes/no, from the file otherwise."""
         return self.kind.cards(self)
+
+    @cached_property
+    def symbols(self) -> tuple[str, ...]:
+        """Every picture its page shows: the question's own, then each card's (set or not)."""
+        return (self.symbol, *(option.symbol for option in self.choices))
 
     @property
     def report_choices(self) -> tuple[Option, ...]:

@@ -162,7 +162,7 @@ def current_response(*, answering_quiet: bool = False) -> Response:
     nobody answers that in time the response is closed as stopped and the tablet starts fresh.
     ``answering_quiet``: this request is a tap on one of that page's two cards.
     """
-    response, g.questionnaire = _opened(journey.open_response)
+    response, g.questionnaire = _opened(journey.open_response, db.session)
     _mind_quiet(response.id, answering_quiet)
     return response
 
@@ -170,15 +170,15 @@ def current_response(*, answering_quiet: bool = False) -> Response:
 def response_seen() -> journey.Opened:
     """:func:`current_response` for a page that only shows: the response with every answer
     given so far, read in one query of plain columns."""
-    opened, g.questionnaire = _opened(journey.open_response_seen)
+    opened, g.questionnaire = _opened(journey.open_response_seen, db.engine)
     _mind_quiet(opened.id, False)
     return opened
 
 
-def _opened(open_with: Any) -> Any:
-    """``open_with(db, token)`` for this session's response, or back to the start."""
+def _opened(open_with: Any, source: Any) -> Any:
+    """``open_with(source, token)`` for this session's response, or back to the start."""
     token = session.get("ev_response")
-    found = open_with(db.session, token) if token else None
+    found = open_with(source, token) if token else None
     if found is None:
         session.pop("ev_response", None)
         abort(redirect(url_for("respond.start")))
@@ -721,17 +721,7 @@ def _question_page(
     if answer is not None and answer.kind == AnswerKind.OPTION and answer.text:  # "Say what" words
         text = answer.text
     submission_id = new_submission_id()
-    context = {
-        "question": item,
-        "number": number,
-        "total": _progress_total(),
-        "answer": answer,
-        # The first question's Back leads to "Before we start", the page just before it.
-        "back_url": _back_url(journey.previous_shown(g.questionnaire, number, chosen)),
-        "next_url": _continue_url(then) if answer is not None else None,
-        "settings_url": url_for("respond.settings", then=str(number)),
-        "problem": problem,
-    }
+    back = journey.previous_shown(g.questionnaire, number, chosen)
 
     def draw(csrf_token: str | None, submission: str, words: str | None) -> str:
         page_form = form if form is not None else AnswerForm()
@@ -739,7 +729,19 @@ def _question_page(
         if csrf is not None and csrf_token is not None:
             csrf.current_token = csrf_token
         page_form.submission_id.data, page_form.text.data = submission, words
-        drawn = render_template("respond/question.html", form=page_form, **context)
+        drawn = render_template(
+            "respond/question.html",
+            form=page_form,
+            question=item,
+            number=number,
+            total=_progress_total(),
+            answer=answer,
+            # The first question's Back leads to "Before we start", the page just before it.
+            back_url=_back_url(back),
+            next_url=_continue_url(then) if answer is not None else None,
+            settings_url=url_for("respond.settings", then=str(number)),
+            problem=problem,
+        )
         return page_cache.without_indentation(drawn)
 
     pages = current_app.extensions["easyvoice.pages"]
@@ -752,7 +754,7 @@ def _question_page(
         drawn = draw(page_cache.SLOT_CSRF, page_cache.SLOT_SUBMISSION, page_cache.SLOT_TEXT if text else text)
         return drawn if audio.generation() == before else None  # the audio was rebuilt meanwhile
 
-    page = pages.page(_page_key(response, item, answer, bool(text), context), kept)
+    page = pages.page(_page_key(response, item, number, back, then, answer, bool(text)), kept)
     if page is None:
         return draw(None, submission_id, text)
     token = security.csrf_token() if current_app.config["WTF_CSRF_ENABLED"] else ""
@@ -766,13 +768,20 @@ def _drawn_once_only() -> bool:
 
 
 def _page_key(
-    response: Response | journey.Opened, item: Any, answer: Any, typed: bool, context: dict[str, Any]
+    response: Response | journey.Opened,
+    item: Any,
+    number: int,
+    back: int | None,
+    then: str,
+    answer: Any,
+    typed: bool,
 ) -> tuple:
     """Everything a question page is drawn from but the three slots (page_cache.py): the exact
-    version and question, its place and links, the language, the look (all the person's
-    settings), the answer given (its kind and chosen values; the typed words are a slot), the
-    build of the audio (Listen files), the organisation's own pictures where the page shows one,
-    and the address the site is served under."""
+    version and question, its place, the steps its Back and Next lead to (its links are made
+    from those, the number and the address the site is served under, only when it is drawn),
+    the language, the look (all the person's settings), the answer given (its kind and chosen
+    values; the typed words are a slot), the build of the audio (Listen files), and the
+    organisation's own pictures where the page shows one."""
     given = None
     if answer is not None:
         given = (answer.kind.value, tuple(sorted(answer.values)), typed)
@@ -784,11 +793,9 @@ def _page_key(
     return (
         response.version_id,
         item.id,
-        context["number"],
-        context["total"],
-        context["back_url"],
-        context["next_url"],
-        context["settings_url"],
+        number,
+        back,
+        then,
         str(get_locale()),
         tuple(sorted(prefs().items())),
         given,
@@ -800,8 +807,7 @@ def _page_key(
 
 
 def _shows_own_picture(item: Any) -> bool:
-    names = [item.symbol, *(option.symbol for option in item.choices)]
-    return any(name and name.startswith(own_pictures.PREFIX) for name in names)
+    return any(name and name.startswith(own_pictures.PREFIX) for name in item.symbols)
 
 
 def _step_name(number: int | None) -> str:
