@@ -69,3 +69,28 @@ def test_a_kept_cookie_still_grows_too_old(tmp_path: Path) -> None:
     time.sleep(2.1)
     client.set_cookie("session", cookie)
     assert client.get("/_probe").json == {}  # too old: refused although it was kept
+
+
+def test_each_copy_of_kept_contents_shares_no_container() -> None:
+    """The copy made for each request (cookie_session._copied): every dict, list and tuple is
+    new, so changing one request's session in place reaches no other; the values are equal."""
+    from datetime import UTC, datetime
+
+    from markupsafe import Markup
+
+    from app.cookie_session import _copied
+
+    kept = {"prefs": {"locale": "cy"}, "seen": [1, {"deep": [2]}], "pair": (3, [4]), "at": datetime.now(UTC)}
+    kept["words"] = Markup("<b>hi</b>")
+    copied = _copied(kept)
+    assert copied == kept
+    copied["prefs"]["locale"] = "ur"
+    copied["seen"][1]["deep"].append(5)
+    copied["pair"][1].append(6)
+    assert kept == {
+        "prefs": {"locale": "cy"},
+        "seen": [1, {"deep": [2]}],
+        "pair": (3, [4]),
+        "at": kept["at"],
+        "words": Markup("<b>hi</b>"),
+    }

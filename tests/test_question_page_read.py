@@ -1,0 +1,49 @@
+"""Issue 15, item 1: a question page that only shows reads its response and answers in one
+statement on a driver connection of its own (``journey.open_response_seen``), and opens no ORM
+session, transaction or commit. Run on SQLite and, with EASYVOICE_TEST_POSTGRES, on PostgreSQL
+(whose driver takes its parameters by name, SQLite's by place).
+
+Each page is asked for twice, so the second is the kept page filled in (page_cache.py): both must
+show the answer just given, which proves the one read found it."""
+
+from __future__ import annotations
+
+import re
+from flask import Flask
+from helpers.journey import answer, begin, questions
+from sqlalchemy import event
+
+from app.db import db
+
+
+def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask) -> None:
+    app = no_csrf_app
+    client = app.test_client()
+    begin(client, app)
+    first = questions(app)[0]
+    chosen = first.choices[0].value
+    assert answer(client, 1, first.id, answer=chosen).status_code == 302
+
+    with app.app_context():
+        engine = db.engine
+    seen = {"begin": 0, "checkout": 0}
+
+    def began(_connection: object) -> None:
+        seen["begin"] += 1
+
+    def checked_out(*_args: object) -> None:
+        seen["checkout"] += 1
+
+    event.listen(engine, "begin", began)
+    event.listen(engine.pool, "checkout", checked_out)
+    try:
+        for _ in range(2):  # drawn and kept, then the kept page filled in
+            page = client.get("/q/1")
+            assert page.status_code == 200
+            html = page.get_data(as_text=True)
+            pressed = re.findall(r'value="([^"]+)" class="card chosen"\s+aria-pressed="true"', html)
+            assert pressed == [chosen], "the page shows the answer given, read in its one statement"
+    finally:
+        event.remove(engine, "begin", began)
+        event.remove(engine.pool, "checkout", checked_out)
+    assert seen == {"begin": 0, "checkout": 2}, "one connection a page, and no transaction on it"
