@@ -114,9 +114,10 @@ def init_app(app: Flask) -> None:
         headers.extend([(name, value) for name, value in always if name.lower() not in present])
         # Pages and downloads can hold a person's answers: never in a shared cache or history.
         download = "attachment" in present.get("content-disposition", "")
-        if download or response.mimetype in DOWNLOAD_TYPES:
+        mimetype = response.mimetype  # parsed from Content-Type on each reading: read once
+        if download or mimetype in DOWNLOAD_TYPES:
             headers["Cache-Control"] = "no-store"  # even over send_file's own max-age
-        elif "cache-control" not in present and response.mimetype == "text/html":
+        elif "cache-control" not in present and mimetype == "text/html":
             headers["Cache-Control"] = "no-store"
         return response
 

@@ -47,3 +47,21 @@ def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask
         event.remove(engine, "begin", began)
         event.remove(engine.pool, "checkout", checked_out)
     assert seen == {"begin": 0, "checkout": 2}, "one connection a page, and no transaction on it"
+
+
+def test_the_first_page_a_new_worker_shows_builds_its_questionnaire(no_csrf_app: Flask) -> None:
+    """A new web worker has built no questionnaire yet: the one read then finds its definition
+    by the version it names (a short session of its own) and the page is whole."""
+    from app.respond import journey
+
+    app = no_csrf_app
+    client = app.test_client()
+    begin(client, app)
+    first = questions(app)[0]
+    chosen = first.choices[0].value
+    assert answer(client, 1, first.id, answer=chosen).status_code == 302
+    journey._BUILT.clear()  # noqa: SLF001 - as in a worker that has just started
+    page = client.get("/q/1")
+    assert page.status_code == 200
+    assert journey._BUILT, "the questionnaire was built from its stored definition"  # noqa: SLF001
+    assert f'value="{chosen}" class="card chosen"' in page.get_data(as_text=True)

@@ -375,6 +375,8 @@ def language_from_address() -> None:
 
     A language that is not offered is left alone: the page shows in the language already chosen.
     """
+    if not request.query_string:  # most pages have no query: it is not even parsed
+        return
     asked = request.args.get("lang")
     if not asked or len(asked) > 16:
         return
