@@ -9,6 +9,7 @@ show the answer just given, which proves the one read found it."""
 from __future__ import annotations
 
 import re
+
 from flask import Flask
 from helpers.journey import answer, begin, questions
 from sqlalchemy import event

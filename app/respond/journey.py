@@ -272,17 +272,18 @@ def open_response_seen(engine: Engine, token: str) -> tuple[Opened, Questionnair
     return Opened(response_id, version_id, answers), _built(content_hash, definition)
 
 
-_SEEN_SQL: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+_SEEN_SQL: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
 
 
 def _seen_statement(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
     """:data:`_OPEN_WITH_ANSWERS` as the driver takes it (compiled once per dialect), and the
     names of its positional parameters (None: the driver takes them by name)."""
-    found = _SEEN_SQL.get(dialect.name)
+    key = (dialect.name, dialect.paramstyle)
+    found = _SEEN_SQL.get(key)
     if found is None:
         compiled = _OPEN_WITH_ANSWERS.compile(dialect=dialect)
         names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
-        found = _SEEN_SQL[dialect.name] = (str(compiled), names)
+        found = _SEEN_SQL[key] = (str(compiled), names)
     return found
 
 
