@@ -11,20 +11,26 @@ from __future__ import annotations
 import re
 
 from flask import Flask
+from flask.testing import FlaskClient
 from helpers.journey import answer, begin, questions
 from sqlalchemy import event
 
 from app.db import db
 
 
-def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask) -> None:
-    app = no_csrf_app
+def answered_first(app: Flask) -> tuple[FlaskClient, str]:
+    """A tablet that has begun and answered the first question with its first card."""
     client = app.test_client()
     begin(client, app)
     first = questions(app)[0]
     chosen = first.choices[0].value
     assert answer(client, 1, first.id, answer=chosen).status_code == 302
+    return client, chosen
 
+
+def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask) -> None:
+    app = no_csrf_app
+    client, chosen = answered_first(app)
     with app.app_context():
         engine = db.engine
     seen = {"begin": 0, "checkout": 0}
@@ -56,11 +62,7 @@ def test_the_first_page_a_new_worker_shows_builds_its_questionnaire(no_csrf_app:
     from app.respond import journey
 
     app = no_csrf_app
-    client = app.test_client()
-    begin(client, app)
-    first = questions(app)[0]
-    chosen = first.choices[0].value
-    assert answer(client, 1, first.id, answer=chosen).status_code == 302
+    client, chosen = answered_first(app)
     journey._BUILT.clear()  # noqa: SLF001 - as in a worker that has just started
     page = client.get("/q/1")
     assert page.status_code == 200
