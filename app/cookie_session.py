@@ -18,8 +18,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature
 
 
@@ -54,6 +54,26 @@ class KeptCookieSessions(SecureCookieSessionInterface):
             while len(self._checked) > self.size:
                 self._checked.popitem(last=False)
         return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's, with its commonest case first: a session with contents that nothing changed
+        (a question page shown) sends no cookie, only "Vary: Cookie" when it was read. Flask
+        works out the cookie's seven settings before it finds that out (issue 15: the largest
+        of a kept page's fixed steps after opening the session)."""
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:
+                _vary_on_cookie(response)
+            return
+        super().save_session(app, session, response)
+
+
+def _vary_on_cookie(response: Response) -> None:
+    """``response.vary.add("Cookie")``: the header is added as it is when the response has no
+    Vary yet (the usual case), without parsing one and writing it back."""
+    if any(name.lower() == "vary" for name, _ in response.headers):
+        response.vary.add("Cookie")
+    else:
+        response.headers.add("Vary", "Cookie")
 
 
 #: What a session cookie can hold that never changes in place (Flask's tagged JSON: also bytes,

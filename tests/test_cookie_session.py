@@ -94,3 +94,30 @@ def test_each_copy_of_kept_contents_shares_no_container() -> None:
         "at": kept["at"],
         "words": Markup("<b>hi</b>"),
     }
+
+
+def test_a_session_read_but_not_changed_sends_no_cookie_and_varies_on_it(tmp_path: Path) -> None:
+    """save_session's quick way (nothing changed) does what Flask's does: no Set-Cookie, and
+    "Vary: Cookie" once, added to a Vary the view set and not twice when it is there already."""
+    app = app_with_probe(tmp_path)
+
+    def reads(vary: str) -> object:
+        page = jsonify(session.get("count"))
+        if vary:
+            page.headers["Vary"] = vary
+        return page
+
+    app.add_url_rule("/_reads/<vary>", "reads", reads)
+    app.add_url_rule("/_reads/", "reads_bare", reads, defaults={"vary": ""})
+    client = app.test_client()
+    assert "Set-Cookie" in client.get("/_probe").headers  # changed: the cookie is sent
+    for url, vary in (
+        ("/_reads/", ["Cookie"]),
+        ("/_reads/Accept-Language", ["Accept-Language, Cookie"]),
+        ("/_reads/cookie", ["cookie"]),
+    ):
+        result = client.get(url)
+        assert result.json == 1
+        assert "Set-Cookie" not in result.headers, url
+        assert result.headers.getlist("Vary") == vary, url
+    assert "Set-Cookie" in client.get("/_probe").headers
