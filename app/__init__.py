@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response
 from werkzeug.routing import IntegerConverter
@@ -35,6 +37,26 @@ FONT_MAX_AGE = 7 * 24 * 3600
 class EasyVoice(Flask):
     """Flask, with the fonts cached by the browser (fetched once a week at most, not each page)
     and style sheets and scripts sent minified (app/static_files.py)."""
+
+    #: ensure_sync's answer per function: Flask asks ``inspect`` whether each hook and the view
+    #: is a coroutine on every request (nine times for a question page), and the answer for a
+    #: function never changes
+    _SYNC_MAX = 4096
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable, Callable] = {}
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        try:
+            found = self._sync.get(func)
+        except TypeError:  # a callable that cannot be a key
+            return super().ensure_sync(func)
+        if found is None:
+            found = super().ensure_sync(func)
+            if len(self._sync) < self._SYNC_MAX:
+                self._sync[func] = found
+        return found
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         if filename and filename.replace("\\", "/").startswith("fonts/"):

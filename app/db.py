@@ -51,6 +51,8 @@ class Database:
         @app.teardown_appcontext
         def remove_session(exc: BaseException | None) -> None:
             session = self._sessions[id(app)]
+            if not session.registry.has():  # never made (a question page shown): nothing to close
+                return
             if exc is not None:
                 session.rollback()
             session.remove()

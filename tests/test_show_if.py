@@ -293,3 +293,24 @@ def test_demo_responses_keep_to_the_conditions(work_app: Flask) -> None:
         assert (answers["want_job"][0] == AnswerKind.NOT_ASKED) is asked
         kinds.add(answers["like_job"][0])
     assert {AnswerKind.NOT_ASKED, AnswerKind.OPTION} <= kinds  # both paths were taken
+
+
+def test_without_conditions_back_and_next_are_the_listed_ones() -> None:
+    """Where no question has a condition, Back and Next are found without listing the questions
+    asked (issue 15, a question page's speed): the same steps as listing them gives, from before
+    the first question to past the last."""
+    from app.respond import journey
+
+    shipped = load_all(ROOT / "surveys").questionnaires
+    plain = [q for q in shipped.values() if not q.has_conditions]
+    assert plain
+    for questionnaire in plain:
+        shown = journey.shown_numbers(questionnaire, {})
+        assert shown == list(range(1, len(questionnaire.questions) + 1))
+        for number in range(-1, len(questionnaire.questions) + 3):
+            assert journey.next_shown(questionnaire, number, {}) == next(
+                (n for n in shown if n >= number), None
+            ), (questionnaire.id, number)
+            assert journey.previous_shown(questionnaire, number, {}) == next(
+                (n for n in reversed(shown) if n < number), None
+            ), (questionnaire.id, number)

@@ -263,9 +263,10 @@ class Questionnaire:
     def content_hash(self) -> str:
         return content_hash(self.definition)
 
-    @property
+    @cached_property
     def has_conditions(self) -> bool:
-        """True when some question is shown only on a condition (``show_if``)."""
+        """True when some question is shown only on a condition (``show_if``); found once (each
+        question page asks, issue 15)."""
         return any(q.show_if is not None for q in self.questions)
 
     def question(self, question_id: str) -> Question | None:

@@ -473,6 +473,9 @@ def shown_numbers(questionnaire: Questionnaire, chosen: dict[str, frozenset[str]
 def next_shown(questionnaire: Questionnaire, number: int, chosen: dict[str, frozenset[str]]) -> int | None:
     """The first question asked from ``number`` on (``number`` itself when it is asked); None:
     none is left, the closing questions come next."""
+    if not questionnaire.has_conditions:  # every question is asked: no need to list them
+        first = max(number, 1)
+        return first if first <= len(questionnaire.questions) else None
     return next((n for n in shown_numbers(questionnaire, chosen) if n >= number), None)
 
 
@@ -480,6 +483,9 @@ def previous_shown(
     questionnaire: Questionnaire, number: int, chosen: dict[str, frozenset[str]]
 ) -> int | None:
     """The last question asked before ``number``; None: ``number`` is the first one asked."""
+    if not questionnaire.has_conditions:  # every question is asked: no need to list them
+        last = min(number - 1, len(questionnaire.questions))
+        return last if last >= 1 else None
     return next((n for n in reversed(shown_numbers(questionnaire, chosen)) if n < number), None)
 
 

@@ -31,6 +31,11 @@ _MARK = secrets.token_hex(12)
 SLOT_CSRF = f"evslotcsrf{_MARK}"
 SLOT_SUBMISSION = f"evslotsubmission{_MARK}"
 SLOT_TEXT = f"evslottext{_MARK}"
+_SLOTS = re.compile(f"({SLOT_CSRF}|{SLOT_SUBMISSION}|{SLOT_TEXT})")
+
+#: A kept page: split at its slots, so the page's words sit at the even places and a slot's
+#: marker at each odd one; filling it is one join, not a search of the whole page per slot.
+Kept = tuple[str, ...]
 
 
 #: a box's words or preformatted text (kept as they are), or a line break and the template's
@@ -45,12 +50,18 @@ def without_indentation(html: str) -> str:
     return _INDENT.sub(lambda found: found.group(1) or "\n", html)
 
 
+def split(page: str) -> Kept:
+    """A drawn page as it is kept (:data:`Kept`)."""
+    return tuple(_SLOTS.split(page))
+
+
 class PageCache:
     """A bounded, thread-safe store of rendered pages with their slots still in them."""
 
     def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        #: key -> (the page, split at its slots; its length in characters)
+        self._pages: OrderedDict[Hashable, tuple[Kept, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -58,7 +69,7 @@ class PageCache:
     def __len__(self) -> int:
         return len(self._pages)
 
-    def page(self, key: Hashable, render: Callable[[], str | None]) -> str | None:
+    def page(self, key: Hashable, render: Callable[[], str | None]) -> Kept | None:
         """The kept page for ``key``, else ``render()``'s (kept unless it returns None: the page
         could not be kept, e.g. the audio was rebuilt while it was drawn)."""
         with self._lock:
@@ -66,22 +77,22 @@ class PageCache:
             if found is not None:
                 self._pages.move_to_end(key)
                 self.hits += 1
-                return found
+                return found[0]
             self.misses += 1
         drawn = render()
         if drawn is None:
             return None
-        size = len(drawn)
+        kept, size = split(drawn), len(drawn)
         if size > self.max_bytes:
-            return drawn
+            return kept
         with self._lock:
             if key not in self._pages:
-                self._pages[key] = drawn
+                self._pages[key] = (kept, size)
                 self._bytes += size
                 while self._bytes > self.max_bytes:
-                    _key, dropped = self._pages.popitem(last=False)
-                    self._bytes -= len(dropped)
-        return drawn
+                    _key, (_dropped, dropped_size) = self._pages.popitem(last=False)
+                    self._bytes -= dropped_size
+        return kept
 
     def clear(self) -> None:
         with self._lock:
@@ -89,10 +100,14 @@ class PageCache:
             self._bytes = 0
 
 
-def fill(page: str, csrf_token: str, submission_id: str, text: str | None) -> str:
-    """The page with this request's fields in its slots. The typed words go in last (escaped), so
-    words that happened to hold a slot's marker could never fill another slot."""
-    page = page.replace(SLOT_CSRF, str(escape(csrf_token))).replace(
-        SLOT_SUBMISSION, str(escape(submission_id))
-    )
-    return page.replace(SLOT_TEXT, str(escape(text or "")))
+def fill(kept: Kept, csrf_token: str, submission_id: str, text: str | None) -> str:
+    """The page with this request's fields (escaped) in its slots. Each goes into its own place in
+    one join, so words that happened to hold a slot's marker could never fill another slot."""
+    values = {
+        SLOT_CSRF: str(escape(csrf_token)),
+        SLOT_SUBMISSION: str(escape(submission_id)),
+        SLOT_TEXT: str(escape(text or "")),
+    }
+    parts = list(kept)
+    parts[1::2] = [values[slot] for slot in kept[1::2]]
+    return "".join(parts)
