@@ -71,9 +71,10 @@ def select_locale() -> Locale:
 
     As a parsed Locale, each made once per process (Babel takes one as it is): parsing the code
     on every request cost a kept question page about 3 us (issue 15)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  (one lookup, not four)
     chosen = (g.get("prefs") or session.get("ev_prefs") or {}).get("locale")
-    if chosen not in available_locales(current_app):
-        chosen = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if chosen not in available_locales(app):
+        chosen = app.config["BABEL_DEFAULT_LOCALE"]
     found = _LOCALES.get(chosen)
     if found is None:
         found = _LOCALES[chosen] = Locale.parse(chosen)

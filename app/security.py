@@ -54,11 +54,13 @@ def csrf_token() -> str:
     setting): a signature is then valid for as long as the session's raw token, which is what it
     signs, so the same signed token serves each of its pages. Otherwise, and for a session with
     no token yet, ``generate_csrf`` as it is."""
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  (one lookup, not five)
+    config = app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     raw = session.get(field)
-    if current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None or not isinstance(raw, str):
+    if config.get("WTF_CSRF_TIME_LIMIT") is not None or not isinstance(raw, str):
         return generate_csrf()
-    key = (str(current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key), raw)
+    key = (str(config.get("WTF_CSRF_SECRET_KEY") or app.secret_key), raw)
     signed = _SIGNED.get(key)
     if signed is None:
         signed = generate_csrf()

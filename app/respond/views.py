@@ -105,9 +105,16 @@ SETTING_SYMBOLS = {
 
 # -- helpers --------------------------------------------------------------------------------------
 def prefs() -> dict[str, str]:
-    if "prefs" not in g:
-        g.prefs = {**PREFS_DEFAULT, **session.get("ev_prefs", {})}
-    return g.prefs
+    found = g.get("prefs")
+    if found is None:
+        found = g.prefs = {**PREFS_DEFAULT, **session.get("ev_prefs", {})}
+    return found
+
+
+def _session() -> Any:
+    """This request's session itself, not through Flask's proxy: a question page reads it many
+    times, and each reading through the proxy costs a microsecond or more (issue 15)."""
+    return session._get_current_object()  # type: ignore[attr-defined]
 
 
 def questionnaires() -> dict[str, Questionnaire]:
@@ -190,12 +197,13 @@ def _seconds(value: object) -> float | None:
 
 
 def _mind_quiet(response_id: int, answering_quiet: bool) -> None:
-    config, now = current_app.config, time.time()
-    quiet = config["VISIT_QUIET_MINUTES"] if visit_context() else config["QUIET_MINUTES"]
+    config, now, kept = current_app.config, time.time(), _session()
+    quiet = config["VISIT_QUIET_MINUTES"] if kept.get("ev_visit") else config["QUIET_MINUTES"]
+    seen = _seconds(kept.get(SEEN_KEY))
     state = journey.quiet_state(
         now,
-        _seconds(session.get(SEEN_KEY)),
-        _seconds(session.get(ASKED_KEY)),
+        seen,
+        _seconds(kept.get(ASKED_KEY)),
         quiet_seconds=float(quiet) * 60,
         answer_seconds=float(config["QUIET_ANSWER_MINUTES"]) * 60,
     )
@@ -210,11 +218,10 @@ def _mind_quiet(response_id: int, answering_quiet: bool) -> None:
     if state in (journey.ASK, journey.ASKING):
         # Whatever was sent (a tap on a card, a text) may be the next person's: it is not stored.
         if state == journey.ASK:
-            session[ASKED_KEY] = now
+            kept[ASKED_KEY] = now
         abort(_still_there_page(float(config["QUIET_ANSWER_MINUTES"]) * 60))
-    seen = _seconds(session.get(SEEN_KEY))
     if seen is None or now - seen >= SEEN_EVERY:  # not every page: the cookie stays as it was
-        session[SEEN_KEY] = now
+        kept[SEEN_KEY] = now
 
 
 def _came_from() -> str:
@@ -645,23 +652,25 @@ def question(number: int) -> str | HTTPResponse | tuple[str, int]:
     """One question per page: show it with its cards, store the answer when sent."""
     seen = None
     response: Response | journey.Opened
-    if request.method == "GET":  # showing only: the response and its answers in one read
+    method = request.method
+    if method == "GET":  # showing only: the response and its answers in one read
         response = response_seen()
         seen = response.answers
     else:
         response = current_response()
-    questions = g.questionnaire.questions
+    questionnaire = g.questionnaire
+    questions = questionnaire.questions
     if not 1 <= number <= len(questions):
         abort(404)
     item = questions[number - 1]
     if seen is not None:
         chosen = journey.chosen_in(seen)
     else:
-        chosen = journey.chosen_options(db.session, response, g.questionnaire)
+        chosen = journey.chosen_options(db.session, response, questionnaire)
     if not item.shown(chosen):  # its show_if is not met: it is not asked (stored as such)
-        return redirect(_step_url(journey.next_shown(g.questionnaire, number, chosen)))
-    then = _step_name(journey.next_shown(g.questionnaire, number + 1, chosen))
-    if request.method == "POST":
+        return redirect(_step_url(journey.next_shown(questionnaire, number, chosen)))
+    then = _step_name(journey.next_shown(questionnaire, number + 1, chosen))
+    if method == "POST":
         form = AnswerForm()
         if not form.validate():
             abort(400)
@@ -684,9 +693,9 @@ def question(number: int) -> str | HTTPResponse | tuple[str, int]:
                 supported=supported,
                 language=str(get_locale()),
             )
-            journey.settle_not_asked(db.session, response, g.questionnaire, form.submission_id.data)
-            chosen = journey.chosen_options(db.session, response, g.questionnaire)
-            then = _step_name(journey.next_shown(g.questionnaire, number + 1, chosen))
+            journey.settle_not_asked(db.session, response, questionnaire, form.submission_id.data)
+            chosen = journey.chosen_options(db.session, response, questionnaire)
+            then = _step_name(journey.next_shown(questionnaire, number + 1, chosen))
             alert = safeguarding.check_answer(db.session, response, item, item.id, given)
         except journey.NumberNotFit:
             return _question_page(response, item, number, then, chosen, form, problem=True), 422
@@ -746,27 +755,30 @@ def _question_page(
         )
         return page_cache.without_indentation(drawn)
 
-    pages = current_app.extensions["easyvoice.pages"]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  (read often: see _session)
+    pages = app.extensions["easyvoice.pages"]
     if form is not None or problem or not pages.max_bytes or _drawn_once_only():
         return draw(None, submission_id, text)
+    audio = app.extensions["easyvoice.audio"]
 
     def kept() -> str | None:
-        audio = current_app.extensions["easyvoice.audio"]
         before = audio.generation()
         drawn = draw(page_cache.SLOT_CSRF, page_cache.SLOT_SUBMISSION, page_cache.SLOT_TEXT if text else text)
         return drawn if audio.generation() == before else None  # the audio was rebuilt meanwhile
 
-    page = pages.page(_page_key(response, item, number, back, then, answer, bool(text)), kept)
+    key = _page_key(response, item, number, back, then, answer, bool(text), audio.generation())
+    page = pages.page(key, kept)
     if page is None:
         return draw(None, submission_id, text)
-    token = security.csrf_token() if current_app.config["WTF_CSRF_ENABLED"] else ""
+    token = security.csrf_token() if app.config["WTF_CSRF_ENABLED"] else ""
     return page_cache.fill(page, token, submission_id, text)
 
 
 def _drawn_once_only() -> bool:
     """A page that shows something once: a flashed message, or the tablet's wipe (see
     offline_views.wipe_tablet)."""
-    return "_flashes" in session or offline.WIPE_KEY in session
+    kept = _session()
+    return "_flashes" in kept or offline.WIPE_KEY in kept
 
 
 def _page_key(
@@ -777,6 +789,7 @@ def _page_key(
     then: str,
     answer: Any,
     typed: bool,
+    audio_build: float | None,
 ) -> tuple:
     """Everything a question page is drawn from but the three slots (page_cache.py): the exact
     version and question, its place, the steps its Back and Next lead to (its links are made
@@ -802,7 +815,7 @@ def _page_key(
         tuple(sorted(prefs().items())),
         given,
         typed,
-        current_app.extensions["easyvoice.audio"].generation(),
+        audio_build,
         pictures,
         request.script_root,
     )
