@@ -68,3 +68,41 @@ def test_the_first_page_a_new_worker_shows_builds_its_questionnaire(no_csrf_app:
     assert page.status_code == 200
     assert journey._BUILT, "the questionnaire was built from its stored definition"  # noqa: SLF001
     assert f'value="{chosen}" class="card chosen"' in page.get_data(as_text=True)
+
+
+def test_on_postgresql_the_read_is_one_round_trip(no_csrf_app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """psycopg opens a transaction with a BEGIN of its own before a first statement, and the
+    pool ends it with a ROLLBACK: the page's one SELECT runs in autocommit instead, and the
+    connection goes back to the pool out of it, as it was lent. libpq's own trace of what was
+    sent to the server shows it."""
+    import pytest
+
+    app = no_csrf_app
+    client, chosen = answered_first(app)
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.driver != "psycopg":
+        pytest.skip("PostgreSQL only (EASYVOICE_TEST_POSTGRES)")
+    trace = tmp_path / "libpq.trace"
+    returned: list[bool] = []
+
+    def lent(dbapi_connection, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.pgconn.trace(out.fileno())
+
+    def given_back(dbapi_connection, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        returned.append(dbapi_connection.autocommit)
+        dbapi_connection.pgconn.untrace()
+
+    with trace.open("wb") as out:
+        event.listen(engine.pool, "checkout", lent)
+        event.listen(engine.pool, "checkin", given_back)
+        try:
+            page = client.get("/q/1")
+        finally:
+            event.remove(engine.pool, "checkout", lent)
+            event.remove(engine.pool, "checkin", given_back)
+    assert page.status_code == 200 and f'value="{chosen}" class="card chosen"' in page.get_data(as_text=True)
+    sent = trace.read_bytes()
+    assert b"SELECT" in sent, "the trace saw the page's read"
+    assert b"BEGIN" not in sent and b"ROLLBACK" not in sent, sent.decode(errors="replace")[-2000:]
+    assert returned == [False], "back in the pool as it was lent, not in autocommit"
