@@ -7,6 +7,10 @@ Alembic migrations (``upgrade``) are a deploy step (``flask init-db``), never ru
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,6 +93,92 @@ class Database:
         """Close every pooled connection (tests, and before a server forks workers)."""
         self._sessions[id(app)].remove()
         self._engines[id(app)].dispose()
+
+
+class KeptReaders:
+    """A SQLite file database's connections for reads that need no transaction, one kept per
+    thread out of the pool (issue 15): a question page's one read
+    (``respond/journey.open_response_seen``) paid more for the pool's lending and taking back
+    than for the read itself. Each is made by the pool (so it has the app's PRAGMAs) and then
+    detached from it, so the pool's own count is as before. SQLite only: a connection to a file
+    costs nothing on a server, and in its default mode the driver opens no transaction for a
+    SELECT, so each read sees what was committed last. Closed with the engine
+    (``engine.dispose()``, which ``Database.dispose`` calls); a process forked with some keeps
+    them unused and makes its own."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._every: list[tuple[int, Any]] = []  # (process id, driver connection)
+
+    def connection(self) -> Any:
+        """This thread's kept driver connection (made on first use)."""
+        kept = getattr(self._local, "kept", None)
+        if kept is not None and kept[0] == os.getpid():
+            return kept[1]
+        lent = self._engine.raw_connection()
+        kept = (os.getpid(), lent.driver_connection)
+        lent.detach()  # out of the pool: closing it closes it, and its place in the pool is free
+        with self._lock:
+            self._every.append(kept)
+        self._local.kept = kept
+        return kept[1]
+
+    def drop(self) -> None:
+        """This thread's connection failed: it is closed, and the next read makes another."""
+        kept = getattr(self._local, "kept", None)
+        self._local.kept = None
+        if kept is not None:
+            self._close([kept])
+
+    def connections(self) -> list[Any]:
+        """Every connection kept now by this process (for tests)."""
+        with self._lock:
+            return [connection for pid, connection in self._every if pid == os.getpid()]
+
+    def close_all(self) -> None:
+        with self._lock:
+            every, self._every = self._every, []
+        self._local = threading.local()
+        self._close(every)
+
+    def _close(self, kept: list[tuple[int, Any]]) -> None:
+        with self._lock:
+            self._every = [pair for pair in self._every if pair not in kept]
+        for pid, connection in kept:
+            if pid == os.getpid():  # never one a parent process made: it is the parent's
+                with contextlib.suppress(Exception):  # already broken: nothing more to close
+                    connection.close()
+
+
+_READERS: weakref.WeakKeyDictionary[Engine, KeptReaders | None] = weakref.WeakKeyDictionary()
+_readers_lock = threading.Lock()
+
+
+def kept_readers(engine: Engine) -> KeptReaders | None:
+    """The engine's :class:`KeptReaders`; None where it has none (not a SQLite file)."""
+    try:
+        return _READERS[engine]
+    except KeyError:
+        pass
+    with _readers_lock:
+        if engine not in _READERS:
+            found = _READERS[engine] = KeptReaders(engine) if _is_sqlite_file(engine) else None
+            if found is not None:
+                event.listen(engine, "engine_disposed", lambda _engine: found.close_all())
+        return _READERS[engine]
+
+
+def _is_sqlite_file(engine: Engine) -> bool:
+    url = engine.url
+    database = url.database or ""
+    return (
+        engine.dialect.name == "sqlite"
+        and database not in ("", ":memory:")
+        and not database.startswith("file::memory:")
+        and url.query.get("mode") != "memory"
+    )
 
 
 def make_engine(url: str) -> Engine:

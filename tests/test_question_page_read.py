@@ -9,13 +9,15 @@ show the answer just given, which proves the one read found it."""
 from __future__ import annotations
 
 import re
+import sqlite3
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers.journey import answer, begin, questions
 from sqlalchemy import event
 
-from app.db import db
+from app.db import db, kept_readers
 
 
 def answered_first(app: Flask) -> tuple[FlaskClient, str]:
@@ -41,6 +43,11 @@ def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask
     def checked_out(*_args: object) -> None:
         seen["checkout"] += 1
 
+    assert client.get("/q/2").status_code == 200  # another page first: SQLite's kept reader made
+    readers = kept_readers(engine)
+    read: list[str] = []
+    for connection in readers.connections() if readers is not None else ():
+        connection.set_trace_callback(read.append)  # SQLite: what the kept connection runs
     event.listen(engine, "begin", began)
     event.listen(engine.pool, "checkout", checked_out)
     try:
@@ -53,7 +60,39 @@ def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask
     finally:
         event.remove(engine, "begin", began)
         event.remove(engine.pool, "checkout", checked_out)
-    assert seen == {"begin": 0, "checkout": 2}, "one connection a page, and no transaction on it"
+        for connection in readers.connections() if readers is not None else ():
+            connection.set_trace_callback(None)
+    if readers is not None:  # SQLite: the thread's kept connection, the pool not asked at all
+        assert seen == {"begin": 0, "checkout": 0}, "no transaction, and no connection lent"
+        assert len([s for s in read if "FROM response" in s]) == 2, "one read a page, on it"
+    else:
+        assert seen == {"begin": 0, "checkout": 2}, "one connection a page, and no transaction on it"
+
+
+def test_a_kept_reader_is_closed_with_the_engine_and_a_broken_one_replaced(no_csrf_app: Flask) -> None:
+    """SQLite: the kept connection goes with ``db.dispose`` (nothing left open on the file), and
+    one that fails is closed and replaced, the page still shown whole."""
+    app = no_csrf_app
+    client, chosen = answered_first(app)
+    with app.app_context():
+        engine = db.engine
+    readers = kept_readers(engine)
+    if readers is None:
+        pytest.skip("SQLite only")
+    assert client.get("/q/1").status_code == 200
+    kept = readers.connections()
+    assert len(kept) == 1
+    kept[0].close()  # broken under it, as a connection can be
+    page = client.get("/q/1")
+    assert page.status_code == 200 and f'value="{chosen}" class="card chosen"' in page.get_data(as_text=True)
+    assert readers.connections() == [], "the broken one closed and forgotten (read through the pool)"
+    assert client.get("/q/1").status_code == 200
+    again = readers.connections()
+    assert len(again) == 1 and again[0] is not kept[0], "and a new one made for the next read"
+    db.dispose(app)
+    assert readers.connections() == []
+    with pytest.raises(sqlite3.ProgrammingError):  # closed: "Cannot operate on a closed database"
+        again[0].execute("SELECT 1")
 
 
 def test_the_first_page_a_new_worker_shows_builds_its_questionnaire(no_csrf_app: Flask) -> None:
@@ -75,8 +114,6 @@ def test_on_postgresql_the_read_is_one_round_trip(no_csrf_app: Flask, tmp_path) 
     pool ends it with a ROLLBACK: the page's one SELECT runs in autocommit instead, and the
     connection goes back to the pool out of it, as it was lent. libpq's own trace of what was
     sent to the server shows it."""
-    import pytest
-
     app = no_csrf_app
     client, chosen = answered_first(app)
     with app.app_context():

@@ -15,7 +15,7 @@ from helpers.journey import answer, begin, journey_with, questions
 from sqlalchemy import event, select, update
 
 from app.audit import Actor
-from app.db import db
+from app.db import db, kept_readers
 from app.models import AuditEvent, Response, SafeguardingAlert, Service
 from app.questionnaires.loader import SurveyFileError, load_questionnaire
 from app.respond import journey
@@ -379,8 +379,9 @@ def test_the_open_alert_count_is_on_every_staff_page(journey_app: Flask) -> None
 
 def test_respondent_pages_never_ask_for_the_alert_count(journey_app: Flask) -> None:
     """Every statement the page runs is kept: those through SQLAlchemy (its events), and on SQLite
-    every one the driver itself runs (its trace), which includes the question page's one read on
-    a driver connection of its own (journey.open_response_seen), outside SQLAlchemy's events."""
+    every one the driver itself runs (its trace) on any connection the pool lends and on those
+    kept out of it (db.KeptReaders), which includes the question page's one read
+    (journey.open_response_seen), outside SQLAlchemy's events."""
     journey_with(journey_app, "sad")
     client = journey_app.test_client()
     begin(client, journey_app)
@@ -402,15 +403,21 @@ def test_respondent_pages_never_ask_for_the_alert_count(journey_app: Flask) -> N
         if hasattr(dbapi_connection, "set_trace_callback"):
             dbapi_connection.set_trace_callback(None)
 
+    readers = kept_readers(engine)  # SQLite: the connections kept out of the pool for reads
+    kept = readers.connections() if readers is not None else []
     event.listen(engine, "before_cursor_execute", keep)
     event.listen(engine.pool, "checkout", trace)
     event.listen(engine.pool, "checkin", untrace)
+    for connection in kept:
+        trace(connection)
     try:
         page = client.get("/q/1")
     finally:
         event.remove(engine, "before_cursor_execute", keep)
         event.remove(engine.pool, "checkout", trace)
         event.remove(engine.pool, "checkin", untrace)
+        for connection in kept:
+            untrace(connection)
     assert page.status_code == 200 and driver  # the page did use the database
     if engine.dialect.name == "sqlite":
         assert any("FROM response" in s for s in driver), "the driver's trace saw the page's read"

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, object_session
 
+from ..db import kept_readers
 from ..models import (
     Answer,
     AnswerChoice,
@@ -234,15 +235,61 @@ def open_response_seen(engine: Engine, token: str) -> tuple[Opened, Questionnair
     Only for reading: an answer is stored through :func:`record_answer`, and
     ``db.get(Response, opened.id)`` is the response itself when one is needed.
 
-    The one statement runs on a pooled driver connection of its own, outside the request's ORM
-    session, and the connection goes back to the pool at once: one statement reads one consistent
-    state, and a page that only shows then never opens a session, a transaction or a commit.
+    The one statement runs on a driver connection of its own, outside the request's ORM session:
+    on SQLite the thread's kept one (db.KeptReaders), else one the pool lends and takes back at
+    once. One statement reads one consistent state, and a page that only shows then never opens
+    a session, a transaction or a commit.
     That was over a third of a kept question page's time (issue 15, measured with
     ``bench/render.py``): the ORM session's connection and commit, and the engine's execution
     and result steps, against about 12 us for the driver itself. On PostgreSQL the statement
     runs in autocommit: one round trip, not three (BEGIN, SELECT, ROLLBACK)."""
     sql, names = _seen_statement(engine.dialect)
     params: Any = {"token": token} if names is None else tuple(token for _ in names)
+    rows = _read_kept(engine, sql, params)
+    if rows is None:
+        rows = _read_lent(engine, sql, params)
+    if not rows or rows[0][2] is not None:  # none, or finished
+        return None
+    response_id, version_id, _finished, content_hash = rows[0][:4]
+    answers: dict[str, Seen] = {}
+    for *_, question_key, kind, text, value in rows:
+        if question_key is None:
+            continue
+        found = answers.get(question_key)
+        if found is None:
+            found = answers[question_key] = Seen(AnswerKind(kind), [], text)
+        if value is not None:
+            found.values.append(value)
+
+    def definition() -> dict:
+        with Session(engine) as db:
+            version = db.get(QuestionnaireVersion, version_id)
+            assert version is not None  # noqa: S101 - the row was just read with its version
+            return version.definition
+
+    return Opened(response_id, version_id, answers), _built(content_hash, definition)
+
+
+def _read_kept(engine: Engine, sql: str, params: Any) -> list | None:
+    """The rows, read on this thread's kept connection (SQLite: db.KeptReaders); None where
+    there is none, or it failed (it is then closed, and the read goes through the pool)."""
+    readers = kept_readers(engine)
+    if readers is None:
+        return None
+    try:
+        cursor = readers.connection().cursor()
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    except engine.dialect.loaded_dbapi.Error:
+        readers.drop()
+        return None
+
+
+def _read_lent(engine: Engine, sql: str, params: Any) -> list:
+    """The rows, read on a connection the pool lends and takes back at once."""
     connection = engine.raw_connection()
     # psycopg opens a transaction before a first statement (a BEGIN sent on its own) and the pool
     # ends it with a ROLLBACK: three round trips to the server for one SELECT. In autocommit the
@@ -264,26 +311,7 @@ def open_response_seen(engine: Engine, token: str) -> tuple[Opened, Questionnair
         except Exception:
             connection.invalidate()  # not as the pool lent it: never lent again
         connection.close()
-    if not rows or rows[0][2] is not None:  # none, or finished
-        return None
-    response_id, version_id, _finished, content_hash = rows[0][:4]
-    answers: dict[str, Seen] = {}
-    for *_, question_key, kind, text, value in rows:
-        if question_key is None:
-            continue
-        found = answers.get(question_key)
-        if found is None:
-            found = answers[question_key] = Seen(AnswerKind(kind), [], text)
-        if value is not None:
-            found.values.append(value)
-
-    def definition() -> dict:
-        with Session(engine) as db:
-            version = db.get(QuestionnaireVersion, version_id)
-            assert version is not None  # noqa: S101 - the row was just read with its version
-            return version.definition
-
-    return Opened(response_id, version_id, answers), _built(content_hash, definition)
+    return rows
 
 
 _SEEN_SQL: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
