@@ -11,6 +11,7 @@ import contextlib
 import os
 import threading
 import weakref
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,60 +97,67 @@ class Database:
 
 
 class KeptReaders:
-    """A SQLite file database's connections for reads that need no transaction, one kept per
-    thread out of the pool (issue 15): a question page's one read
-    (``respond/journey.open_response_seen``) paid more for the pool's lending and taking back
-    than for the read itself. Each is made by the pool (so it has the app's PRAGMAs) and then
-    detached from it, so the pool's own count is as before. SQLite only: a connection to a file
-    costs nothing on a server, and in its default mode the driver opens no transaction for a
-    SELECT, so each read sees what was committed last. Closed with the engine
-    (``engine.dispose()``, which ``Database.dispose`` calls); a process forked with some keeps
-    them unused and makes its own."""
+    """A SQLite file database's connections for reads that need no transaction, kept out of the
+    pool (issue 15): a question page's one read (``respond/journey.open_response_seen``) paid
+    more for the pool's lending and taking back than for the read itself. A read takes an idle
+    one (or has the pool make one, so it has the app's PRAGMAs, and detaches it, so the pool's
+    own count is as before) and gives it back; at most ``most`` are kept idle, the rest closed,
+    so threads that come and go (a development server's, one a request) leave nothing open.
+    SQLite only: a connection to a file costs nothing on a server, and in its default mode the
+    driver opens no transaction for a SELECT, so each read sees what was committed last. Closed
+    with the engine (``engine.dispose()``, which ``Database.dispose`` calls); a process forked
+    with some idle leaves them alone and makes its own."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, most: int = 8) -> None:
         self._engine = engine
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._every: list[tuple[int, Any]] = []  # (process id, driver connection)
+        self._most = most
+        self._idle: deque[Any] = deque()  # append and pop are atomic: no lock needed
+        self._pid = os.getpid()
+        self._generation = 0  # raised by close_all: one taken before is closed when given back
 
-    def connection(self) -> Any:
-        """This thread's kept driver connection (made on first use)."""
-        kept = getattr(self._local, "kept", None)
-        if kept is not None and kept[0] == os.getpid():
-            return kept[1]
+    def take(self) -> tuple[int, Any]:
+        """(generation, driver connection) for one read; give it back with :meth:`give`, or
+        close it if it failed."""
+        if self._pid != os.getpid():  # forked: the parent's stay the parent's
+            self._idle, self._pid = deque(), os.getpid()
+        try:
+            return self._generation, self._idle.pop()
+        except IndexError:
+            pass
         lent = self._engine.raw_connection()
-        kept = (os.getpid(), lent.driver_connection)
+        connection = lent.driver_connection
         lent.detach()  # out of the pool: closing it closes it, and its place in the pool is free
-        with self._lock:
-            self._every.append(kept)
-        self._local.kept = kept
-        return kept[1]
+        return self._generation, connection
 
-    def drop(self) -> None:
-        """This thread's connection failed: it is closed, and the next read makes another."""
-        kept = getattr(self._local, "kept", None)
-        self._local.kept = None
-        if kept is not None:
-            self._close([kept])
+    def give(self, taken: tuple[int, Any]) -> None:
+        generation, connection = taken
+        if generation == self._generation and len(self._idle) < self._most:
+            self._idle.append(connection)
+        else:
+            _close(connection)
 
-    def connections(self) -> list[Any]:
-        """Every connection kept now by this process (for tests)."""
-        with self._lock:
-            return [connection for pid, connection in self._every if pid == os.getpid()]
+    def discard(self, taken: tuple[int, Any]) -> None:
+        """A taken connection that failed: closed, never given back."""
+        _close(taken[1])
+
+    def idle(self) -> list[Any]:
+        """The connections kept idle now (for tests)."""
+        return list(self._idle)
 
     def close_all(self) -> None:
-        with self._lock:
-            every, self._every = self._every, []
-        self._local = threading.local()
-        self._close(every)
+        self._generation += 1
+        while True:
+            try:
+                connection = self._idle.pop()
+            except IndexError:
+                return
+            if self._pid == os.getpid():
+                _close(connection)
 
-    def _close(self, kept: list[tuple[int, Any]]) -> None:
-        with self._lock:
-            self._every = [pair for pair in self._every if pair not in kept]
-        for pid, connection in kept:
-            if pid == os.getpid():  # never one a parent process made: it is the parent's
-                with contextlib.suppress(Exception):  # already broken: nothing more to close
-                    connection.close()
+
+def _close(connection: Any) -> None:
+    with contextlib.suppress(Exception):  # already broken: nothing more to close
+        connection.close()
 
 
 _READERS: weakref.WeakKeyDictionary[Engine, KeptReaders | None] = weakref.WeakKeyDictionary()

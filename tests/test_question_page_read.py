@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask import Flask
@@ -46,7 +47,7 @@ def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask
     assert client.get("/q/2").status_code == 200  # another page first: SQLite's kept reader made
     readers = kept_readers(engine)
     read: list[str] = []
-    for connection in readers.connections() if readers is not None else ():
+    for connection in readers.idle() if readers is not None else ():
         connection.set_trace_callback(read.append)  # SQLite: what the kept connection runs
     event.listen(engine, "begin", began)
     event.listen(engine.pool, "checkout", checked_out)
@@ -60,7 +61,7 @@ def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask
     finally:
         event.remove(engine, "begin", began)
         event.remove(engine.pool, "checkout", checked_out)
-        for connection in readers.connections() if readers is not None else ():
+        for connection in readers.idle() if readers is not None else ():
             connection.set_trace_callback(None)
     if readers is not None:  # SQLite: the thread's kept connection, the pool not asked at all
         assert seen == {"begin": 0, "checkout": 0}, "no transaction, and no connection lent"
@@ -70,8 +71,9 @@ def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask
 
 
 def test_a_kept_reader_is_closed_with_the_engine_and_a_broken_one_replaced(no_csrf_app: Flask) -> None:
-    """SQLite: the kept connection goes with ``db.dispose`` (nothing left open on the file), and
-    one that fails is closed and replaced, the page still shown whole."""
+    """SQLite: the kept connection goes with ``db.dispose`` (nothing left open on the file), one
+    that fails is closed and replaced, the page still shown whole, and a read on a thread of its
+    own (a development server's, one a request) leaves no more open than are kept idle."""
     app = no_csrf_app
     client, chosen = answered_first(app)
     with app.app_context():
@@ -80,17 +82,28 @@ def test_a_kept_reader_is_closed_with_the_engine_and_a_broken_one_replaced(no_cs
     if readers is None:
         pytest.skip("SQLite only")
     assert client.get("/q/1").status_code == 200
-    kept = readers.connections()
+    kept = readers.idle()
     assert len(kept) == 1
     kept[0].close()  # broken under it, as a connection can be
     page = client.get("/q/1")
     assert page.status_code == 200 and f'value="{chosen}" class="card chosen"' in page.get_data(as_text=True)
-    assert readers.connections() == [], "the broken one closed and forgotten (read through the pool)"
+    assert readers.idle() == [], "the broken one closed and forgotten (read through the pool)"
     assert client.get("/q/1").status_code == 200
-    again = readers.connections()
+    again = readers.idle()
     assert len(again) == 1 and again[0] is not kept[0], "and a new one made for the next read"
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+
+    def shown(_n: int) -> bool:
+        tablet = app.test_client()  # the same person's session, asked for from another thread
+        tablet.set_cookie("session", cookie.value)
+        return f'value="{chosen}" class="card chosen"' in tablet.get("/q/1").get_data(as_text=True)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:  # more at once than are kept idle
+        assert all(pool.map(shown, range(48)))
+    assert 1 <= len(readers.idle()) <= 8
     db.dispose(app)
-    assert readers.connections() == []
+    assert readers.idle() == []
     with pytest.raises(sqlite3.ProgrammingError):  # closed: "Cannot operate on a closed database"
         again[0].execute("SELECT 1")
 

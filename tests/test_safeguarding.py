@@ -404,7 +404,7 @@ def test_respondent_pages_never_ask_for_the_alert_count(journey_app: Flask) -> N
             dbapi_connection.set_trace_callback(None)
 
     readers = kept_readers(engine)  # SQLite: the connections kept out of the pool for reads
-    kept = readers.connections() if readers is not None else []
+    kept = readers.idle() if readers is not None else []
     event.listen(engine, "before_cursor_execute", keep)
     event.listen(engine.pool, "checkout", trace)
     event.listen(engine.pool, "checkin", untrace)

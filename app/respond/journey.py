@@ -236,8 +236,8 @@ def open_response_seen(engine: Engine, token: str) -> tuple[Opened, Questionnair
     ``db.get(Response, opened.id)`` is the response itself when one is needed.
 
     The one statement runs on a driver connection of its own, outside the request's ORM session:
-    on SQLite the thread's kept one (db.KeptReaders), else one the pool lends and takes back at
-    once. One statement reads one consistent state, and a page that only shows then never opens
+    on SQLite one kept out of the pool (db.KeptReaders), else one the pool lends and takes back
+    at once. One statement reads one consistent state, and a page that only shows then never opens
     a session, a transaction or a commit.
     That was over a third of a kept question page's time (issue 15, measured with
     ``bench/render.py``): the ORM session's connection and commit, and the engine's execution
@@ -271,21 +271,27 @@ def open_response_seen(engine: Engine, token: str) -> tuple[Opened, Questionnair
 
 
 def _read_kept(engine: Engine, sql: str, params: Any) -> list | None:
-    """The rows, read on this thread's kept connection (SQLite: db.KeptReaders); None where
+    """The rows, read on a connection kept out of the pool (SQLite: db.KeptReaders); None where
     there is none, or it failed (it is then closed, and the read goes through the pool)."""
     readers = kept_readers(engine)
     if readers is None:
         return None
+    taken = readers.take()
     try:
-        cursor = readers.connection().cursor()
+        cursor = taken[1].cursor()
         try:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
         finally:
             cursor.close()
     except engine.dialect.loaded_dbapi.Error:
-        readers.drop()
+        readers.discard(taken)
         return None
+    except BaseException:
+        readers.discard(taken)
+        raise
+    readers.give(taken)
+    return rows
 
 
 def _read_lent(engine: Engine, sql: str, params: Any) -> list:
