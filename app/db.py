@@ -114,11 +114,13 @@ class KeptReaders:
         self._idle: deque[Any] = deque()  # append and pop are atomic: no lock needed
         self._pid = os.getpid()
         self._generation = 0  # raised by close_all: one taken before is closed when given back
+        self._parents: list[Any] = []  # a parent process's, held so that none is closed here
 
     def take(self) -> tuple[int, Any]:
         """(generation, driver connection) for one read; give it back with :meth:`give`, or
         close it if it failed."""
-        if self._pid != os.getpid():  # forked: the parent's stay the parent's
+        if self._pid != os.getpid():  # forked: the parent's stay the parent's, never even closed
+            self._parents.extend(self._idle)
             self._idle, self._pid = deque(), os.getpid()
         try:
             return self._generation, self._idle.pop()
