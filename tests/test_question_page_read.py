@@ -63,7 +63,7 @@ def test_a_question_page_that_only_shows_opens_no_transaction(no_csrf_app: Flask
         event.remove(engine.pool, "checkout", checked_out)
         for connection in readers.idle() if readers is not None else ():
             connection.set_trace_callback(None)
-    if readers is not None:  # SQLite: the thread's kept connection, the pool not asked at all
+    if readers is not None:  # SQLite: a connection kept out of the pool, the pool not asked at all
         assert seen == {"begin": 0, "checkout": 0}, "no transaction, and no connection lent"
         assert len([s for s in read if "FROM response" in s]) == 2, "one read a page, on it"
     else:

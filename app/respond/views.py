@@ -760,13 +760,13 @@ def _question_page(
     if form is not None or problem or not pages.max_bytes or _drawn_once_only():
         return draw(None, submission_id, text)
     audio = app.extensions["easyvoice.audio"]
+    build = audio.generation()  # the page is kept under this build, so it is drawn from it
 
     def kept() -> str | None:
-        before = audio.generation()
         drawn = draw(page_cache.SLOT_CSRF, page_cache.SLOT_SUBMISSION, page_cache.SLOT_TEXT if text else text)
-        return drawn if audio.generation() == before else None  # the audio was rebuilt meanwhile
+        return drawn if audio.generation() == build else None  # the audio was rebuilt meanwhile
 
-    key = _page_key(response, item, number, back, then, answer, bool(text), audio.generation())
+    key = _page_key(response, item, number, back, then, answer, bool(text), build)
     page = pages.page(key, kept)
     if page is None:
         return draw(None, submission_id, text)
