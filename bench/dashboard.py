@@ -1,5 +1,5 @@
 """Benchmark: the dashboard over 1,000,000 answers (SQLite, PostgreSQL) and 10,000,000
-(PostgreSQL, ``--large``), cold and warm, against a bare SQL GROUP BY in the same run.
+(PostgreSQL, ``--large``), first read and warm, against a bare SQL GROUP BY in the same run.
 
     python bench/dashboard.py [--answers 1000000] [--rounds 3] [--large] [--sqlite-only]
                               [--postgres-only] [--now month-end|2026-12-31T18:00:00+00:00]
@@ -10,22 +10,26 @@ days in 20 services, a year of a large provider), then, in the same run:
 
 * bare: the GROUP BY that gives the dashboard's figures (7 keys, this year and last), written by
   hand and run through the engine with nothing else: one query per questionnaire, as the pages;
-* dashboard cold: GET /provider/questionnaire/<slug> for every questionnaire, the first time
-  (every ended month is counted and stored: app/reports/stored.py), through the real app as a
-  signed-in quality lead (SQL, suppression of every question's figures, HTML);
+* kept once: the step the writing command runs after writing (``cli.keep_figures``: `flask
+  demo`, `flask purge`, `flask refresh-figures` and the audio worker run it): every ended month,
+  and every ended day of the open month, counted and kept (app/reports/stored.py);
+* dashboard, first read: GET /provider/questionnaire/<slug> for every questionnaire, through the
+  real app as a signed-in quality lead (SQL, suppression of every question's figures, HTML);
 * dashboard warm: the same pages again (ended months and the ended days of the open month from
   stored figures, the rest up to the cut-off live; median of ``--rounds``);
 * the live part at its fullest: the dashboard counts up to the start of today (London); when
   that is not a UTC midnight (summer time) the day before it is counted live, so the GROUP BY of
   one whole day's answers is timed on its own and added to the warm time as the worst case;
-* summary CSV (all questionnaires), warm.
+* summary CSV (all questionnaires), warm;
+* a late answer to last month: its kept figures go stale, and the first page counts that month
+  again (a reader before the audio worker's next look).
 
 ``--now``: the figures' clock (the dashboard's cut-off, the stored figures' open month, the
 fill's last answer and the year shown) is set to this moment (``month-end``: 18:00 UTC on the
 last day of this month, when the open month is at its fullest), moving on from there; sign-in
 and sessions keep the real clock. Without it, the real clock.
 
-Target: the warm dashboard (and its worst case) under 2 s.
+Target: every read (first, warm, worst case, after a late answer) under 2 s.
 """
 
 from __future__ import annotations
@@ -210,7 +214,8 @@ def measure(  # type: ignore[no-untyped-def]
     year = clock().year
     print(f"  {label}: the figures' clock {clock():%Y-%m-%d %H:%M} UTC")
     base = [bare(app, org_id, list(versions.values()), year) for _ in range(rounds)]
-    cold = pages(client, versions, year)
+    kept = keeping(app, year)
+    first = pages(client, versions, year)
     warm = [pages(client, versions, year) for _ in range(rounds)]
     fullest = fullest_live_part(app, org_id, list(versions.values()))
     started = time.perf_counter()
@@ -221,8 +226,13 @@ def measure(  # type: ignore[no-untyped-def]
     page = median([max(r) for r in warm])
     print(f"  {label}: bare GROUP BY (3 questionnaires) {b:.2f} s")
     print(
-        f"  {label}: dashboard cold, 3 pages (the first read counts and stores every ended month and day) "
-        f"{sum(cold):.2f} s, ratio {sum(cold) / b:.2f} -> {verdict(sum(cold) < SECONDS_TARGET)}"
+        f"  {label}: counted and kept once by the command that wrote them (`flask demo`, `flask purge`, "
+        f"`refresh-figures`, the audio worker), every ended month and day: {kept:.2f} s, "
+        f"ratio {kept / b:.2f} (no reader waits for it)"
+    )
+    print(
+        f"  {label}: dashboard, the first read after that, 3 pages {sum(first):.3f} s "
+        f"(slowest page {max(first):.3f} s) -> {verdict(sum(first) < SECONDS_TARGET)}"
     )
     print(
         f"  {label}: dashboard warm, 3 pages {w:.3f} s (slowest page {page:.3f} s), ratio {w / b:.3f} "
@@ -235,12 +245,43 @@ def measure(  # type: ignore[no-untyped-def]
         f"-> {verdict(worst < SECONDS_TARGET)}"
     )
     print(f"  {label}: summary CSV warm {csv:.3f} s, ratio {csv / b:.3f} -> {verdict(csv < SECONDS_TARGET)}")
+    late = late_answer(app, client, versions, org_id)
+    print(
+        f"  {label}: a late answer to last month (an offline tablet), read before the audio worker's next "
+        f"look keeps it again: 3 pages {late:.3f} s -> {verdict(late < SECONDS_TARGET)}"
+    )
     summed, counted = new_month(app, client, versions, org_id)
     print(
         f"  {label}: first read of a new month, the old month summed from its kept days {summed:.3f} s"
         f" -> {verdict(summed < SECONDS_TARGET)}; counted from its answers instead (as before)"
         f" {counted:.3f} s, ratio {summed / counted:.2f}"
     )
+
+
+def keeping(app, year: int) -> float:  # type: ignore[no-untyped-def]
+    """Seconds for the step `flask demo` (and `flask purge`, `flask refresh-figures`, the audio
+    worker) runs after writing: count and keep every ended month and day not kept."""
+    from app.cli import keep_figures
+
+    with app.app_context():
+        started = time.perf_counter()
+        months, _ = keep_figures(year)
+        took = time.perf_counter() - started
+    assert months, "nothing was counted: the figures were kept already"
+    return took
+
+
+def late_answer(app, client, versions: dict[str, int], org_id: int) -> float:  # type: ignore[no-untyped-def]
+    """Seconds for the 3 pages read after a late answer to last month: its kept figures are stale
+    (the answer's write raised the month's generation, ``mark_stale``), so the first page counts
+    that month again, as a reader would before the audio worker's next look."""
+    from app.models import mark_stale
+
+    now = clock()
+    with app.app_context():
+        assert mark_stale(db.session, org_id, month_start(now) - timedelta(days=10), now=now)
+        db.session.commit()
+    return sum(pages(client, versions, now.year))
 
 
 def new_month(app, client, versions: dict[str, int], org_id: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -280,7 +321,7 @@ def has_lead(app) -> bool:  # type: ignore[no-untyped-def]
 
 def found(app) -> tuple[int, dict[str, int]]:  # type: ignore[no-untyped-def]
     """The demo organisation and its versions in a filled database, with no stored figures (so
-    the first read is cold)."""
+    the keeping step has every ended period to count)."""
     with app.app_context():
         for table in ("stored_figure", "figure_snapshot", "figure_period"):
             db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
@@ -337,7 +378,7 @@ def main() -> None:
     if args.now:
         set_clock(month_end(utcnow()) if args.now == "month-end" else datetime.fromisoformat(args.now))
     engines = "PostgreSQL" if args.postgres_only else "SQLite" if args.sqlite_only else "SQLite, PostgreSQL"
-    header(f"dashboard: {args.answers:,} answers ({engines}), cold and warm")
+    header(f"dashboard: {args.answers:,} answers ({engines}), first read and warm")
     if not args.large_url and not args.postgres_only:
         with tempfile.TemporaryDirectory() as tmp:
             app = make_app(Path(tmp))

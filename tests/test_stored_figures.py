@@ -449,9 +449,11 @@ def test_an_ended_month_without_a_hook_would_be_stale(app: Flask) -> None:
 # -- the commands ---------------------------------------------------------------------------------
 
 
-def test_demo_answers_then_refresh_figures(app: Flask) -> None:
+def test_demo_answers_keeps_its_figures_before_any_reader(app: Flask) -> None:
     """`flask demo --answers N` makes about N answers (bulk insert, COPY on PostgreSQL) at the
-    services asked for; `flask refresh-figures` stores every ended month ahead of any reader."""
+    services asked for, and counts and keeps every ended month and day itself: over a large
+    provider's year that first count is longer than a reader should wait, so the first reader
+    of the dashboard finds them kept (`flask refresh-figures` then has nothing to do)."""
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo", "--answers", "6000", "--services", "8", "--days", "200"])
     assert result.exit_code == 0, result.output
@@ -462,19 +464,52 @@ def test_demo_answers_then_refresh_figures(app: Flask) -> None:
         first = db.session.scalar(select(func.min(Response.started_at)))
     assert 5000 < answers < 7000 and services == 8
     assert first >= NOW - timedelta(days=201)
-    result = runner.invoke(args=["refresh-figures"])
-    assert result.exit_code == 0, result.output
     months = ENDED_MONTHS
     assert f"Counted and kept {months} months and {ENDED_DAYS} days" in result.output
-    assert snapshots(app) == months
-    with app.app_context():
-        done = stored_figures.Done()
-        versions = list(version_ids(db.session, forms(app)))
-        stored_figures.grouped_counts(db.session, org_id, versions, YEAR, done=done)
-    assert (done.stored, done.computed) == (months, 0)
+    assert (snapshots(app), snapshots(app, DAY)) == (months, ENDED_DAYS)
+    done = read(app, org_id)  # the first reader
+    assert (done.stored, done.computed, done.days_computed) == (months, 0, 0)
     assert_same(app, org_id)
-    assert snapshots(app, DAY) == ENDED_DAYS
     assert "Counted and kept 0 months and 0 days" in runner.invoke(args=["refresh-figures"]).output
+
+
+def test_flask_purge_keeps_the_months_it_changed_before_any_reader(app: Flask) -> None:
+    """`flask purge` takes answers out of kept months (they go stale) and counts those months
+    again itself, so the next reader does not."""
+    org_id = with_responses(app, 200)
+    before = assert_same(app, org_id)  # every ended month kept
+    days = (NOW - (LAST_MONTH + timedelta(days=10))).days
+    result = app.test_cli_runner().invoke(args=["purge", "--older-than", str(days)])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 0 responses" not in result.output
+    assert "Counted and kept 0 months" not in result.output and "Counted and kept" in result.output
+    done = read(app, org_id)
+    assert (done.stored, done.computed) == (ENDED_MONTHS, 0)
+    after = assert_same(app, org_id)
+    assert sum(after.values()) < sum(before.values())
+
+
+def test_the_audio_worker_keeps_a_stale_month_again_at_once(app: Flask) -> None:
+    """Between texts the audio worker keeps the figures of periods that have just ended (every
+    FIGURES_REFRESH_SECONDS) and, at its next look, a kept month a late answer has made stale,
+    not 15 minutes later: the reader after an offline tablet's late answer finds it kept."""
+    from app.cli import FigureKeeper
+
+    org_id = with_responses(app, 100)
+    keeper = FigureKeeper(every=900.0)
+    with app.app_context():
+        assert keeper.keep_if_due()  # the first look: nothing kept yet
+        assert not keeper.keep_if_due()  # nothing changed, not due: no count
+    assert snapshots(app) == ENDED_MONTHS
+    respond_in(app, LAST_MONTH + timedelta(days=4))  # an offline tablet's late answer
+    with app.app_context():
+        assert keeper.keep_if_due()  # the month went stale: kept again at once
+        assert not keeper.keep_if_due()
+    done = read(app, org_id)
+    assert (done.stored, done.computed) == (ENDED_MONTHS, 0)
+    assert_same(app, org_id)
+    with app.app_context():
+        assert not FigureKeeper(every=0).keep_if_due()  # 0: the worker never counts
 
 
 # -- the ended days of the open month -------------------------------------------------------------

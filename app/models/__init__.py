@@ -12,7 +12,7 @@ from .assessment import (
 from .audio import AUDIO_JOB_STATUSES, AudioJob
 from .audit import AuditEvent
 from .base import Base, utcnow
-from .figures import FigurePeriod, FigureSnapshot, StoredFigure, mark_months_stale, mark_stale
+from .figures import FigurePeriod, FigureSnapshot, StoredFigure, latest_mark, mark_months_stale, mark_stale
 from .organisation import Organisation, Service, Tablet, new_start_code
 from .picture import OwnPicture
 from .questionnaire import OwnQuestionnaire, QuestionnaireVersion
@@ -62,4 +62,5 @@ __all__ += [
 __all__ += ["MailOutbox", "SafeguardingSignal"]
 __all__ += ["Tablet", "new_start_code"]
 __all__ += ["AUDIO_JOB_STATUSES", "AudioJob"]
-__all__ += ["FigurePeriod", "FigureSnapshot", "StoredFigure", "mark_months_stale", "mark_stale"]
+__all__ += ["FigurePeriod", "FigureSnapshot", "StoredFigure", "latest_mark", "mark_months_stale"]
+__all__ += ["mark_stale"]

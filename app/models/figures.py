@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -164,6 +164,14 @@ def _raise(db: Session, organisation_id: int, span: str, start: datetime, now: d
         set_={"generation": FigurePeriod.generation + 1, "changed_at": now},
     )
     db.execute(statement)
+
+
+def latest_mark(db: Session) -> tuple:
+    """What has been marked, in one small read: (periods, the sum of their generations, the
+    latest change). Every ``mark_stale`` moves it (a raise adds one to a generation), so a
+    process that kept the figures can tell, cheaply, that a kept period has gone stale since."""
+    generations = func.coalesce(func.sum(FigurePeriod.generation), 0)
+    return tuple(db.execute(select(func.count(), generations, func.max(FigurePeriod.changed_at))).one())
 
 
 def mark_months_stale(db: Session, organisation_id: int, first: datetime, last: datetime) -> int:
