@@ -691,6 +691,6 @@ def keep_figures(year: int) -> tuple[int, int]:
     computed = days = 0
     for organisation_id in db.session.scalars(select(Organisation.id).order_by(Organisation.id)):
         done = refresh(db.session, organisation_id, year)
-        computed, days = computed + done.computed, days + done.days_computed
+        computed, days = computed + done.computed, days + done.days_computed + done.month_days_counted
         db.session.commit()
     return computed, days

@@ -58,7 +58,7 @@ from app.db import db
 from app.demo.responses import add_responses, answers_per_response
 from app.models import FigureSnapshot, Organisation, QuestionnaireVersion, StoredFigure, User, utcnow
 from app.models.base import UTCDateTime
-from app.models.figures import MONTH, month_start
+from app.models.figures import month_start
 from app.reports.counts import counts_query
 
 SECONDS_TARGET = 2.0
@@ -288,10 +288,9 @@ def new_month(app, client, versions: dict[str, int], org_id: int) -> tuple[float
     """The first dashboard read after a month ends (3 pages), in seconds: the open month's ended
     days are kept by a read at 23:00 on its last day; at 00:10 the month has ended and the first
     read sums it from those days and counts its last day (stored.from_days). Baseline: the same
-    month's snapshot deleted and read again past ROLL_UP_WITHIN, when it is counted from its
-    answers as every month was before. Run with ``--now month-end`` for a month of answers."""
-    from app.reports.stored import ROLL_UP_WITHIN
-
+    month's snapshot and its days deleted and read again, so that every day is counted from its
+    answers, a month of answers as every month was before. Run with ``--now month-end`` for a
+    month of answers."""
     real, was = utcnow(), clock()
     opened = month_start(was)
     ends = datetime(opened.year + (opened.month == 12), opened.month % 12 + 1, 1, tzinfo=UTC)
@@ -300,15 +299,15 @@ def new_month(app, client, versions: dict[str, int], org_id: int) -> tuple[float
     set_clock(ends + timedelta(minutes=10))
     summed = sum(pages(client, versions, clock().year))
     with app.app_context():
-        month = select(FigureSnapshot.id).where(
+        kept = select(FigureSnapshot.id).where(
             FigureSnapshot.organisation_id == org_id,
-            FigureSnapshot.span == MONTH,
-            FigureSnapshot.starts_at == opened,
+            FigureSnapshot.starts_at >= opened,
+            FigureSnapshot.starts_at < ends,
         )
-        db.session.execute(delete(StoredFigure).where(StoredFigure.snapshot_id.in_(month)))
-        db.session.execute(delete(FigureSnapshot).where(FigureSnapshot.id.in_(month)))
+        db.session.execute(delete(StoredFigure).where(StoredFigure.snapshot_id.in_(kept)))
+        db.session.execute(delete(FigureSnapshot).where(FigureSnapshot.id.in_(kept)))
         db.session.commit()
-    set_clock(ends + ROLL_UP_WITHIN + timedelta(minutes=5))
+    set_clock(ends + timedelta(minutes=15))
     counted = sum(pages(client, versions, clock().year))
     set_clock(was + (utcnow() - real))  # the next database's run goes on from where this began
     return summed, counted

@@ -42,7 +42,17 @@ from app.models import (
     mark_stale,
     utcnow,
 )
-from app.models.figures import CLOCK_MARGIN, DAY, MONTH, day_start, month_start, next_month, spans_stored
+from app.models.figures import (
+    CLOCK_MARGIN,
+    DAY,
+    KEEP_DAYS_FOR,
+    MONTH,
+    day_start,
+    days_kept_from,
+    month_start,
+    next_month,
+    spans_stored,
+)
 from app.reports import stored as stored_figures
 from app.reports.counts import counts_query
 from app.reports.figures import question_figures, version_ids
@@ -62,6 +72,9 @@ ENDED_MONTHS = len(
 FIRST_DAY = month_start(NOW)
 #: how many days of this month have ended (each kept as a day)
 ENDED_DAYS = (day_start(NOW) - FIRST_DAY).days
+#: every ended day from the month 90 days back (an offline tablet's window): each kept as a day
+#: (such an ended month is their sum)
+KEPT_DAYS = (day_start(NOW) - days_kept_from(NOW)).days
 
 
 def needs_an_ended_day() -> None:
@@ -356,7 +369,7 @@ def test_two_readers_computing_the_same_months_at_once(app: Flask) -> None:
             )
         ).all()
     assert per_period and all(n == 1 for _span, _start, n in per_period)
-    assert sum(span == DAY for span, _start, _n in per_period) == ENDED_DAYS  # each day stored once
+    assert sum(span == DAY for span, _start, _n in per_period) == KEPT_DAYS  # each day stored once
     assert_same(app, org_id)
 
 
@@ -465,8 +478,8 @@ def test_demo_answers_keeps_its_figures_before_any_reader(app: Flask) -> None:
     assert 5000 < answers < 7000 and services == 8
     assert first >= NOW - timedelta(days=201)
     months = ENDED_MONTHS
-    assert f"Counted and kept {months} months and {ENDED_DAYS} days" in result.output
-    assert (snapshots(app), snapshots(app, DAY)) == (months, ENDED_DAYS)
+    assert f"Counted and kept {months} months and {KEPT_DAYS} days" in result.output
+    assert (snapshots(app), snapshots(app, DAY)) == (months, KEPT_DAYS)
     done = read(app, org_id)  # the first reader
     assert (done.stored, done.computed, done.days_computed) == (months, 0, 0)
     assert_same(app, org_id)
@@ -521,7 +534,7 @@ def test_the_open_months_ended_days_are_kept_and_only_today_is_live(app: Flask) 
     for day in range(ENDED_DAYS):
         respond_in(app, FIRST_DAY + timedelta(days=day, hours=9))
     assert_same(app, org_id)  # cold: the days counted and stored
-    assert snapshots(app, DAY) == ENDED_DAYS
+    assert snapshots(app, DAY) == KEPT_DAYS  # this month's ended days, and those of ended months
     done = read(app, org_id)
     assert (done.days_stored, done.days_computed) == (ENDED_DAYS, 0)  # warm: kept
     assert done.live_from == day_start(NOW)
@@ -617,14 +630,27 @@ def test_todays_writes_mark_nothing(app: Flask) -> None:
 
 
 def test_which_periods_a_write_marks() -> None:
-    """A month once ended; a day once ended while its month is open (or ended within the clock
-    margin); nothing for today."""
+    """A month once ended; a day once ended, from the month KEEP_DAYS_FOR (90 days) back (by the
+    writer's clock less the margin); nothing for today."""
     day = datetime(2026, 3, 10, 14, tzinfo=UTC)
     assert spans_stored(day, datetime(2026, 3, 10, 18, tzinfo=UTC)) == []  # today
     assert spans_stored(day, datetime(2026, 3, 10, 23, 30, tzinfo=UTC)) == [DAY]  # within the margin
     assert spans_stored(day, datetime(2026, 3, 11, 1, tzinfo=UTC)) == [DAY]  # yesterday
     assert spans_stored(day, datetime(2026, 4, 1, 0, 30, tzinfo=UTC)) == [MONTH, DAY]  # month just ended
-    assert spans_stored(day, datetime(2026, 4, 1, 2, tzinfo=UTC)) == [MONTH]  # days replaced by the month
+    assert spans_stored(day, datetime(2026, 4, 1, 2, tzinfo=UTC)) == [MONTH, DAY]  # summed from its days
+    assert spans_stored(day, datetime(2026, 6, 29, 23, tzinfo=UTC)) == [MONTH, DAY]  # March is 90 days back
+    assert spans_stored(day, datetime(2026, 6, 30, 0, 30, tzinfo=UTC)) == [MONTH, DAY]  # within the margin
+    assert spans_stored(day, datetime(2026, 6, 30, 2, tzinfo=UTC)) == [MONTH]  # March's days are dropped
+
+
+def test_days_are_kept_as_far_back_as_an_offline_tablet_sends_answers() -> None:
+    """A late answer can come from an offline tablet up to its key's age (``offline.MAX_AGE``):
+    every month it can reach is summed from its days (only the changed day counted again)."""
+    from app.respond.offline import MAX_AGE
+
+    assert KEEP_DAYS_FOR >= timedelta(seconds=MAX_AGE)
+    now = datetime(2026, 6, 15, 12, tzinfo=UTC)
+    assert days_kept_from(now) <= now - timedelta(seconds=MAX_AGE)
 
 
 def read_at(app: Flask, org_id: int, year: int, now: datetime) -> tuple[dict, dict, stored_figures.Done]:
@@ -638,37 +664,52 @@ def read_at(app: Flask, org_id: int, year: int, now: datetime) -> tuple[dict, di
     return mine, live, done
 
 
-def test_a_month_end_replaces_its_days(app: Flask) -> None:
+def test_a_late_answer_after_a_month_ended_counts_only_its_day_again(app: Flask) -> None:
     """A reader after the month ended keeps it as a month (its own generation, not its first
-    day's), and its days' rows go once no reader's clock can still have the month open."""
+    day's), summed from its kept days and the days not kept yet; a late write after that marks
+    the month and its day, and the next read counts that one day again and reads the others
+    back; the days go once they are older than an offline tablet's window."""
     needs_an_ended_day()
     org_id = with_responses(app, 100)
     respond_in(app, FIRST_DAY + timedelta(hours=3))  # the first day has a generation (1), the month none
     assert_same(app, org_id)
-    assert snapshots(app, DAY) == ENDED_DAYS
+    assert snapshots(app, DAY) == KEPT_DAYS
     year = FIRST_DAY.year
-    soon = next_month(FIRST_DAY) + timedelta(minutes=30)  # ended, within the clock margin
-    for counted in (1, 0):  # cold: the month counted; warm: its snapshot is current
-        mine, live, done = read_at(app, org_id, year, soon)
-        assert mine == live
-        assert (done.computed, done.days_stored, done.days_computed) == (counted, 0, 0)
-    assert snapshots(app, DAY) == ENDED_DAYS  # kept a while: a reader's clock may be behind
-    later = next_month(FIRST_DAY) + timedelta(hours=2)
+    end = next_month(FIRST_DAY)
+    not_kept_yet = (end - FIRST_DAY).days - ENDED_DAYS  # today and the days after it
+    soon = end + timedelta(minutes=30)
+    mine, live, done = read_at(app, org_id, year, soon)
+    assert mine == live
+    assert (done.computed, done.rolled_up, done.month_days_counted) == (1, 1, not_kept_yet)
+    mine, live, done = read_at(app, org_id, year, soon)  # warm: the month's snapshot is current
+    assert mine == live
+    assert (done.computed, done.days_stored, done.days_computed, done.month_days_counted) == (0, 0, 0, 0)
+    later = end + timedelta(hours=2)
     with app.app_context():  # a late write after the month ended, as a writer at ``later`` marks it
-        mark_stale(db.session, org_id, FIRST_DAY + timedelta(hours=3), now=later)
+        assert mark_stale(db.session, org_id, FIRST_DAY + timedelta(hours=3), now=later)
         db.session.commit()
     mine, live, done = read_at(app, org_id, year, later)
     assert mine == live
-    assert (done.computed, done.days_stored, done.days_computed) == (1, 0, 0)
+    assert (done.computed, done.month_days_counted) == (1, 1)  # one day counted, not the month
     with app.app_context():
         kept = db.session.scalars(
             select(FigureSnapshot.starts_at).where(
                 FigureSnapshot.span == MONTH, FigureSnapshot.starts_at == FIRST_DAY
             )
         ).all()
-        day_periods = db.session.scalar(select(func.count()).where(FigurePeriod.span == DAY))
     assert FIRST_DAY in kept  # the month's own snapshot
-    assert snapshots(app, DAY) == 0 and day_periods == 0  # its days dropped
+    # Half a year on, these days are past what is kept: dropped with their generations.
+    far = end + timedelta(days=200)
+    read_at(app, org_id, far.year, far)
+    gone = end
+    with app.app_context():
+        old_days = db.session.scalar(
+            select(func.count()).where(FigureSnapshot.span == DAY, FigureSnapshot.starts_at < gone)
+        )
+        old_periods = db.session.scalar(
+            select(func.count()).where(FigurePeriod.span == DAY, FigurePeriod.starts_at < gone)
+        )
+    assert (old_days, old_periods) == (0, 0)
 
 
 def test_a_writer_between_a_readers_count_and_its_store_of_a_day(app: Flask) -> None:
@@ -708,8 +749,8 @@ def test_an_ended_day_without_a_hook_would_be_stale(app: Flask) -> None:
 
 
 def test_a_cut_off_in_an_ended_month_counts_its_days_live(app: Flask) -> None:
-    """Days are kept only of the month open now (only those are marked by writers): a cut-off
-    in last month counts its part of that month live, so a late write there is counted."""
+    """Days are read directly only of the month open now: a cut-off in last month counts its
+    part of that month live (its days are not kept by that read), so a late write there is counted."""
     org_id = demo_org(app)
     cut = LAST_MONTH + timedelta(days=5)
     respond_in(app, LAST_MONTH + timedelta(days=3, hours=3))
@@ -719,17 +760,18 @@ def test_a_cut_off_in_an_ended_month_counts_its_days_live(app: Flask) -> None:
     after = assert_same(app, org_id, as_of=cut)
     assert sum(after.values()) == 2
     with app.app_context():
-        assert (
-            db.session.scalar(
-                select(func.count()).where(FigureSnapshot.starts_at < FIRST_DAY, FigureSnapshot.span == DAY)
-            )
-            == 0
+        last_months_days = select(func.count()).where(
+            FigureSnapshot.starts_at >= LAST_MONTH,
+            FigureSnapshot.starts_at < FIRST_DAY,
+            FigureSnapshot.span == DAY,
         )
+        assert db.session.scalar(last_months_days) == 0
 
 
 def _month_with_kept_days(app: Flask) -> tuple[int, int, datetime]:
     """Answers on each ended day of this month (kept as days by a read) and on its last day
-    (which ends with the month, so is never kept as a day); (organisation, year, the month's end)."""
+    (which ends with the month, so is not kept as a day while it is open); (organisation, year,
+    the month's end)."""
     needs_an_ended_day()
     org_id = with_responses(app, 100)
     for day in range(ENDED_DAYS):
@@ -737,7 +779,7 @@ def _month_with_kept_days(app: Flask) -> tuple[int, int, datetime]:
     end = next_month(FIRST_DAY)
     respond_in(app, end - timedelta(hours=4))
     assert_same(app, org_id)
-    assert snapshots(app, DAY) == ENDED_DAYS
+    assert snapshots(app, DAY) == KEPT_DAYS
     return org_id, FIRST_DAY.year, end
 
 
@@ -747,10 +789,11 @@ def test_a_month_just_ended_is_summed_from_its_kept_days(app: Flask) -> None:
     counted again; the month's snapshot then serves later reads."""
     org_id, year, end = _month_with_kept_days(app)
     respond_in(app, FIRST_DAY + timedelta(hours=10))  # a late answer to a kept day: counted again
-    soon = end + stored_figures.ROLL_UP_WITHIN / 3
+    soon = end + timedelta(minutes=10)
     mine, live, done = read_at(app, org_id, year, soon)
     assert mine == live
     assert (done.computed, done.rolled_up) == (1, 1)
+    assert done.month_days_counted == 1 + (end - FIRST_DAY).days - ENDED_DAYS  # that day, and those not kept
     mine, live, done = read_at(app, org_id, year, soon + timedelta(minutes=1))
     assert mine == live
     assert (done.computed, done.rolled_up) == (0, 0)  # kept
@@ -758,8 +801,8 @@ def test_a_month_just_ended_is_summed_from_its_kept_days(app: Flask) -> None:
 
 def test_summing_a_month_from_its_days_reads_the_kept_days(app: Flask) -> None:
     """What shows the sum read the kept days, not the answers: a write that bypasses the hooks
-    leaves a kept day behind, and a month summed from it is behind too; counted a while after
-    the month ended (past ROLL_UP_WITHIN), the same month is counted from the answers."""
+    leaves a kept day behind, and a month summed from it is behind too; once that day is marked
+    (as a writer after the month ended marks it), the month is summed again with it counted."""
     org_id, year, end = _month_with_kept_days(app)
     with app.app_context():
         first = db.session.scalars(
@@ -767,25 +810,26 @@ def test_summing_a_month_from_its_days_reads_the_kept_days(app: Flask) -> None:
         ).one()
         db.session.execute(update(Response).where(Response.id == first).values(answered_by="family"))
         db.session.commit()
-    mine, live, done = read_at(app, org_id, year, end + stored_figures.ROLL_UP_WITHIN / 3)
+    mine, live, done = read_at(app, org_id, year, end + timedelta(minutes=10))
     assert done.rolled_up == 1
     assert mine != live
     with app.app_context():  # the month changes (as a writer after it ended marks it): counted again
         mark_stale(db.session, org_id, FIRST_DAY + timedelta(hours=9), now=end + timedelta(minutes=40))
         db.session.commit()
-    mine, live, done = read_at(app, org_id, year, end + stored_figures.ROLL_UP_WITHIN + timedelta(minutes=5))
-    assert (done.computed, done.rolled_up) == (1, 0)
+    mine, live, done = read_at(app, org_id, year, end + timedelta(minutes=45))
+    assert (done.computed, done.rolled_up, done.month_days_counted) == (1, 1, 1)
     assert mine == live
 
 
-def test_kept_figures_go_in_by_copy_on_postgresql(app: Flask) -> None:
+def test_kept_figures_go_in_by_copy_or_the_drivers_own_executemany(app: Flask) -> None:
     """On PostgreSQL a period's rows go in through COPY (executemany took about 90 µs a row, most
-    of a cold read); no INSERT of them passes through SQLAlchemy there. On SQLite they do."""
+    of a cold read), on SQLite through sqlite3's own executemany of tuples (SQLAlchemy's bulk
+    insert of dicts was half of keeping a year of days): no INSERT of them passes through
+    SQLAlchemy on either."""
     org_id = with_responses(app, 60)
     inserts: list[str] = []
     with app.app_context():
         engine = db.engine
-        postgres = engine.dialect.name == "postgresql"
 
     def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         if statement.lstrip().upper().startswith("INSERT INTO STORED_FIGURE"):
@@ -799,4 +843,4 @@ def test_kept_figures_go_in_by_copy_on_postgresql(app: Flask) -> None:
     with app.app_context():
         kept = db.session.scalar(select(func.count()).select_from(StoredFigure))
     assert kept  # rows were stored
-    assert (not inserts) if postgres else inserts
+    assert not inserts

@@ -2,9 +2,11 @@
 and calendar month (UTC), and per ended day (UTC) of the open month, so the dashboard does not
 count every answer of two years again, nor the whole open month on its last day.
 
-A period is (organisation, span, start): span ``month`` (a calendar month) or ``day`` (a UTC day
-of the month still open; once that month has ended its month snapshot replaces its days, and
-their rows are dropped: ``stored.drop_days``). Three small tables:
+A period is (organisation, span, start): span ``month`` (a calendar month) or ``day`` (a UTC
+day). Every ended day of the last three months or so is kept (``days_kept_from``: as far back
+as an offline tablet sends answers): the open month is read from its days, and an ended month of
+those is summed from its days, so a month a late answer made stale is summed again with only that
+day counted. Older days are dropped (``stored.drop_days``). Three small tables:
 
 * ``figure_period``: one row per (organisation, span, start) that has changed since the period
   ended, with a generation that every such change raises (``mark_stale``). No row: generation 0.
@@ -119,6 +121,21 @@ def period_end(span: str, start: datetime) -> datetime:
     return next_month(start) if span == MONTH else next_day(start)
 
 
+#: How far back ended days are kept as days: an offline tablet sends answers given up to this
+#: long ago (``respond.offline.MAX_AGE``, 90 days; a test keeps the two together), so every month
+#: a late answer can reach is summed from its days. Older months change only by a purge, and
+#: `flask purge` keeps them again itself.
+KEEP_DAYS_FOR = timedelta(days=90)
+
+
+def days_kept_from(now: datetime) -> datetime:
+    """The first day whose figures are kept as a day at ``now``: the first of the month
+    KEEP_DAYS_FOR back. Every ended day from there is kept, so a month a late answer has made
+    stale is summed again from its days, counting only the day that changed
+    (``stored.from_days``), not a month of answers."""
+    return month_start(now - KEEP_DAYS_FOR)
+
+
 def may_be_stored(started_at: datetime, now: datetime | None = None) -> bool:
     """Whether the month or the day ``started_at`` falls in may have stored figures (it has
     ended, give or take CLOCK_MARGIN): writes to any other moment (today) need not mark anything."""
@@ -127,12 +144,12 @@ def may_be_stored(started_at: datetime, now: datetime | None = None) -> bool:
 
 def spans_stored(started_at: datetime, now: datetime) -> list[str]:
     """The spans whose period around ``started_at`` may have stored figures at ``now``: its month
-    once ended; its day once ended, while its month is open (or ended less than CLOCK_MARGIN ago:
-    a reader whose clock is behind may still read that month's days)."""
+    once ended; its day once ended, from ``days_kept_from`` on (by a clock CLOCK_MARGIN behind
+    this one, so no reader whose clock is behind keeps a day this writer would not mark)."""
     spans = []
     if next_month(month_start(started_at)) <= now + CLOCK_MARGIN:
         spans.append(MONTH)
-    if next_day(day_start(started_at)) <= now + CLOCK_MARGIN and next_month(month_start(started_at)) > (
+    if next_day(day_start(started_at)) <= now + CLOCK_MARGIN and started_at >= days_kept_from(
         now - CLOCK_MARGIN
     ):
         spans.append(DAY)
@@ -184,8 +201,8 @@ def mark_months_stale(db: Session, organisation_id: int, first: datetime, last: 
             _raise(db, organisation_id, MONTH, start, now)
             marked += 1
         start = next_month(start)
-    # Days: only those of the open month (or one ended within the margin) can be stored.
-    start = max(day_start(first), month_start(now - CLOCK_MARGIN))
+    # Days: only those from days_kept_from can be stored.
+    start = max(day_start(first), days_kept_from(now - CLOCK_MARGIN))
     while start <= last:
         if DAY in spans_stored(start, now):
             _raise(db, organisation_id, DAY, start, now)

@@ -8,13 +8,14 @@ whole month live. Only today, up to the cut-off, is grouped live. Suppression st
 summed grouped counts, exactly as before: kept months + kept days + live today is the live
 count's result, row for row (tests/test_stored_figures.py).
 
-A period is (organisation, span, start), span ``month`` or ``day``. Days are read only of the
-month open at the reader's clock; a cut-off in an earlier month counts that month's part live.
-Once a month has ended its snapshot replaces its days, whose rows are dropped
-(``drop_days``, when something is next stored, an hour after the month ended). In the first half
-hour after a month ends (``ROLL_UP_WITHIN``) its snapshot is made from its days (``from_days``):
-the current kept days are read back and only the others (its last day, and any changed since it
-was kept) are counted, so the first read of a new month does not group a month of answers again.
+A period is (organisation, span, start), span ``month`` or ``day``. Every ended day of the last
+three months or so is kept (``figures.days_kept_from``: as far back as an offline tablet sends
+answers), and a month of those is made from its days (``from_days``): the current kept days are
+read back and only the others are counted (and kept). So the first read of a new month counts
+only its last day, and a month a late answer has made stale is summed again counting only the
+day that answer changed, not a month of answers. Days are read directly only of the month open at
+the reader's clock; a cut-off in an earlier month counts that month's part live. Older months are
+counted from their answers, and their days are dropped (``drop_days``).
 
 Never stale: every write to what is counted (an answer, its choices, who helped, a purge, the
 demo's bulk insert) raises the generation of its month and of its day in the same transaction
@@ -24,11 +25,12 @@ A snapshot is read only while its generation is the period's. A snapshot is labe
 generation read *before* its answers were counted, so a change committed while it was being
 counted leaves it one generation behind, never wrong and current.
 
-Computing happens in the request that first needs a period (its one commit keeps it), in
-``flask refresh-figures``, or in the audio worker between texts (``cli.keep_figures``, every
-FIGURES_REFRESH_SECONDS), so a reader rarely waits for it. Two requests computing one period at
-once: the snapshot's unique key lets one store it (``ON CONFLICT DO NOTHING``); the other uses what
-it counted and stores nothing.
+Computing happens in the command that wrote the answers (``flask demo``, ``flask purge``), in
+``flask refresh-figures``, in the audio worker between texts (``cli.FigureKeeper``: periods just
+ended, and at once a period a late answer made stale), or in the request that first needs a
+period (its one commit keeps it), so a reader rarely waits for it. Two requests computing one
+period at once: the snapshot's unique key lets one store it (``ON CONFLICT DO NOTHING``); the
+other uses what it counted and stores nothing.
 """
 
 from __future__ import annotations
@@ -42,20 +44,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..models import FigurePeriod, FigureSnapshot, Response, StoredFigure, utcnow
-from ..models.figures import CLOCK_MARGIN, DAY, MONTH, month_start, next_day, next_month, period_end
+from ..models.figures import (
+    CLOCK_MARGIN,
+    DAY,
+    MONTH,
+    days_kept_from,
+    month_start,
+    next_day,
+    next_month,
+    period_end,
+)
 from .counts import counts_query, grouped_answers, year_bounds
 
 #: a snapshot one generation behind is deleted once its period last changed this long ago: no
-#: request that read it as current can still be reading its rows. The days of a month that ended
-#: this long ago (and CLOCK_MARGIN: no reader's clock can still have it open) are deleted too.
+#: request that read it as current can still be reading its rows. Days before ``days_kept_from``
+#: as of this long ago (and CLOCK_MARGIN: no reader's clock is that far behind) go too.
 KEEP_SUPERSEDED = timedelta(hours=1)
-
-#: A month that ended less than this ago is made from its days: each kept day that is current is
-#: read back and only the others are counted (``from_days``). Writers mark the days of a month
-#: until CLOCK_MARGIN after it ended (``figures.spans_stored``), so until then a current day's
-#: snapshot is exact; half the margin leaves the other half for a writer's clock that is ahead of
-#: the reader's. Later, the days are dropped (``drop_days``) and the month is counted.
-ROLL_UP_WITHIN = CLOCK_MARGIN / 2
 
 #: (this_year, version, service, how, language, question, value, n): one grouped row
 Row = tuple[int, int, int, str, str | None, str, str, int]
@@ -83,6 +87,8 @@ class Done:
     days_computed: int = 0
     #: of the months computed, those summed from their kept days (``from_days``)
     rolled_up: int = 0
+    #: days of those months counted from their answers (and kept), the others read back
+    month_days_counted: int = 0
     live_from: datetime | None = None
 
 
@@ -231,18 +237,18 @@ def compute(
     """Count the periods (months or days) beginning at ``starts`` and store each as a snapshot
     of the generation given in ``periods`` (read before this count). Returns the counts.
 
-    A month that ended less than ROLL_UP_WITHIN ago is summed from its kept days instead
-    (:func:`from_days`): the first read of a new month reads the old one's days back and counts
-    only its last day, not a whole month of answers again."""
-    recent = [m for m in starts if span == MONTH and now < next_month(m) + ROLL_UP_WITHIN]
-    older = [m for m in starts if m not in recent]
+    A month from ``days_kept_from`` on is summed from its days instead (:func:`from_days`): its
+    current kept days are read back and only the others are counted, so neither the first read
+    of a new month nor the read after a late answer counts a whole month of answers again."""
+    by_days = [m for m in starts if span == MONTH and m >= days_kept_from(now)]
+    older = [m for m in starts if m not in by_days]
     counted = count_months(db, organisation_id, older, span=span) if older else {}
-    for month in recent:
-        counted[month] = from_days(db, organisation_id, month)
+    for month in by_days:
+        counted[month] = from_days(db, organisation_id, month, now, done)
     if done is not None:
-        done.rolled_up += len(recent)
+        done.rolled_up += len(by_days)
     store_months(db, organisation_id, periods, counted, now, span=span)
-    drop_days(db, organisation_id, month_start(now - max(KEEP_SUPERSEDED, CLOCK_MARGIN)))
+    drop_days(db, organisation_id, days_kept_from(now - max(KEEP_SUPERSEDED, CLOCK_MARGIN)))
     return counted
 
 
@@ -261,12 +267,27 @@ def count_months(
     return counted
 
 
-def from_days(db: Session, organisation_id: int, month: datetime) -> list[FigureRow]:
-    """The grouped counts of a month that has just ended, as the sum of its days: the current
-    snapshot of each kept day, and one GROUP BY of the answers of the days without one (always
-    the month's last day, which ended with it). Only within ROLL_UP_WITHIN of the month's end;
-    the caller has read the month's generation before this (see the module's docstring)."""
+def from_days(
+    db: Session, organisation_id: int, month: datetime, now: datetime, done: Done | None = None
+) -> list[FigureRow]:
+    """The grouped counts of an ended month, as the sum of its days: the current snapshot of
+    each kept day, and one GROUP BY of the answers of the days without one (the month's last day,
+    which ended with it; a day a late answer changed; every day, the first time), which are kept
+    as days. Writers mark an ended day from ``days_kept_from`` on, so a current day is exact; the
+    caller has read the month's generation before this (see the module's docstring)."""
     days = closed_periods(DAY, month, next_month(month))
+    # the days' generations, read before anything is counted (as for the month)
+    generations = {
+        start: (generation, changed)
+        for start, generation, changed in db.execute(
+            select(FigurePeriod.starts_at, FigurePeriod.generation, FigurePeriod.changed_at).where(
+                FigurePeriod.organisation_id == organisation_id,
+                FigurePeriod.span == DAY,
+                FigurePeriod.starts_at >= days[0],
+                FigurePeriod.starts_at <= days[-1],
+            )
+        )
+    }
     current = _current(db, organisation_id, DAY, days)
     totals: dict[tuple, int] = {}
     if current:
@@ -277,9 +298,14 @@ def from_days(db: Session, organisation_id: int, month: datetime) -> list[Figure
             totals[tuple(key)] = int(n)
     missing = [day for day in days if day not in current]
     if missing:
-        for rows in count_months(db, organisation_id, missing, span=DAY).values():
+        counted = count_months(db, organisation_id, missing, span=DAY)
+        kept = {day: generations.get(day, (0, None)) for day in missing}
+        store_months(db, organisation_id, kept, counted, now, span=DAY)
+        for rows in counted.values():
             for *key, n in rows:
                 totals[tuple(key)] = totals.get(tuple(key), 0) + n
+        if done is not None:
+            done.month_days_counted += len(missing)
     return [(*key, n) for key, n in totals.items()]  # type: ignore[misc]
 
 
@@ -354,15 +380,21 @@ def _store(
 def _insert_figures(db: Session, snapshot_id: int, rows: list[FigureRow]) -> None:
     """One snapshot's rows into ``stored_figure``: through COPY on PostgreSQL with psycopg 3
     (executemany took about 90 µs a row there, four times what counting the rows took: most of a
-    cold dashboard read), through executemany elsewhere (SQLite's is fast)."""
+    cold dashboard read); on SQLite through sqlite3's own executemany of plain tuples (through
+    SQLAlchemy's bulk insert of dicts, 13 µs a row: half of keeping the days of a year)."""
     keys = (*(column.key for column in FIGURE_KEY), "n")
-    if db.get_bind().dialect.name == "postgresql":
-        cursor = db.connection().connection.cursor()
+    columns = ", ".join(("snapshot_id", *keys))
+    dialect = db.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        cursor = db.connection().connection.cursor()  # the session's own transaction
         try:
-            if hasattr(cursor, "copy"):  # psycopg 3: COPY in the session's own transaction
-                with cursor.copy(
-                    f"COPY stored_figure ({', '.join(('snapshot_id', *keys))}) FROM STDIN"
-                ) as into:
+            if dialect == "sqlite":
+                marks = ", ".join("?" * (len(keys) + 1))
+                statement = f"INSERT INTO stored_figure ({columns}) VALUES ({marks})"  # noqa: S608 - fixed names
+                cursor.executemany(statement, [(snapshot_id, *row) for row in rows])
+                return
+            if hasattr(cursor, "copy"):  # psycopg 3
+                with cursor.copy(f"COPY stored_figure ({columns}) FROM STDIN") as into:
                     for row in rows:
                         into.write_row((snapshot_id, *row))
                 return
@@ -385,8 +417,8 @@ def _drop_superseded(db: Session, organisation_id: int, span: str, start: dateti
 
 
 def drop_days(db: Session, organisation_id: int, before: datetime) -> None:
-    """Delete the kept days (snapshots, figures, generations) of months that began before
-    ``before``: ended, so their month's snapshot is read instead and no writer marks them."""
+    """Delete the kept days (snapshots, figures, generations) before ``before``: older than
+    ``days_kept_from``, so no month is summed from them and no writer marks them."""
     old = select(FigureSnapshot.id).where(
         FigureSnapshot.organisation_id == organisation_id,
         FigureSnapshot.span == DAY,
