@@ -151,17 +151,7 @@ def _closed(
     done: Done,
 ) -> Iterator[Row]:
     # 1. The periods' generations, read before anything is counted (see the module's docstring).
-    periods = {
-        start: (generation, changed)
-        for start, generation, changed in db.execute(
-            select(FigurePeriod.starts_at, FigurePeriod.generation, FigurePeriod.changed_at).where(
-                FigurePeriod.organisation_id == organisation_id,
-                FigurePeriod.span == span,
-                FigurePeriod.starts_at >= starts[0],
-                FigurePeriod.starts_at <= starts[-1],
-            )
-        )
-    }
+    periods = _generations(db, organisation_id, span, starts)
     # 2. The snapshots that are current (their generation is still the period's).
     current = _current(db, organisation_id, span, starts)
     missing = [start for start in starts if start not in current]
@@ -197,6 +187,24 @@ def _closed(
             for version, service, how, language, question, value, n in period_rows:
                 if version in versions:
                     yield this, version, service, how, language, question, value, n
+
+
+def _generations(
+    db: Session, organisation_id: int, span: str, starts: list[datetime]
+) -> dict[datetime, tuple[int, datetime]]:
+    """The generation and last change of the periods from ``starts[0]`` to ``starts[-1]`` that
+    have changed since they ended (the others are at generation 0)."""
+    return {
+        start: (generation, changed)
+        for start, generation, changed in db.execute(
+            select(FigurePeriod.starts_at, FigurePeriod.generation, FigurePeriod.changed_at).where(
+                FigurePeriod.organisation_id == organisation_id,
+                FigurePeriod.span == span,
+                FigurePeriod.starts_at >= starts[0],
+                FigurePeriod.starts_at <= starts[-1],
+            )
+        )
+    }
 
 
 def _current(db: Session, organisation_id: int, span: str, starts: list[datetime]) -> dict[datetime, int]:
@@ -276,18 +284,7 @@ def from_days(
     as days. Writers mark an ended day from ``days_kept_from`` on, so a current day is exact; the
     caller has read the month's generation before this (see the module's docstring)."""
     days = closed_periods(DAY, month, next_month(month))
-    # the days' generations, read before anything is counted (as for the month)
-    generations = {
-        start: (generation, changed)
-        for start, generation, changed in db.execute(
-            select(FigurePeriod.starts_at, FigurePeriod.generation, FigurePeriod.changed_at).where(
-                FigurePeriod.organisation_id == organisation_id,
-                FigurePeriod.span == DAY,
-                FigurePeriod.starts_at >= days[0],
-                FigurePeriod.starts_at <= days[-1],
-            )
-        )
-    }
+    generations = _generations(db, organisation_id, DAY, days)  # before anything is counted
     current = _current(db, organisation_id, DAY, days)
     totals: dict[tuple, int] = {}
     if current:
