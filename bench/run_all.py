@@ -6,7 +6,7 @@ The dashboard is also measured over a year of a large provider (10,000,000 answe
 ``dashboard.py --large``): filling that database takes about 10 minutes of the run. With
 EASYVOICE_BENCH_LARGE_URL set to a database filled before by ``flask demo --answers 10000000
 --services 20 --days 365``, that one is measured instead (its kept figures are emptied first, so
-the cold read is cold); ``--quick`` leaves the 10,000,000 answers out.
+the keeping step has every period to count); ``--quick`` leaves the 10,000,000 answers out.
 
 Each script prints its own figures, ratio and PASS/MISS lines; this adds a summary. The exit status
 is 1 if a script failed to run, or, with --strict, if any target was missed; otherwise 0. Scripts
