@@ -280,6 +280,40 @@ def _end_with_supervisor() -> None:
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
+#: after the job timeout, how long faulthandler waits before it ends a builder the watch could not
+BACKSTOP_SECONDS = 30.0
+
+
+class StuckWatch:
+    """Ends this builder when one text takes longer than ``seconds``, after printing where the
+    main thread is (``Timeout (h:mm:ss)!`` and its stack, on stderr), with exit code 1.
+
+    A Python thread, not faulthandler's own timer: that timer walks every thread's state without
+    the GIL, while espeak-ng's callbacks into Python make and free a thread state on each call, so
+    it could read one as it was freed (a builder died of SIGSEGV instead of its timeout once, in CI,
+    on PostgreSQL). ``sys._current_frames`` reads them under the interpreter's own lock."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._main = threading.main_thread().ident
+        self._timer = threading.Timer(seconds, self._end)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _end(self) -> None:
+        import traceback
+
+        frame = sys._current_frames().get(self._main)  # noqa: SLF001 - the documented way to look
+        sys.stderr.write(f"Timeout ({timedelta(seconds=self.seconds)})! Stuck on one text here:\n")
+        if frame is not None:
+            traceback.print_stack(frame, file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(1)
+
+
 def _build_queued_texts(once: bool, poll: float) -> None:
     """The builder: one warmed speech engine, one queued text at a time."""
     from .easyread import audio_queue
@@ -320,8 +354,11 @@ def _build_queued_texts(once: bool, poll: float) -> None:
                 continue
             # stuck this long on one text (a speech engine that never says it has finished): say
             # where, and end, so that the supervisor puts the text back and starts a fresh builder
-            if watched:
-                faulthandler.dump_traceback_later(job_timeout, exit=True)
+            # (only in a process of its own: called in-process, as click's test runner does, it
+            # must never end the caller)
+            watchdog = StuckWatch(job_timeout) if watched else None
+            if watched:  # a backstop for a hang that holds the GIL, where the watch cannot run
+                faulthandler.dump_traceback_later(job_timeout + BACKSTOP_SECONDS, exit=True)
             try:
                 report = store.build([(job.locale, job.text)], voices, rate, recordings=recordings)
                 if report.problems:
@@ -335,7 +372,8 @@ def _build_queued_texts(once: bool, poll: float) -> None:
                 audio_queue.mark_done(db.session, job)
                 built += 1
             db.session.commit()
-            if watched:
+            if watchdog is not None:
+                watchdog.cancel()
                 faulthandler.cancel_dump_traceback_later()
     finally:
         for sig, handler in previous.items():
