@@ -12,7 +12,7 @@ days in 20 services, a year of a large provider), then, in the same run:
   hand and run through the engine with nothing else: one query per questionnaire, as the pages;
 * kept once: the step the writing command runs after writing (``cli.keep_figures``: `flask
   demo`, `flask purge`, `flask refresh-figures` and the audio worker run it): every ended month,
-  and every ended day of the open month, counted and kept (app/reports/stored.py);
+  and every ended day from the month 90 days back, counted and kept (app/reports/stored.py);
 * dashboard, first read: GET /provider/questionnaire/<slug> for every questionnaire, through the
   real app as a signed-in quality lead (SQL, suppression of every question's figures, HTML);
 * dashboard warm: the same pages again (ended months and the ended days of the open month from
