@@ -439,8 +439,7 @@ def demo(responses: int, answers: int, days: int | None, services: int) -> None:
         click.echo(f"Added {responses} responses ({added} answers) in {time.perf_counter() - started:.1f} s.")
         # Counted once here, not by the first person to open the dashboard: over a large
         # provider's year that first count takes longer than a reader should wait.
-        started = time.perf_counter()
-        _say_kept(*keep_figures(utcnow().year), started)
+        _keep_and_say(utcnow().year)
     logins = create_demo_users(db.session, org, Path(current_app.instance_path) / "demo-logins.txt")
     db.session.commit()
     base = str(current_app.config["EXTERNAL_URL"]).rstrip("/")  # `make run` sets it from HOST/PORT
@@ -530,8 +529,7 @@ def purge(days: int | None, dry_run: bool) -> None:
         retention.compact(db.session)
         db.session.commit()
         if done.responses:  # the months the purge marked are counted again here, not by a reader
-            started = time.perf_counter()
-            _say_kept(*keep_figures(utcnow().year), started)
+            _keep_and_say(utcnow().year)
     verb = "Would delete" if dry_run else "Deleted"
     click.echo(
         f"{verb} {done.responses} responses and {done.photos} photos older than {days} days; "
@@ -714,8 +712,13 @@ def refresh_figures(year: int | None) -> None:
     not kept yet, for every organisation (run it nightly, after a day ends, so no dashboard
     reader waits for a cold month or day; the audio worker also does it, every
     FIGURES_REFRESH_SECONDS)."""
+    _keep_and_say(year or utcnow().year)
+
+
+def _keep_and_say(year: int) -> None:
+    """``keep_figures`` for ``year``, then say what was counted and how long it took."""
     started = time.perf_counter()
-    months, days = keep_figures(year or utcnow().year)
+    months, days = keep_figures(year)
     _say_kept(months, days, started)
 
 
